@@ -1,0 +1,45 @@
+"""The project's own error types. Library code raises these; only the CLI turns
+them into exit codes. Anything else escaping a parser is a bug in raadsgraf."""
+
+from __future__ import annotations
+
+
+class RaadsgrafError(Exception):
+    """Base of every error raadsgraf raises on purpose."""
+
+
+class SourceError(RaadsgrafError):
+    """A problem with one input file, named compiler-style: ``path:p3:l14: message``."""
+
+    def __init__(
+        self, path: str, message: str, *, line: int | None = None, page: int | None = None
+    ) -> None:
+        self.path = path
+        self.message = message
+        self.line = line
+        self.page = page
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.page is not None:
+            where += f":p{self.page}"
+        if self.line is not None:
+            where += f":l{self.line}"
+        return f"{where}: {self.message}"
+
+
+class UnknownFormat(SourceError):
+    """No registered parser recognises the file."""
+
+    def __init__(self, path: str, known: list[str], detail: str = "") -> None:
+        self.known = known
+        msg = "unknown format"
+        if detail:
+            msg += f" ({detail})"
+        msg += "; known formats: " + ", ".join(known)
+        super().__init__(path, msg)
+
+
+class ConfigError(RaadsgrafError):
+    """A setting has a value raadsgraf cannot use."""

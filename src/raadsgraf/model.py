@@ -1,0 +1,259 @@
+"""The record model: what a parser returns and every later stage consumes.
+
+Records are frozen, slotted dataclasses with typed dates and tuples, so they can
+be hashed, compared in golden tests and shared between threads. This module
+imports nothing from raadsgraf.
+
+Glossary (Danish source term → record):
+
+=========================================  ==========================================
+referat / dagsorden                        Meeting (``kind`` "minutes" / "agenda")
+kommune, region                            Municipality
+udvalg, byråd, kommunalbestyrelse          Committee
+dagsordenspunkt, punkt                     AgendaItem
+sag, journalnummer, sags-id                AgendaItem.case_number (+ KLE when it is one)
+afsnit (Sammendrag, Sagsfremstilling …)    Section
+indstilling                                Recommendation
+beslutning                                 Decision (with an Outcome class)
+tidligere behandling, beslutningshistorik,
+sagens forløb                              Reference (earlier or later treatment)
+mødedeltagere / tilstede                   Attendance (present)
+afbud / fraværende                         Attendance (absent, with its reason)
+bilag                                      Attachment ("anbefales" → recommended)
+politik, strategi, plan                    PolicyDocument
+lukket punkt                               AgendaItem.is_open = False
+=========================================  ==========================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    """The class of a decision (beslutning), from its wording."""
+
+    NOTED = "taget-til-efterretning"
+    APPROVED = "godkendt"
+    APPROVED_WITH_REMARKS = "godkendt-med-bemaerkninger"
+    RECOMMENDED = "indstilles-til-godkendelse"
+    DISCUSSED = "droeftet"
+    POSTPONED = "udsat"
+    REFERRED = "oversendt"
+    REJECTED = "afvist"
+    OTHER = "andet"
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+
+
+class ReferenceKind(StrEnum):
+    """Where in the source a reference to another treatment was found."""
+
+    EARLIER_TREATMENT = "tidligere-behandling"
+    DECISION_HISTORY = "beslutningshistorik"
+    CASE_HISTORY = "sagens-forloeb"
+    PROSE = "prosa"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The file a record came from. ``path`` is as the user named it."""
+
+    path: str
+    sha256: str
+    format: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Municipality:
+    """A municipality or region, by its official name ("Ballerup Kommune")."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Committee:
+    """A political body of a municipality (udvalg, byråd, kommunalbestyrelse)."""
+
+    name: str
+    municipality: str
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person as named in the source, with party letter and role when given."""
+
+    name: str
+    party: str | None = None
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attendance:
+    """Presence or absence of one person, for a meeting or for one item."""
+
+    person: Person
+    status: AttendanceStatus
+    reason: str | None = None  # "afbud", "fraværende", "inhabil" … as written, lower-case
+
+
+@dataclass(frozen=True, slots=True)
+class KLE:
+    """A journal number in the KLE scheme: ``00.22.04-I00-5-21``.
+
+    ``subject`` is the subject notation (hovedgruppe.gruppe.emne), ``facet`` the
+    action facet (handlingsfacet), ``serial`` the case's own running number.
+    """
+
+    subject: str
+    facet: str
+    serial: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One headed part of an item or a policy, in source order."""
+
+    heading: str
+    text: str
+    kind: str = "other"  # a SECTION_KINDS key, "other" when not recognised
+    number: str | None = None  # "4.1" in numbered policy documents
+    page: int | None = None  # first page, when the source has pages
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """The indstilling: who recommends, and the numbered points."""
+
+    text: str
+    by: str | None = None
+    points: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The beslutning: cleaned text, its outcome class, and the raw text."""
+
+    text: str
+    outcome: Outcome
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A dated treatment of the same matter elsewhere (earlier, or later)."""
+
+    kind: ReferenceKind
+    raw: str
+    body: str | None = None
+    date: dt.date | None = None
+    item_number: int | None = None
+    item_title: str | None = None
+    decision: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A bilag: its title always, its text when the file was at hand."""
+
+    title: str
+    recommended: bool | None = None
+    number: str | None = None
+    location: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaItem:
+    number: int
+    title: str
+    is_open: bool = True
+    case_number: str | None = None
+    kle: KLE | None = None
+    sections: tuple[Section, ...] = ()
+    recommendation: Recommendation | None = None
+    decision: Decision | None = None
+    attachments: tuple[Attachment, ...] = ()
+    references: tuple[Reference, ...] = ()
+    attendance: tuple[Attendance, ...] = ()  # item-level, usually absences only
+    marker: str | None = None  # e.g. "B" (beslutning) / "O" (orientering) after the title
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    municipality: Municipality
+    committee: Committee
+    date: dt.date
+    kind: str = "minutes"  # "minutes" (referat) or "agenda" (dagsorden)
+    start: dt.time | None = None
+    end: dt.time | None = None
+    place: str | None = None
+    source_url: str | None = None
+    attendance: tuple[Attendance, ...] = ()
+    items: tuple[AgendaItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyDocument:
+    """A policy, strategy or plan (politik, strategi, plan)."""
+
+    title: str
+    municipality: Municipality | None
+    kind: str  # "strategi", "politik", "plan" …
+    period: tuple[int, int] | None = None
+    sections: tuple[Section, ...] = ()
+    adopted_by: str | None = None
+    adopted_on: dt.date | None = None
+    prepared_by: str | None = None
+    replaces: tuple[str, ...] = ()  # the sentences naming what it replaces
+    replaces_year: int | None = None
+    mentions: tuple[str, ...] = ()  # other policies and strategies it names
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something a parser noticed but could work around (a warning)."""
+
+    message: str
+    line: int | None = None
+    page: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """Everything parsed from one source file."""
+
+    source: Source
+    meetings: tuple[Meeting, ...] = ()
+    policies: tuple[PolicyDocument, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(m.items) for m in self.meetings)
+
+
+def to_jsonable(value: object) -> object:
+    """Records → plain JSON values (dates as ISO strings, enums as their values).
+
+    Field order follows the dataclasses, so the output is stable for golden files.
+    """
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if hasattr(value, "__dataclass_fields__"):
+        return {
+            name: to_jsonable(getattr(value, name))
+            for name in value.__dataclass_fields__  # type: ignore[attr-defined]
+        }
+    if isinstance(value, tuple | list):
+        return [to_jsonable(v) for v in value]
+    return value

@@ -1,0 +1,5 @@
+"""Source-format parsers. Importing this package registers the built-ins."""
+
+from raadsgraf.parsers.registry import Parser, detect, get, parse_bytes, parsers, register
+
+__all__ = ["Parser", "detect", "get", "parse_bytes", "parsers", "register"]
