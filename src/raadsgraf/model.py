@@ -250,10 +250,7 @@ def to_jsonable(value: object) -> object:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if hasattr(value, "__dataclass_fields__"):
-        return {
-            name: to_jsonable(getattr(value, name))
-            for name in value.__dataclass_fields__  # type: ignore[attr-defined]
-        }
+        return {name: to_jsonable(getattr(value, name)) for name in value.__dataclass_fields__}
     if isinstance(value, tuple | list):
         return [to_jsonable(v) for v in value]
     return value

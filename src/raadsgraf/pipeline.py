@@ -55,9 +55,9 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.name not in SKIPPED_NAMES:
-                    if not any(part.startswith(".") for part in child.relative_to(path).parts):
-                        yield child
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and child.name not in SKIPPED_NAMES and not hidden:
+                    yield child
         else:
             yield path
 
