@@ -170,11 +170,15 @@ class GraphStore:
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
         """Every quad (N-Quads, TriG) or the union of the graphs (triple formats)."""
+        from raadsgraf.vocab import PREFIXES
+
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            data = self.store.dump(format=fmt)
+            data = ox.serialize(self.store, format=fmt, prefixes=PREFIXES)
         else:
-            triples = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-            data = ox.serialize(triples, format=fmt)
+            triples = self.store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+            )
+            data = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
         assert isinstance(data, bytes)
         return data
 
