@@ -42,7 +42,14 @@ from raadsgraf.model import (
 from raadsgraf.parsers.blocks import clean_inline
 from raadsgraf.parsers.items import heading_of, parse_item
 from raadsgraf.parsers.registry import register
-from raadsgraf.parsers.text import Line, decode, looks_pdf_extracted, move_list_numbers, to_lines
+from raadsgraf.parsers.text import (
+    Line,
+    decode,
+    looks_pdf_extracted,
+    move_list_numbers,
+    sniff_text,
+    to_lines,
+)
 
 ITEM_HEADING = re.compile(
     r"^(?:#{1,6}\s*)?(?:\*\*)?\s*(?:Punkt|PUNKT|Pkt\.|Dagsordenspunkt)\s+(\d{1,3})\b\s*[:.)\-–]?\s*"
@@ -285,16 +292,10 @@ class TextMinutesParser:
     description = "Minutes or agendas as plain text, Markdown-like text, or text extracted from PDF"
 
     def sniff(self, data: bytes, path: str) -> float:
-        head = data[:200_000]
-        if (
-            b"\x00" in head[:8192]
-            or head.lstrip()[:1] in (b"{", b"[", b"<")
-            or head.startswith(b"%PDF")
-        ):
+        text = sniff_text(data)
+        if text is None:
             return 0.0
-        text = head.decode("utf-8", errors="replace")
-        lines = to_lines(text)
-        if item_headings(lines):
+        if item_headings(to_lines(text)):
             return 0.9
         if re.search(r"^\W*(referat|dagsorden)\b|^\W*mødedato\b", text, re.I | re.M):
             return 0.5  # a minutes header: parse() will explain what is missing

@@ -21,7 +21,7 @@ from raadsgraf.model import Document, Municipality, PolicyDocument, Section, Sou
 from raadsgraf.parsers.blocks import block_text, clean_inline, paragraph_text, paragraphs
 from raadsgraf.parsers.minutes_text import item_headings
 from raadsgraf.parsers.registry import register
-from raadsgraf.parsers.text import Line, decode, to_lines
+from raadsgraf.parsers.text import Line, decode, sniff_text, to_lines
 
 KINDS = ("handleplan", "strategi", "politik", "plan", "vision", "program", "charter", "aftale")
 _KIND = re.compile(r"(" + "|".join(KINDS) + r")(?:en|er|erne)?\b", re.I)
@@ -151,14 +151,10 @@ class TextPolicyParser:
     description = "Policy, strategy or plan documents as text (numbered sections)"
 
     def sniff(self, data: bytes, path: str) -> float:
-        head = data[:200_000]
-        if (
-            b"\x00" in head[:8192]
-            or head.lstrip()[:1] in (b"{", b"[", b"<")
-            or head.startswith(b"%PDF")
-        ):
+        text = sniff_text(data)
+        if text is None:
             return 0.0
-        lines = to_lines(head.decode("utf-8", errors="replace"))
+        lines = to_lines(text)
         if item_headings(lines):
             return 0.0
         first = next((ln.text for ln in lines if ln.text.strip()), "")

@@ -36,6 +36,19 @@ def decode(data: bytes, path: str) -> tuple[str, tuple[Problem, ...]]:
         return text, (problem,)
 
 
+def sniff_text(data: bytes) -> str | None:
+    """The start of ``data`` as text when it looks like plain text (not binary,
+    JSON, markup or PDF), for parsers' ``sniff``; None otherwise."""
+    head = data[:200_000]
+    if (
+        b"\x00" in head[:8192]
+        or head.lstrip()[:1] in (b"{", b"[", b"<")
+        or head.startswith(b"%PDF")
+    ):
+        return None
+    return head.decode("utf-8", errors="replace")
+
+
 def to_lines(text: str, page: int | None = None, first_number: int = 1) -> list[Line]:
     """Numbered lines; a form feed starts a new page when pages are counted."""
     lines: list[Line] = []
