@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import graph_records
+from tests import graph_records
 
 from raadsgraf.model import Document, Source
 from raadsgraf.parsers.registry import register

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from graph_records import minutes_2023, minutes_2023_08, other_municipality, strategy
+from tests.graph_records import minutes_2023, minutes_2023_08, other_municipality, strategy
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from graph_parser import write
+from tests.graph_parser import write
 
 import raadsgraf
 from raadsgraf import iris, pipeline

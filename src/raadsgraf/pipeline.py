@@ -201,7 +201,7 @@ def ingest(
         gstore.load_ontology(graph.ontology_graph())
         report.derived = derive.refresh(gstore)
         gstore.flush()
-    report.store_triples = len(gstore)
+    report.store_triples = gstore.triple_count()
     del gstore  # release the store's lock before the sinks run
     if documents:
         for name, update in sinks():

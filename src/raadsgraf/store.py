@@ -9,6 +9,12 @@ Layout of a store folder (``Settings.store``)::
 
 Loading goes through N-Quads in bulk; the rdflib API never writes triples here
 one by one (Oxigraph is slower than rdflib's own store for that).
+
+The default graph is kept equal to the set union of the named graphs. Queries
+run against it, so a fact stated by several sources ("Socialudvalget is a body
+of Ballerup") counts once; Oxigraph's union-default-graph mode would count it
+once per graph. Replacing a source removes from the default graph only the
+triples no other graph states.
 """
 
 from __future__ import annotations
@@ -124,6 +130,26 @@ class GraphStore:
         if self.read_only:
             raise StoreError(f"{self.folder}: the store is open read-only")
 
+    def _unshare(self, iri: str) -> None:
+        """Drop from the default graph what only graph ``iri`` states."""
+        self.store.update(
+            f"""DELETE {{ ?s ?p ?o }} WHERE {{
+                  GRAPH <{iri}> {{ ?s ?p ?o }}
+                  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{iri}>) }}
+                }}"""
+        )
+
+    def _share(self, iris: Iterable[str]) -> None:
+        """Add graphs' triples to the default graph (a set: nothing duplicates)."""
+        for iri in iris:
+            self.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+
+    def _drop(self, iri: str) -> None:
+        node = ox.NamedNode(iri)
+        if self.store.contains_named_graph(node):
+            self._unshare(iri)
+            self.store.remove_graph(node)
+
     def replace_sources(self, loads: Iterable[tuple[SourceEntry, Graph]]) -> int:
         """Replace each source's named graph by its new graph, in one bulk load."""
         self._writable()
@@ -131,27 +157,30 @@ class GraphStore:
         entries: list[SourceEntry] = []
         for entry, g in loads:
             old = self._sources.get(entry.key)
-            for iri in {entry.graph, old.graph if old else entry.graph}:
-                self.store.remove_graph(ox.NamedNode(iri))
+            for iri in sorted({entry.graph, old.graph if old else entry.graph}):
+                self._drop(iri)
             chunks.append(graph_to_nquads(g, entry.graph))
             entries.append(entry)
         if chunks:
             self.store.bulk_load(b"".join(chunks), ox.RdfFormat.N_QUADS)
+            self._share(e.graph for e in entries)
         for entry in entries:
             self._sources[entry.key] = entry
         self._write_manifest()
         return sum(e.triples for e in entries)
 
     def replace_graph(self, iri: str, quads: Iterable[ox.Quad]) -> None:
-        """Replace one store-level graph (ontology, derived) in one transaction."""
+        """Replace one store-level graph (ontology, derived)."""
         self._writable()
-        self.store.remove_graph(ox.NamedNode(iri))
+        self._drop(iri)
         self.store.extend(list(quads))
+        self._share([iri])
 
     def load_ontology(self, g: Graph) -> None:
         self._writable()
-        self.store.remove_graph(ox.NamedNode(str(ONTOLOGY_GRAPH)))
+        self._drop(str(ONTOLOGY_GRAPH))
         self.store.bulk_load(graph_to_nquads(g, str(ONTOLOGY_GRAPH)), ox.RdfFormat.N_QUADS)
+        self._share([str(ONTOLOGY_GRAPH)])
 
     def flush(self) -> None:
         if not self.read_only:
@@ -160,8 +189,8 @@ class GraphStore:
     # --- reading ------------------------------------------------------------------
 
     def query(self, sparql: str, **kwargs: Any) -> Any:
-        """A SPARQL query over the union of all graphs (pyoxigraph result objects)."""
-        return self.store.query(sparql, use_default_graph_as_union=True, **kwargs)
+        """A SPARQL query; the default graph is the set union of the named graphs."""
+        return self.store.query(sparql, **kwargs)
 
     def select(self, sparql: str) -> Iterator[ox.QuerySolution]:
         result = self.query(sparql)
@@ -169,18 +198,22 @@ class GraphStore:
         yield from result
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
-        """Every quad (N-Quads, TriG) or the union of the graphs (triple formats)."""
+        """The named graphs (N-Quads, TriG) or their union (triple formats)."""
         from raadsgraf.vocab import PREFIXES
 
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            data = ox.serialize(self.store, format=fmt, prefixes=PREFIXES)
+            quads = [q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph)]
+            data = ox.serialize(quads, format=fmt, prefixes=PREFIXES)
         else:
-            triples = self.store.query(
-                "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
-            )
+            triples = self.store.query("CONSTRUCT WHERE { ?s ?p ?o }")
             data = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
         assert isinstance(data, bytes)
         return data
+
+    def triple_count(self) -> int:
+        """Distinct triples (the default graph)."""
+        (row,) = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(row["n"].value)
 
     def __len__(self) -> int:
         return len(self.store)
