@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from raadsgraf import pipeline
-from raadsgraf.errors import RaadsgrafError
+from raadsgraf.errors import RaadsgrafError, SourceError
 from raadsgraf.model import Document, to_jsonable
 
 EXIT_FAILED = 1
@@ -351,6 +351,50 @@ def serve_sparql(
     finally:
         server.server_close()
         service.close()
+
+
+@cli.group()
+def kle() -> None:
+    """KLE (KL's subject classification) titles for the journal-number concepts.
+
+    \b
+    Example:
+      raadsgraf kle load KLE-Emneplan_Version2-0.xml
+    """
+
+
+@kle.command("load")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
+@_STORE_OPTION
+def kle_load(files: tuple[str, ...], store: str | None) -> None:
+    """Load titles from KL's KLE XML files (Emneplan, Handlingsfacetter) into the store.
+
+    The files are licensed by KL: raadsgraf ships none. A new load replaces the
+    previous one.
+
+    \b
+    Example:
+      raadsgraf kle load KLE-Emneplan_Version2-0.xml KLE-Handlingsfacetter.xml
+    """
+    from pathlib import Path
+
+    import raadsgraf
+    from raadsgraf.kle import KLE_GRAPH, kle_quads
+
+    quads = []
+    try:
+        for name in files:
+            try:
+                data = Path(name).read_bytes()
+            except OSError as exc:
+                raise SourceError(name, exc.strerror or str(exc)) from None
+            quads += kle_quads(data, name)
+        with raadsgraf.open(settings=_settings(store), writable=True) as rg:
+            rg.graph.replace_graph(KLE_GRAPH, quads)
+            rg.graph.flush()
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"loaded {len(quads)} KLE triples from {len(files)} file(s)", err=True)
 
 
 def main() -> None:

@@ -22,9 +22,11 @@ from raadsgraf.model import (
     AttendanceStatus,
     Document,
     Meeting,
+    Person,
     PolicyDocument,
     Reference,
 )
+from raadsgraf.positions import find_positions
 from raadsgraf.topics import topic, topic_key, topic_label
 from raadsgraf.vocab import BESLUIT, ELI, ELI_DL, PERSON, PREFIXES, RG
 
@@ -189,6 +191,15 @@ class _Builder:
             self.add(d, RG.outcome, iris.outcome_iri(item.decision.outcome))
             self.add(d, ELI.passed_by, iris.committee_iri(muni, meeting.committee.name))
             self.add(d, ELI.date_document, _date(meeting.date))
+            for index, pos in enumerate(find_positions(item.decision.raw), start=1):
+                node = iris.position_iri(d, index)
+                self.add(d, RG.position, node)
+                self.add(node, RDF.type, RG.Position)
+                self.text(node, PROV.value, pos.text)
+                self.text(node, RG.stance, pos.stance)
+                for name, party in pos.people:
+                    person = Attendance(Person(name, party), AttendanceStatus.PRESENT)
+                    self.add(node, RG.heldBy, self.person(muni, person))
         for index, ref in enumerate(item.references, start=1):
             self.reference(meeting, t, index, ref)
 

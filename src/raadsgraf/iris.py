@@ -145,6 +145,10 @@ def recommendation_iri(treatment: str) -> str:
     return f"{treatment}/indstilling"
 
 
+def position_iri(decision: str, index: int) -> str:
+    return f"{decision}/holdning/{index}"
+
+
 def reference_iri(treatment: str, index: int) -> str:
     return f"{treatment}/henvisning/{index}"
 

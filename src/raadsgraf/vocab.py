@@ -86,6 +86,7 @@ class RG(DefinedNamespace):
     Outcome: URIRef
     ReferenceKind: URIRef
     VersionStage: URIRef
+    Position: URIRef
     # properties
     referencesTreatment: URIRef
     earlierTreatment: URIRef
@@ -103,6 +104,9 @@ class RG(DefinedNamespace):
     kleFacet: URIRef
     versionStage: URIRef
     referencedTitle: URIRef
+    position: URIRef
+    heldBy: URIRef
+    stance: URIRef
 
 
 #: Named graph holding the ontology and the concept schemes in a store.
