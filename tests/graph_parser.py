@@ -6,10 +6,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from tests import graph_records
-
 from raadsgraf.model import Document, Source
 from raadsgraf.parsers.registry import register
+from tests import graph_records
 
 
 class RecordsParser:

@@ -44,7 +44,10 @@ def test_every_query_returns_rows(store: Path, name: str) -> None:
 
 
 def test_items_per_committee_and_outcome(store: Path) -> None:
-    rows = {(r["committee"], r["outcome"]): r["items"] for r in run(store, "items-per-committee-and-outcome.rq").dicts()}
+    rows = {
+        (r["committee"], r["outcome"]): r["items"]
+        for r in run(store, "items-per-committee-and-outcome.rq").dicts()
+    }
     # two Ballerup Socialudvalget meetings (10 + 13 items) are one committee
     assert sum(n for (c, _), n in rows.items() if c == "Socialudvalget") == 23  # type: ignore[misc]
     assert rows[("Socialudvalget", "udsat")] == 1
@@ -101,7 +104,10 @@ def test_separate_positions(store: Path) -> None:
 
 
 def test_earlier_treatments_not_in_corpus(store: Path) -> None:
-    rows = {(r["date"], r["committee"], r["number"]) for r in run(store, "earlier-treatments-not-in-corpus.rq").dicts()}
+    rows = {
+        (r["date"], r["committee"], r["number"])
+        for r in run(store, "earlier-treatments-not-in-corpus.rq").dicts()
+    }
     assert (dt.date(2023, 8, 15), "Socialudvalget", 5) in rows
     assert (dt.date(2023, 10, 3), "Klima- og Miljøudvalget", 11) in rows
     assert (dt.date(2023, 8, 28), "Kommunalbestyrelsen", 2) in rows

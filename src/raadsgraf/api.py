@@ -59,7 +59,7 @@ class Raadsgraf:
         self.close()
 
 
-def open(  # noqa: A001 - the public name the API promises: raadsgraf.open(store)
+def open(
     store: str | Path | None = None,
     settings: Settings | None = None,
     *,

@@ -191,8 +191,8 @@ class _Handler(BaseHTTPRequestHandler):
     service: QueryService
     server_version = "raadsgraf-sparql"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        sys.stderr.write("%s %s\n" % (self.address_string(), format % args))
+    def log_message(self, format: str, *args: Any) -> None:
+        sys.stderr.write(f"{self.address_string()} {format % args}\n")
 
     def _send(self, reply: Reply) -> None:
         self.send_response(reply.status)
@@ -214,18 +214,18 @@ class _Handler(BaseHTTPRequestHandler):
         if len(queries) != 1:
             self._text(HTTPStatus.BAD_REQUEST, "give exactly one `query` parameter")
             return
-        fmt = (params.get("format") or [None])[0]
+        fmt = params["format"][0] if params.get("format") else None
         select_fmt, graph_fmt = _negotiate(self.headers.get("Accept", ""), fmt)
         self._send(self.service.run(queries[0], select_fmt, graph_fmt))
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         url = urlparse(self.path)
         if url.path not in ("/sparql", "/"):
             self._text(HTTPStatus.NOT_FOUND, "the endpoint is /sparql")
             return
         self._answer(parse_qs(url.query))
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+    def do_POST(self) -> None:
         url = urlparse(self.path)
         if url.path not in ("/sparql", "/"):
             self._text(HTTPStatus.NOT_FOUND, "the endpoint is /sparql")

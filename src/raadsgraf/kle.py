@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pyoxigraph as ox
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from raadsgraf import iris
 from raadsgraf.errors import SourceError
@@ -45,7 +45,9 @@ def _child_text(el: etree._Element, name: str) -> str | None:
     return None
 
 
-def _concept(iri: str, notation: str, title: str | None, scheme: str, g: ox.NamedNode) -> Iterator[ox.Quad]:
+def _concept(
+    iri: str, notation: str, title: str | None, scheme: str, g: ox.NamedNode
+) -> Iterator[ox.Quad]:
     node = ox.NamedNode(iri)
     yield ox.Quad(node, ox.NamedNode(_RDF_TYPE), ox.NamedNode(_SKOS + "Concept"), g)
     yield ox.Quad(node, ox.NamedNode(_SKOS + "notation"), ox.Literal(notation), g)
@@ -57,7 +59,9 @@ def _concept(iri: str, notation: str, title: str | None, scheme: str, g: ox.Name
 def kle_quads(data: bytes, path: str) -> list[ox.Quad]:
     """Concepts with their titles and hierarchy from one KLE XML file."""
     try:
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(
+            data, parser=etree.XMLParser(resolve_entities=False, no_network=True)
+        )
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
         raise SourceError(path, f"not well-formed XML: {exc.msg}", line=line) from None
@@ -75,13 +79,25 @@ def kle_quads(data: bytes, path: str) -> list[ox.Quad]:
             iri = iris.kle_subject_iri(notation)
             quads += _concept(iri, notation, _child_text(el, title_tag), iris.KLE_SUBJECTS, g)
             if name == "Hovedgruppe":
-                quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(_SKOS + "topConceptOf"),
-                                     ox.NamedNode(iris.KLE_SUBJECTS), g))
+                quads.append(
+                    ox.Quad(
+                        ox.NamedNode(iri),
+                        ox.NamedNode(_SKOS + "topConceptOf"),
+                        ox.NamedNode(iris.KLE_SUBJECTS),
+                        g,
+                    )
+                )
             elif parent is not None and parent_name in _SUBJECT_LEVELS:
                 up = _child_text(parent, _SUBJECT_LEVELS[parent_name][0])
                 if up:
-                    quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(_SKOS + "broader"),
-                                         ox.NamedNode(iris.kle_subject_iri(up)), g))
+                    quads.append(
+                        ox.Quad(
+                            ox.NamedNode(iri),
+                            ox.NamedNode(_SKOS + "broader"),
+                            ox.NamedNode(iris.kle_subject_iri(up)),
+                            g,
+                        )
+                    )
         elif name in _FACET_LEVELS:
             nr_tag, title_tag = _FACET_LEVELS[name]
             notation = _child_text(el, nr_tag)
@@ -92,8 +108,14 @@ def kle_quads(data: bytes, path: str) -> list[ox.Quad]:
             if name == "Handlingsfacet" and parent is not None and parent_name in _FACET_LEVELS:
                 up = _child_text(parent, _FACET_LEVELS[parent_name][0])
                 if up:
-                    quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(_SKOS + "broader"),
-                                         ox.NamedNode(iris.kle_facet_iri(up)), g))
+                    quads.append(
+                        ox.Quad(
+                            ox.NamedNode(iri),
+                            ox.NamedNode(_SKOS + "broader"),
+                            ox.NamedNode(iris.kle_facet_iri(up)),
+                            g,
+                        )
+                    )
     if not quads:
         raise SourceError(path, "no KLE Hovedgruppe/Gruppe/Emne or Handlingsfacet elements")
     return quads

@@ -63,9 +63,10 @@ def graph_to_nquads(g: Graph, graph_iri: str) -> bytes:
     """An rdflib graph as N-Quads in ``graph_iri`` (N-Triples lines plus the graph name)."""
     nt = g.serialize(format="nt", encoding="utf-8")
     suffix = f" <{graph_iri}> .".encode()
-    return b"\n".join(
-        line[:-2] + suffix for line in nt.splitlines() if line.strip().endswith(b" .")
-    ) + b"\n"
+    return (
+        b"\n".join(line[:-2] + suffix for line in nt.splitlines() if line.strip().endswith(b" ."))
+        + b"\n"
+    )
 
 
 class GraphStore:
@@ -206,13 +207,16 @@ class GraphStore:
             data = ox.serialize(quads, format=fmt, prefixes=PREFIXES)
         else:
             triples = self.store.query("CONSTRUCT WHERE { ?s ?p ?o }")
+            assert isinstance(triples, ox.QueryTriples)
             data = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
         assert isinstance(data, bytes)
         return data
 
     def triple_count(self) -> int:
         """Distinct triples (the default graph)."""
-        (row,) = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        result = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert isinstance(result, ox.QuerySolutions)
+        (row,) = result
         return int(row["n"].value)
 
     def __len__(self) -> int:

@@ -19,8 +19,34 @@ import Stemmer
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _STOP = frozenset(
-    "og i for af til om på med den det de en et som der er fra ny nye nyt vores "
-    "kommune kommunes kommunens region regionens".split()
+    [
+        "og",
+        "i",
+        "for",
+        "af",
+        "til",
+        "om",
+        "på",
+        "med",
+        "den",
+        "det",
+        "de",
+        "en",
+        "et",
+        "som",
+        "der",
+        "er",
+        "fra",
+        "ny",
+        "nye",
+        "nyt",
+        "vores",
+        "kommune",
+        "kommunes",
+        "kommunens",
+        "region",
+        "regionens",
+    ]
 )
 
 

@@ -49,7 +49,7 @@ class ELI(DefinedNamespace):
     repeals: URIRef
 
 
-class ELI_DL(DefinedNamespace):  # noqa: N801 - the namespace's own prefix
+class ELI_DL(DefinedNamespace):
     """ELI extension for draft legislation: processes and their activities."""
 
     _NS = Namespace("http://data.europa.eu/eli/eli-draft-legislation-ontology#")

@@ -1,0 +1,98 @@
+"""The seeds as graphs: golden Turtle (compared by isomorphism), SHACL, lineage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+import raadsgraf
+from raadsgraf import iris, pipeline
+from raadsgraf.config import Settings
+from raadsgraf.graph import document_graph, validate
+
+SEEDS = Path(__file__).parent / "samples" / "seeds"
+GOLDEN = Path(__file__).parent / "golden" / "graph"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def seed_graph(path: Path) -> Graph:
+    doc = raadsgraf.parse_file(path)
+    # the named graph is keyed by file name here, so the golden files do not
+    # depend on where the checkout lives
+    return document_graph(doc, iris.source_graph_iri(path.name))
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_seed_graph_matches_golden_turtle(path: Path, update_golden: bool) -> None:
+    g = seed_graph(path)
+    golden = GOLDEN / (path.stem + ".ttl")
+    if update_golden or not golden.exists():
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(g.serialize(format="turtle"), encoding="utf-8")
+        if not update_golden:
+            pytest.fail(f"{golden} was missing and has been written; review it")
+        return
+    expected = Graph().parse(golden, format="turtle")
+    if not isomorphic(g, expected):
+        _, only_new, only_old = graph_diff(to_isomorphic(g), to_isomorphic(expected))
+        new = sorted(only_new.serialize(format="nt").splitlines())[:10]
+        old = sorted(only_old.serialize(format="nt").splitlines())[:10]
+        pytest.fail(f"graph differs from {golden}\nnew: {new}\nold: {old}")
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_seed_graph_satisfies_the_shapes(path: Path) -> None:
+    conforms, report = validate(seed_graph(path))
+    assert conforms, report
+
+
+def test_all_seeds_together_satisfy_the_shapes() -> None:
+    g = Graph()
+    for path in SEED_FILES:
+        g += seed_graph(path)
+    conforms, report = validate(g)
+    assert conforms, report
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("seeds") / "store"
+    assert pipeline.ingest([SEEDS], Settings(store=folder), progress=False).ok
+    return folder
+
+
+def test_lineage_of_the_housing_strategy(store: Path) -> None:
+    with raadsgraf.open(store) as rg:
+        result = rg.lineage(date=dt.date(2023, 11, 7), item=7, committee="Socialudvalget")
+    assert [(s.date, s.committee, s.item_number, s.in_corpus, s.link) for s in result.steps] == [
+        (dt.date(2023, 8, 15), "Socialudvalget", 5, False, "tidligere-behandling"),
+        (dt.date(2023, 11, 7), "Socialudvalget", 7, True, "start"),
+    ]
+    (policy,) = result.policies
+    assert policy.title == "Ballerups Kommunes boligsociale strategi 2024-2029"
+    assert (policy.adopted_by, policy.adopted_on) == ("Kommunalbestyrelsen", dt.date(2024, 1, 29))
+    assert len(policy.replaces) == 1 and "2014" in policy.replaces[0]
+
+
+def test_references_name_the_same_bodies_as_the_minutes(store: Path) -> None:
+    # "Klima- og Miljøudvalgets møde" (003) and "Klima- og Miljøudvalget" (000) are one body
+    q = """SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {
+             ?c a besluit:Bestuursorgaan ; skos:prefLabel ?l FILTER(STRSTARTS(?l, "Klima")) }"""
+    with raadsgraf.open(store) as rg:
+        assert rg.sparql(q).rows[0][0] == 1
+        steps = rg.lineage(date=dt.date(2022, 10, 4), item=12).steps
+    assert [(s.committee, s.date) for s in steps] == [
+        ("Klima- og Miljøudvalget", dt.date(2022, 6, 14)),
+        ("Socialudvalget", dt.date(2022, 10, 4)),
+    ]
+
+
+def test_case_number_lineage_orders_items_in_time(store: Path) -> None:
+    with raadsgraf.open(store) as rg:
+        steps = rg.lineage("24-012144").steps
+    assert [s.item_number for s in steps] == [2, 3]
+    assert all(s.case_number == "24-012144" and s.in_corpus for s in steps)
