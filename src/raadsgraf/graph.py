@@ -32,6 +32,9 @@ from raadsgraf.vocab import BESLUIT, ELI, ELI_DL, PERSON, PREFIXES, RG
 
 _DANISH = "da"
 
+#: One RDF triple as rdflib terms.
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
 
 def new_graph() -> Graph:
     g = Graph()
@@ -51,17 +54,19 @@ def _year(value: int) -> Literal:
 class _Builder:
     """Adds one document's records to a graph; holds the document's context."""
 
-    def __init__(self, g: Graph, doc: Document, source: URIRef) -> None:
-        self.g = g
+    # Triples go to a plain set, not an rdflib Graph: the store loads them as
+    # N-Quads, and an rdflib Graph's indexing costs twice the building itself.
+    def __init__(self, doc: Document, source: URIRef) -> None:
+        self.triples: set[Triple] = set()
         self.doc = doc
         self.source = source
 
     def add(self, s: str | URIRef, p: URIRef, o: URIRef | Literal | str) -> None:
         obj = o if isinstance(o, URIRef | Literal) else URIRef(o)
-        self.g.add((URIRef(s), p, obj))
+        self.triples.add((URIRef(s), p, obj))
 
     def text(self, s: str | URIRef, p: URIRef, value: str, lang: str | None = _DANISH) -> None:
-        self.g.add((URIRef(s), p, Literal(value, lang=lang)))
+        self.triples.add((URIRef(s), p, Literal(value, lang=lang)))
 
     # --- source -----------------------------------------------------------------
 
@@ -311,15 +316,22 @@ class _Builder:
             self.text(p, SKOS.note, sentence)
 
 
-def document_graph(doc: Document, graph_iri: str) -> Graph:
+def document_triples(doc: Document, graph_iri: str) -> set[Triple]:
     """Every triple read from ``doc``; ``graph_iri`` names the source (its named graph)."""
-    g = new_graph()
-    b = _Builder(g, doc, URIRef(graph_iri))
+    b = _Builder(doc, URIRef(graph_iri))
     b.source_node()
     for meeting in doc.meetings:
         b.meeting(meeting)
     for policy in doc.policies:
         b.policy(policy)
+    return b.triples
+
+
+def document_graph(doc: Document, graph_iri: str) -> Graph:
+    """:func:`document_triples` as an rdflib Graph with the project's prefixes."""
+    g = new_graph()
+    for t in document_triples(doc, graph_iri):
+        g.add(t)
     return g
 
 

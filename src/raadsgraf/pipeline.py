@@ -189,12 +189,12 @@ def ingest(
             )
             continue
         graph_iri = iris.source_graph_iri(key)
-        g = graph.document_graph(doc, graph_iri)
+        triples = graph.document_triples(doc, graph_iri)
         entry = store.SourceEntry(
-            key, str(path), sha, doc.source.format, graph_iri, len(g), store.now()
+            key, str(path), sha, doc.source.format, graph_iri, len(triples), store.now()
         )
         (report.replaced if gstore.sources_has(key) else report.added).append(str(path))
-        loads.append((entry, g))
+        loads.append((entry, triples))
         documents.append(doc)
     if loads:
         report.triples = gstore.replace_sources(loads)

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal
+from rdflib.term import Node
 
 from raadsgraf.errors import RaadsgrafError
 from raadsgraf.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH
@@ -59,14 +60,33 @@ def source_key(path: str | Path) -> str:
     return Path(path).resolve().as_posix()
 
 
-def graph_to_nquads(g: Graph, graph_iri: str) -> bytes:
-    """An rdflib graph as N-Quads in ``graph_iri`` (N-Triples lines plus the graph name)."""
-    nt = g.serialize(format="nt", encoding="utf-8")
-    suffix = f" <{graph_iri}> .".encode()
-    return (
-        b"\n".join(line[:-2] + suffix for line in nt.splitlines() if line.strip().endswith(b" ."))
-        + b"\n"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _term(term: Node) -> str:
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype and str(term.datatype) != _XSD_STRING:
+            return f"{text}^^<{term.datatype}>"
+        return text
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return f"<{term}>"
+
+
+def to_nquads(triples: Iterable[tuple[Node, Node, Node]], graph_iri: str | None = None) -> bytes:
+    """Triples as N-Quads in ``graph_iri`` (N-Triples when it is None)."""
+    suffix = f" <{graph_iri}> .\n" if graph_iri else " .\n"
+    return "".join(f"{_term(s)} {_term(p)} {_term(o)}{suffix}" for s, p, o in triples).encode(
+        "utf-8"
     )
+
+
+def graph_to_nquads(g: Graph, graph_iri: str) -> bytes:
+    return to_nquads(g, graph_iri)
 
 
 class GraphStore:
@@ -151,20 +171,29 @@ class GraphStore:
             self._unshare(iri)
             self.store.remove_graph(node)
 
-    def replace_sources(self, loads: Iterable[tuple[SourceEntry, Graph]]) -> int:
-        """Replace each source's named graph by its new graph, in one bulk load."""
+    def replace_sources(
+        self, loads: Iterable[tuple[SourceEntry, Iterable[tuple[Node, Node, Node]]]]
+    ) -> int:
+        """Replace each source's named graph by its new triples, in one bulk load.
+
+        The same triples are bulk-loaded into the default graph too (a set, so
+        what other sources already state is not doubled).
+        """
         self._writable()
-        chunks: list[bytes] = []
+        quads: list[bytes] = []
+        plain: list[bytes] = []
         entries: list[SourceEntry] = []
-        for entry, g in loads:
+        for entry, triples in loads:
             old = self._sources.get(entry.key)
             for iri in sorted({entry.graph, old.graph if old else entry.graph}):
                 self._drop(iri)
-            chunks.append(graph_to_nquads(g, entry.graph))
+            listed = list(triples)
+            quads.append(to_nquads(listed, entry.graph))
+            plain.append(to_nquads(listed))
             entries.append(entry)
-        if chunks:
-            self.store.bulk_load(b"".join(chunks), ox.RdfFormat.N_QUADS)
-            self._share(e.graph for e in entries)
+        if quads:
+            self.store.bulk_load(b"".join(quads), ox.RdfFormat.N_QUADS)
+            self.store.bulk_load(b"".join(plain), ox.RdfFormat.N_TRIPLES)
         for entry in entries:
             self._sources[entry.key] = entry
         self._write_manifest()
