@@ -60,11 +60,26 @@ from raadsgraf.vocab import PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "docs" / "queries"
-TOPICS = ["boligsocial strategi", "klimaplan", "sundhedspolitik", "handicappolitik",
-          "erhvervsstrategi", "ældrepolitik", "børne- og ungepolitik", "trafikplan"]
-COMMITTEES = ["Byrådet", "Økonomiudvalget", "Socialudvalget", "Teknik- og Miljøudvalget",
-              "Børne- og Skoleudvalget", "Kultur- og Fritidsudvalget", "Sundhedsudvalget",
-              "Beskæftigelsesudvalget"]
+TOPICS = [
+    "boligsocial strategi",
+    "klimaplan",
+    "sundhedspolitik",
+    "handicappolitik",
+    "erhvervsstrategi",
+    "ældrepolitik",
+    "børne- og ungepolitik",
+    "trafikplan",
+]
+COMMITTEES = [
+    "Byrådet",
+    "Økonomiudvalget",
+    "Socialudvalget",
+    "Teknik- og Miljøudvalget",
+    "Børne- og Skoleudvalget",
+    "Kultur- og Fritidsudvalget",
+    "Sundhedsudvalget",
+    "Beskæftigelsesudvalget",
+]
 OUTCOMES = list(Outcome)
 
 
@@ -82,9 +97,11 @@ def synthetic_corpus(items_wanted: int, seed: int = 7) -> list[Document]:
         date = start + dt.timedelta(days=7 * (k // (len(munis) * len(COMMITTEES))) + k % 5)
         people = [f"Person {muni[:3]} {committee[:4]} {j}" for j in range(9)]
         attendance = tuple(
-            Attendance(Person(p, rnd.choice("ABCFOVØ")),
-                       AttendanceStatus.ABSENT if j == k % 9 else AttendanceStatus.PRESENT,
-                       "afbud" if j == k % 9 else None)
+            Attendance(
+                Person(p, rnd.choice("ABCFOVØ")),
+                AttendanceStatus.ABSENT if j == k % 9 else AttendanceStatus.PRESENT,
+                "afbud" if j == k % 9 else None,
+            )
             for j, p in enumerate(people)
         )
         items = []
@@ -94,37 +111,78 @@ def synthetic_corpus(items_wanted: int, seed: int = 7) -> list[Document]:
             case = None
             if past and rnd.random() < 0.35:
                 body, pdate, pn, case = rnd.choice(past[-400:])
-                refs = (Reference(ReferenceKind.EARLIER_TREATMENT, f"{body} den {pdate} Punkt {pn}",
-                                  body=body, date=pdate, item_number=pn),)
+                refs = (
+                    Reference(
+                        ReferenceKind.EARLIER_TREATMENT,
+                        f"{body} den {pdate} Punkt {pn}",
+                        body=body,
+                        date=pdate,
+                        item_number=pn,
+                    ),
+                )
             elif rnd.random() < 0.1:  # a meeting outside the corpus
-                refs = (Reference(ReferenceKind.CASE_HISTORY, "Kommunalbestyrelsen 2017",
-                                  body="Kommunalbestyrelsen", date=dt.date(2017, 1 + n % 12, 1 + n),
-                                  item_number=n),)
-            subject = f"{rnd.randrange(0, 33):02d}.{rnd.randrange(0, 20):02d}.{rnd.randrange(0, 12):02d}"
+                refs = (
+                    Reference(
+                        ReferenceKind.CASE_HISTORY,
+                        "Kommunalbestyrelsen 2017",
+                        body="Kommunalbestyrelsen",
+                        date=dt.date(2017, 1 + n % 12, 1 + n),
+                        item_number=n,
+                    ),
+                )
+            subject = (
+                f"{rnd.randrange(0, 33):02d}.{rnd.randrange(0, 20):02d}.{rnd.randrange(0, 12):02d}"
+            )
             facet = rnd.choice(["A00", "G01", "I00", "P22", "S00"])
             case = case or f"{subject}-{facet}-{rnd.randrange(1, 99)}-{date.year % 100}"
             topic = rnd.choice(TOPICS)
-            title = f"{topic.capitalize()} {2024}-{2028}: behandling {n}" if rnd.random() < 0.05 else f"Sag {k}-{n} om drift"
+            title = (
+                f"{topic.capitalize()} {2024}-{2028}: behandling {n}"
+                if rnd.random() < 0.05
+                else f"Sag {k}-{n} om drift"
+            )
             outcome = rnd.choice(OUTCOMES)
-            items.append(AgendaItem(
-                number=n, title=title, is_open=rnd.random() > 0.05, case_number=case,
-                kle=KLE(subject, facet, case.split("-")[-2]) if case.count("-") == 3 else None,
-                recommendation=Recommendation("Forvaltningen indstiller, at sagen godkendes.", "Forvaltningen"),
-                decision=Decision(f"{outcome.value}.", outcome, outcome.value),
-                references=refs,
-                attendance=(attendance[(k + 1) % 9],) if n % 7 == 0 else (),
-            ))
+            items.append(
+                AgendaItem(
+                    number=n,
+                    title=title,
+                    is_open=rnd.random() > 0.05,
+                    case_number=case,
+                    kle=KLE(subject, facet, case.split("-")[-2]) if case.count("-") == 3 else None,
+                    recommendation=Recommendation(
+                        "Forvaltningen indstiller, at sagen godkendes.", "Forvaltningen"
+                    ),
+                    decision=Decision(f"{outcome.value}.", outcome, outcome.value),
+                    references=refs,
+                    attendance=(attendance[(k + 1) % 9],) if n % 7 == 0 else (),
+                )
+            )
             past.append((committee, date, n, case))
-        meeting = Meeting(Municipality(muni), Committee(committee, muni), date,
-                          start=dt.time(16, 0), attendance=attendance, items=tuple(items))
+        meeting = Meeting(
+            Municipality(muni),
+            Committee(committee, muni),
+            date,
+            start=dt.time(16, 0),
+            attendance=attendance,
+            items=tuple(items),
+        )
         docs.append(Document(Source(f"synthetic/{k}.txt", f"{k:064x}", "synthetic"), (meeting,)))
     for j, muni in enumerate(munis):
         for topic in TOPICS:
-            pol = PolicyDocument(f"{muni.split()[0]}s {topic} 2024-2028", Municipality(muni), "politik",
-                                 (2024, 2028), adopted_by="Byrådet", adopted_on=dt.date(2024, 3, 1),
-                                 replaces_year=2016)
-            docs.append(Document(Source(f"synthetic/p{j}-{topic}.txt", f"p{j}{topic}", "synthetic"),
-                                 (), (pol,)))
+            pol = PolicyDocument(
+                f"{muni.split()[0]}s {topic} 2024-2028",
+                Municipality(muni),
+                "politik",
+                (2024, 2028),
+                adopted_by="Byrådet",
+                adopted_on=dt.date(2024, 3, 1),
+                replaces_year=2016,
+            )
+            docs.append(
+                Document(
+                    Source(f"synthetic/p{j}-{topic}.txt", f"p{j}{topic}", "synthetic"), (), (pol,)
+                )
+            )
     return docs
 
 
@@ -159,8 +217,12 @@ def time_oxigraph(store: GraphStore, query: str, repeat: int = 5) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--items", type=int, default=22_000, help="agenda items (22000 ≈ 0.9 M triples)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--items", type=int, default=22_000, help="agenda items (22000 ≈ 0.9 M triples)"
+    )
     ap.add_argument("--rdflib-timeout", type=float, default=60.0)
     ap.add_argument("--json", type=Path, default=None, help="write the figures here too")
     args = ap.parse_args()
@@ -171,8 +233,14 @@ def main() -> None:
     graphs = []
     for doc in tqdm(docs, desc="records → rdf", unit="doc", file=sys.stderr):
         key = doc.source.path
-        graphs.append((SourceEntry(key, key, doc.source.sha256, "synthetic", iris.source_graph_iri(key),
-                                   0, now()), document_graph(doc, iris.source_graph_iri(key))))
+        graphs.append(
+            (
+                SourceEntry(
+                    key, key, doc.source.sha256, "synthetic", iris.source_graph_iri(key), 0, now()
+                ),
+                document_graph(doc, iris.source_graph_iri(key)),
+            )
+        )
     out["build_rdf_s"] = time.perf_counter() - t0
     out["triples_built"] = sum(len(g) for _, g in graphs)
 
@@ -185,8 +253,11 @@ def main() -> None:
         t0 = time.perf_counter()
         report = derive.refresh(store)
         out["derive_s"] = time.perf_counter() - t0
-        out["derived"] = {"treatments": report.treatments, "placeholders": report.placeholders,
-                          "policy_links": report.policy_links}
+        out["derived"] = {
+            "treatments": report.treatments,
+            "placeholders": report.placeholders,
+            "policy_links": report.policy_links,
+        }
         out["triples_in_store"] = store.triple_count()
 
         t0 = time.perf_counter()
@@ -214,30 +285,51 @@ def main() -> None:
             lineage(store, t_iri)
         out["lineage_api_ms"] = (time.perf_counter() - t0) / 5 * 1000
 
-        queries = {**selective, **{p.stem: p.read_text(encoding="utf-8") for p in sorted(QUERIES.glob("*.rq"))}}
+        queries = {
+            **selective,
+            **{p.stem: p.read_text(encoding="utf-8") for p in sorted(QUERIES.glob("*.rq"))},
+        }
         rows = []
         prologue = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
         for name, q in tqdm(queries.items(), desc="queries", unit="query", file=sys.stderr):
             ox_s = time_oxigraph(store, q)
             rd_s = time_rdflib(mem, prologue + q, args.rdflib_timeout)
-            rows.append({"query": name, "oxigraph_ms": ox_s * 1000,
-                         "rdflib_ms": None if rd_s is None else rd_s * 1000})
+            rows.append(
+                {
+                    "query": name,
+                    "oxigraph_ms": ox_s * 1000,
+                    "rdflib_ms": None if rd_s is None else rd_s * 1000,
+                }
+            )
         out["queries"] = rows
-        ratios = [(r["rdflib_ms"] or args.rdflib_timeout * 1000) / max(r["oxigraph_ms"], 1e-3) for r in rows]
+        ratios = [
+            (r["rdflib_ms"] or args.rdflib_timeout * 1000) / max(r["oxigraph_ms"], 1e-3)
+            for r in rows
+        ]
         out["geomean_speedup_lower_bound"] = statistics.geometric_mean(ratios)
         del store
 
-    print(f"triples: built {out['triples_built']}, in store {out['triples_in_store']}, rdflib quads {out['rdflib_quads']}")
+    print(
+        f"triples: built {out['triples_built']}, in store {out['triples_in_store']}, rdflib quads {out['rdflib_quads']}"
+    )
     print(f"records → RDF (graph.py): {out['build_rdf_s']:.1f} s")
-    print(f"Oxigraph load (bulk N-Quads + union graph + ontology): {out['oxigraph_load_s']:.1f} s; derive: {out['derive_s']:.1f} s")
+    print(
+        f"Oxigraph load (bulk N-Quads + union graph + ontology): {out['oxigraph_load_s']:.1f} s; derive: {out['derive_s']:.1f} s"
+    )
     print(f"rdflib Memory load (parse N-Quads into a Dataset): {out['rdflib_memory_load_s']:.1f} s")
     print(f"lineage() of one item through the API: {out['lineage_api_ms']:.1f} ms")
     print(f"{'query':40} {'oxigraph ms':>12} {'rdflib ms':>12} {'×':>8}")
     for r in rows:
-        rd = "> %.0f" % (args.rdflib_timeout * 1000) if r["rdflib_ms"] is None else f"{r['rdflib_ms']:.1f}"
+        rd = (
+            "> %.0f" % (args.rdflib_timeout * 1000)
+            if r["rdflib_ms"] is None
+            else f"{r['rdflib_ms']:.1f}"
+        )
         ratio = (r["rdflib_ms"] or args.rdflib_timeout * 1000) / max(r["oxigraph_ms"], 1e-3)
         print(f"{r['query']:40} {r['oxigraph_ms']:12.2f} {rd:>12} {ratio:8.0f}")
-    print(f"geometric mean speed-up (rdflib timeouts counted at the timeout): {out['geomean_speedup_lower_bound']:.0f}×")
+    print(
+        f"geometric mean speed-up (rdflib timeouts counted at the timeout): {out['geomean_speedup_lower_bound']:.0f}×"
+    )
     if args.json:
         args.json.write_text(json.dumps(out, indent=2, default=str) + "\n", encoding="utf-8")
 

@@ -158,3 +158,11 @@ def test_every_own_term_is_labelled_in_danish_and_english_and_tied_to_a_standard
             onto.objects(term, URIRef(rdfs + "subPropertyOf"))
         )
         assert ties, f"{term} is not tied to a standard term"
+
+
+def test_every_own_term_is_documented() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "graph.md").read_text(encoding="utf-8")
+    missing = [name for name in RG.__annotations__ if f"rg:{name}" not in text]
+    assert not missing, f"ontology terms missing from docs/graph.md: {missing}"

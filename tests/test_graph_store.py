@@ -13,6 +13,7 @@ from raadsgraf import iris, pipeline
 from raadsgraf.config import Settings
 from raadsgraf.query import QueryError
 from tests.graph_parser import write
+from tests.graph_records import strategy
 
 
 @pytest.fixture
@@ -121,3 +122,68 @@ def test_lineage_names_what_it_cannot_find(corpus: tuple[Path, Settings]) -> Non
 def test_opening_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(raadsgraf.RaadsgrafError, match="raadsgraf ingest"):
         raadsgraf.open(tmp_path / "nothing")
+
+
+def test_nquads_escaping_round_trips_through_oxigraph(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from raadsgraf.store import to_nquads
+
+    s, p = URIRef("https://raadsgraf.dk/id/x"), URIRef("https://raadsgraf.dk/id/p")
+    values = [
+        Literal('citat "med" anførselstegn\\og backslash\nog linjeskift\r'),
+        Literal("beslutning", lang="da"),
+        Literal(7),
+        Literal("2024-01-29", datatype=XSD.date),
+        Literal(True),
+    ]
+    store = ox.Store()
+    store.load(
+        to_nquads([(s, p, v) for v in values], "https://raadsgraf.dk/graph/t"), ox.RdfFormat.N_QUADS
+    )
+    loaded = {q.object for q in store}
+    assert ox.Literal('citat "med" anførselstegn\\og backslash\nog linjeskift\r') in loaded
+    assert ox.Literal("beslutning", language="da") in loaded
+    assert ox.Literal("7", datatype=ox.NamedNode(str(XSD.integer))) in loaded
+    assert len(loaded) == len(values)
+
+
+def test_ingest_feeds_the_sinks_only_what_changed(
+    corpus: tuple[Path, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    calls: list[tuple[Path, list[str]]] = []
+
+    def update(store_dir: Path, documents: list[object], settings: Settings) -> str:
+        calls.append((store_dir, [d.source.path for d in documents]))  # type: ignore[attr-defined]
+        return "ok"
+
+    fake = types.ModuleType("raadsgraf.index")
+    fake.update = update  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "raadsgraf.index", fake)
+    src, settings = corpus
+    first = pipeline.ingest([src], settings, progress=False)
+    assert first.sink_results == {"index": "ok"}
+    assert calls[0][0] == settings.store and len(calls[0][1]) == 3
+    write(src, "b-strategi.txt", "strategy", extra="v2\n")
+    pipeline.ingest([src], settings, progress=False)
+    assert calls[1][1] == [str(src / "b-strategi.txt")]
+    pipeline.ingest([src], settings, progress=False)
+    assert len(calls) == 2  # nothing changed: the sinks are not called
+
+
+def test_rdflib_view_of_the_store(corpus: tuple[Path, Settings]) -> None:
+    from rdflib import URIRef
+
+    from raadsgraf.vocab import ELI
+
+    src, settings = corpus
+    pipeline.ingest([src], settings, progress=False)
+    policy = URIRef(iris.policy_iri(strategy().policies[0]))
+    with raadsgraf.open(settings.store) as rg:
+        ds = rg.rdflib()
+        assert ds.value(policy, ELI.date_document).toPython() == dt.date(2024, 1, 29)

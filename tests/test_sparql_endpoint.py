@@ -167,3 +167,39 @@ def test_unknown_store_fails_clearly(tmp_path: Path) -> None:
 
     with pytest.raises(RaadsgrafError, match="ingest"):
         make_server(tmp_path / "none", "127.0.0.1", 0)
+
+
+def test_analyst_queries_over_the_protocol_match_the_embedded_store(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """The same docs/queries through rdflib's SPARQLStore (the standard protocol)."""
+    from rdflib import Graph
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    import raadsgraf
+
+    root = tmp_path_factory.mktemp("protocol")
+    store = root / "store"
+    seeds = Path(__file__).parent / "samples" / "seeds"
+    assert pipeline.ingest([seeds], Settings(store=store), progress=False).ok
+    server, service = make_server(store, "127.0.0.1", 0, timeout=20, max_rows=100_000, workers=1)
+    serve_in_thread(server)
+    try:
+        remote = Graph(SPARQLStore(query_endpoint=f"http://127.0.0.1:{server.server_port}/sparql"))
+        queries = sorted((Path(__file__).parent.parent / "docs" / "queries").glob("*.rq"))
+        with raadsgraf.open(store) as rg:
+            for path in queries:
+                text = path.read_text(encoding="utf-8")
+                local = [
+                    tuple("" if t is None else str(getattr(t, "value", t)) for t in row)
+                    for row in rg.sparql(text).terms
+                ]
+                over_http = [
+                    tuple("" if t is None else str(t) for t in row)
+                    for row in remote.query(text)  # type: ignore[union-attr]
+                ]
+                assert over_http == local, path.name
+    finally:
+        server.shutdown()
+        server.server_close()
+        service.close()

@@ -15,6 +15,8 @@ import datetime as dt
 from pathlib import Path
 from types import TracebackType
 
+from rdflib import Dataset
+
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.query import Lineage, SparqlResult, lineage, run_sparql
@@ -43,6 +45,16 @@ class Raadsgraf:
     def sparql(self, query: str, *, limit: int | None = None) -> SparqlResult:
         """A read-only SPARQL query over all graphs (the default graph is their union)."""
         return run_sparql(self.graph, query, limit=limit)
+
+    def rdflib(self) -> Dataset:
+        """The store through the rdflib API (oxrdflib), for code that speaks rdflib.
+
+        Read it, don't write it: loading goes through ``raadsgraf ingest``. The
+        default graph is the union of the sources, as for :meth:`sparql`.
+        """
+        from oxrdflib import OxigraphStore
+
+        return Dataset(store=OxigraphStore(store=self.graph.store))
 
     def sources(self) -> list[SourceEntry]:
         return self.graph.sources()

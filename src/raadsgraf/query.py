@@ -232,7 +232,9 @@ def resolve_target(
     return found
 
 
-_LINK = "rg:referencesTreatment|^rg:referencesTreatment|(eli-dl:forms_part_of/^eli-dl:forms_part_of)"
+_LINK = (
+    "rg:referencesTreatment|^rg:referencesTreatment|(eli-dl:forms_part_of/^eli-dl:forms_part_of)"
+)
 
 
 def _component(store: GraphStore, start: list[str]) -> list[str]:
