@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from raadsgraf import pipeline
+from raadsgraf import config, pipeline
 from raadsgraf.errors import RaadsgrafError
 from raadsgraf.model import Document, to_jsonable
 
@@ -58,7 +58,15 @@ def _summary_line(doc: Document) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON on stdout.")
 @click.option("--format", "fmt", default=None, help="Skip sniffing and use this parser.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def parse(paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool) -> None:
+@click.option(
+    "--include-closed",
+    is_flag=True,
+    default=None,
+    help="Keep the body text of closed items (internal use only; setting include_closed).",
+)
+def parse(
+    paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool, include_closed: bool | None
+) -> None:
     """Parse council documents (files or folders) into records.
 
     Each file's format is found by sniffing its content. A file that fails is
@@ -70,7 +78,10 @@ def parse(paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool) -
       raadsgraf parse minutes.txt --json > minutes.json
     """
     try:
-        report = pipeline.parse_files(paths, fmt, progress=not quiet)
+        settings = config.load({"include_closed": include_closed})
+        report = pipeline.parse_files(
+            paths, fmt, progress=not quiet, include_closed=settings.include_closed
+        )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -92,7 +103,8 @@ def parse(paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool) -
     click.echo(
         f"parsed {len(report.documents)} file(s) ({formats or 'none'}), "
         f"{sum(d.item_count for d in report.documents)} agenda items, "
-        f"{len(report.failures)} failed, {warnings} warning(s)",
+        f"{len(report.failures)} failed, {warnings} warning(s), "
+        f"{report.cpr_redacted} CPR number(s) redacted, {report.closed_sealed} closed item(s) sealed",
         err=True,
     )
     if report.failures:
