@@ -6,12 +6,11 @@ Two methods:
   so it is robust to their scales, but it also throws away *how much* better
   the first hit is; on BEIR plain RRF of BM25 and a strong dense model loses
   to the dense model alone.
-* ``relative`` (the default): each list's scores are min–max scaled over its
+* ``relative`` (the default): each list's scores are scaled to [0, 1] over its
   own candidates and combined as ``w · dense + (1 − w) · bm25``. A query whose
   BM25 scores drop off sharply (an exact name or number) keeps that margin,
   and a paraphrase query with flat BM25 scores leaves the decision to the
-  dense side. The scaling floor is the lowest candidate, so a row one list
-  did not return counts as that list's worst.
+  dense side. A row one list did not return counts as that list's zero.
 """
 
 from __future__ import annotations
@@ -23,6 +22,10 @@ import numpy.typing as npt
 
 FUSIONS = ("relative", "rrf")
 RRF_K = 60
+#: Where a list's scale starts. BM25 has a true zero (no query term matched),
+#: so a weak match stays weak; cosine has none worth using (e5 puts unrelated
+#: Danish passages at ~0.75), so the dense side starts at its worst candidate.
+FLOORS: dict[str, float | None] = {"bm25": 0.0, "dense": None}
 
 Ranked = tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]
 
@@ -38,11 +41,11 @@ def rrf(
     return fused
 
 
-def _scaled(scores: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+def _scaled(scores: npt.NDArray[np.float32], floor: float | None) -> npt.NDArray[np.float64]:
     s = scores.astype(np.float64)
     if s.size == 0:
         return s
-    lo, hi = float(s.min()), float(s.max())
+    lo, hi = float(s.min()) if floor is None else floor, float(s.max())
     if hi - lo < 1e-9:
         return np.ones_like(s)
     return (s - lo) / (hi - lo)
@@ -53,7 +56,8 @@ def relative(lists: Mapping[str, Ranked], weights: Mapping[str, float]) -> dict[
     total = sum(weights.get(name, 1.0) for name in lists) or 1.0
     for name, (ids, scores) in lists.items():
         w = weights.get(name, 1.0) / total
-        for row, value in zip(ids.tolist(), _scaled(scores).tolist(), strict=True):
+        scaled = _scaled(scores, FLOORS.get(name))
+        for row, value in zip(ids.tolist(), scaled.tolist(), strict=True):
             fused[row] = fused.get(row, 0.0) + w * value
     return fused
 

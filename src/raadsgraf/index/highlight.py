@@ -43,6 +43,14 @@ def contains_phrase(text: str, phrase: str) -> bool:
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
+def _mark(token: str) -> str:
+    """``"2022."`` → ``"**2022**."``: punctuation stays outside the mark."""
+    m = re.match(r"^(\W*)(.*?)(\W*)$", token)
+    if not m or not m.group(2):
+        return token
+    return f"{m.group(1)}{MARK_OPEN}{m.group(2)}{MARK_CLOSE}{m.group(3)}"
+
+
 def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) -> str:
     """The ``words``-word window of ``text`` richest in the query's words, marked."""
     norm = word_normaliser(normaliser)
@@ -67,7 +75,7 @@ def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) 
         if count > best_count:
             best, best_count = start, count
     end = min(len(tokens), best + words)
-    out = [f"{MARK_OPEN}{t}{MARK_CLOSE}" if marks[i] else t for i, t in enumerate(tokens)][best:end]
+    out = [_mark(t) if marks[i] else t for i, t in enumerate(tokens)][best:end]
     text_out = " ".join(out)
     if best > 0:
         text_out = "… " + text_out
