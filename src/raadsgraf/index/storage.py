@@ -129,11 +129,11 @@ def _merge(old: list[Chunk], new: list[Chunk]) -> tuple[list[Chunk], int]:
 
 
 def embed_chunks(
-    folder: Path, encoder: Encoder, chunks: Sequence[Chunk], *, progress: bool
+    cache_path: Path, encoder: Encoder, chunks: Sequence[Chunk], *, progress: bool
 ) -> tuple[Vectors, int]:
     texts = [c.passage for c in chunks]
     with (
-        EmbeddingCache(folder / "cache.sqlite") as cache,
+        EmbeddingCache(cache_path) as cache,
         tqdm(total=len(texts), desc="embed", unit="passage", disable=not progress) as bar,
     ):
         known = len(cache.get_many(encoder.name, [passage_key(t) for t in texts]))
@@ -151,11 +151,14 @@ def update(
     progress: bool = True,
     normaliser: str = DEFAULT_NORMALISER,
     params: ChunkParams | None = None,
+    cache_path: Path | None = None,
 ) -> IndexReport:
     """Add (or replace) ``documents`` in the search index under ``store_dir``.
 
     Only passages the cache has not seen are embedded; the FAISS and BM25
     indexes are rebuilt from all chunks, which takes seconds even at 10^5.
+    ``cache_path`` (default ``<store>/index/cache.sqlite``) lets several
+    indexes share one embedding cache.
     """
     start = time.perf_counter()
     folder = index_dir(store_dir)
@@ -178,7 +181,8 @@ def update(
     ]
     chunks, removed = _merge(old, new)
     encoder = get_encoder(settings.model, settings.threads)
-    vectors, embedded = embed_chunks(folder, encoder, chunks, progress=progress)
+    cache_path = cache_path or folder / "cache.sqlite"
+    vectors, embedded = embed_chunks(cache_path, encoder, chunks, progress=progress)
 
     kind = dense.index_kind(len(chunks))
     faiss_index = dense.build(vectors, kind)
