@@ -143,6 +143,51 @@ def embed_chunks(
         )
 
 
+def write(
+    folder: Path,
+    chunks: Sequence[Chunk],
+    vectors: Vectors,
+    settings: Settings,
+    encoder: Encoder,
+    normaliser: str = DEFAULT_NORMALISER,
+    params: ChunkParams | None = None,
+) -> str:
+    """Build FAISS and BM25 over ``chunks`` (row i ↔ ``vectors[i]``) and write
+    the folder, config.json last. Returns the FAISS index kind."""
+    params = params or ChunkParams()
+    kind = dense.index_kind(len(chunks))
+    faiss_index = dense.build(vectors, kind)
+    sparse = SparseIndex.build([c.passage for c in chunks], normaliser)
+
+    lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
+    _write_atomic(folder / "chunks.jsonl", lines.encode("utf-8"))
+    tmp_vectors = folder / "vectors.tmp.npy"
+    np.save(tmp_vectors, vectors)
+    os.replace(tmp_vectors, folder / "vectors.npy")
+    dense.save(faiss_index, folder / "dense.faiss.tmp")
+    os.replace(folder / "dense.faiss.tmp", folder / "dense.faiss")
+    shutil.rmtree(folder / "bm25.tmp", ignore_errors=True)
+    sparse.save(folder / "bm25.tmp")
+    shutil.rmtree(folder / "bm25", ignore_errors=True)
+    os.replace(folder / "bm25.tmp", folder / "bm25")
+    config = {
+        "version": FORMAT_VERSION,
+        "model": settings.model,
+        "model_id": encoder.name,
+        "dimension": encoder.dim,
+        "normalisation": "l2",
+        "metric": "inner-product",
+        "dense_index": kind,
+        "bm25": normaliser,
+        "chunking": params.as_dict(),
+        "include_closed": settings.include_closed,
+        "chunks": len(chunks),
+        "corpus_hash": corpus_hash(chunks),
+    }
+    _write_atomic(folder / "config.json", json.dumps(config, indent=2).encode("utf-8"))
+    return kind
+
+
 def update(
     store_dir: Path,
     documents: Sequence[Document],
@@ -180,40 +225,13 @@ def update(
         for c in chunk_document(d, params, include_closed=settings.include_closed)
     ]
     chunks, removed = _merge(old, new)
+    if not chunks:  # nothing to index (no documents yet): leave the folder as it was
+        return IndexReport(len(documents), 0, 0, removed, 0, 0, "none", time.perf_counter() - start)
     encoder = get_encoder(settings.model, settings.threads)
     cache_path = cache_path or folder / "cache.sqlite"
     vectors, embedded = embed_chunks(cache_path, encoder, chunks, progress=progress)
 
-    kind = dense.index_kind(len(chunks))
-    faiss_index = dense.build(vectors, kind)
-    sparse = SparseIndex.build([c.passage for c in chunks], normaliser)
-
-    lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
-    _write_atomic(folder / "chunks.jsonl", lines.encode("utf-8"))
-    tmp_vectors = folder / "vectors.tmp.npy"
-    np.save(tmp_vectors, vectors)
-    os.replace(tmp_vectors, folder / "vectors.npy")
-    dense.save(faiss_index, folder / "dense.faiss.tmp")
-    os.replace(folder / "dense.faiss.tmp", folder / "dense.faiss")
-    shutil.rmtree(folder / "bm25.tmp", ignore_errors=True)
-    sparse.save(folder / "bm25.tmp")
-    shutil.rmtree(folder / "bm25", ignore_errors=True)
-    os.replace(folder / "bm25.tmp", folder / "bm25")
-    config = {
-        "version": FORMAT_VERSION,
-        "model": settings.model,
-        "model_id": encoder.name,
-        "dimension": encoder.dim,
-        "normalisation": "l2",
-        "metric": "inner-product",
-        "dense_index": kind,
-        "bm25": normaliser,
-        "chunking": params.as_dict(),
-        "include_closed": settings.include_closed,
-        "chunks": len(chunks),
-        "corpus_hash": corpus_hash(chunks),
-    }
-    _write_atomic(folder / "config.json", json.dumps(config, indent=2).encode("utf-8"))
+    kind = write(folder, chunks, vectors, settings, encoder, normaliser, params)
     return IndexReport(
         documents=len(documents),
         chunks=len(chunks),
