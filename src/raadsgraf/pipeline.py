@@ -62,7 +62,9 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
 
 
-def parse_file(path: Path, fmt: str | None = None) -> Document:
+def parse_file(path: str | Path, fmt: str | None = None) -> Document:
+    """Parse one file; ``fmt`` names a parser instead of sniffing."""
+    path = Path(path)
     try:
         data = path.read_bytes()
     except FileNotFoundError:
