@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from raadsgraf.extract.positions import find_positions
 from raadsgraf.model import Decision, Outcome
 
 _RULES: list[tuple[Outcome, re.Pattern[str]]] = [
@@ -74,4 +75,8 @@ def clean(raw: str) -> str:
 
 
 def make_decision(raw: str) -> Decision:
-    return Decision(text=clean(raw), outcome=classify(raw), raw=raw.strip())
+    """A Decision with its outcome class and the named positions in it."""
+    text = clean(raw)
+    return Decision(
+        text=text, outcome=classify(raw), raw=raw.strip(), positions=find_positions(text)
+    )

@@ -206,11 +206,11 @@ def parse_item(
             reason = "fraværende" if reason.startswith("fravær") else reason
             attendance.extend(parse_attendee_list(names, absent=True, reason=reason))
             continue
-        labelled = _LABELLED_SECTION.match(plain)
-        if labelled and section_kind(labelled["label"]) in {"decided_by", "responsible"}:
-            kind = section_kind(labelled["label"]) or "other"
-            sections.append(_RawSection(normalise_heading(labelled["label"]), kind, []))
-            sections[-1].lines.append(Line(labelled["value"], line.number, line.page))
+        one_line = _LABELLED_SECTION.match(plain)
+        if one_line and section_kind(one_line["label"]) in {"decided_by", "responsible"}:
+            kind = section_kind(one_line["label"]) or "other"
+            sections.append(_RawSection(normalise_heading(one_line["label"]), kind, []))
+            sections[-1].lines.append(Line(one_line["value"], line.number, line.page))
             continue
         heading = heading_of(line, markdown)
         if heading is not None:
