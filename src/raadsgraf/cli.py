@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from raadsgraf import pipeline
+from raadsgraf import config, pipeline
 from raadsgraf.errors import RaadsgrafError, SourceError
 from raadsgraf.model import Document, to_jsonable
 
@@ -58,7 +58,15 @@ def _summary_line(doc: Document) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON on stdout.")
 @click.option("--format", "fmt", default=None, help="Skip sniffing and use this parser.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def parse(paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool) -> None:
+@click.option(
+    "--include-closed",
+    is_flag=True,
+    default=None,
+    help="Keep the body text of closed items (internal use only; setting include_closed).",
+)
+def parse(
+    paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool, include_closed: bool | None
+) -> None:
     """Parse council documents (files or folders) into records.
 
     Each file's format is found by sniffing its content. A file that fails is
@@ -70,7 +78,10 @@ def parse(paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool) -
       raadsgraf parse minutes.txt --json > minutes.json
     """
     try:
-        report = pipeline.parse_files(paths, fmt, progress=not quiet)
+        settings = config.load({"include_closed": include_closed})
+        report = pipeline.parse_files(
+            paths, fmt, progress=not quiet, include_closed=settings.include_closed
+        )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -92,7 +103,8 @@ def parse(paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool) -
     click.echo(
         f"parsed {len(report.documents)} file(s) ({formats or 'none'}), "
         f"{sum(d.item_count for d in report.documents)} agenda items, "
-        f"{len(report.failures)} failed, {warnings} warning(s)",
+        f"{len(report.failures)} failed, {warnings} warning(s), "
+        f"{report.cpr_redacted} CPR number(s) redacted, {report.closed_sealed} closed item(s) sealed",
         err=True,
     )
     if report.failures:
@@ -395,6 +407,103 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"loaded {len(quads)} KLE triples from {len(files)} file(s)", err=True)
+
+
+# --- search ------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--top-k", "-k", default=10, show_default=True, help="Number of hits.")
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON on stdout.")
+@click.option("--municipality", default=None, help="Only this municipality (part of the name).")
+@click.option("--committee", default=None, help="Only this committee (part of the name).")
+@click.option("--from", "date_from", default=None, help="Meetings on or after YYYY-MM-DD.")
+@click.option("--to", "date_to", default=None, help="Meetings on or before YYYY-MM-DD.")
+@click.option("--open-only", is_flag=True, help="Only open items (no closed items' titles).")
+@click.option("--outcome", default=None, help="Only items with this decision, e.g. godkendt.")
+@click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "dense", "bm25"]),
+    default="hybrid",
+    show_default=True,
+    help="Dense (e5) and BM25 fused, or one of them alone.",
+)
+@click.option("--store", default=None, type=click.Path(path_type=str), help="Store folder.")
+@click.option("--model", default=None, help="Embedding model (must match the index).")
+def search(
+    text: str,
+    top_k: int,
+    as_json: bool,
+    municipality: str | None,
+    committee: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    open_only: bool,
+    outcome: str | None,
+    mode: str,
+    store: str | None,
+    model: str | None,
+) -> None:
+    """Search the council records: one hit per agenda item or policy.
+
+    Words, a case number (24-012144), a KLE number (00.22.04-I00-5-21) or a
+    person's name. Items containing an exact-looking query come first.
+
+    \b
+    Examples:
+      raadsgraf search "boligsocial helhedsplan" --top-k 5
+      raadsgraf search 24-012144 --json
+      raadsgraf search "budgetopfølgning" --committee Socialudvalget --from 2023-01-01
+    """
+    import datetime as dt
+
+    from raadsgraf import config
+    from raadsgraf.index.search import Filters, open_index
+
+    def day(value: str | None, flag: str) -> dt.date | None:
+        if value is None:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            msg = f"{value!r} is not a date like 2023-11-07"
+            raise click.BadParameter(msg, param_hint=flag) from None
+
+    filters = Filters(
+        municipality=municipality,
+        committee=committee,
+        date_from=day(date_from, "--from"),
+        date_to=day(date_to, "--to"),
+        open_only=open_only,
+        outcome=outcome,
+    )
+    try:
+        settings = config.load({"store": store, "model": model})
+        hits = open_index(settings.store, settings).search(
+            text, top_k=top_k, mode=mode, filters=filters
+        )
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _echo_json([h.to_json() for h in hits])
+        return
+    for h in hits:
+        where = " · ".join(
+            x
+            for x in (
+                h.meeting_date.isoformat() if h.meeting_date else None,
+                h.committee,
+                f"punkt {h.item_number}" if h.item_number is not None else None,
+            )
+            if x
+        )
+        click.echo(f"{h.rank:>2}. {h.item_title}  [{where or h.document_title}]  {h.score:.3f}")
+        section = f"{h.section}: " if h.section else ""
+        click.echo(f"    {section}{h.snippet}")
+        click.echo(f"    {h.iri}  ({h.source})")
+    if not hits:
+        click.echo("no hits", err=True)
 
 
 def main() -> None:

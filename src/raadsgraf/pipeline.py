@@ -20,6 +20,7 @@ from raadsgraf.config import Settings
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Document
 from raadsgraf.parsers.registry import parse_bytes
+from raadsgraf.privacy import protect
 
 #: File names that are never council records (folder walks skip them).
 SKIPPED_NAMES = {"README.md", "readme.md", ".DS_Store", "Thumbs.db"}
@@ -43,6 +44,8 @@ class Failure:
 class ParseReport:
     documents: list[Document] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    cpr_redacted: int = 0
+    closed_sealed: int = 0
 
     def by_format(self) -> Counter[str]:
         return Counter(d.source.format for d in self.documents)
@@ -80,15 +83,26 @@ def parse_file(path: str | Path, fmt: str | None = None) -> Document:
 
 
 def parse_files(
-    paths: Iterable[str | Path], fmt: str | None = None, *, progress: bool = True
+    paths: Iterable[str | Path],
+    fmt: str | None = None,
+    *,
+    progress: bool = True,
+    include_closed: bool = False,
 ) -> ParseReport:
-    """Parse every file; a file that fails is listed and the others are kept."""
+    """Parse every file; a file that fails is listed and the others are kept.
+
+    Every document leaves here protected (:func:`raadsgraf.privacy.protect`):
+    CPR numbers redacted and, unless ``include_closed``, closed items sealed.
+    """
     files = list(iter_files(paths))
     report = ParseReport()
     bar = tqdm(files, desc="parse", unit="file", disable=not progress or len(files) < 2)
     for path in bar:
         try:
-            report.documents.append(parse_file(path, fmt))
+            doc, privacy = protect(parse_file(path, fmt), include_closed=include_closed)
+            report.documents.append(doc)
+            report.cpr_redacted += privacy.cpr_redacted
+            report.closed_sealed += privacy.closed_sealed
         except SourceError as exc:
             report.failures.append(Failure(str(path), str(exc)))
         except Exception as exc:  # a parser bug must not lose the other files
