@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic
 
 from raadsgraf import iris
 from raadsgraf.graph import document_graph, ontology_graph, validate
-from raadsgraf.model import Outcome, ReferenceKind
+from raadsgraf.model import Outcome, ReferenceKind, Stance
 from raadsgraf.vocab import BESLUIT, ELI, RG
 from tests.graph_records import minutes_2023, minutes_2023_08, other_municipality, strategy
 
@@ -145,6 +145,8 @@ def test_every_outcome_and_reference_kind_is_a_concept_in_the_ontology() -> None
         assert (URIRef(iris.outcome_iri(outcome)), RDF.type, RG.Outcome) in onto
     for kind in ReferenceKind:
         assert (URIRef(iris.reference_kind_iri(kind)), RDF.type, RG.ReferenceKind) in onto
+    for stance in Stance:
+        assert (URIRef(iris.stance_iri(stance)), RDF.type, RG.Stance) in onto
 
 
 def test_every_own_term_is_labelled_in_danish_and_english_and_tied_to_a_standard() -> None:

@@ -18,7 +18,9 @@ SAMPLES = Path(__file__).parent / "samples"
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> str:
     folder = str(tmp_path_factory.mktemp("cli") / "store")
-    result = CliRunner().invoke(cli, ["ingest", str(SEEDS), "--store", folder, "-q", "--json"])
+    result = CliRunner().invoke(
+        cli, ["ingest", str(SEEDS), "--store", folder, "-q", "--json", "--no-index"]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert len(report["added"]) == 5 and report["failed"] == []
@@ -26,7 +28,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def test_ingest_again_reports_unchanged(store: str) -> None:
-    result = CliRunner().invoke(cli, ["ingest", str(SEEDS), "--store", store, "-q"])
+    result = CliRunner().invoke(cli, ["ingest", str(SEEDS), "--store", store, "-q", "--no-index"])
     assert result.exit_code == 0
     assert "0 new and 0 changed file(s), 5 unchanged" in result.stderr
 
@@ -43,6 +45,7 @@ def test_ingest_reports_a_bad_file_and_keeps_the_others(tmp_path: Path) -> None:
             "--store",
             str(tmp_path / "s"),
             "-q",
+            "--no-index",
         ],
     )
     assert result.exit_code == 1
@@ -119,7 +122,7 @@ def test_kle_load(tmp_path: Path) -> None:
     runner = CliRunner()
     assert (
         runner.invoke(
-            cli, ["ingest", str(next(SEEDS.glob("000*"))), "--store", folder, "-q"]
+            cli, ["ingest", str(next(SEEDS.glob("000*"))), "--store", folder, "-q", "--no-index"]
         ).exit_code
         == 0
     )

@@ -61,7 +61,7 @@ def test_all_seeds_together_satisfy_the_shapes() -> None:
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("seeds") / "store"
-    assert pipeline.ingest([SEEDS], Settings(store=folder), progress=False).ok
+    assert pipeline.ingest([SEEDS], Settings(store=folder), progress=False, index=False).ok
     return folder
 
 
@@ -96,3 +96,13 @@ def test_case_number_lineage_orders_items_in_time(store: Path) -> None:
         steps = rg.lineage("24-012144").steps
     assert [s.item_number for s in steps] == [2, 3]
     assert all(s.case_number == "24-012144" and s.in_corpus for s in steps)
+
+
+def test_the_ingested_store_satisfies_the_shapes(store: Path) -> None:
+    """What ingest loads (protected documents, placeholders, the derived graph) as a whole."""
+    import pyoxigraph as ox
+
+    with raadsgraf.open(store) as rg:
+        data = rg.graph.dump(ox.RdfFormat.N_TRIPLES)
+    conforms, report = validate(Graph().parse(data=data, format="nt"))
+    assert conforms, report

@@ -35,10 +35,10 @@ def count(folder: Path, query: str) -> int:
 
 def test_reingesting_unchanged_files_is_a_noop(corpus: tuple[Path, Settings]) -> None:
     src, settings = corpus
-    first = pipeline.ingest([src], settings, progress=False)
+    first = pipeline.ingest([src], settings, progress=False, index=False)
     assert first.ok and len(first.added) == 3 and first.triples > 0
     manifest = (settings.store / "sources.json").read_text()
-    second = pipeline.ingest([src], settings, progress=False)
+    second = pipeline.ingest([src], settings, progress=False, index=False)
     assert second.added == [] and second.replaced == [] and len(second.unchanged) == 3
     assert second.store_triples == first.store_triples
     assert (settings.store / "sources.json").read_text() == manifest
@@ -46,27 +46,27 @@ def test_reingesting_unchanged_files_is_a_noop(corpus: tuple[Path, Settings]) ->
 
 def test_a_changed_file_replaces_only_its_own_graph(corpus: tuple[Path, Settings]) -> None:
     src, settings = corpus
-    pipeline.ingest([src], settings, progress=False)
+    pipeline.ingest([src], settings, progress=False, index=False)
     q = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     graphs = count(settings.store, q)
     assert graphs == 3 + 2  # one per source, the ontology and the derived graph
     # the same records, new bytes: the file's graph is replaced, not added to
     write(src, "c-slagelse.txt", "other_municipality", extra="edited\n")
-    again = pipeline.ingest([src], settings, progress=False)
+    again = pipeline.ingest([src], settings, progress=False, index=False)
     assert again.replaced == [str(src / "c-slagelse.txt")] and len(again.unchanged) == 2
     assert count(settings.store, q) == graphs
     entries = json.loads((settings.store / "sources.json").read_text())["sources"]
     assert {e["path"] for e in entries} == {str(p) for p in src.iterdir()}
     # and swapping its content for another document drops the old triples
     write(src, "c-slagelse.txt", "minutes_2023_08")
-    pipeline.ingest([src], settings, progress=False)
+    pipeline.ingest([src], settings, progress=False, index=False)
     slagelse = 'SELECT (COUNT(*) AS ?n) WHERE { ?m skos:prefLabel "Slagelse"@da }'
     assert count(settings.store, slagelse) == 0
 
 
 def test_placeholder_is_filled_in_by_a_later_ingest(corpus: tuple[Path, Settings]) -> None:
     src, settings = corpus
-    pipeline.ingest([src], settings, progress=False)
+    pipeline.ingest([src], settings, progress=False, index=False)
     earlier = iris.treatment_iri_for("Ballerup", "Socialudvalget", dt.date(2023, 8, 15), 5)
     ask = f"ASK {{ <{earlier}> rg:inCorpus true }}"
     with raadsgraf.open(settings.store) as rg:
@@ -74,7 +74,7 @@ def test_placeholder_is_filled_in_by_a_later_ingest(corpus: tuple[Path, Settings
         step = next(s for s in rg.lineage(earlier).steps if s.treatment == earlier)
         assert not step.in_corpus and step.title is None
     write(src, "d-2023-08-15.txt", "minutes_2023_08")
-    pipeline.ingest([src], settings, progress=False)
+    pipeline.ingest([src], settings, progress=False, index=False)
     with raadsgraf.open(settings.store) as rg:
         assert rg.sparql(ask).boolean is True
         step = next(s for s in rg.lineage(earlier).steps if s.treatment == earlier)
@@ -83,7 +83,7 @@ def test_placeholder_is_filled_in_by_a_later_ingest(corpus: tuple[Path, Settings
 
 def test_lineage_of_the_housing_strategy_item(corpus: tuple[Path, Settings]) -> None:
     src, settings = corpus
-    pipeline.ingest([src], settings, progress=False)
+    pipeline.ingest([src], settings, progress=False, index=False)
     with raadsgraf.open(settings.store) as rg:
         by_date = rg.lineage(date=dt.date(2023, 11, 7), item=7, committee="Socialudvalgets")
         by_case = rg.lineage("03.00.00-P22-2-23")
@@ -101,7 +101,7 @@ def test_lineage_of_the_housing_strategy_item(corpus: tuple[Path, Settings]) -> 
 
 def test_policy_links_stay_in_their_municipality(corpus: tuple[Path, Settings]) -> None:
     src, settings = corpus
-    pipeline.ingest([src], settings, progress=False)
+    pipeline.ingest([src], settings, progress=False, index=False)
     q = """SELECT ?t WHERE { ?t rg:treatsPolicy ?p } ORDER BY ?t"""
     with raadsgraf.open(settings.store) as rg:
         linked = [str(t) for t in rg.sparql(q).column("t")]
@@ -111,7 +111,7 @@ def test_policy_links_stay_in_their_municipality(corpus: tuple[Path, Settings]) 
 
 def test_lineage_names_what_it_cannot_find(corpus: tuple[Path, Settings]) -> None:
     src, settings = corpus
-    pipeline.ingest([src], settings, progress=False)
+    pipeline.ingest([src], settings, progress=False, index=False)
     with raadsgraf.open(settings.store) as rg:
         with pytest.raises(QueryError, match="99-999"):
             rg.lineage("99-999")
@@ -182,7 +182,7 @@ def test_rdflib_view_of_the_store(corpus: tuple[Path, Settings]) -> None:
     from raadsgraf.vocab import ELI
 
     src, settings = corpus
-    pipeline.ingest([src], settings, progress=False)
+    pipeline.ingest([src], settings, progress=False, index=False)
     policy = URIRef(iris.policy_iri(strategy().policies[0]))
     with raadsgraf.open(settings.store) as rg:
         ds = rg.rdflib()

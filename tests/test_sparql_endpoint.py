@@ -29,7 +29,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     write(src, "a.txt", "minutes_2023")
     write(src, "b.txt", "strategy")
     store = root / "store"
-    assert pipeline.ingest([src], Settings(store=store), progress=False).ok
+    assert pipeline.ingest([src], Settings(store=store), progress=False, index=False).ok
     server, service = make_server(store, "127.0.0.1", 0, timeout=1.5, max_rows=5, workers=1)
     serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_port}/sparql"
@@ -181,7 +181,7 @@ def test_analyst_queries_over_the_protocol_match_the_embedded_store(
     root = tmp_path_factory.mktemp("protocol")
     store = root / "store"
     seeds = Path(__file__).parent / "samples" / "seeds"
-    assert pipeline.ingest([seeds], Settings(store=store), progress=False).ok
+    assert pipeline.ingest([seeds], Settings(store=store), progress=False, index=False).ok
     server, service = make_server(store, "127.0.0.1", 0, timeout=20, max_rows=100_000, workers=1)
     serve_in_thread(server)
     try:

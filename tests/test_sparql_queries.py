@@ -20,7 +20,7 @@ SEEDS = Path(__file__).parent / "samples" / "seeds"
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("seeds") / "store"
-    report = pipeline.ingest([SEEDS], Settings(store=folder), progress=False)
+    report = pipeline.ingest([SEEDS], Settings(store=folder), progress=False, index=False)
     assert report.ok and len(report.added) == 5
     return folder
 

@@ -139,8 +139,14 @@ def _settings(store: str | None) -> Any:
 @click.option("--format", "fmt", default=None, help="Skip sniffing and use this parser.")
 @click.option("--json", "as_json", is_flag=True, help="Print the ingest report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--no-index", is_flag=True, help="Load the graph only; leave the search index.")
 def ingest(
-    paths: tuple[str, ...], store: str | None, fmt: str | None, as_json: bool, quiet: bool
+    paths: tuple[str, ...],
+    store: str | None,
+    fmt: str | None,
+    as_json: bool,
+    quiet: bool,
+    no_index: bool,
 ) -> None:
     """Parse files (or folders) and load them into the store folder.
 
@@ -157,7 +163,7 @@ def ingest(
     """
     settings = _settings(store)
     try:
-        report = pipeline.ingest(paths, settings, fmt=fmt, progress=not quiet)
+        report = pipeline.ingest(paths, settings, fmt=fmt, progress=not quiet, index=not no_index)
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

@@ -24,9 +24,9 @@ from raadsgraf.model import (
     Meeting,
     Person,
     PolicyDocument,
+    Position,
     Reference,
 )
-from raadsgraf.positions import find_positions
 from raadsgraf.topics import topic, topic_key, topic_label
 from raadsgraf.vocab import BESLUIT, ELI, ELI_DL, PERSON, PREFIXES, RG
 
@@ -98,8 +98,7 @@ class _Builder:
             self.text(c, SKOS.altLabel, name.strip())
         return c
 
-    def person(self, municipality: str, attendance: Attendance) -> str:
-        person = attendance.person
+    def person(self, municipality: str, person: Person) -> str:
         p = iris.person_iri(municipality, person.name)
         self.add(p, RDF.type, PERSON.Person)
         self.add(p, FOAF.name, Literal(iris.person_key(person.name)))
@@ -116,7 +115,7 @@ class _Builder:
         """Presence and absence at ``holder`` (a Zitting or a treatment); returns the absent."""
         absent: set[str] = set()
         for a in records:
-            p = self.person(municipality, a)
+            p = self.person(municipality, a.person)
             if a.status == AttendanceStatus.PRESENT:
                 self.add(
                     holder, BESLUIT.heeftAanwezigeBijStart if meeting else BESLUIT.heeftAanwezige, p
@@ -198,17 +197,28 @@ class _Builder:
             self.add(d, RG.outcome, iris.outcome_iri(item.decision.outcome))
             self.add(d, ELI.passed_by, iris.committee_iri(muni, meeting.committee.name))
             self.add(d, ELI.date_document, _date(meeting.date))
-            for index, pos in enumerate(find_positions(item.decision.raw), start=1):
+            for index, pos in enumerate(item.decision.positions, start=1):
                 node = iris.position_iri(d, index)
                 self.add(d, RG.position, node)
-                self.add(node, RDF.type, RG.Position)
-                self.text(node, PROV.value, pos.text)
-                self.text(node, RG.stance, pos.stance)
-                for name, party in pos.people:
-                    person = Attendance(Person(name, party), AttendanceStatus.PRESENT)
-                    self.add(node, RG.heldBy, self.person(muni, person))
+                self.position(muni, node, pos)
         for index, ref in enumerate(item.references, start=1):
             self.reference(meeting, t, index, ref)
+
+    def position(self, muni: str, node: str, pos: Position) -> None:
+        """A named member's or a party's own stance in the decision."""
+        self.add(node, RDF.type, RG.Position)
+        self.text(node, PROV.value, pos.text)
+        self.add(node, RG.stance, iris.stance_iri(pos.stance))
+        if pos.kind == "person":
+            holder = self.person(muni, Person(pos.actor, pos.party))
+        else:
+            holder = iris.party_iri(muni, pos.party or pos.actor)
+            self.add(holder, RDF.type, ORG.Organization)
+            if pos.party:
+                self.add(holder, SKOS.notation, Literal(pos.party))
+            else:
+                self.text(holder, SKOS.prefLabel, pos.actor)
+        self.add(node, RG.heldBy, holder)
 
     def case(self, muni: str, number: str, kle: KLE | None, t: str) -> None:
         c = iris.case_iri(muni, number)

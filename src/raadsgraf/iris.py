@@ -17,7 +17,7 @@ import hashlib
 import re
 import unicodedata
 
-from raadsgraf.model import AgendaItem, Meeting, Outcome, PolicyDocument, ReferenceKind
+from raadsgraf.model import AgendaItem, Meeting, Outcome, PolicyDocument, ReferenceKind, Stance
 
 BASE = "https://raadsgraf.dk/id/"
 GRAPH_BASE = "https://raadsgraf.dk/graph/"
@@ -198,6 +198,7 @@ KLE_FACETS = f"{BASE}kle/facet"
 OUTCOMES = f"{BASE}udfald"
 REFERENCE_KINDS = f"{BASE}henvisning"
 VERSION_STAGES = f"{BASE}udgave"
+STANCES = f"{BASE}holdning"
 
 
 def kle_subject_iri(notation: str) -> str:
@@ -210,12 +211,18 @@ def kle_facet_iri(notation: str) -> str:
     return f"{KLE_FACETS}/{notation.upper()}"
 
 
-def outcome_iri(outcome: Outcome) -> str:
-    return f"{OUTCOMES}/{outcome.value}"
+# The enum constructors accept the members and their plain-string values alike:
+# records that went through a string-mapping pass may carry either.
+def outcome_iri(outcome: Outcome | str) -> str:
+    return f"{OUTCOMES}/{Outcome(outcome).value}"
 
 
-def reference_kind_iri(kind: ReferenceKind) -> str:
-    return f"{REFERENCE_KINDS}/{kind.value}"
+def reference_kind_iri(kind: ReferenceKind | str) -> str:
+    return f"{REFERENCE_KINDS}/{ReferenceKind(kind).value}"
+
+
+def stance_iri(stance: Stance | str) -> str:
+    return f"{STANCES}/{Stance(stance).value}"
 
 
 def version_stage_iri(stage: str) -> str:

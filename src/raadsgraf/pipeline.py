@@ -164,12 +164,14 @@ def ingest(
     *,
     fmt: str | None = None,
     progress: bool = True,
+    index: bool = True,
 ) -> IngestReport:
     """Parse files and load them into the store folder ``settings.store``.
 
     A file whose content is unchanged since its last ingest is skipped; a changed
     file replaces its own named graph only. Then the derived graph is rebuilt and
-    every sink (the search index) gets the documents that were (re)read.
+    every sink (the search index) gets the documents that were (re)read;
+    ``index=False`` loads the graph only.
     """
     from raadsgraf import derive, graph, iris, store  # the graph stage, wired in here only
 
@@ -192,7 +194,10 @@ def ingest(
             report.unchanged.append(str(path))
             continue
         try:
-            doc = parse_bytes(data, str(path), fmt)
+            # protected like every parsed document: CPR redacted, closed items sealed
+            doc, _ = protect(
+                parse_bytes(data, str(path), fmt), include_closed=settings.include_closed
+            )
         except SourceError as exc:
             report.failures.append(Failure(str(path), str(exc)))
             continue
@@ -217,7 +222,7 @@ def ingest(
         gstore.flush()
     report.store_triples = gstore.triple_count()
     del gstore  # release the store's lock before the sinks run
-    if documents:
+    if documents and index:
         for name, update in sinks():
             report.sink_results[name] = update(Path(settings.store), documents, settings)
     return report

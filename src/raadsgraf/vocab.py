@@ -87,6 +87,7 @@ class RG(DefinedNamespace):
     ReferenceKind: URIRef
     VersionStage: URIRef
     Position: URIRef
+    Stance: URIRef
     # properties
     referencesTreatment: URIRef
     earlierTreatment: URIRef
