@@ -10,12 +10,13 @@ each time a source changes:
   period (:func:`raadsgraf.topics.matches`), in the policy's municipality, and
   every treatment linked to such an item by a reference or a shared case;
 * the policy's hearing draft (``eli:Expression``) when such an item is about
-  the hearing ("høring" in its title), used by that treatment.
+  the hearing ("høring" in its title), used by that treatment;
+* references that name only a meeting, resolved to the treatment of the
+  citing item's case at that meeting.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ import pyoxigraph as ox
 from rdflib import PROV, RDF, XSD
 
 from raadsgraf import iris
+from raadsgraf.query import walk
 from raadsgraf.store import GraphStore
 from raadsgraf.topics import Topic, matches, topic
 from raadsgraf.vocab import DERIVED_GRAPH, ELI, RG, sparql_prologue
@@ -93,33 +95,30 @@ def _treatments(store: GraphStore) -> dict[str, tuple[str, str | None, bool]]:
     return out
 
 
-def _neighbours(store: GraphStore) -> dict[str, set[str]]:
-    """Treatments linked by a reference (either way) or by a shared case."""
+def _resolved_meeting_references(store: GraphStore, g: ox.NamedNode) -> list[ox.Quad]:
+    """A reference naming only a meeting ("Sagens forløb: 17-01-2022 Økonomiudvalget")
+    names the treatment of the citing item's own case at that meeting, once the
+    meeting is in the store: the reference gets that treatment as a second
+    ``prov:influencer``, and the citing treatment an ``rg:referencesTreatment``."""
     q = (
         sparql_prologue()
         + """
-    SELECT ?a ?b WHERE {
-      { ?a rg:referencesTreatment ?b }
-      UNION
-      { ?a eli-dl:forms_part_of ?c . ?b eli-dl:forms_part_of ?c . FILTER(?a != ?b) }
+    SELECT DISTINCT ?t ?r ?u ?earlier WHERE {
+      ?t rg:reference ?r ; eli-dl:forms_part_of ?c ; eli-dl:activity_date ?td .
+      ?r prov:influencer ?z . ?z a besluit:Zitting ; besluit:behandelt ?a .
+      ?u dct:subject ?a ; eli-dl:forms_part_of ?c ; eli-dl:activity_date ?ud .
+      FILTER(?u != ?t)
+      BIND(?ud < ?td AS ?earlier)
     }"""
     )
-    graph: dict[str, set[str]] = defaultdict(set)
+    quads = []
     for row in store.select(q):
-        a, b = _value(row["a"]), _value(row["b"])
-        graph[a].add(b)
-        graph[b].add(a)
-    return graph
-
-
-def _closure(start: set[str], graph: dict[str, set[str]]) -> set[str]:
-    seen, todo = set(start), list(start)
-    while todo:
-        for nxt in graph.get(todo.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
+        t, r, u = row["t"], row["r"], row["u"]
+        quads.append(ox.Quad(r, _n(PROV.influencer), u, g))
+        quads.append(ox.Quad(t, _n(RG.referencesTreatment), u, g))
+        if _value(row["earlier"]) == "true":
+            quads.append(ox.Quad(t, _n(RG.earlierTreatment), u, g))
+    return quads
 
 
 def derived_quads(store: GraphStore) -> tuple[list[ox.Quad], DeriveReport]:
@@ -129,7 +128,6 @@ def derived_quads(store: GraphStore) -> tuple[list[ox.Quad], DeriveReport]:
     for t, (_, _, in_corpus) in treatments.items():
         quads.append(ox.Quad(_n(t), _n(RG.inCorpus), _TRUE if in_corpus else _FALSE, g))
     links = 0
-    neighbours: dict[str, set[str]] | None = None
     for p, _title, m, _mlabel, policy_topic in _policies(store):
         direct = {
             t
@@ -138,9 +136,7 @@ def derived_quads(store: GraphStore) -> tuple[list[ox.Quad], DeriveReport]:
         }
         if not direct:
             continue
-        if neighbours is None:
-            neighbours = _neighbours(store)
-        for t in sorted(_closure(direct, neighbours)):
+        for t in sorted(walk(store, sorted(direct))):
             quads.append(ox.Quad(_n(t), _n(RG.treatsPolicy), _n(p), g))
             links += 1
         hearing = sorted(t for t in direct if _HEARING in (treatments[t][1] or "").lower())
@@ -153,6 +149,7 @@ def derived_quads(store: GraphStore) -> tuple[list[ox.Quad], DeriveReport]:
                 ox.Quad(e, _n(RG.versionStage), _n(iris.version_stage_iri("høringsudkast")), g),
             ]
             quads += [ox.Quad(_n(t), _n(PROV.used), e, g) for t in hearing]
+    quads += _resolved_meeting_references(store, g)
     placeholders = sum(1 for _, _, c in treatments.values() if not c)
     return quads, DeriveReport(len(treatments), placeholders, links)
 

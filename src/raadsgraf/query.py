@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import deque
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -131,7 +130,7 @@ def _prefixes() -> dict[str, str]:
 class LineageStep:
     """One treatment of the matter."""
 
-    treatment: str
+    treatment: str  # or, for a meeting named without an item number, the meeting
     date: dt.date | None
     municipality: str | None
     committee: str | None
@@ -232,44 +231,66 @@ def resolve_target(
     return found
 
 
-_LINK = (
-    "rg:referencesTreatment|^rg:referencesTreatment|(eli-dl:forms_part_of/^eli-dl:forms_part_of)"
-)
+#: Reference kinds that name a treatment of the same matter in a structured way
+#: (a labelled block of the minutes); a reference found in running prose may be
+#: about something else, so a walk includes its target but goes no further.
+STRUCTURED = frozenset({"tidligere-behandling", "beslutningshistorik", "sagens-forloeb"})
+SAME_CASE = "sag"
 
 
-def _component(store: GraphStore, start: list[str]) -> list[str]:
-    """Every treatment linked to ``start`` by references (either way) or shared cases."""
-    values = " ".join(_iri(t) for t in start)
-    rows = _rows(
-        store,
-        f"""SELECT DISTINCT ?t WHERE {{ VALUES ?s {{ {values} }} ?s ({_LINK})* ?t }}
-            LIMIT {MAX_STEPS}""",
-    )
-    return sorted({str(r["t"]) for r in rows} | set(start))
-
-
-def _edges(store: GraphStore, treatments: list[str]) -> dict[str, list[tuple[str, str]]]:
-    """(neighbour, how) per treatment: references either way (by their kind), same case."""
+def _edges(store: GraphStore, treatments: list[str]) -> dict[str, list[tuple[str, str, bool]]]:
+    """(neighbour, how, neighbour has a case) per treatment: references either way, same case."""
     values = " ".join(_iri(t) for t in treatments)
+    # VALUES is repeated inside each branch: Oxigraph 0.5 does not push an outer
+    # VALUES into a UNION, and each branch would scan the store.
     rows = _rows(
         store,
         f"""
-        SELECT DISTINCT ?a ?b ?how WHERE {{
+        SELECT DISTINCT ?a ?b ?how ?case WHERE {{
           {{ VALUES ?a {{ {values} }}
-             ?a rg:reference ?r . ?r prov:influencer ?b ; dct:type/skos:notation ?how }}
+             ?a rg:reference ?r . ?r prov:influencer ?b . ?r dct:type ?k . ?k skos:notation ?how .
+             ?b a besluit:BehandelingVanAgendapunt }}
           UNION
           {{ VALUES ?a {{ {values} }}
-             ?b rg:reference ?r . ?r prov:influencer ?a ; dct:type/skos:notation ?how }}
+             ?b rg:reference ?r . ?r prov:influencer ?a . ?r dct:type ?k . ?k skos:notation ?how }}
           UNION
           {{ VALUES ?a {{ {values} }}
              ?a eli-dl:forms_part_of ?c . ?b eli-dl:forms_part_of ?c .
-             FILTER(?a != ?b) BIND("sag" AS ?how) }}
+             FILTER(?a != ?b) BIND("{SAME_CASE}" AS ?how) }}
+          OPTIONAL {{ ?b eli-dl:forms_part_of ?case }}
         }}""",
     )
-    out: dict[str, list[tuple[str, str]]] = {}
+    out: dict[str, set[tuple[str, str, bool]]] = {}
     for r in rows:
-        out.setdefault(str(r["a"]), []).append((str(r["b"]), str(r["how"])))
+        out.setdefault(str(r["a"]), set()).add((str(r["b"]), str(r["how"]), r["case"] is not None))
     return {a: sorted(edges) for a, edges in out.items()}
+
+
+def walk(store: GraphStore, start: list[str]) -> dict[str, tuple[str, str | None]]:
+    """Treatments of the same matter as ``start``: treatment → (how reached, from which).
+
+    Breadth first, one query per level. Every treatment sharing a case with one
+    in the walk is in it, and so is every treatment a reference names (or that
+    names one in the walk). The walk goes on from a treatment reached by its
+    case, or by a structured reference (Tidligere behandling, Beslutningshistorik,
+    Sagens forløb) when it has no case number of its own; it stops at one reached
+    by a prose mention, or by a reference into another case — otherwise one
+    agenda item citing the budget would pull in the whole council term.
+    """
+    reached: dict[str, tuple[str, str | None]] = {t: ("start", None) for t in start}
+    frontier = sorted(start)
+    while frontier and len(reached) < MAX_STEPS:
+        edges = _edges(store, frontier)
+        nxt = []
+        for t in frontier:
+            for n, how, has_case in edges.get(t, ()):
+                if n in reached:
+                    continue
+                reached[n] = (how, t)
+                if how == SAME_CASE or (how in STRUCTURED and not has_case):
+                    nxt.append(n)
+        frontier = sorted(set(nxt))
+    return reached
 
 
 def _details(store: GraphStore, treatments: list[str]) -> dict[str, dict[str, Value]]:
@@ -281,7 +302,7 @@ def _details(store: GraphStore, treatments: list[str]) -> dict[str, dict[str, Va
     rows = _rows(
         store,
         f"""
-        SELECT ?t ?d ?muni ?committee ?n ?ti ?rti ?case ?source WHERE {{
+        SELECT ?t ?z ?d ?muni ?committee ?n ?ti ?rti ?case ?source WHERE {{
           VALUES ?t {{ {values} }}
           ?t dct:subject ?a ; eli-dl:activity_date ?d .
           ?a schema:position ?n .
@@ -342,6 +363,45 @@ def _policies(store: GraphStore, treatments: list[str]) -> tuple[PolicyLink, ...
     return tuple(out)
 
 
+def _meeting_references(store: GraphStore, treatments: list[str]) -> list[LineageStep]:
+    """Meetings the walk's treatments name without an item number ("Sagens forløb:
+    17-01-2022 Økonomiudvalget") and that no treatment of the same case resolves."""
+    values = " ".join(_iri(t) for t in treatments)
+    rows = _rows(
+        store,
+        f"""
+        SELECT DISTINCT ?z ?t ?how ?d ?committee ?muni ?source WHERE {{
+          VALUES ?t {{ {values} }}
+          ?t rg:reference ?r . ?r prov:influencer ?z . ?z a besluit:Zitting .
+          ?r dct:type ?k . ?k skos:notation ?how .
+          FILTER NOT EXISTS {{ ?r prov:influencer ?u . ?u a besluit:BehandelingVanAgendapunt }}
+          ?z dct:date ?d ; besluit:isGehoudenDoor ?c .
+          ?c skos:prefLabel ?committee ; besluit:bestuurt ?m . ?m skos:prefLabel ?muni .
+          OPTIONAL {{ ?z dct:source ?source }}
+        }} ORDER BY ?z ?t""",
+    )
+    seen: dict[str, LineageStep] = {}
+    for r in rows:
+        z = str(r["z"])
+        if z in seen:
+            continue
+        d = r["d"]
+        seen[z] = LineageStep(
+            treatment=z,
+            date=d if isinstance(d, dt.date) else None,
+            municipality=_str(r["muni"]),
+            committee=_str(r["committee"]),
+            item_number=None,
+            title=None,
+            outcome=None,
+            case_number=None,
+            link=str(r["how"]),
+            via=str(r["t"]),
+            in_corpus=r["source"] is not None,
+        )
+    return list(seen.values())
+
+
 def lineage(
     store: GraphStore,
     target: str | None = None,
@@ -352,19 +412,9 @@ def lineage(
 ) -> Lineage:
     """The chronological treatment history of a matter, and the policies it belongs to."""
     start = resolve_target(store, target, date=date, item=item, committee=committee)
-    # Three queries whatever the size: the linked component (a property path),
-    # the edges inside it, the details; the walk that says how each step was
-    # reached (breadth first, so the shortest way) runs here.
-    edges = _edges(store, _component(store, start))
-    reached: dict[str, tuple[str, str | None]] = {t: ("start", None) for t in start}
-    todo = deque(start)
-    while todo:
-        t = todo.popleft()
-        for n, how in edges.get(t, ()):
-            if n not in reached:
-                reached[n] = (how, t)
-                todo.append(n)
+    reached = walk(store, start)
     ordered = sorted(reached)
+    meetings = _meeting_references(store, ordered)
     details = _details(store, ordered)
     steps = []
     for t in ordered:
@@ -387,6 +437,10 @@ def lineage(
                 in_corpus=d.get("source") is not None,
             )
         )
+    # a meeting named without an item number that the walk already reached
+    # through one of its treatments (often the citing item's own meeting) adds nothing
+    covered = {str(d["z"]) for d in details.values()}
+    steps.extend(m for m in meetings if m.treatment not in covered)
     steps.sort(key=lambda s: (s.date or dt.date.min, s.committee or "", s.item_number or 0))
     label = target or f"{date} item {item}" + (f" ({committee})" if committee else "")
     return Lineage(label, tuple(steps), _policies(store, ordered))
