@@ -3,3 +3,6 @@
 from raadsgraf.parsers.registry import Parser, detect, get, parse_bytes, parsers, register
 
 __all__ = ["Parser", "detect", "get", "parse_bytes", "parsers", "register"]
+
+# Built-in parsers register themselves on import.
+from raadsgraf.parsers import firstagenda  # noqa: F401

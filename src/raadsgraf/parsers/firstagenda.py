@@ -1,0 +1,259 @@
+"""FirstAgenda "Publication" JSON: one meeting as a municipality's agenda
+portal (``dagsordener.<kommune>.dk``) serves it.
+
+Shape (keys as published)::
+
+    {"Udvalg": {"Navn": …}, "Moede": {"Dato", "Sted", "Afsluttet", "Moededeltagere": […]},
+     "Dagsordenpunkter": [{"Number", "Caption", "CaseNumber", "IsOpen",
+                           "ExternalAgendaItemAttendees": […], "Bilag": […],
+                           "Felter": [{"Navn", "Html", "Link"}]}]}
+
+Notes from reading the 373 Greve meetings (docs/formats.md has the details):
+
+* ``IsOpen`` is false on every item, public ones with full text included, so it
+  says nothing about publicity; a closed item is one whose title starts with
+  "Lukket".
+* The municipality is not named in the JSON; the portal's host in the
+  documents' links is (``dagsordener.greve.dk`` → "Greve Kommune").
+* ``Moededeltagere``: ``Absent`` → absent ("fraværende"),
+  ``ParticipationCancelled`` → absent ("afbud").
+* Each item's text is one HTML field whose ``<h3>``/``<h4>`` headings are the
+  sections; "Sagens forløb" lists dated treatments of the same case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import replace
+from typing import Any
+
+from raadsgraf.errors import SourceError
+from raadsgraf.extract.casenumbers import split_kle
+from raadsgraf.extract.dates import find_dates
+from raadsgraf.extract.outcomes import make_decision
+from raadsgraf.extract.people import parse_attendee_list, parse_person
+from raadsgraf.extract.prose import find_prose_references
+from raadsgraf.extract.references import parse_reference
+from raadsgraf.extract.sections import section_kind
+from raadsgraf.model import (
+    AgendaItem,
+    Attachment,
+    Attendance,
+    AttendanceStatus,
+    Committee,
+    Document,
+    Meeting,
+    Municipality,
+    Reference,
+    ReferenceKind,
+    Section,
+    Source,
+)
+from raadsgraf.parsers.htmltext import Block, blocks_text, html_blocks, split_headed
+from raadsgraf.parsers.recommendation import parse_recommendation
+from raadsgraf.parsers.registry import register
+
+_CLOSED = re.compile(r"^\s*lukket\b", re.IGNORECASE)
+_HOST = re.compile(r"https?://(?:dagsordener?|dagsorden|politik)\.([a-z0-9æøå-]+)\.dk/", re.I)
+#: "Byråd 2022-2025", "Økonomiudvalget 2022": the election term or year is a
+#: label of the portal, not part of the body's name.
+_TERM = re.compile(r"\s+\d{4}(?:\s*-\s*\d{4})?$")
+_DEFINITE = {"byråd": "Byrådet", "kommunalbestyrelse": "Kommunalbestyrelsen"}
+#: A "Sagens forløb" entry line: starts with a numeric date ("10-01-2022 Byråd").
+_ENTRY = re.compile(r"^\s*(?:\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{4}-\d{2}-\d{2})\b")
+#: "Afbud: Per Lund Sørensen, Conni Bergendorff" inside a decision.
+_ABSENCE_LINE = re.compile(
+    r"^(afbud|fraværende|ikke til stede|ikke mødt|deltog ikke)\s*:\s*(.+)$", re.I | re.M
+)
+_NOT_RELEASED = re.compile(r"^beslutning ikke frigivet\.?$", re.IGNORECASE)
+
+
+def body_name(name: str) -> str:
+    """A committee's name without portal decoration: ".Spørgsmål / Svar til
+    Byrådet 2022-2025" → "Spørgsmål / Svar til Byrådet", "Byråd 2022" → "Byrådet"."""
+    name = _TERM.sub("", " ".join(name.split()).lstrip(".· ")).strip()
+    return _DEFINITE.get(name.lower(), name)
+
+
+class FirstAgendaParser:
+    name = "firstagenda"
+    description = "FirstAgenda portal JSON (dagsordener.<kommune>.dk): one meeting per file"
+
+    def sniff(self, data: bytes, path: str) -> float:
+        head = data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
+        if not head.startswith(b"{"):
+            return 0.0
+        keys = sum(k in head for k in (b'"Dagsordenpunkter"', b'"Moede"', b'"Udvalg"'))
+        return {0: 0.0, 1: 0.5, 2: 0.9, 3: 0.95}[keys]
+
+    def parse(self, data: bytes, source: Source) -> Document:
+        obj = _load(data, source.path)
+        return Document(source=source, meetings=(_meeting(obj, source.path),))
+
+
+def _load(data: bytes, path: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise SourceError(path, f"not UTF-8 text (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        hint = " (the file is cut short)" if exc.pos >= len(data.rstrip()) - 1 else ""
+        raise SourceError(path, f"invalid JSON: {exc.msg}{hint}", line=exc.lineno) from None
+    if not isinstance(obj, dict):
+        raise SourceError(path, "not a FirstAgenda meeting: the JSON is not an object")
+    for key, typ in (("Moede", dict), ("Dagsordenpunkter", list), ("Udvalg", dict)):
+        if not isinstance(obj.get(key), typ):
+            raise SourceError(path, f"not a FirstAgenda meeting: no {key!r} {typ.__name__}")
+    return obj
+
+
+def _meeting(obj: dict[str, Any], path: str) -> Meeting:
+    moede = obj["Moede"]
+    raw_date = moede.get("Dato") or moede.get("MeetingBeginUtc")
+    try:
+        begin = dt.datetime.fromisoformat(str(raw_date))
+    except ValueError:
+        raise SourceError(path, f"meeting date {raw_date!r} is not an ISO timestamp") from None
+    end = _timestamp(moede.get("MeetingEndUtc"))
+    items = tuple(_item(it, path, i) for i, it in enumerate(obj["Dagsordenpunkter"]))
+    return Meeting(
+        municipality=Municipality(_municipality(obj)),
+        committee=Committee(body_name(str(obj["Udvalg"].get("Navn") or "")), _municipality(obj)),
+        date=begin.date(),
+        kind="minutes" if moede.get("Afsluttet") else "agenda",
+        start=begin.time().replace(tzinfo=None) if begin.time() != dt.time(0) else None,
+        end=end.time().replace(tzinfo=None) if end else None,
+        place=(moede.get("Sted") or "").strip() or None,
+        attendance=tuple(_attendance(p) for p in moede.get("Moededeltagere") or ()),
+        items=items,
+    )
+
+
+def _timestamp(value: object) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _municipality(obj: dict[str, Any]) -> str:
+    for item in obj["Dagsordenpunkter"]:
+        for felt in item.get("Felter") or ():
+            m = _HOST.match(str(felt.get("Link") or ""))
+            if m:
+                return m[1].capitalize() + " Kommune"
+    return "Ukendt kommune"
+
+
+def _attendance(p: dict[str, Any]) -> Attendance:
+    person, own_reason = parse_person(str(p.get("Name") or ""))
+    if p.get("Absent"):
+        return Attendance(person, AttendanceStatus.ABSENT, own_reason or "fraværende")
+    if p.get("ParticipationCancelled"):
+        return Attendance(person, AttendanceStatus.ABSENT, own_reason or "afbud")
+    return Attendance(person, AttendanceStatus.PRESENT)
+
+
+def _item(it: dict[str, Any], path: str, index: int) -> AgendaItem:
+    raw_number = str(it.get("Number") or it.get("Punktnummer") or "").strip()
+    number = int(raw_number) if raw_number.isdigit() else int(it.get("Sorting") or index + 1)
+    title = " ".join(str(it.get("Caption") or it.get("Navn") or "").split())
+    case = (str(it.get("CaseNumber") or it.get("SagsNummer") or "")).strip() or None
+    blocks: list[Block] = []
+    for felt in it.get("Felter") or ():
+        if felt.get("Navn"):
+            blocks.append(Block(str(felt["Navn"]), 3))
+        blocks.extend(html_blocks(str(felt.get("Html") or "")))
+    sections: list[Section] = []
+    decision = recommendation = None
+    references: list[Reference] = []
+    for heading, body in split_headed(blocks):
+        text = blocks_text(body)
+        if not text:
+            continue  # a wrapper heading such as "Fremstilling"
+        kind = (section_kind(heading) if heading else None) or "other"
+        sections.append(Section(heading=heading or "", text=text, kind=kind))
+        if kind == "decision" and decision is None:
+            decision = make_decision(text)
+        elif kind == "recommendation" and recommendation is None:
+            recommendation = parse_recommendation(text)
+        if kind == "case_history":
+            references.extend(case_history(body))
+        else:
+            references.extend(find_prose_references(text))
+    return AgendaItem(
+        number=number,
+        title=title,
+        is_open=not _CLOSED.match(title),
+        case_number=case,
+        kle=split_kle(case) if case else None,
+        sections=tuple(sections),
+        recommendation=recommendation,
+        decision=decision,
+        attachments=tuple(_attachments(it)),
+        references=tuple(references),
+        attendance=tuple(_item_attendance(it, decision.raw if decision else "")),
+    )
+
+
+def case_history(body: list[Block]) -> list[Reference]:
+    """One Reference per dated entry of a "Sagens forløb" block, with the
+    decision text that follows it (None while "Beslutning ikke frigivet")."""
+    refs: list[Reference] = []
+    current: Reference | None = None
+    decision: list[str] = []
+
+    def flush() -> None:
+        if current is not None:
+            text = "\n".join(decision).strip()
+            released = text and not _NOT_RELEASED.match(text)
+            refs.append(replace(current, decision=text if released else None))
+
+    for block in body:
+        ref = parse_reference(block.text, ReferenceKind.CASE_HISTORY) if _is_entry(block) else None
+        if ref is not None:
+            flush()
+            current = replace(ref, body=body_name(ref.body) if ref.body else None)
+            decision = []
+        elif current is not None:
+            decision.append(block.text)
+    flush()
+    return refs
+
+
+def _is_entry(block: Block) -> bool:
+    text = block.text
+    return bool(_ENTRY.match(text)) and len(text) <= 120 and bool(find_dates(text[:12]))
+
+
+def _attachments(it: dict[str, Any]) -> list[Attachment]:
+    out = []
+    for b in it.get("Bilag") or ():
+        title = " ".join(str(b.get("Navn") or "").split())
+        if title:
+            m = re.match(r"^bilag\s+(\d+[a-z]?)\b", title, re.I)
+            out.append(Attachment(title=title, number=m[1] if m else None))
+    return out
+
+
+def _item_attendance(it: dict[str, Any], decision: str) -> list[Attendance]:
+    """Absences from the portal's list, then those only written in the
+    decision ("Afbud: …", "Ikke til stede: …"), each person once."""
+    out = []
+    for a in it.get("ExternalAgendaItemAttendees") or ():
+        person, own_reason = parse_person(str(a.get("Name") or ""))
+        reason = (str(a.get("Reason") or "").strip().lower() or own_reason) or None
+        if person.name:
+            out.append(Attendance(person, AttendanceStatus.ABSENT, reason))
+    seen = {a.person.name for a in out}
+    for m in _ABSENCE_LINE.finditer(decision):
+        for a in parse_attendee_list(m[2].rstrip(". "), absent=True, reason=m[1].lower()):
+            if a.person.name not in seen:
+                seen.add(a.person.name)
+                out.append(a)
+    return out
+
+
+PARSER = register(FirstAgendaParser())
