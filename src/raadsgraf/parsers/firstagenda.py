@@ -26,17 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import replace
 from typing import Any
 
 from raadsgraf.errors import SourceError
 from raadsgraf.extract.casenumbers import split_kle
-from raadsgraf.extract.dates import find_dates
-from raadsgraf.extract.outcomes import make_decision
 from raadsgraf.extract.people import parse_attendee_list, parse_person
-from raadsgraf.extract.prose import find_prose_references
-from raadsgraf.extract.references import parse_reference
-from raadsgraf.extract.sections import section_kind
 from raadsgraf.model import (
     AgendaItem,
     Attachment,
@@ -46,35 +40,18 @@ from raadsgraf.model import (
     Document,
     Meeting,
     Municipality,
-    Reference,
-    ReferenceKind,
-    Section,
     Source,
 )
-from raadsgraf.parsers.htmltext import Block, blocks_text, html_blocks, split_headed
-from raadsgraf.parsers.recommendation import parse_recommendation
+from raadsgraf.parsers.htmltext import Block, html_blocks
+from raadsgraf.parsers.itemhtml import body_name, read_item_blocks
 from raadsgraf.parsers.registry import register
 
 _CLOSED = re.compile(r"^\s*lukket\b", re.IGNORECASE)
 _HOST = re.compile(r"https?://(?:dagsordener?|dagsorden|politik)\.([a-z0-9æøå-]+)\.dk/", re.I)
-#: "Byråd 2022-2025", "Økonomiudvalget 2022": the election term or year is a
-#: label of the portal, not part of the body's name.
-_TERM = re.compile(r"\s+\d{4}(?:\s*-\s*\d{4})?$")
-_DEFINITE = {"byråd": "Byrådet", "kommunalbestyrelse": "Kommunalbestyrelsen"}
-#: A "Sagens forløb" entry line: starts with a numeric date ("10-01-2022 Byråd").
-_ENTRY = re.compile(r"^\s*(?:\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{4}-\d{2}-\d{2})\b")
 #: "Afbud: Per Lund Sørensen, Conni Bergendorff" inside a decision.
 _ABSENCE_LINE = re.compile(
     r"^(afbud|fraværende|ikke til stede|ikke mødt|deltog ikke)\s*:\s*(.+)$", re.I | re.M
 )
-_NOT_RELEASED = re.compile(r"^beslutning ikke frigivet\.?$", re.IGNORECASE)
-
-
-def body_name(name: str) -> str:
-    """A committee's name without portal decoration: ".Spørgsmål / Svar til
-    Byrådet 2022-2025" → "Spørgsmål / Svar til Byrådet", "Byråd 2022" → "Byrådet"."""
-    name = _TERM.sub("", " ".join(name.split()).lstrip(".· ")).strip()
-    return _DEFINITE.get(name.lower(), name)
 
 
 class FirstAgendaParser:
@@ -166,66 +143,21 @@ def _item(it: dict[str, Any], path: str, index: int) -> AgendaItem:
         if felt.get("Navn"):
             blocks.append(Block(str(felt["Navn"]), 3))
         blocks.extend(html_blocks(str(felt.get("Html") or "")))
-    sections: list[Section] = []
-    decision = recommendation = None
-    references: list[Reference] = []
-    for heading, body in split_headed(blocks):
-        text = blocks_text(body)
-        if not text:
-            continue  # a wrapper heading such as "Fremstilling"
-        kind = (section_kind(heading) if heading else None) or "other"
-        sections.append(Section(heading=heading or "", text=text, kind=kind))
-        if kind == "decision" and decision is None:
-            decision = make_decision(text)
-        elif kind == "recommendation" and recommendation is None:
-            recommendation = parse_recommendation(text)
-        if kind == "case_history":
-            references.extend(case_history(body))
-        else:
-            references.extend(find_prose_references(text))
+    parts = read_item_blocks(blocks)
+    decision = parts.decision
     return AgendaItem(
         number=number,
         title=title,
         is_open=not _CLOSED.match(title),
         case_number=case,
         kle=split_kle(case) if case else None,
-        sections=tuple(sections),
-        recommendation=recommendation,
+        sections=parts.sections,
+        recommendation=parts.recommendation,
         decision=decision,
         attachments=tuple(_attachments(it)),
-        references=tuple(references),
+        references=parts.references,
         attendance=tuple(_item_attendance(it, decision.raw if decision else "")),
     )
-
-
-def case_history(body: list[Block]) -> list[Reference]:
-    """One Reference per dated entry of a "Sagens forløb" block, with the
-    decision text that follows it (None while "Beslutning ikke frigivet")."""
-    refs: list[Reference] = []
-    current: Reference | None = None
-    decision: list[str] = []
-
-    def flush() -> None:
-        if current is not None:
-            text = "\n".join(decision).strip()
-            released = text and not _NOT_RELEASED.match(text)
-            refs.append(replace(current, decision=text if released else None))
-
-    for block in body:
-        ref = parse_reference(block.text, ReferenceKind.CASE_HISTORY) if _is_entry(block) else None
-        if ref is not None:
-            flush()
-            current = replace(ref, body=body_name(ref.body) if ref.body else None)
-            decision = []
-        elif current is not None:
-            decision.append(block.text)
-    flush()
-    return refs
-
-
-def _is_entry(block: Block) -> bool:
-    text = block.text
-    return bool(_ENTRY.match(text)) and len(text) <= 120 and bool(find_dates(text[:12]))
 
 
 def _attachments(it: dict[str, Any]) -> list[Attachment]:
