@@ -12,8 +12,8 @@ import pytest
 from formats_support import CORPUS, SAMPLES, check_golden
 from raadsgraf.errors import SourceError
 from raadsgraf.model import AttendanceStatus, Outcome, ReferenceKind
-from raadsgraf.parsers.itemhtml import body_name, case_history
 from raadsgraf.parsers.htmltext import html_blocks, split_headed
+from raadsgraf.parsers.itemhtml import body_name, case_history
 from raadsgraf.parsers.registry import detect, parse_bytes
 from raadsgraf.pipeline import parse_file, parse_files
 

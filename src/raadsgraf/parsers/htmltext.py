@@ -101,7 +101,11 @@ def _walk(el: lxml.html.HtmlElement, out: _Writer, heading_ok: Callable[[str], b
         return
     if tag in _HEADINGS:
         text = _inline_text(el)
-        if text and heading_ok(text):
+        if not text:
+            # An empty heading still ends the section before it (Aarhus puts
+            # the item's lead paragraph under an empty <h3>).
+            out.heading("", int(tag[1]))
+        elif heading_ok(text):
             out.heading(normalise_heading(text), int(tag[1]))
         else:
             out.blank()
@@ -168,16 +172,20 @@ def html_blocks(
     out.newline()
     blocks: list[Block] = []
     for b in out.blocks:
+        if b.is_heading:
+            blocks.append(b)
+            continue
         if not b.text and (not blocks or not blocks[-1].text or blocks[-1].is_heading):
             continue
         blocks.append(b)
-    while blocks and not blocks[-1].text:
+    while blocks and not blocks[-1].text and not blocks[-1].is_heading:
         blocks.pop()
     # Word processors wrap each bullet in its own <ul>: keep one list together.
     return [
         b
         for i, b in enumerate(blocks)
         if b.text
+        or b.is_heading
         or not (_LIST_LINE.match(blocks[i - 1].text) and _LIST_LINE.match(blocks[i + 1].text))
     ]
 
