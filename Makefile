@@ -22,8 +22,8 @@ demo: $(STAMP)
 	$(BIN)/raadsgraf parse tests/samples/seeds
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench app
-	$(BIN)/ruff format --check src tests bench app
+	$(BIN)/ruff check $(wildcard src tests bench app)
+	$(BIN)/ruff format --check $(wildcard src tests bench app)
 	$(BIN)/mypy src
 
 pytest: $(STAMP)

@@ -1,19 +1,50 @@
-"""Shared pytest options and fixtures."""
+"""Shared fixtures. ``pytest --update-golden`` rewrites golden files instead of
+comparing; review the diff before committing."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
+
+SAMPLES = Path(__file__).parent / "samples"
+GOLDEN = Path(__file__).parent / "golden"
+SEEDS = SAMPLES / "seeds"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--update-golden",
-        action="store_true",
-        default=False,
-        help="Rewrite golden files from the current output (review the diff).",
+        "--update-golden", action="store_true", help="rewrite golden files from current output"
     )
 
 
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def golden_json(update_golden: bool):  # type: ignore[no-untyped-def]
+    """Compare ``data`` with ``tests/golden/<name>`` (or rewrite it)."""
+
+    def check(name: str, data: Any) -> None:
+        path = GOLDEN / name
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        if update_golden or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            if not update_golden:
+                pytest.fail(f"golden file {path} was missing and has been written; review it")
+            return
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        assert data == expected, f"output differs from {path}; run pytest --update-golden and diff"
+
+    return check
+
+
+def seed(prefix: str) -> Path:
+    """The seed file whose name starts with ``prefix`` ("000" … "004")."""
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path

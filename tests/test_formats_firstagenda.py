@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from formats_support import CORPUS, SAMPLES, check_golden
 from raadsgraf.errors import SourceError
 from raadsgraf.model import AttendanceStatus, Outcome, ReferenceKind
 from raadsgraf.parsers.htmltext import html_blocks, split_headed
 from raadsgraf.parsers.itemhtml import body_name, case_history
 from raadsgraf.parsers.registry import detect, parse_bytes
 from raadsgraf.pipeline import parse_file, parse_files
+from tests.formats_support import CORPUS, SAMPLES, check_golden
 
 FA = SAMPLES / "firstagenda"
 GREVE = Path(os.environ.get("RAADSGRAF_TEST_CORPUS", CORPUS)) / "greve"
@@ -60,7 +60,7 @@ def test_sections_decision_recommendation_and_case_history() -> None:
     with_history = [i for i in items if any(s.kind == "case_history" for s in i.sections)]
     assert len(with_history) == 6
     for item in with_history:
-        history = [r for r in item.references if r.kind is ReferenceKind.CASE_HISTORY]
+        history = [r for r in item.references if r.kind == ReferenceKind.CASE_HISTORY]
         assert history and all(r.date and r.body for r in history)
     decided = [i for i in items if i.decision]
     assert decided and all(i.decision.outcome in Outcome for i in decided if i.decision)
@@ -141,13 +141,13 @@ def test_whole_greve_corpus() -> None:
     assert sum(not i.is_open for i in items) == 385
     # 4,866 items have a "Beslutning" heading; in 6 its text is a lone "."
     assert sum(i.decision is not None for i in items) == 4860
-    history = [i for i in items if any(r.kind is ReferenceKind.CASE_HISTORY for r in i.references)]
+    history = [i for i in items if any(r.kind == ReferenceKind.CASE_HISTORY for r in i.references)]
     assert len(history) == 1676
     assert all(
         r.date is not None
         for i in history
         for r in i.references
-        if r.kind is ReferenceKind.CASE_HISTORY
+        if r.kind == ReferenceKind.CASE_HISTORY
     )
     assert sum(len(i.attendance) for i in items) == 2249  # 975 listed + "Afbud: …" lines
     assert sum(len(i.attachments) for i in items) == 8390

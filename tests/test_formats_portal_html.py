@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from formats_support import CORPUS, SAMPLES, check_golden
 from raadsgraf.errors import SourceError
 from raadsgraf.model import AttendanceStatus, ReferenceKind
 from raadsgraf.parsers.portal_html import item_absences
 from raadsgraf.parsers.registry import detect, parse_bytes
 from raadsgraf.pipeline import parse_file
+from tests.formats_support import CORPUS, SAMPLES, check_golden
 
 PAGE = SAMPLES / "portal_html" / "aarhus-teknisk-udvalg-referat-2025-10-01.html"
 AARHUS = Path(os.environ.get("RAADSGRAF_TEST_CORPUS", CORPUS)) / "aarhus"

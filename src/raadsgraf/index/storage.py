@@ -1,0 +1,244 @@
+"""The index folder (``<store>/index``): what is in it, and how it is updated.
+
+Files::
+
+    config.json      model, dimension, normalisation, chunking, corpus hash, version
+    chunks.jsonl     one Chunk per line, row i ↔ FAISS id i ↔ BM25 document i
+    vectors.npy      the passage vectors (float32, L2-normalised)
+    dense.faiss      the FAISS index over vectors.npy
+    bm25/            the bm25s index
+    cache.sqlite     embedding cache (model + passage hash → vector); survives rebuilds
+
+``config.json`` is written last, so an interrupted update leaves either the
+old index or the new one, described by its own config, never a mix that
+claims to be whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from raadsgraf.config import Settings
+from raadsgraf.errors import IndexMismatch, IndexNotFound
+from raadsgraf.index import dense
+from raadsgraf.index.cache import EmbeddingCache, embed_with_cache, passage_key
+from raadsgraf.index.chunking import Chunk, ChunkParams, chunk_document
+from raadsgraf.index.encoders import Encoder, Vectors, get_encoder
+from raadsgraf.index.sparse import SparseIndex
+from raadsgraf.model import Document
+
+#: Bump when the folder's layout or the chunk format changes.
+FORMAT_VERSION = 1
+DEFAULT_NORMALISER = "stem"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexReport:
+    """What :func:`update` did."""
+
+    documents: int
+    chunks: int  # chunks in the index afterwards
+    added: int  # chunks from the given documents
+    removed: int  # chunks they replaced
+    embedded: int  # passages that had to be embedded (cache misses)
+    cached: int  # passages whose vector came from the cache
+    dense_index: str  # "flat" or "hnsw"
+    seconds: float
+
+    def summary(self) -> str:
+        return (
+            f"index: {self.chunks} chunks ({self.added} from {self.documents} document(s), "
+            f"{self.removed} replaced); embedded {self.embedded}, {self.cached} from cache; "
+            f"{self.dense_index} FAISS index; {self.seconds:.1f} s"
+        )
+
+
+def index_dir(store_dir: Path) -> Path:
+    return Path(store_dir) / "index"
+
+
+def read_config(folder: Path) -> dict[str, Any]:
+    path = folder / "config.json"
+    if not path.is_file():
+        raise IndexNotFound(
+            f"{folder}: no search index here yet; build one with `raadsgraf ingest FILES`"
+        )
+    try:
+        config: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise IndexMismatch(f"{path}: unreadable index config ({exc})") from None
+    if config.get("version") != FORMAT_VERSION:
+        raise IndexMismatch(
+            f"{path}: index format {config.get('version')!r}, this raadsgraf reads "
+            f"{FORMAT_VERSION}; delete {folder} and ingest again"
+        )
+    return config
+
+
+def check_model(config: dict[str, Any], folder: Path, model: str) -> None:
+    if config.get("model") != model:
+        raise IndexMismatch(
+            f"{folder}: the index was built with model {config.get('model')!r} but the settings "
+            f"ask for {model!r}; use --model/RAADSGRAF_MODEL={config.get('model')!r}, "
+            f"or delete {folder} and ingest again to rebuild with {model!r}"
+        )
+
+
+def read_chunks(folder: Path) -> list[Chunk]:
+    path = folder / "chunks.jsonl"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8") as f:
+        return [Chunk.from_json(json.loads(line)) for line in f if line.strip()]
+
+
+def corpus_hash(chunks: Sequence[Chunk]) -> str:
+    digest = hashlib.sha256()
+    for c in chunks:
+        digest.update(c.chunk_id.encode())
+    return digest.hexdigest()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _merge(old: list[Chunk], new: list[Chunk]) -> tuple[list[Chunk], int]:
+    """Old chunks minus those the new documents replace, then the new ones.
+
+    A document replaces every chunk from the same file and every chunk of an
+    item (IRI) it brings again — the minutes of a meeting replace its agenda.
+    """
+    paths = {c.source_path for c in new}
+    iris = {c.iri for c in new}
+    kept = [c for c in old if c.source_path not in paths and c.iri not in iris]
+    return kept + new, len(old) - len(kept)
+
+
+def embed_chunks(
+    cache_path: Path, encoder: Encoder, chunks: Sequence[Chunk], *, progress: bool
+) -> tuple[Vectors, int]:
+    texts = [c.passage for c in chunks]
+    with (
+        EmbeddingCache(cache_path) as cache,
+        tqdm(total=len(texts), desc="embed", unit="passage", disable=not progress) as bar,
+    ):
+        known = len(cache.get_many(encoder.name, [passage_key(t) for t in texts]))
+        bar.update(known)
+        return embed_with_cache(
+            cache, encoder.name, encoder.dim, texts, encoder.encode_passages, progress=bar.update
+        )
+
+
+def write(
+    folder: Path,
+    chunks: Sequence[Chunk],
+    vectors: Vectors,
+    settings: Settings,
+    encoder: Encoder,
+    normaliser: str = DEFAULT_NORMALISER,
+    params: ChunkParams | None = None,
+) -> str:
+    """Build FAISS and BM25 over ``chunks`` (row i ↔ ``vectors[i]``) and write
+    the folder, config.json last. Returns the FAISS index kind."""
+    params = params or ChunkParams()
+    kind = dense.index_kind(len(chunks))
+    faiss_index = dense.build(vectors, kind)
+    sparse = SparseIndex.build([c.passage for c in chunks], normaliser)
+
+    lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
+    _write_atomic(folder / "chunks.jsonl", lines.encode("utf-8"))
+    tmp_vectors = folder / "vectors.tmp.npy"
+    np.save(tmp_vectors, vectors)
+    os.replace(tmp_vectors, folder / "vectors.npy")
+    dense.save(faiss_index, folder / "dense.faiss.tmp")
+    os.replace(folder / "dense.faiss.tmp", folder / "dense.faiss")
+    shutil.rmtree(folder / "bm25.tmp", ignore_errors=True)
+    sparse.save(folder / "bm25.tmp")
+    shutil.rmtree(folder / "bm25", ignore_errors=True)
+    os.replace(folder / "bm25.tmp", folder / "bm25")
+    config = {
+        "version": FORMAT_VERSION,
+        "model": settings.model,
+        "model_id": encoder.name,
+        "dimension": encoder.dim,
+        "normalisation": "l2",
+        "metric": "inner-product",
+        "dense_index": kind,
+        "bm25": normaliser,
+        "chunking": params.as_dict(),
+        "include_closed": settings.include_closed,
+        "chunks": len(chunks),
+        "corpus_hash": corpus_hash(chunks),
+    }
+    _write_atomic(folder / "config.json", json.dumps(config, indent=2).encode("utf-8"))
+    return kind
+
+
+def update(
+    store_dir: Path,
+    documents: Sequence[Document],
+    settings: Settings,
+    *,
+    progress: bool = True,
+    normaliser: str = DEFAULT_NORMALISER,
+    params: ChunkParams | None = None,
+    cache_path: Path | None = None,
+) -> IndexReport:
+    """Add (or replace) ``documents`` in the search index under ``store_dir``.
+
+    Only passages the cache has not seen are embedded; the FAISS and BM25
+    indexes are rebuilt from all chunks, which takes seconds even at 10^5.
+    ``cache_path`` (default ``<store>/index/cache.sqlite``) lets several
+    indexes share one embedding cache.
+    """
+    start = time.perf_counter()
+    folder = index_dir(store_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    params = params or ChunkParams()
+    old: list[Chunk] = []
+    if (folder / "config.json").is_file():
+        config = read_config(folder)
+        check_model(config, folder, settings.model)
+        if config.get("chunking") != params.as_dict() or config.get("bm25") != normaliser:
+            raise IndexMismatch(
+                f"{folder}: the index was built with other chunking/BM25 settings; "
+                f"delete {folder} and ingest again"
+            )
+        old = read_chunks(folder)
+    new = [
+        c
+        for d in documents
+        for c in chunk_document(d, params, include_closed=settings.include_closed)
+    ]
+    chunks, removed = _merge(old, new)
+    if not chunks:  # nothing to index (no documents yet): leave the folder as it was
+        return IndexReport(len(documents), 0, 0, removed, 0, 0, "none", time.perf_counter() - start)
+    encoder = get_encoder(settings.model, settings.threads)
+    cache_path = cache_path or folder / "cache.sqlite"
+    vectors, embedded = embed_chunks(cache_path, encoder, chunks, progress=progress)
+
+    kind = write(folder, chunks, vectors, settings, encoder, normaliser, params)
+    return IndexReport(
+        documents=len(documents),
+        chunks=len(chunks),
+        added=len(new),
+        removed=removed,
+        embedded=embedded,
+        cached=len(chunks) - embedded,
+        dense_index=kind,
+        seconds=time.perf_counter() - start,
+    )

@@ -1,0 +1,251 @@
+"""One agenda item's lines → an AgendaItem: case number, sections, the
+recommendation, the decision, attachments, references and item-level absences.
+
+Shared by the plain-text parser and by parsers of formats that reduce to text
+(PDF, DOCX).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from raadsgraf.extract.casenumbers import find_case_number, is_case_number, split_kle
+from raadsgraf.extract.outcomes import make_decision
+from raadsgraf.extract.people import parse_attendee_list
+from raadsgraf.extract.references import parse_reference
+from raadsgraf.extract.sections import normalise_heading, section_kind
+from raadsgraf.model import (
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Recommendation,
+    Reference,
+    ReferenceKind,
+    Section,
+)
+from raadsgraf.parsers.blocks import block_text, clean_inline, paragraph_text, paragraphs
+from raadsgraf.parsers.text import LIST_MARKER, Line
+
+ABSENCE_LINE = re.compile(
+    r"^\**\s*(Afbud|Fraværende|Fravær|Inhabil|Deltog ikke)\s*\**\s*:?\s*\**\s*(.*)$"
+)
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
+_BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*:?$")
+_CLOSED = re.compile(r"^(?:lukket\s*(?:punkt)?\s*[:\-–]\s*)?(?:lukket\b\s*[:\-–]?\s*)+", re.I)
+_MARKER = re.compile(r"\s+\(([A-ZÆØÅ])\)$")
+_ATTACHMENT_COUNT = re.compile(r"^\d+\s+bilag\b", re.I)
+_RECOMMENDED = re.compile(r"^(?:anbefal(?:es|et)\b\s*[-:–]?\s*)", re.I)
+_ATTACHMENT_NUMBER = re.compile(r"^(?:bilag\s+)?(\d+(?:\.\d+)*)\s*[.:)]?\s+(?=\S)", re.I)
+_BY = re.compile(r"^(?P<by>.+?)\s+indstiller\b", re.I)
+_POINT = re.compile(r"^(?:(\d{1,2})[.)]\s+|at\s+)(.*)$", re.I | re.S)
+
+
+@dataclass(slots=True)
+class _RawSection:
+    heading: str
+    kind: str
+    lines: list[Line] = field(default_factory=list)
+
+
+def heading_of(line: Line, markdown: bool) -> str | None:
+    """The heading text when ``line`` is a section heading, else None."""
+    text = line.text.strip()
+    m = _MD_HEADING.match(text)
+    if m and markdown:
+        return normalise_heading(m[1])
+    m = _BOLD_LINE.match(text)
+    if m and section_kind(m[1]):
+        return normalise_heading(m[1])
+    if len(text) <= 60 and section_kind(text):
+        return normalise_heading(text)
+    return None
+
+
+def split_title(title: str) -> tuple[str, bool, str | None]:
+    """Title → (clean title, is_open, marker): "Lukket: LUKKET Meddelelser" is closed."""
+    title = clean_inline(" ".join(title.split())).strip(" *")
+    is_open = True
+    m = re.search(r"\s*\((lukket|lukket punkt|åben|åbent)\)\s*", title, re.I)
+    if m:
+        is_open = not m[1].lower().startswith("lukket")
+        title = (title[: m.start()] + " " + title[m.end() :]).strip()
+    stripped = _CLOSED.sub("", title)
+    if stripped != title:
+        is_open, title = False, stripped.strip()
+    marker = None
+    m2 = _MARKER.search(title)
+    if m2:
+        marker, title = m2[1], title[: m2.start()].strip()
+    return title, is_open, marker
+
+
+def parse_recommendation(text: str) -> Recommendation:
+    paras = [p for p in text.split("\n\n") if p.strip()]
+    by = None
+    if paras and (m := _BY.match(paras[0])):
+        by = m["by"].strip()
+    points: list[str] = []
+    for para in paras:
+        pm = _POINT.match(para.strip())
+        if pm and (pm[1] or para.lower().startswith("at ")):
+            point = pm[2].strip() if pm[1] else para.strip()
+            points.append(point)
+    return Recommendation(text=text, by=by, points=tuple(points))
+
+
+def parse_attachment(line: str, scheme: bool) -> Attachment | None:
+    text = clean_inline(" ".join(line.split())).strip()
+    if not text or _ATTACHMENT_COUNT.match(text) or text.lower() in {"ingen", "ingen bilag"}:
+        return None
+    recommended: bool | None = False if scheme else None
+    number = None
+    m = _ATTACHMENT_NUMBER.match(text)
+    if m:
+        number, text = m[1], text[m.end() :]
+    if _RECOMMENDED.match(text):
+        recommended, text = True, _RECOMMENDED.sub("", text)
+        m = _ATTACHMENT_NUMBER.match(text)  # "ANBEFALES Bilag 1. Tabeloversigter"
+        if m:
+            number, text = m[1], text[m.end() :]
+    title = text.strip(" -–:")
+    return Attachment(title=title, recommended=recommended, number=number) if title else None
+
+
+def _history(lines: Sequence[Line]) -> list[Reference]:
+    """Beslutningshistorik: an entry line (body + date) followed by its decision."""
+    refs: list[tuple[Reference, list[str]]] = []
+    for para in paragraphs(lines):
+        for line in para:
+            text = clean_inline(line.text.strip())
+            low = normalise_heading(text).lower()
+            if low in {"beslutning", "beslutningshistorik"}:
+                continue
+            ref = parse_reference(text, ReferenceKind.DECISION_HISTORY)
+            short_body = ref is not None and ref.body is not None and len(ref.body.split()) <= 8
+            if ref and short_body and text.split()[0].lower() not in {"den", "at"}:
+                refs.append((ref, []))
+            elif refs:
+                refs[-1][1].append(text)
+    out = []
+    for ref, decision_lines in refs:
+        decision = " ".join(" ".join(decision_lines).split()) or None
+        out.append(_with_decision(ref, decision))
+    return out
+
+
+def _with_decision(ref: Reference, decision: str | None) -> Reference:
+    return Reference(
+        kind=ref.kind,
+        raw=ref.raw,
+        body=ref.body,
+        date=ref.date,
+        item_number=ref.item_number,
+        item_title=ref.item_title,
+        decision=decision,
+    )
+
+
+def parse_item(
+    number: int,
+    title: str,
+    lines: Sequence[Line],
+    *,
+    markdown: bool = False,
+    pdf: bool = False,
+    page: int | None = None,
+) -> AgendaItem:
+    """Build one AgendaItem from the lines after its heading."""
+    clean_title, is_open, marker = split_title(title)
+    case_number: str | None = None
+    attendance: list[Attendance] = []
+    sections: list[_RawSection] = [_RawSection("", "case")]
+    i = 0
+    seen_content = False
+    while i < len(lines):
+        line = lines[i]
+        text = line.text.strip()
+        i += 1
+        if not text:
+            sections[-1].lines.append(line)
+            continue
+        plain = clean_inline(text).strip()
+        if not seen_content and case_number is None and len(sections) == 1:
+            if is_case_number(plain):
+                case_number = plain
+                continue
+            labelled = (
+                find_case_number(plain) if re.match(r"sags?\s*-?\s*(id|nr)", plain, re.I) else None
+            )
+            if labelled:
+                case_number = labelled
+                continue
+        m = ABSENCE_LINE.match(text)
+        if m:
+            names = m[2].strip(" *")
+            while not names and i < len(lines):  # "**Afbud**" with the names below
+                names = lines[i].text.strip()
+                i += 1
+            reason = m[1].lower()
+            reason = "fraværende" if reason.startswith("fravær") else reason
+            attendance.extend(parse_attendee_list(names, absent=True, reason=reason))
+            continue
+        heading = heading_of(line, markdown)
+        if heading is not None:
+            kind = section_kind(heading) or "other"
+            if sections[-1].kind == "decision_history" and kind in {"decision", "decision_history"}:
+                sections[-1].lines.append(line)  # history entries carry their own "Beslutning"
+            else:
+                sections.append(_RawSection(heading, kind, []))
+            continue
+        seen_content = True
+        sections[-1].lines.append(line)
+
+    built: list[Section] = []
+    references: list[Reference] = []
+    attachments: list[Attachment] = []
+    recommendation = decision = None
+    scheme = any(
+        "anbefal" in ln.text.lower() for s in sections if s.kind == "attachments" for ln in s.lines
+    )
+    for raw in sections:
+        text = block_text(raw.lines, pdf=pdf)
+        if raw.kind == "earlier_treatment":
+            for para in paragraphs(raw.lines, pdf=pdf):
+                ref = parse_reference(paragraph_text(para), ReferenceKind.EARLIER_TREATMENT)
+                if ref:
+                    references.append(ref)
+        elif raw.kind == "decision_history":
+            references.extend(_history(raw.lines))
+        elif raw.kind == "recommendation" and text and recommendation is None:
+            recommendation = parse_recommendation(text)
+        elif raw.kind == "decision" and text and decision is None:
+            decision = make_decision(text)
+        elif raw.kind == "attachments":
+            for para in paragraphs(raw.lines, pdf=pdf):
+                att = parse_attachment(paragraph_text(para), scheme)
+                if att and all((a.number, a.title) != (att.number, att.title) for a in attachments):
+                    attachments.append(att)
+        if text:
+            first_page = next((ln.page for ln in raw.lines if ln.text.strip()), None)
+            built.append(Section(raw.heading, text, raw.kind, page=first_page))
+    return AgendaItem(
+        number=number,
+        title=clean_title,
+        is_open=is_open,
+        case_number=case_number,
+        kle=split_kle(case_number) if case_number else None,
+        sections=tuple(built),
+        recommendation=recommendation,
+        decision=decision,
+        attachments=tuple(attachments),
+        references=tuple(references),
+        attendance=tuple(attendance),
+        marker=marker,
+        page=page,
+    )
+
+
+def is_list_line(text: str) -> bool:
+    return bool(LIST_MARKER.match(text))

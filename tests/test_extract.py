@@ -1,0 +1,202 @@
+"""Rules of the extract layer, each on wordings seen in real council records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from raadsgraf.extract.casenumbers import find_case_number, is_case_number, split_kle
+from raadsgraf.extract.dates import find_dates, parse_date, parse_time
+from raadsgraf.extract.outcomes import classify
+from raadsgraf.extract.people import parse_attendee_list, parse_person
+from raadsgraf.extract.places import committee_from_url, infer_municipality
+from raadsgraf.extract.references import parse_reference
+from raadsgraf.extract.sections import section_kind
+from raadsgraf.model import KLE, Outcome, ReferenceKind
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tirsdag d. 07. november 2023 kl. 13:00", dt.date(2023, 11, 7)),
+        ("den 9. august 2022", dt.date(2022, 8, 9)),
+        ("06-09-2022", dt.date(2022, 9, 6)),
+        ("Mødetidspunkt 09-04-2018 17:00", dt.date(2018, 4, 9)),
+        ("2025-10-01T08:00:00+02:00", dt.date(2025, 10, 1)),
+        ("d. 3. okt. 2023", dt.date(2023, 10, 3)),
+        ("6/9-2022", dt.date(2022, 9, 6)),
+        ("socialudvalget-04-10-2022", dt.date(2022, 10, 4)),
+        ("den 31. februar 2023", None),  # not a date
+        ("24-012144", None),  # a case number
+        ("EMN-2018-01605", None),
+    ],
+)
+def test_parse_date(text: str, expected: dt.date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_year_less_dates_need_a_default_year() -> None:
+    assert find_dates("Den 6. juni godkendte udvalget") == []
+    assert parse_date("Den 6. juni godkendte udvalget", default_year=2023) == dt.date(2023, 6, 6)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tirsdag d. 07. november 2023 kl. 13:00", dt.time(13, 0)),
+        ("mødet hævet kl.: 19.05", dt.time(19, 5)),
+        ("07.11.2023", None),
+    ],
+)
+def test_parse_time(text: str, expected: dt.time | None) -> None:
+    assert parse_time(text) == expected
+
+
+def test_kle_split() -> None:
+    assert split_kle("00.22.04-I00-5-21") == KLE("00.22.04", "I00", "5-21")
+    assert split_kle("27.00.00-000-1-23") == KLE("27.00.00", "000", "1-23")
+    assert split_kle("24-012144") is None
+    assert split_kle("EMN-2018-01605") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["00.22.04-I00-5-21", "24-012144", "21-014454K", "EMN-2018-01605", "13/12345"]
+)
+def test_case_numbers(text: str) -> None:
+    assert is_case_number(text)
+
+
+def test_case_number_is_not_a_date_or_amount() -> None:
+    assert not is_case_number("06-09-2022")
+    assert not is_case_number("2,2 mio. kr.")
+    assert find_case_number("Sags ID: EMN-2018-01605") == "EMN-2018-01605"
+    assert find_case_number("jf. sag 00.01.10-P35-9-22 fra sidste år") == "00.01.10-P35-9-22"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "party", "role", "reason"),
+    [
+        ("Maria Lundahl Assov (A)", "Maria Lundahl Assov", "A", None, None),
+        ("Johan Müller (A) (1. viceborgmester)", "Johan Müller", "A", "1. viceborgmester", None),
+        ("Kate Svarrer (Løsgænger)", "Kate Svarrer", "Løsgænger", None, None),
+        ("Lolan Marianne Ottesen (A) (Afbud)", "Lolan Marianne Ottesen", "A", None, "afbud"),
+        (
+            "Eva Borg (centerchef for Voksne og Sundhed) ",
+            "Eva Borg",
+            None,
+            "centerchef for Voksne og Sundhed",
+            None,
+        ),
+        ("Saime B. Inanc (Ø)", "Saime B. Inanc", "Ø", None, None),
+    ],
+)
+def test_parse_person(
+    text: str, name: str, party: str | None, role: str | None, reason: str | None
+) -> None:
+    person, found_reason = parse_person(text)
+    assert (person.name, person.party, person.role, found_reason) == (name, party, role, reason)
+
+
+def test_attendee_list_splits_on_commas_and_og() -> None:
+    people = parse_attendee_list("Kim Tverskov, Ole Lund Petersen og Jesper Dalhoff")
+    assert [a.person.name for a in people] == [
+        "Kim Tverskov",
+        "Ole Lund Petersen",
+        "Jesper Dalhoff",
+    ]
+    # "og" inside a role is not a separator
+    (eva,) = parse_attendee_list("Eva Borg (centerchef for Voksne og Sundhed)")
+    assert eva.person.role == "centerchef for Voksne og Sundhed"
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome"),
+    [
+        ("Taget til efterretning", Outcome.NOTED),
+        ("Orienteringen blev taget til efterretning.", Outcome.NOTED),
+        ("Indstillingen godkendt", Outcome.APPROVED),
+        ("Godkendt med de faldne bemærkninger.", Outcome.APPROVED_WITH_REMARKS),
+        ("Indstilles til godkendelse", Outcome.RECOMMENDED),
+        ("Anbefales.", Outcome.RECOMMENDED),
+        ("Udvalget drøftede sagen.", Outcome.DISCUSSED),
+        ("Sagen udsat til næste møde.", Outcome.POSTPONED),
+        ("Sagen oversendes til Økonomiudvalget.", Outcome.REFERRED),
+        ("Forslaget blev afvist.", Outcome.REJECTED),
+        ("Pkt. 1: Godkendt.", Outcome.APPROVED),
+        ("Ingen punkter til eventuelt", Outcome.OTHER),
+    ],
+)
+def test_outcomes(text: str, outcome: Outcome) -> None:
+    assert classify(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("line", "body", "date", "number"),
+    [
+        (
+            "Kommunalbestyrelsen den 28. august 2023 Punkt 2",
+            "Kommunalbestyrelsen",
+            dt.date(2023, 8, 28),
+            2,
+        ),
+        (
+            "Klima- og Miljøudvalgets møde den 14. juni 2022 Punkt 2",
+            "Klima- og Miljøudvalget",
+            dt.date(2022, 6, 14),
+            2,
+        ),
+        (
+            "Sundheds- og Ældreudvalget 13-09-2022 Punkt 15",
+            "Sundheds- og Ældreudvalget",
+            dt.date(2022, 9, 13),
+            15,
+        ),
+        (
+            "Beslutning truffet af Socialudvalget d. 06-09-2022",
+            "Socialudvalget",
+            dt.date(2022, 9, 6),
+            None,
+        ),
+        (
+            "10-01-2022 Beskæftigelses- og Erhvervsudvalget 2022",
+            "Beskæftigelses- og Erhvervsudvalget",
+            dt.date(2022, 1, 10),
+            None,
+        ),
+        ("29-01-2024 Byråd 2022-2025", "Byråd", dt.date(2024, 1, 29), None),
+    ],
+)
+def test_reference_lines(line: str, body: str, date: dt.date, number: int | None) -> None:
+    ref = parse_reference(line, ReferenceKind.EARLIER_TREATMENT)
+    assert ref is not None
+    assert (ref.body, ref.date, ref.item_number, ref.raw) == (body, date, number, line)
+
+
+def test_reference_needs_a_date() -> None:
+    assert parse_reference("Socialudvalget Punkt 3", ReferenceKind.EARLIER_TREATMENT) is None
+
+
+def test_section_kinds() -> None:
+    assert section_kind("### **Beslutning**") == "decision"
+    assert section_kind("Sagens indhold") == "case"
+    assert section_kind("Resumé") == "summary"
+    assert section_kind("Yderligere deltagelse på Socialudvalgets møde") == "participants"
+    assert section_kind("Sagens forløb") == "case_history"
+    assert section_kind("Digitale krænkelser") is None
+
+
+def test_municipality_prefers_the_meeting_place() -> None:
+    text = "Aalborg Kommune har … Aalborg Kommune … Aalborg Kommune … Slagelse Kommune"
+    assert infer_municipality(text, place="Torvegade 15, Slagelse") == "Slagelse Kommune"
+    assert infer_municipality("I Ballerups Kommunes vision") == "Ballerup Kommune"
+    assert infer_municipality("", url="https://dagsordener.greve.dk/x") == "Greve Kommune"
+
+
+def test_committee_from_url_uses_names_in_the_text() -> None:
+    url = "http://ballerup.dk/dagsorden/klima-og-miljoeudvalget-03-10-2023"
+    assert committee_from_url(url, ["Klima- og Miljøudvalget"]) == "Klima- og Miljøudvalget"
+    assert (
+        committee_from_url("http://x.dk/dagsorden/socialudvalget-04-10-2022", [])
+        == "Socialudvalget"
+    )
