@@ -102,10 +102,15 @@ def _meeting(obj: dict[str, Any], path: str) -> Meeting:
         kind="minutes" if moede.get("Afsluttet") else "agenda",
         start=begin.time().replace(tzinfo=None) if begin.time() != dt.time(0) else None,
         end=end.time().replace(tzinfo=None) if end else None,
-        place=(moede.get("Sted") or "").strip() or None,
-        attendance=tuple(_attendance(p) for p in moede.get("Moededeltagere") or ()),
+        place=str(moede.get("Sted") or "").strip() or None,
+        attendance=tuple(_attendance(p) for p in _objects(moede.get("Moededeltagere"))),
         items=items,
     )
+
+
+def _objects(value: object) -> list[dict[str, Any]]:
+    """The JSON objects of a list field; anything else in it is ignored."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _timestamp(value: object) -> dt.datetime | None:
@@ -116,8 +121,8 @@ def _timestamp(value: object) -> dt.datetime | None:
 
 
 def _municipality(obj: dict[str, Any]) -> str:
-    for item in obj["Dagsordenpunkter"]:
-        for felt in item.get("Felter") or ():
+    for item in _objects(obj["Dagsordenpunkter"]):
+        for felt in _objects(item.get("Felter")):
             m = _HOST.match(str(felt.get("Link") or ""))
             if m:
                 return m[1].capitalize() + " Kommune"
@@ -134,12 +139,17 @@ def _attendance(p: dict[str, Any]) -> Attendance:
 
 
 def _item(it: dict[str, Any], path: str, index: int) -> AgendaItem:
+    if not isinstance(it, dict):
+        raise SourceError(path, f"agenda item {index + 1} is not a JSON object")
     raw_number = str(it.get("Number") or it.get("Punktnummer") or "").strip()
-    number = int(raw_number) if raw_number.isdigit() else int(it.get("Sorting") or index + 1)
+    sorting = str(it.get("Sorting") or "")
+    number = int(raw_number[:4]) if raw_number[:4].isdigit() else index + 1
+    if not raw_number and sorting.isdigit():
+        number = int(sorting[:4])
     title = " ".join(str(it.get("Caption") or it.get("Navn") or "").split())
     case = (str(it.get("CaseNumber") or it.get("SagsNummer") or "")).strip() or None
     blocks: list[Block] = []
-    for felt in it.get("Felter") or ():
+    for felt in _objects(it.get("Felter")):
         if felt.get("Navn"):
             blocks.append(Block(str(felt["Navn"]), 3))
         blocks.extend(html_blocks(str(felt.get("Html") or "")))
@@ -162,7 +172,7 @@ def _item(it: dict[str, Any], path: str, index: int) -> AgendaItem:
 
 def _attachments(it: dict[str, Any]) -> list[Attachment]:
     out = []
-    for b in it.get("Bilag") or ():
+    for b in _objects(it.get("Bilag")):
         title = " ".join(str(b.get("Navn") or "").split())
         if title:
             m = re.match(r"^bilag\s+(\d+[a-z]?)\b", title, re.I)
@@ -174,7 +184,7 @@ def _item_attendance(it: dict[str, Any], decision: str) -> list[Attendance]:
     """Absences from the portal's list, then those only written in the
     decision ("Afbud: …", "Ikke til stede: …"), each person once."""
     out = []
-    for a in it.get("ExternalAgendaItemAttendees") or ():
+    for a in _objects(it.get("ExternalAgendaItemAttendees")):
         person, own_reason = parse_person(str(a.get("Name") or ""))
         reason = (str(a.get("Reason") or "").strip().lower() or own_reason) or None
         if person.name:

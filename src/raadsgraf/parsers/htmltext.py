@@ -17,8 +17,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import lxml.html  # type: ignore[import-untyped]  # no stubs shipped
+import lxml.etree  # type: ignore[import-untyped]  # no stubs shipped
+import lxml.html  # type: ignore[import-untyped]
 
+from raadsgraf.errors import SourceError
 from raadsgraf.extract.sections import normalise_heading, section_kind
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -29,6 +31,8 @@ _LINE_BREAKING = {
 }  # fmt: skip
 #: Elements that are paragraphs: a blank line after them.
 _PARAGRAPHS = {"p", "pre", "table", "ul", "ol", "blockquote"}
+#: lxml refuses str input that declares an encoding.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _LIST_LINE = re.compile(r"^(?:- |\d+\. )")
 _SKIPPED = {"script", "style", "head", "title", "noscript", "template", "svg", "button"}
 
@@ -164,7 +168,14 @@ def html_blocks(
     if isinstance(html, str):
         if not html.strip():
             return []
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
+        try:
+            root = lxml.html.fragment_fromstring(
+                _XML_DECLARATION.sub("", html), create_parent="div"
+            )
+        except (lxml.etree.ParserError, ValueError):
+            # Not HTML after all (or damaged beyond lxml's repair): keep the text.
+            text = re.sub(r"<[^>]*>", " ", html)
+            return [Block(" ".join(line.split())) for line in text.splitlines() if line.strip()]
     else:
         root = html
     out = _Writer()
@@ -186,7 +197,11 @@ def html_blocks(
         for i, b in enumerate(blocks)
         if b.text
         or b.is_heading
-        or not (_LIST_LINE.match(blocks[i - 1].text) and _LIST_LINE.match(blocks[i + 1].text))
+        or not (
+            0 < i < len(blocks) - 1
+            and _LIST_LINE.match(blocks[i - 1].text)
+            and _LIST_LINE.match(blocks[i + 1].text)
+        )
     ]
 
 
@@ -218,7 +233,7 @@ def split_headed(blocks: list[Block]) -> Iterator[tuple[str | None, list[Block]]
         yield heading, body
 
 
-def parse_html_document(data: bytes) -> lxml.html.HtmlElement:
+def parse_html_document(data: bytes, path: str) -> lxml.html.HtmlElement:
     """A whole page, decoded by its declared charset (UTF-8 when none)."""
     head = data[:4096].decode("ascii", "replace")
     m = re.search(r"charset=[\"']?([\w-]+)", head, re.I)
@@ -228,7 +243,12 @@ def parse_html_document(data: bytes) -> lxml.html.HtmlElement:
     except (LookupError, UnicodeDecodeError):
         text = data.decode("utf-8", "replace")
     parser = lxml.html.HTMLParser(remove_comments=True)
-    return lxml.html.document_fromstring(text.lstrip("\ufeff"), parser=parser)
+    try:
+        return lxml.html.document_fromstring(
+            _XML_DECLARATION.sub("", text.lstrip("\ufeff")), parser=parser
+        )
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise SourceError(path, f"not a readable HTML page ({exc})") from None
 
 
 __all__ = [

@@ -66,7 +66,7 @@ class PortalHtmlParser:
         return 0.35 if path.lower().endswith((".html", ".htm")) else 0.0
 
     def parse(self, data: bytes, source: Source) -> Document:
-        root = parse_html_document(data)
+        root = parse_html_document(data, source.path)
         rows = root.xpath("//tr[contains(concat(' ', @class, ' '), ' punktrow ')]")
         if not rows:
             raise SourceError(
