@@ -183,10 +183,10 @@ def _attachments(it: dict[str, Any]) -> list[Attachment]:
 def _item_attendance(it: dict[str, Any], decision: str) -> list[Attendance]:
     """Absences from the portal's list, then those only written in the
     decision ("Afbud: …", "Ikke til stede: …"), each person once."""
-    out = []
-    for a in _objects(it.get("ExternalAgendaItemAttendees")):
-        person, own_reason = parse_person(str(a.get("Name") or ""))
-        reason = (str(a.get("Reason") or "").strip().lower() or own_reason) or None
+    out: list[Attendance] = []
+    for raw in _objects(it.get("ExternalAgendaItemAttendees")):
+        person, own_reason = parse_person(str(raw.get("Name") or ""))
+        reason = (str(raw.get("Reason") or "").strip().lower() or own_reason) or None
         if person.name:
             out.append(Attendance(person, AttendanceStatus.ABSENT, reason))
     seen = {a.person.name for a in out}
