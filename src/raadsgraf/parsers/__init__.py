@@ -1,11 +1,21 @@
 """Source-format parsers. Importing this package registers the built-ins."""
 
-from raadsgraf.parsers import firstagenda, minutes_text, policy_text, portal_html
+from raadsgraf.parsers import (
+    acadre,
+    edoc,
+    firstagenda,
+    minutes_text,
+    policy_text,
+    portal_html,
+    sbsys,
+)
 from raadsgraf.parsers.registry import Parser, detect, get, parse_bytes, parsers, register
 
 __all__ = [
     "Parser",
+    "acadre",
     "detect",
+    "edoc",
     "firstagenda",
     "get",
     "minutes_text",
@@ -14,4 +24,5 @@ __all__ = [
     "policy_text",
     "portal_html",
     "register",
+    "sbsys",
 ]

@@ -32,9 +32,20 @@ EXTRA_KINDS = {
     "beslutningspunkter": "recommendation",  # Aarhus: "Det indstilles: At 1) …"
     "sagsforløb": "case_history",
     "fremstilling": "case",
+    "økonomi og organisatoriske konsekvenser": "economy",  # Acadre
+    "punktet behandlet tidligere": "earlier_treatment",  # SBSYS
+    "sagen afgøres af": "decided_by",
+    "sagen afgøres i": "decided_by",
+    "forvaltningen foreslår": "recommendation",  # eDoc
+    "præsentation": "summary",
 }
 #: "Byråd 2022-2025", "Økonomiudvalget 2022": an election term or year is a
 #: label of the portal, not part of the body's name.
+#: Sections whose every dated line names another treatment of the case.
+_LINE_REFERENCES = {
+    "earlier_treatment": ReferenceKind.EARLIER_TREATMENT,
+    "decision_history": ReferenceKind.DECISION_HISTORY,
+}
 _TERM = re.compile(r"\s+\d{4}(?:\s*-\s*\d{4})?$")
 _DEFINITE = {"byråd": "Byrådet", "kommunalbestyrelse": "Kommunalbestyrelsen"}
 _ENTRY = re.compile(r"^\s*(?:\d{1,2}[-./]\d{1,2}[-./]\d{4}|\d{4}-\d{2}-\d{2})\b")
@@ -86,6 +97,11 @@ def read_item_blocks(blocks: list[Block]) -> ItemParts:
             recommendation = parse_recommendation(text)
         if kind == "case_history":
             references.extend(case_history(body))
+        elif kind in _LINE_REFERENCES:
+            for block in body:
+                ref = parse_reference(block.text, _LINE_REFERENCES[kind]) if block.text else None
+                if ref is not None:
+                    references.append(ref)
         else:
             references.extend(find_prose_references(text))
     return ItemParts(tuple(sections), decision, recommendation, tuple(references))

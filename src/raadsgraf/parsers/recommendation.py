@@ -39,6 +39,8 @@ def _points(text: str) -> tuple[str, ...]:
         pieces = [text[a.end() : b.start()] for a, b in itertools.pairwise(starts)]
         pieces.append(text[starts[-1].end() :])
         return tuple(_clean(p) for p in pieces if _clean(p))
+    if re.match(r"^at\s", text, re.I):  # the bare point: "At punktet drøftes."
+        return (_clean(text),)
     # One unnumbered point: "… indstiller, at Byrådet godkender …"
     m = re.search(r"indstille[rs]?\s*,?\s*(?:over for \S+\s*,?\s*)?(\bat\b.*)", text, re.I | re.S)
     return (_clean(m[1]),) if m else ()
