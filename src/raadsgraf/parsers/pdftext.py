@@ -29,6 +29,9 @@ from raadsgraf.model import Problem
 
 #: How many lines at the top and at the bottom of a page may be furniture.
 FURNITURE_ZONE = 3
+#: Distance between line tops, in median line heights, that marks a new paragraph
+#: (single spacing is about 1.2).
+PARAGRAPH_GAP = 1.9
 _PAGE_COUNTER = re.compile(
     r"^(?:side|page|s\.)?\s*#\s*(?:(?:af|of|/|ud af)\s*#)?$|^-\s*#\s*-$", re.IGNORECASE
 )
@@ -131,10 +134,22 @@ def _page_lines(page: object) -> list[str]:
             texts = [" ".join(c.split()) for c in cells if c]
             if texts:
                 placed.append((row.bbox[1], row.bbox[0], "| " + " | ".join(texts) + " |"))
+    heights: list[float] = []
     for line in rest.extract_text_lines(return_chars=False):  # type: ignore[attr-defined]
         placed.append((line["top"], line["x0"], _PUA_BULLET.sub("- ", line["text"])))
+        heights.append(line["bottom"] - line["top"])
     placed.sort(key=lambda p: (round(p[0], 0), p[1]))
-    return [text for _, _, text in placed]
+    # A vertical gap well beyond the line spacing is a paragraph break: keep
+    # it as a blank line, as the text parsers expect.
+    height = sorted(heights)[len(heights) // 2] if heights else 10.0
+    lines: list[str] = []
+    last_top: float | None = None
+    for top, _, text in placed:
+        if last_top is not None and top - last_top > PARAGRAPH_GAP * height:
+            lines.append("")
+        lines.append(text)
+        last_top = top
+    return lines
 
 
 def _key(line: str) -> str:
@@ -155,12 +170,15 @@ def strip_furniture(pages: Sequence[Sequence[str]]) -> list[list[tuple[int, str]
     threshold = max(2, (len(pages) + 1) // 2)
     out: list[list[tuple[int, str]]] = []
     for lines, zone in zip(pages, zones, strict=True):
-        kept = []
+        kept: list[tuple[int, str]] = []
         for i, text in enumerate(lines):
             if i in zone:
                 key = _key(text)
                 if _PAGE_COUNTER.match(key) or (len(pages) >= 2 and counts[key] >= threshold):
                     continue
-            kept.append((i + 1, text))
+            if text.strip() or (kept and kept[-1][1].strip()):
+                kept.append((i + 1, text))  # no leading or doubled blank lines
+        while kept and not kept[-1][1].strip():
+            kept.pop()
         out.append(kept)
     return out
