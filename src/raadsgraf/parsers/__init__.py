@@ -2,6 +2,7 @@
 
 from raadsgraf.parsers import (
     acadre,
+    docx,
     edoc,
     firstagenda,
     minutes_text,
@@ -16,6 +17,7 @@ __all__ = [
     "Parser",
     "acadre",
     "detect",
+    "docx",
     "edoc",
     "firstagenda",
     "get",
