@@ -54,6 +54,8 @@ def docx_lines(data: bytes, path: str) -> list[Line]:
     if data.startswith(_OLE_MAGIC):
         raise SourceError(path, "old binary Word document (.doc): save it as .docx or PDF")
     import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -65,10 +67,10 @@ def docx_lines(data: bytes, path: str) -> list[Line]:
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            paragraph = docx.text.paragraph.Paragraph(child, document)
+            paragraph = Paragraph(child, document)
             _paragraph(paragraph, texts)
         elif tag == "tbl":
-            _table(docx.table.Table(child, document), texts)
+            _table(Table(child, document), texts)
     return [Line(text, number) for number, text in enumerate(texts, start=1)]
 
 
