@@ -47,7 +47,11 @@ def run(folder: Path, use_tracemalloc: bool) -> dict[str, object]:
 
     items = sum(d.item_count for d in report.documents)
     chars = sum(
-        len(s.text) for d in report.documents for m in d.meetings for i in m.items for s in i.sections
+        len(s.text)
+        for d in report.documents
+        for m in d.meetings
+        for i in m.items
+        for s in i.sections
     )
     rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {

@@ -18,6 +18,7 @@ page numbers (for error messages and citations). Three things stand in the way:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from collections import Counter
@@ -86,36 +87,45 @@ def extract(data: bytes, path: str) -> PdfText:
 def read_pages(data: bytes, path: str) -> list[list[str]]:
     """Each page's text lines in reading order, tables as ``| a | b |`` rows."""
     import pdfplumber
-    from pdfplumber.utils.exceptions import PdfminerException
 
-    if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+    if b"%PDF" not in data[:1024]:
         raise SourceError(path, "not a PDF (no %PDF header)")
+    pages: list[list[str]] = []
+    number = 0
+    pdf = None
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except PdfminerException as exc:
-        raise SourceError(path, _describe(exc)) from None
-    pages: list[list[str]] = []
-    with pdf:
-        try:
-            page_list = pdf.pages
-        except PdfminerException as exc:
-            raise SourceError(path, _describe(exc)) from None
-        for number, page in enumerate(page_list, start=1):
-            try:
-                pages.append(_page_lines(page))
-            except PdfminerException as exc:
-                raise SourceError(path, _describe(exc), page=number) from None
-            except Exception as exc:  # pdfminer's own errors are not all wrapped
-                raise SourceError(path, f"cannot read page: {exc}", page=number) from None
-            finally:
-                page.close()
+        for page in pdf.pages:
+            number += 1  # the page being read when the file turns out damaged
+            pages.append(_page_lines(page))
+            page.close()
+    except Exception as exc:
+        if not _from_pdf_library(exc):
+            raise  # a defect in raadsgraf, not in the file
+        raise SourceError(path, _describe(exc), page=number or None) from None
+    finally:
+        if pdf is not None:
+            # closing a damaged file may fail again; it is already reported
+            with contextlib.suppress(Exception):
+                pdf.close()
     if not pages:
         raise SourceError(path, "PDF has no pages")
     return pages
 
 
+def _from_pdf_library(exc: BaseException) -> bool:
+    """Raised inside pdfminer/pdfplumber: damaged input surfaces there as any
+    exception type (TypeError, IndexError, KeyError …), not only their own."""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    return last is not None and ("pdfminer" in last or "pdfplumber" in last)
+
+
 def _describe(exc: Exception) -> str:
-    inner = exc.args[0] if exc.args else exc
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
     name = type(inner).__name__
     if "Password" in name or "Encryption" in name:
         return "password-protected PDF: cannot be read without the password"
