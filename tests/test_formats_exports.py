@@ -171,6 +171,21 @@ def test_docx_minutes_with_headings_and_items() -> None:
     ]
 
 
+@pytest.mark.parametrize("prefix", ["000", "001"])  # 003 is hard-wrapped PDF text
+def test_seed_through_the_docx_path_matches_the_text_path(prefix: str) -> None:
+    (seed,) = (SAMPLES / "seeds").glob(f"{prefix}_*.txt")
+    data = _docx([(line, None) for line in seed.read_text("utf-8").splitlines() if line.strip()])
+    from_text = parse_file(seed).meetings[0]
+    from_docx = parse_bytes(data, "referat.docx").meetings[0]
+    assert (from_docx.committee, from_docx.date) == (from_text.committee, from_text.date)
+    assert [(i.number, i.title, i.case_number) for i in from_docx.items] == [
+        (i.number, i.title, i.case_number) for i in from_text.items
+    ]
+    assert [i.decision.outcome if i.decision else None for i in from_docx.items] == [
+        i.decision.outcome if i.decision else None for i in from_text.items
+    ]
+
+
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [

@@ -44,6 +44,21 @@ def test_seed_through_the_pdf_path_matches_the_text_path(seed: Path) -> None:
     assert all(i.page is not None and i.page >= 1 for i in from_pdf.items)
 
 
+def test_policy_seed_through_the_pdf_path() -> None:
+    (seed,) = (SAMPLES / "seeds").glob("004_*.txt")
+    from_text = parse_file(seed).policies[0]
+    from_pdf = parse_bytes(seed_pdf(seed), "strategi.pdf").policies[0]
+    assert (from_pdf.title, from_pdf.period, from_pdf.adopted_by) == (
+        from_text.title,
+        from_text.period,
+        from_text.adopted_by,
+    )
+    assert [(s.number, s.heading) for s in from_pdf.sections] == [
+        (s.number, s.heading) for s in from_text.sections
+    ]
+    assert all(s.page for s in from_pdf.sections)
+
+
 def test_furniture_is_removed_and_pages_kept() -> None:
     pdf = extract(seed_pdf(MINUTES_SEEDS[0]), "seed.pdf")
     assert pdf.pages >= 3

@@ -33,6 +33,11 @@ from raadsgraf.parsers.text import Line
 
 _NUMBERED = re.compile(r"^\s*(\d{1,4})\.\s+(\S.{2,200}?)\s*$")
 _TOC_LINE = re.compile(r"^\s*(\d{1,4})\.\s+(.+?)\s*(?:\.{3,}|…+)\s*\d{1,4}\s*$")
+_TOC_HEAD = re.compile(r"^\s*(?:indhold|indholdsfortegnelse|indholdsliste)\s*:?\s*$", re.I)
+#: any contents entry: text, then dotted leaders or a space, then a page number
+_TOC_ENTRY = re.compile(r"^.{2,200}?(?:\.{2,}|…+|\s)\s*\d{1,4}$")
+_TOC_BARE = re.compile(r"^\s*(\d{1,4})\.\s+(.+?)\s+\d{1,4}\s*$")
+_TOC_COLUMNS = re.compile(r"^\s*punkt\s+nr\.?\s+side\s*$", re.I)
 _CASE_LINE = re.compile(r"^\s*(?:sagsnr|sags\s*nr|sagsnummer|sags-?id|j\.\s*nr|journalnr)\b", re.I)
 _COVER_KIND = re.compile(r"^\s*(referat|dagsorden|beslutningsprotokol)\s*$", re.I)
 _LIST_KEYS = re.compile(
@@ -72,9 +77,33 @@ def parse_layout_lines(
 
 def normalise(lines: list[Line]) -> list[Line]:
     """The layouts above repaired."""
+    toc, lines = table_of_contents(lines)
     lines = _join_name_lists(lines)
     lines = _separate_rows(lines)
-    return _mark_item_headings(_without_signature_page(lines))
+    return _mark_item_headings(_without_signature_page(lines), toc)
+
+
+def table_of_contents(lines: list[Line]) -> tuple[dict[int, str], list[Line]]:
+    """The contents listing ("Indhold" / "Indholdsfortegnelse" then entries
+    ending in a page number) as {item number: title key}, and the lines without
+    it. Without its dotted leaders or tab (lost in PDF and DOCX text) an entry
+    such as "1. Indledning 2" would read as a heading."""
+    for start, ln in enumerate(lines[:200]):
+        if not _TOC_HEAD.match(ln.text):
+            continue
+        toc: dict[int, str] = {}
+        end = start + 1
+        while end < len(lines):
+            text = lines[end].text.strip()
+            if text and not (_TOC_ENTRY.match(text) or _TOC_COLUMNS.match(text)):
+                break
+            m = _TOC_LINE.match(text) or _TOC_BARE.match(text)
+            if m:
+                toc[int(m[1])] = _key(m[2])
+            end += 1
+        if end > start + 1:
+            return toc, lines[:start] + lines[end:]
+    return {}, lines
 
 
 def _without_signature_page(lines: list[Line]) -> list[Line]:
@@ -97,19 +126,19 @@ def _separate_rows(lines: list[Line]) -> list[Line]:
     return out
 
 
-def _mark_item_headings(lines: list[Line]) -> list[Line]:
-    toc = {}
-    for ln in lines:
-        m = _TOC_LINE.match(ln.text)
-        if m:
-            toc[int(m[1])] = _key(m[2])
+def _mark_item_headings(lines: list[Line], toc: dict[int, str]) -> list[Line]:
+    # A policy's contents list its numbered sections too: contents confirm an
+    # item heading only in minutes (a "Referat"/"Dagsorden" cover or case numbers).
+    minutes = any(_COVER_KIND.match(ln.text) for ln in lines[:40]) or any(
+        _CASE_LINE.match(ln.text) for ln in lines
+    )
     out = []
     for i, ln in enumerate(lines):
         m = _NUMBERED.match(ln.text)
         if m and not _TOC_LINE.match(ln.text):
             number, title = int(m[1]), m[2]
-            listed = number in toc and _key(title).startswith(toc[number][:30])
-            followed = not toc and any(_CASE_LINE.match(x.text) for x in lines[i + 1 : i + 4])
+            listed = minutes and number in toc and _key(title).startswith(toc[number][:30])
+            followed = any(_CASE_LINE.match(x.text) for x in lines[i + 1 : i + 4])
             if listed or followed:
                 # the blank line ends the title: PDF text has no blank lines
                 out.append(replace(ln, text=f"Punkt {number}: {title}"))
