@@ -15,7 +15,6 @@ sag, journalnummer, sags-id                AgendaItem.case_number (+ KLE when it
 afsnit (Sammendrag, Sagsfremstilling …)    Section
 indstilling                                Recommendation
 beslutning                                 Decision (with an Outcome class)
-afstemning (for/imod/undlod), forbehold    Vote (VotePosition) on a Decision
 tidligere behandling, beslutningshistorik,
 sagens forløb                              Reference (earlier or later treatment)
 mødedeltagere / tilstede                   Attendance (present)
@@ -137,26 +136,6 @@ class Recommendation:
     points: tuple[str, ...] = ()
 
 
-class VotePosition(StrEnum):
-    """How members voted on an item (afstemning), as the decision records it."""
-
-    FOR = "for"
-    AGAINST = "imod"
-    ABSTAINED = "undlod"  # "undlod at stemme / at tage stilling"
-    RESERVATION = "forbehold"  # "tog forbehold"
-
-
-@dataclass(frozen=True, slots=True)
-class Vote:
-    """One side of a recorded vote: the members or parties named, and/or a count."""
-
-    position: VotePosition
-    raw: str
-    voters: tuple[Person, ...] = ()  # named members ("Liselott Blixt (UP)")
-    parties: tuple[str, ...] = ()  # parties named without a member ("(Ø)", "Venstre")
-    count: int | None = None  # "Med stemmerne 19 for og 1 imod"
-
-
 @dataclass(frozen=True, slots=True)
 class Decision:
     """The beslutning: cleaned text, its outcome class, and the raw text."""
@@ -164,7 +143,6 @@ class Decision:
     text: str
     outcome: Outcome
     raw: str
-    votes: tuple[Vote, ...] = ()  # named votes and reservations read from the text
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,6 @@ from raadsgraf.extract.outcomes import make_decision
 from raadsgraf.extract.prose import find_prose_references
 from raadsgraf.extract.references import parse_reference
 from raadsgraf.extract.sections import section_kind
-from raadsgraf.extract.votes import with_votes
 from raadsgraf.model import Decision, Recommendation, Reference, ReferenceKind, Section
 from raadsgraf.parsers.htmltext import Block, blocks_text, split_headed
 from raadsgraf.parsers.recommendation import parse_recommendation
@@ -93,7 +92,7 @@ def read_item_blocks(blocks: list[Block]) -> ItemParts:
         kind = heading_kind(heading)
         sections.append(Section(heading=heading or "", text=text, kind=kind))
         if kind == "decision" and decision is None:
-            decision = with_votes(make_decision(text))
+            decision = make_decision(text)
         elif kind == "recommendation" and recommendation is None:
             recommendation = parse_recommendation(text)
         if kind == "case_history":

@@ -14,7 +14,6 @@ import lxml.etree  # type: ignore[import-untyped]  # no stubs shipped
 
 from raadsgraf.errors import SourceError
 from raadsgraf.extract.outcomes import make_decision
-from raadsgraf.extract.votes import with_votes
 from raadsgraf.model import Decision
 
 _PARSER_OPTIONS = {
@@ -52,7 +51,7 @@ def xml_head(data: bytes, size: int = 4096) -> bytes:
 
 def decision_or_none(text: str) -> Decision | None:
     """A Decision unless the field is empty or says the decision is not out."""
-    return None if _EMPTY.match(" ".join(text.split())) else with_votes(make_decision(text))
+    return None if _EMPTY.match(" ".join(text.split())) else make_decision(text)
 
 
 def is_empty_field(text: str) -> bool:
