@@ -207,7 +207,7 @@ def _item(parent: Any, index: int, meeting_date: Any, path: str) -> AgendaItem:
                 decision = decision_or_none(text) or decision
                 sections.append(Section(heading=heading, text=text, kind="decision"))
             else:
-                sections.append(Section(heading=heading, text=text, kind="decision_history"))
+                sections.append(Section(heading=heading, text=text, kind="earlier_decision"))
                 ref = parse_reference(
                     _DECISION_LEAD.sub("", heading), ReferenceKind.DECISION_HISTORY
                 )
