@@ -211,3 +211,17 @@ def test_xml_entities_are_not_expanded() -> None:
     )
     with pytest.raises(SourceError):
         parse_bytes(bomb, "bomb.xml", "acadre")
+
+
+def test_every_format_sample_gives_a_valid_graph() -> None:
+    """The records of each format meet the graph's SHACL shapes."""
+    from raadsgraf import graph
+
+    folders = ["firstagenda", "portal_html", "pdf", "acadre", "sbsys", "edoc"]
+    report = parse_files([SAMPLES / f for f in folders], progress=False)
+    assert {d.source.format for d in report.documents} >= {
+        "firstagenda", "portal-html", "pdf", "docx", "acadre", "sbsys", "edoc",
+    }  # fmt: skip
+    for doc in report.documents:
+        ok, text = graph.validate(graph.document_graph(doc, f"urn:test:{doc.source.sha256[:12]}"))
+        assert ok, f"{doc.source.path}: {text[:500]}"

@@ -151,3 +151,11 @@ def test_whole_greve_corpus() -> None:
     )
     assert sum(len(i.attendance) for i in items) == 2249  # 975 listed + "Afbud: …" lines
     assert sum(len(i.attachments) for i in items) == 8390
+
+
+def test_records_keep_their_enums_through_the_folder_walk() -> None:
+    # the privacy pass maps every string; a StrEnum must stay itself
+    report = parse_files([FA / "greve-social-handicapudvalget-2022-03-14.json"], progress=False)
+    item = report.documents[0].meetings[0].items[1]
+    assert all(isinstance(r.kind, ReferenceKind) for r in item.references)
+    assert item.decision is None or isinstance(item.decision.outcome, Outcome)
