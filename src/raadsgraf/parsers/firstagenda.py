@@ -46,6 +46,7 @@ from raadsgraf.parsers.htmltext import Block, html_blocks
 from raadsgraf.parsers.itemhtml import body_name, read_item_blocks
 from raadsgraf.parsers.registry import register
 
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _CLOSED = re.compile(r"^\s*lukket\b", re.IGNORECASE)
 _HOST = re.compile(r"https?://(?:dagsordener?|dagsorden|politik)\.([a-z0-9æøå-]+)\.dk/", re.I)
 #: "Afbud: Per Lund Sørensen, Conni Bergendorff" inside a decision.
@@ -94,7 +95,9 @@ def _meeting(obj: dict[str, Any], path: str) -> Meeting:
     except ValueError:
         raise SourceError(path, f"meeting date {raw_date!r} is not an ISO timestamp") from None
     end = _timestamp(moede.get("MeetingEndUtc"))
-    items = tuple(_item(it, path, i) for i, it in enumerate(obj["Dagsordenpunkter"]))
+    found = _portal(obj)
+    portal = found[0] if found else None
+    items = tuple(_item(it, path, i, portal) for i, it in enumerate(obj["Dagsordenpunkter"]))
     return Meeting(
         municipality=Municipality(_municipality(obj)),
         committee=Committee(body_name(str(obj["Udvalg"].get("Navn") or "")), _municipality(obj)),
@@ -120,13 +123,19 @@ def _timestamp(value: object) -> dt.datetime | None:
         return None
 
 
-def _municipality(obj: dict[str, Any]) -> str:
+def _portal(obj: dict[str, Any]) -> re.Match[str] | None:
+    """The portal's address, from the first document link that names it."""
     for item in _objects(obj["Dagsordenpunkter"]):
         for felt in _objects(item.get("Felter")):
             m = _HOST.match(str(felt.get("Link") or ""))
             if m:
-                return m[1].capitalize() + " Kommune"
-    return "Ukendt kommune"
+                return m
+    return None
+
+
+def _municipality(obj: dict[str, Any]) -> str:
+    portal = _portal(obj)
+    return portal[1].capitalize() + " Kommune" if portal else "Ukendt kommune"
 
 
 def _attendance(p: dict[str, Any]) -> Attendance:
@@ -138,7 +147,7 @@ def _attendance(p: dict[str, Any]) -> Attendance:
     return Attendance(person, AttendanceStatus.PRESENT)
 
 
-def _item(it: dict[str, Any], path: str, index: int) -> AgendaItem:
+def _item(it: dict[str, Any], path: str, index: int, portal: str | None) -> AgendaItem:
     if not isinstance(it, dict):
         raise SourceError(path, f"agenda item {index + 1} is not a JSON object")
     raw_number = str(it.get("Number") or it.get("Punktnummer") or "").strip()
@@ -164,19 +173,23 @@ def _item(it: dict[str, Any], path: str, index: int) -> AgendaItem:
         sections=parts.sections,
         recommendation=parts.recommendation,
         decision=decision,
-        attachments=tuple(_attachments(it)),
+        attachments=tuple(_attachments(it, portal)),
         references=parts.references,
         attendance=tuple(_item_attendance(it, decision.raw if decision else "")),
     )
 
 
-def _attachments(it: dict[str, Any]) -> list[Attachment]:
+def _attachments(it: dict[str, Any], portal: str | None) -> list[Attachment]:
+    """Bilag with the portal's address of their PDF ("/vis/pdf/bilag/<Id>", the
+    same scheme the portal's own pages link to)."""
     out = []
     for b in _objects(it.get("Bilag")):
         title = " ".join(str(b.get("Navn") or "").split())
         if title:
             m = re.match(r"^bilag\s+(\d+[a-z]?)\b", title, re.I)
-            out.append(Attachment(title=title, number=m[1] if m else None))
+            ident = str(b.get("Id") or "")
+            location = f"{portal}vis/pdf/bilag/{ident}" if portal and _UUID.match(ident) else None
+            out.append(Attachment(title=title, number=m[1] if m else None, location=location))
     return out
 
 
