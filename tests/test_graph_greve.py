@@ -79,3 +79,16 @@ def test_case_history_resolves_to_the_same_case_at_that_meeting(
     q = 'SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a besluit:Bestuursorgaan ; skos:prefLabel ?l FILTER(STRSTARTS(?l, "Byråd")) }'
     with raadsgraf.open(store) as rg:
         assert rg.sparql(q).rows[0][0] == 1
+
+
+def test_the_greve_store_satisfies_the_shapes(greve: tuple[Path, list[Path]]) -> None:
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from raadsgraf.graph import validate
+
+    store, _ = greve
+    with raadsgraf.open(store) as rg:
+        data = rg.graph.dump(ox.RdfFormat.N_TRIPLES)
+    conforms, report = validate(Graph().parse(data=data, format="nt"))
+    assert conforms, report[:3000]

@@ -11,6 +11,7 @@ each time a source changes:
   every treatment linked to such an item by a reference or a shared case;
 * the policy's hearing draft (``eli:Expression``) when such an item is about
   the hearing ("høring" in its title), used by that treatment;
+* one ``skos:prefLabel`` per body, from the names the sources use;
 * references that name only a meeting, resolved to the treatment of the
   citing item's case at that meeting.
 """
@@ -21,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import PROV, RDF, XSD
+from rdflib import PROV, RDF, SKOS, XSD
 
 from raadsgraf import iris
 from raadsgraf.query import walk
@@ -121,6 +122,25 @@ def _resolved_meeting_references(store: GraphStore, g: ox.NamedNode) -> list[ox.
     return quads
 
 
+def _body_labels(store: GraphStore, g: ox.NamedNode) -> list[ox.Quad]:
+    """One ``skos:prefLabel`` per body: the name most sources use (``rdfs:label``),
+    the longer on a tie (the spelling with its punctuation: "Klima-, Teknik- og …")."""
+    q = (
+        sparql_prologue()
+        + """
+    SELECT ?c ?l (COUNT(DISTINCT ?src) AS ?n) WHERE {
+      GRAPH ?src { ?c a besluit:Bestuursorgaan ; rdfs:label ?l }
+    } GROUP BY ?c ?l"""
+    )
+    best: dict[str, tuple[int, int, str, object]] = {}
+    for row in store.select(q):
+        c, label = _value(row["c"]), row["l"]
+        key = (int(_value(row["n"])), len(_value(label)), _value(label), label)
+        if c not in best or key[:3] > best[c][:3]:
+            best[c] = key
+    return [ox.Quad(_n(c), _n(SKOS.prefLabel), k[3], g) for c, k in sorted(best.items())]  # type: ignore[arg-type]
+
+
 def derived_quads(store: GraphStore) -> tuple[list[ox.Quad], DeriveReport]:
     g = _n(DERIVED_GRAPH)
     quads: list[ox.Quad] = []
@@ -150,6 +170,7 @@ def derived_quads(store: GraphStore) -> tuple[list[ox.Quad], DeriveReport]:
             ]
             quads += [ox.Quad(_n(t), _n(PROV.used), e, g) for t in hearing]
     quads += _resolved_meeting_references(store, g)
+    quads += _body_labels(store, g)
     placeholders = sum(1 for _, _, c in treatments.values() if not c)
     return quads, DeriveReport(len(treatments), placeholders, links)
 

@@ -93,7 +93,10 @@ class _Builder:
         self.add(c, RDF.type, BESLUIT.Bestuursorgaan)
         self.add(c, BESLUIT.bestuurt, self.municipality(municipality))
         canonical = iris.committee_name(name)
-        self.text(c, SKOS.prefLabel, canonical)
+        # rdfs:label, not skos:prefLabel: sources spell one body differently
+        # ("Klima-, Teknik- og …" / "Klima-Teknik- og …"), and the store's derived
+        # graph picks the one prefLabel from all of them.
+        self.text(c, RDFS.label, canonical)
         if name.strip() != canonical:
             self.text(c, SKOS.altLabel, name.strip())
         return c
