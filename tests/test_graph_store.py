@@ -187,3 +187,16 @@ def test_rdflib_view_of_the_store(corpus: tuple[Path, Settings]) -> None:
     with raadsgraf.open(settings.store) as rg:
         ds = rg.rdflib()
         assert ds.value(policy, ELI.date_document).toPython() == dt.date(2024, 1, 29)
+
+
+def test_a_store_in_generations_is_read_from_its_live_generation(
+    corpus: tuple[Path, Settings],
+) -> None:
+    from raadsgraf import generations
+
+    src, settings = corpus
+    with generations.writing(settings.store) as gen:
+        pipeline.ingest([src], Settings(store=gen), progress=False, index=False)
+    with raadsgraf.open(settings.store) as rg:
+        assert rg.graph.folder == generations.live(settings.store)
+        assert [s.item_number for s in rg.lineage("03.00.00-P22-2-23").steps] == [5, 7]

@@ -17,6 +17,7 @@ from types import TracebackType
 
 from rdflib import Dataset
 
+from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.query import Lineage, SparqlResult, lineage, run_sparql
@@ -29,7 +30,8 @@ class Raadsgraf:
     def __init__(self, folder: Path, settings: Settings, *, writable: bool = False) -> None:
         self.folder = folder
         self.settings = settings
-        self.graph = GraphStore(folder, read_only=not writable)
+        # a store written in generations (raadsgraf.generations) is read from its live one
+        self.graph = GraphStore(generations.resolve(folder), read_only=not writable)
 
     def lineage(
         self,

@@ -69,12 +69,12 @@ def uses_service(query: str) -> bool:
 
 
 def _worker_main(conn: Connection, folder: str, max_rows: int) -> None:
-    from raadsgraf import results
+    from raadsgraf import generations, results
     from raadsgraf.errors import RaadsgrafError
     from raadsgraf.query import run_sparql
     from raadsgraf.store import GraphStore
 
-    store = GraphStore(Path(folder), read_only=True)
+    store = GraphStore(generations.resolve(Path(folder)), read_only=True)
     while True:
         try:
             query, select_fmt, graph_fmt = conn.recv()
@@ -119,11 +119,15 @@ class _Worker:
         self.conn.close()
 
 
-def _mtime(folder: Path) -> float:
+def _mtime(folder: Path) -> tuple[str, float]:
+    """What changes when an ingest finishes: the live generation, and its manifest."""
+    from raadsgraf import generations
+
+    live = generations.resolve(folder)
     try:
-        return (folder / "sources.json").stat().st_mtime
+        return str(live), (live / "sources.json").stat().st_mtime
     except OSError:
-        return 0.0
+        return str(live), 0.0
 
 
 class QueryService:
@@ -134,7 +138,9 @@ class QueryService:
     ) -> None:
         from raadsgraf.store import GraphStore
 
-        GraphStore(folder, read_only=True)  # fail here, clearly, when there is no store
+        from raadsgraf import generations
+
+        GraphStore(generations.resolve(folder), read_only=True)  # fail here when there is none
         self.folder = folder
         self.timeout = timeout
         self.max_rows = max_rows
