@@ -136,9 +136,8 @@ class QueryService:
     def __init__(
         self, folder: Path, *, timeout: float = 10.0, max_rows: int = 10_000, workers: int = 2
     ) -> None:
-        from raadsgraf.store import GraphStore
-
         from raadsgraf import generations
+        from raadsgraf.store import GraphStore
 
         GraphStore(generations.resolve(folder), read_only=True)  # fail here when there is none
         self.folder = folder
