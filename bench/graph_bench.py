@@ -225,12 +225,27 @@ def main() -> None:
         "--items", type=int, default=22_000, help="agenda items (22000 ≈ 0.9 M triples)"
     )
     ap.add_argument("--rdflib-timeout", type=float, default=60.0)
+    ap.add_argument(
+        "--greve",
+        type=Path,
+        default=None,
+        help="parse this folder of real minutes (e.g. shared/corpus/greve) instead of synthetic",
+    )
     ap.add_argument("--json", type=Path, default=None, help="write the figures here too")
     args = ap.parse_args()
     out: dict[str, Any] = {}
 
     t0 = time.perf_counter()
-    docs = synthetic_corpus(args.items)
+    if args.greve:
+        from raadsgraf import pipeline
+
+        parsed = pipeline.parse_files([args.greve], progress=True)
+        docs = parsed.documents
+        out["parse_s"] = time.perf_counter() - t0
+        out["documents"] = len(docs)
+        t0 = time.perf_counter()
+    else:
+        docs = synthetic_corpus(args.items)
     graphs = []
     for doc in tqdm(docs, desc="records → rdf", unit="doc", file=sys.stderr):
         key = doc.source.path
@@ -264,7 +279,7 @@ def main() -> None:
         out["triples_in_store"] = store.triple_count()
 
         # selective queries: one item's lineage (the API) and its raw details
-        meeting = docs[len(docs) // 2].meetings[0]
+        meeting = next(m for d in docs[len(docs) // 2 :] for m in d.meetings if len(m.items) > 5)
         item = meeting.items[5]
         t_iri = iris.treatment_iri(meeting, item)
         selective = {
@@ -315,6 +330,8 @@ def main() -> None:
     print(
         f"triples: built {out['triples_built']}, in store {out['triples_in_store']}, rdflib quads {out['rdflib_quads']}"
     )
+    if "parse_s" in out:
+        print(f"parse {out['documents']} files: {out['parse_s']:.1f} s")
     print(f"records → RDF (graph.py): {out['build_rdf_s']:.1f} s")
     print(
         f"Oxigraph load (bulk N-Quads + union graph + ontology): {out['oxigraph_load_s']:.1f} s; derive: {out['derive_s']:.1f} s"
