@@ -217,7 +217,8 @@ class PolicyNetwork:
         rows = []
         for e in self.edges:
             a, b = names[e.source], names[e.target]
-            when = b.date or a.date
+            # the date the fact carries: a treatment's meeting, or the adoption
+            when = a.date if a.kind == "behandling" or e.label == "vedtaget af" else None
             rows.append(
                 {
                     "fra": a.label,
