@@ -43,7 +43,9 @@ if files and st.button("Indlæs", type="primary", icon=":material/upload_file:")
             continue
         if report.failures:
             for failure in report.failures:
-                st.error(f"{f.name}: {failure.message.replace(str(target), f.name)}")
+                # name the file as the user knows it, not by its stored copy
+                message = failure.message.replace(str(target), f.name)
+                st.error(message if message.startswith(f.name) else f"{f.name}: {message}")
             target.unlink(missing_ok=True)
             continue
         if report.unchanged:
