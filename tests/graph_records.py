@@ -131,8 +131,10 @@ def strategy() -> Document:
         adopted_by="Kommunalbestyrelsen",
         adopted_on=dt.date(2024, 1, 29),
         prepared_by="Socialudvalget",
-        replaces=("Derfor er der behov for en ny boligsocial strategi, som erstatter den "
-                  "hidtidige strategi fra 2014.",),
+        replaces=(
+            "Derfor er der behov for en ny boligsocial strategi, som erstatter den "
+            "hidtidige strategi fra 2014.",
+        ),
         replaces_year=2014,
     )
     return Document(Source("seeds/strategi.txt", "c" * 64, "policy-text"), (), (policy,))

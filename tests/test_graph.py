@@ -30,8 +30,11 @@ def test_every_built_graph_satisfies_the_shapes(factory: object) -> None:
 
 def test_a_broken_graph_fails_the_shapes() -> None:
     g = build(minutes_2023)
-    decision = URIRef(iris.decision_iri(iris.treatment_iri_for(
-        "Ballerup Kommune", "Socialudvalget", dt.date(2023, 11, 7), 7)))
+    decision = URIRef(
+        iris.decision_iri(
+            iris.treatment_iri_for("Ballerup Kommune", "Socialudvalget", dt.date(2023, 11, 7), 7)
+        )
+    )
     g.remove((decision, RG.outcome, None))
     conforms, report = validate(g)
     assert not conforms
@@ -51,13 +54,17 @@ def test_rebuilding_yields_the_same_graph() -> None:
         ("Byrådets", "Byrådet"),
         ("Kommunalbestyrelse", "Kommunalbestyrelsen"),
         ("i Økonomiudvalget", "Økonomiudvalget"),
-        ("§ 17,4-udvalg - Boligsocial helhedsplan 2025-2029",
-         "§ 17,4-udvalg - Boligsocial helhedsplan 2025-2029"),
+        (
+            "§ 17,4-udvalg - Boligsocial helhedsplan 2025-2029",
+            "§ 17,4-udvalg - Boligsocial helhedsplan 2025-2029",
+        ),
     ],
 )
 def test_committee_name_variants_mint_one_iri(variant: str, canonical: str) -> None:
     assert iris.committee_name(variant) == canonical
-    assert iris.committee_iri("Ballerup", variant) == iris.committee_iri("Ballerup Kommune", canonical)
+    assert iris.committee_iri("Ballerup", variant) == iris.committee_iri(
+        "Ballerup Kommune", canonical
+    )
 
 
 def test_reference_placeholder_is_the_iri_the_meeting_itself_mints() -> None:
@@ -77,8 +84,11 @@ def test_reference_placeholder_is_the_iri_the_meeting_itself_mints() -> None:
 
 def test_reference_to_another_committee_keeps_its_kind_and_text() -> None:
     g = build(minutes_2023)
-    target = URIRef(iris.treatment_iri_for(
-        "Ballerup Kommune", "Klima- og Miljøudvalget", dt.date(2023, 10, 3), 11))
+    target = URIRef(
+        iris.treatment_iri_for(
+            "Ballerup Kommune", "Klima- og Miljøudvalget", dt.date(2023, 10, 3), 11
+        )
+    )
     refs = list(g.subjects(URIRef("http://www.w3.org/ns/prov#influencer"), target))
     assert len(refs) == 1
     kind = g.value(refs[0], URIRef("http://purl.org/dc/terms/type"))

@@ -59,7 +59,7 @@ def test_a_changed_file_replaces_only_its_own_graph(corpus: tuple[Path, Settings
     # and swapping its content for another document drops the old triples
     write(src, "c-slagelse.txt", "minutes_2023_08")
     pipeline.ingest([src], settings, progress=False)
-    slagelse = "SELECT (COUNT(*) AS ?n) WHERE { ?m skos:prefLabel \"Slagelse\"@da }"
+    slagelse = 'SELECT (COUNT(*) AS ?n) WHERE { ?m skos:prefLabel "Slagelse"@da }'
     assert count(settings.store, slagelse) == 0
 
 

@@ -48,12 +48,15 @@ def _value(term: object) -> str:
 
 
 def _policies(store: GraphStore) -> Iterator[tuple[str, str, str, str, Topic]]:
-    q = sparql_prologue() + """
+    q = (
+        sparql_prologue()
+        + """
     SELECT ?p ?title ?m ?mlabel ?start ?end WHERE {
       ?p a rg:Policy ; eli:title ?title ; dct:publisher ?m .
       ?m skos:prefLabel ?mlabel .
       OPTIONAL { ?p schema:startDate ?start ; schema:endDate ?end }
     }"""
+    )
     for row in store.select(q):
         period = None
         if row["start"] is not None and row["end"] is not None:
@@ -70,13 +73,16 @@ def _policies(store: GraphStore) -> Iterator[tuple[str, str, str, str, Topic]]:
 
 def _treatments(store: GraphStore) -> dict[str, tuple[str, str | None, bool]]:
     """treatment → (municipality IRI, title, described by a source)."""
-    q = sparql_prologue() + """
+    q = (
+        sparql_prologue()
+        + """
     SELECT ?t ?m ?title ?src WHERE {
       ?t a besluit:BehandelingVanAgendapunt ; dct:subject ?a .
       ?z besluit:behandelt ?a ; besluit:isGehoudenDoor/besluit:bestuurt ?m .
       OPTIONAL { ?a dct:title ?title }
       OPTIONAL { ?t dct:source ?src }
     }"""
+    )
     out: dict[str, tuple[str, str | None, bool]] = {}
     for row in store.select(q):
         t = _value(row["t"])
@@ -89,12 +95,15 @@ def _treatments(store: GraphStore) -> dict[str, tuple[str, str | None, bool]]:
 
 def _neighbours(store: GraphStore) -> dict[str, set[str]]:
     """Treatments linked by a reference (either way) or by a shared case."""
-    q = sparql_prologue() + """
+    q = (
+        sparql_prologue()
+        + """
     SELECT ?a ?b WHERE {
       { ?a rg:referencesTreatment ?b }
       UNION
       { ?a eli-dl:forms_part_of ?c . ?b eli-dl:forms_part_of ?c . FILTER(?a != ?b) }
     }"""
+    )
     graph: dict[str, set[str]] = defaultdict(set)
     for row in store.select(q):
         a, b = _value(row["a"]), _value(row["b"])

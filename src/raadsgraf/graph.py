@@ -111,7 +111,9 @@ class _Builder:
         for a in records:
             p = self.person(municipality, a)
             if a.status == AttendanceStatus.PRESENT:
-                self.add(holder, BESLUIT.heeftAanwezigeBijStart if meeting else BESLUIT.heeftAanwezige, p)
+                self.add(
+                    holder, BESLUIT.heeftAanwezigeBijStart if meeting else BESLUIT.heeftAanwezige, p
+                )
                 continue
             absent.add(p)
             node = iris.absence_iri(holder, municipality, a.person.name)

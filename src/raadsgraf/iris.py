@@ -54,8 +54,10 @@ _DEFINITE = (
 
 
 def _ends_with_body_noun(lower: str) -> bool:
-    return any(lower.endswith((noun, noun + "s", noun + suffix, noun + suffix + "s"))
-               for noun, suffix in _DEFINITE)
+    return any(
+        lower.endswith((noun, noun + "s", noun + suffix, noun + suffix + "s"))
+        for noun, suffix in _DEFINITE
+    )
 
 
 def committee_name(name: str) -> str:

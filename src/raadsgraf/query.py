@@ -189,13 +189,16 @@ def resolve_target(
             raise QueryError("--date needs --item")
         filt = ""
         if committee:
-            filt = f'FILTER(STRENDS(STR(?c), {_lit("/organ/" + iris.slug(iris.committee_name(committee)))}))'
-        rows = _rows(store, f"""
+            filt = f"FILTER(STRENDS(STR(?c), {_lit('/organ/' + iris.slug(iris.committee_name(committee)))}))"
+        rows = _rows(
+            store,
+            f"""
             SELECT DISTINCT ?t WHERE {{
               ?t eli-dl:activity_date {_lit(date.isoformat())}^^xsd:date ; dct:subject ?a .
               ?a schema:position {item} .
               ?z besluit:behandelt ?a ; besluit:isGehoudenDoor ?c . {filt}
-            }}""")
+            }}""",
+        )
         found = sorted(str(r["t"]) for r in rows)
         if not found:
             raise QueryError(f"no treatment of item {item} on {date.isoformat()} in the store")
@@ -203,20 +206,26 @@ def resolve_target(
     if not target:
         raise QueryError("name an IRI, a case number, or --date and --item")
     if target.startswith(("http://", "https://", "urn:")):
-        rows = _rows(store, f"""
+        rows = _rows(
+            store,
+            f"""
             SELECT DISTINCT ?t WHERE {{
               {{ BIND({_iri(target)} AS ?t) ?t a besluit:BehandelingVanAgendapunt }}
               UNION {{ ?t dct:subject {_iri(target)} }}
               UNION {{ ?t eli-dl:forms_part_of {_iri(target)} }}
               UNION {{ ?t rg:treatsPolicy {_iri(target)} }}
               UNION {{ {_iri(target)} besluit:behandelt ?a . ?t dct:subject ?a }}
-            }}""")
+            }}""",
+        )
     else:
-        rows = _rows(store, f"""
+        rows = _rows(
+            store,
+            f"""
             SELECT DISTINCT ?t WHERE {{
               ?c a rg:Case ; dct:identifier {_lit(target.strip())} .
               ?t eli-dl:forms_part_of ?c .
-            }}""")
+            }}""",
+        )
     found = sorted(str(r["t"]) for r in rows)
     if not found:
         raise QueryError(f"{target}: no treatment, item, case or policy by that name in the store")
@@ -225,7 +234,9 @@ def resolve_target(
 
 def _edges(store: GraphStore, t: str) -> list[tuple[str, str]]:
     """(neighbour, how) for one treatment: references either way, same case."""
-    rows = _rows(store, f"""
+    rows = _rows(
+        store,
+        f"""
         SELECT DISTINCT ?n ?how WHERE {{
           {{ {_iri(t)} rg:reference ?r . ?r prov:influencer ?n ; dct:type/skos:notation ?how .
              ?n a besluit:BehandelingVanAgendapunt }}
@@ -234,13 +245,16 @@ def _edges(store: GraphStore, t: str) -> list[tuple[str, str]]:
           UNION
           {{ {_iri(t)} eli-dl:forms_part_of ?c . ?n eli-dl:forms_part_of ?c .
              FILTER(?n != {_iri(t)}) BIND("sag" AS ?how) }}
-        }}""")
+        }}""",
+    )
     return sorted((str(r["n"]), str(r["how"])) for r in rows)
 
 
 def _details(store: GraphStore, treatments: list[str]) -> dict[str, dict[str, Value]]:
     values = " ".join(_iri(t) for t in treatments)
-    rows = _rows(store, f"""
+    rows = _rows(
+        store,
+        f"""
         SELECT ?t (SAMPLE(?date) AS ?d) (SAMPLE(?ml) AS ?muni) (SAMPLE(?cl) AS ?committee)
                (SAMPLE(?pos) AS ?n) (SAMPLE(?title) AS ?ti) (SAMPLE(?rtitle) AS ?rti)
                (SAMPLE(?on) AS ?outcome) (SAMPLE(?cn) AS ?case) (SAMPLE(?src) AS ?source)
@@ -256,13 +270,16 @@ def _details(store: GraphStore, treatments: list[str]) -> dict[str, dict[str, Va
           OPTIONAL {{ ?t prov:generated/rg:outcome/skos:notation ?on }}
           OPTIONAL {{ ?t eli-dl:forms_part_of/dct:identifier ?cn }}
           OPTIONAL {{ ?t dct:source ?src }}
-        }} GROUP BY ?t""")
+        }} GROUP BY ?t""",
+    )
     return {str(r["t"]): r for r in rows}
 
 
 def _policies(store: GraphStore, treatments: list[str]) -> tuple[PolicyLink, ...]:
     values = " ".join(_iri(t) for t in treatments)
-    rows = _rows(store, f"""
+    rows = _rows(
+        store,
+        f"""
         SELECT ?p (SAMPLE(?title) AS ?ti) (SAMPLE(?date) AS ?d) (SAMPLE(?bl) AS ?by)
                (GROUP_CONCAT(DISTINCT ?old; separator="\\n") AS ?olds)
         WHERE {{
@@ -271,7 +288,8 @@ def _policies(store: GraphStore, treatments: list[str]) -> tuple[PolicyLink, ...
           OPTIONAL {{ ?p eli:date_document ?date }}
           OPTIONAL {{ ?p eli:passed_by/skos:prefLabel ?bl }}
           OPTIONAL {{ ?p dct:replaces/rdfs:label ?old }}
-        }} GROUP BY ?p ORDER BY ?p""")
+        }} GROUP BY ?p ORDER BY ?p""",
+    )
     out = []
     for r in rows:
         olds = str(r["olds"] or "")

@@ -63,9 +63,10 @@ def graph_to_nquads(g: Graph, graph_iri: str) -> bytes:
     """An rdflib graph as N-Quads in ``graph_iri`` (N-Triples lines plus the graph name)."""
     nt = g.serialize(format="nt", encoding="utf-8")
     suffix = f" <{graph_iri}> .".encode()
-    return b"\n".join(
-        line[:-2] + suffix for line in nt.splitlines() if line.strip().endswith(b" .")
-    ) + b"\n"
+    return (
+        b"\n".join(line[:-2] + suffix for line in nt.splitlines() if line.strip().endswith(b" ."))
+        + b"\n"
+    )
 
 
 class GraphStore:
