@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 import raadsgraf
+from raadsgraf.api import store_version
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 
@@ -46,14 +47,6 @@ def settings() -> Settings:
     return load_settings()
 
 
-def store_stamp(store: Path) -> str:
-    """Changes whenever an ingest changed the store or its index: the cache key."""
-    parts = []
-    for f in (store / "sources.json", store / "index" / "config.json"):
-        parts.append(f"{f.stat().st_mtime_ns}" if f.is_file() else "-")
-    return ":".join(parts)
-
-
 @st.cache_resource(show_spinner="Åbner databasen …", max_entries=2)
 def _open(store: str, stamp: str) -> raadsgraf.Raadsgraf:
     rg = raadsgraf.open(store)
@@ -72,10 +65,9 @@ def _warm(rg: raadsgraf.Raadsgraf) -> None:
 def open_store() -> raadsgraf.Raadsgraf | None:
     """The store named by the settings, opened once per process and per ingest."""
     store = Path(settings().store)
-    if not (store / "graph").is_dir():
-        return None
     try:
-        return _open(str(store), store_stamp(store))
+        version = store_version(store)
+        return None if version is None else _open(str(store), version)
     except raadsgraf.RaadsgrafError as exc:
         st.error(f"Databasen kan ikke åbnes: {exc}")
         return None

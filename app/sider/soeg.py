@@ -6,9 +6,10 @@ import datetime as dt
 from collections import Counter
 
 import streamlit as st
-from common import PAGES, fmt_date, outcome_text, param, require_store, set_params, store_stamp
+from common import PAGES, fmt_date, outcome_text, param, require_store, set_params
 
 import raadsgraf
+from raadsgraf.api import store_version
 from raadsgraf.index import Filters, Hit
 
 MODES = {"Hybrid": "hybrid", "Semantisk": "dense", "Nøgleord": "bm25"}
@@ -43,7 +44,7 @@ def run_search(stamp: str, q: str, mode: str, filters: Filters, top_k: int) -> l
     return rg.search(q, top_k=top_k, mode=mode, filters=filters)
 
 
-stamp = store_stamp(rg.folder)
+stamp = store_version(rg.folder) or ""
 # Facet counts: over the query's results without filters (how the hits spread), or
 # over the whole corpus when there is no query.
 counts: dict[str, Counter[str]] = {"m": Counter(), "c": Counter(), "o": Counter()}

@@ -254,6 +254,26 @@ def open(
     writable: bool = False,
 ) -> Raadsgraf:
     """Open a store folder; ``store`` defaults to ``settings.store`` (``indexes/store``)."""
+    from raadsgraf import generations
+
     settings = settings or load_settings()
     folder = Path(store) if store is not None else Path(settings.store)
-    return Raadsgraf(folder, settings, writable=writable)
+    return Raadsgraf(generations.resolve(folder), settings, writable=writable)
+
+
+def store_version(store: str | Path) -> str | None:
+    """A token that changes whenever an ingest changed the store (its live
+    generation, manifest or search index); None while the store is empty.
+
+    Long-running readers (the app) reopen the store when it changes.
+    """
+    from raadsgraf import generations
+    from raadsgraf.store import GRAPH_DIR, MANIFEST
+
+    folder = generations.resolve(Path(store))
+    if not (folder / GRAPH_DIR).is_dir():
+        return None
+    parts = [folder.name]
+    for f in (folder / MANIFEST, folder / "index" / "config.json"):
+        parts.append(str(f.stat().st_mtime_ns) if f.is_file() else "-")
+    return ":".join(parts)
