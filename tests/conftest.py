@@ -55,5 +55,6 @@ def seed_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     """A store (graph + search index) built once per session from four real seeds."""
     from tests.app_store import build_seed_store
 
-    cache = Path(request.config.cache.mkdir("raadsgraf-embeddings"))
-    return build_seed_store(tmp_path_factory.mktemp("seed-store"), cache)
+    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    folder = Path(cache.mkdir("raadsgraf-embeddings")) if cache is not None else None
+    return build_seed_store(tmp_path_factory.mktemp("seed-store"), folder)
