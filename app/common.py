@@ -49,11 +49,24 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner="Åbner databasen …", max_entries=2)
 def _open(store: str, stamp: str) -> raadsgraf.Raadsgraf:
-    rg = raadsgraf.open(store)
-    # Load the embedding model in the background: the first page is usable at once,
-    # and the first semantic search does not wait for the model.
-    threading.Thread(target=_warm, args=(rg,), daemon=True).start()
-    return rg
+    return raadsgraf.open(store)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _warming(store: str, stamp: str) -> threading.Thread:
+    thread = threading.Thread(target=_warm, args=(_open(store, stamp),), daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up() -> None:
+    """Load the search index and embedding model in the background, once per store
+    version. Pages call this after drawing, so loading never delays a first page
+    and the first semantic search rarely waits for the model."""
+    store = Path(settings().store)
+    version = store_version(store)
+    if version is not None:
+        _warming(str(store), version)
 
 
 def _warm(rg: raadsgraf.Raadsgraf) -> None:

@@ -1,7 +1,7 @@
 """App start-up: how long until the first page is usable, and search latency in the app.
 
     PYTHONPATH=src python bench/app_startup.py --store /tmp/seed-store
-    PYTHONPATH=src python bench/app_startup.py --store /tmp/greve-store --query "vejvedligeholdelse"
+    PYTHONPATH=src python bench/app_startup.py --store /tmp/greve-store --no-search
 
 Starts ``streamlit run app/Hjem.py`` on a free loopback port with the store,
 drives Debian's chromium (Playwright, ``/usr/bin/chromium``) and reports, from
@@ -37,6 +37,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", required=True, type=Path)
     parser.add_argument("--query", default="boligsocial strategi")
+    parser.add_argument(
+        "--no-search", action="store_true", help="first page only (a graph-only store)"
+    )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -68,7 +71,7 @@ def main() -> None:
             page.get_by_text("Skriv i søgefeltet").wait_for()
             page.locator("[data-testid=stSelectbox]").first.wait_for()
             result["first_page_interactive_s"] = time.monotonic() - start
-            for n in (1, 2):
+            for n in () if args.no_search else (1, 2):
                 box = page.locator("[data-testid=stTextInput] input").first
                 box.fill(args.query if n == 1 else args.query + " beslutning")
                 t = time.monotonic()

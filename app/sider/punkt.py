@@ -14,6 +14,7 @@ from common import (
     param,
     require_store,
     set_params,
+    warm_up,
 )
 
 import raadsgraf
@@ -203,3 +204,5 @@ with tab_similar:
             )
         else:
             link_item(h.iri, label)
+
+warm_up()

@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import streamlit as st
-from common import PAGES, fmt_date, outcome_text, param, require_store, set_params
+from common import PAGES, fmt_date, outcome_text, param, require_store, set_params, warm_up
 
 import raadsgraf
 from raadsgraf.api import store_version
-from raadsgraf.index import Filters, Hit
+from raadsgraf.views import Facets
+
+if TYPE_CHECKING:  # the index package (FAISS, BM25) is imported when there is a query
+    from raadsgraf.index import Filters, Hit
 
 MODES = {"Hybrid": "hybrid", "Semantisk": "dense", "Nøgleord": "bm25"}
 ALL = "Alle"
 
 rg = require_store()
-facets = rg.facets()
+stamp = store_version(rg.folder) or ""
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def corpus_facets(stamp: str) -> Facets:
+    return rg.facets()
+
+
+facets = corpus_facets(stamp)
 
 st.title("Søg i referater og strategier")
 st.caption(
@@ -44,12 +56,13 @@ def run_search(stamp: str, q: str, mode: str, filters: Filters, top_k: int) -> l
     return rg.search(q, top_k=top_k, mode=mode, filters=filters)
 
 
-stamp = store_version(rg.folder) or ""
 # Facet counts: over the query's results without filters (how the hits spread), or
 # over the whole corpus when there is no query.
 counts: dict[str, Counter[str]] = {"m": Counter(), "c": Counter(), "o": Counter()}
 error: str | None = None
 if query.strip():
+    from raadsgraf.index import Filters
+
     try:
         spread = run_search(stamp, query, mode, Filters(), 100)
         outcomes = rg.item_summaries([h.iri for h in spread])
@@ -179,3 +192,5 @@ else:
                 query_params={"item": h.iri},
                 icon=":material/arrow_forward:",
             )
+
+warm_up()

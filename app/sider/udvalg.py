@@ -37,12 +37,22 @@ with left:
     st.subheader("Punkter pr. år")
     frame = pd.DataFrame(page.items_per_year, columns=["år", "punkter"])
     st.altair_chart(
-        alt.Chart(frame).mark_bar().encode(x="år:O", y="punkter:Q", tooltip=["år", "punkter"]),
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("år:O", axis=alt.Axis(labelAngle=0)), y="punkter:Q", tooltip=["år", "punkter"]
+        ),
         width="stretch",
     )
 with right:
     st.subheader("Beslutninger")
-    st.dataframe(pd.DataFrame(page.outcomes, columns=["udfald", "punkter"]), hide_index=True)
+    labels = {notation: label for notation, label, _ in rg.facets().outcomes}
+    st.dataframe(
+        pd.DataFrame(
+            [(labels.get(o, o), n) for o, n in page.outcomes], columns=["beslutning", "punkter"]
+        ),
+        hide_index=True,
+    )
 
 st.subheader("Møder")
 for m in page.meetings:

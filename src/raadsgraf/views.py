@@ -458,11 +458,12 @@ def meetings(store: GraphStore, committee: str | None = None) -> list[MeetingRef
     filt = f"FILTER(?c = {_iri(committee)})" if committee else ""
     rows = _rows(
         store,
-        f"""SELECT ?z ?date ?c ?cl ?muni (COUNT(DISTINCT ?a) AS ?n) WHERE {{
+        f"""SELECT ?z ?date ?c (MIN(?label) AS ?cl) (MIN(?ml) AS ?muni) (COUNT(DISTINCT ?a) AS ?n)
+        WHERE {{
           ?z a besluit:Zitting ; dct:source ?src ; besluit:isGehoudenDoor ?c ; dct:date ?date .
-          ?c skos:prefLabel ?cl . OPTIONAL {{ ?c besluit:bestuurt/skos:prefLabel ?muni }}
+          ?c skos:prefLabel ?label . OPTIONAL {{ ?c besluit:bestuurt/skos:prefLabel ?ml }}
           OPTIONAL {{ ?z besluit:behandelt ?a . ?a dct:source ?asrc }} {filt}
-        }} GROUP BY ?z ?date ?c ?cl ?muni ORDER BY DESC(?date) ?cl""",
+        }} GROUP BY ?z ?date ?c ORDER BY DESC(?date) ?cl""",
     )
     return [
         MeetingRef(
@@ -485,10 +486,10 @@ def committees(store: GraphStore) -> list[tuple[str, str, str | None, int]]:
     """(IRI, label, municipality, meetings in corpus) for every body with a meeting."""
     rows = _rows(
         store,
-        """SELECT ?c ?cl ?muni (COUNT(DISTINCT ?z) AS ?n) WHERE {
+        """SELECT ?c (MIN(?label) AS ?cl) (MIN(?ml) AS ?muni) (COUNT(DISTINCT ?z) AS ?n) WHERE {
           ?z a besluit:Zitting ; dct:source ?src ; besluit:isGehoudenDoor ?c .
-          ?c skos:prefLabel ?cl . OPTIONAL { ?c besluit:bestuurt/skos:prefLabel ?muni }
-        } GROUP BY ?c ?cl ?muni ORDER BY ?muni ?cl""",
+          ?c skos:prefLabel ?label . OPTIONAL { ?c besluit:bestuurt/skos:prefLabel ?ml }
+        } GROUP BY ?c ORDER BY ?muni ?cl""",
     )
     return [(str(r["c"]), str(r["cl"]), _s(r["muni"]), _i(r["n"]) or 0) for r in rows]
 
@@ -633,35 +634,46 @@ def person_page(store: GraphStore, iri: str) -> PersonPage | None:
 
 
 def facets(store: GraphStore) -> Facets:
-    """Counts of agenda items described by a source, per municipality, committee, outcome, year."""
+    """Counts of agenda items described by a source, per municipality, committee, outcome, year.
+
+    Grouped by body IRI with one label each (MIN): a body can carry several
+    spellings of its name, and the counts must not split over them.
+    """
     rows = _rows(
         store,
-        """SELECT ?a (SAMPLE(?cl) AS ?c) (SAMPLE(?ml) AS ?m) (SAMPLE(?on) AS ?o)
-                  (SAMPLE(?onl) AS ?ol) (SAMPLE(?date) AS ?d) WHERE {
+        """SELECT ?org (MIN(?cl) AS ?c) (MIN(?ml) AS ?m) ?on ?y (COUNT(DISTINCT ?a) AS ?n) WHERE {
           ?z besluit:behandelt ?a ; besluit:isGehoudenDoor ?org . ?a dct:source ?src .
           ?org skos:prefLabel ?cl . OPTIONAL { ?org besluit:bestuurt/skos:prefLabel ?ml }
           ?t dct:subject ?a . OPTIONAL { ?t eli-dl:activity_date ?date }
-          OPTIONAL { ?t prov:generated/rg:outcome ?oc . ?oc skos:notation ?on .
-                     OPTIONAL { ?oc skos:prefLabel ?onl FILTER(LANG(?onl) = "da") } }
-        } GROUP BY ?a""",
+          OPTIONAL { ?t prov:generated/rg:outcome/skos:notation ?on }
+          BIND(YEAR(?date) AS ?y)
+        } GROUP BY ?org ?on ?y""",
     )
+    labels = {
+        str(r["on"]): str(r["l"])
+        for r in _rows(
+            store,
+            """SELECT ?on (MIN(?label) AS ?l) WHERE { ?o a rg:Outcome ; skos:notation ?on ;
+                 skos:prefLabel ?label FILTER(LANG(?label) = "da") } GROUP BY ?on""",
+        )
+    }
     munis: Counter[str] = Counter()
     comms: Counter[str] = Counter()
-    outs: Counter[tuple[str, str]] = Counter()
+    outs: Counter[str] = Counter()
     years: Counter[int] = Counter()
     for r in rows:
+        n = _i(r["n"]) or 0
         if r["m"]:
-            munis[str(r["m"])] += 1
-        if r["c"]:
-            comms[str(r["c"])] += 1
-        if r["o"]:
-            outs[(str(r["o"]), _s(r["ol"]) or str(r["o"]))] += 1
-        if d := _d(r["d"]):
-            years[d.year] += 1
+            munis[str(r["m"])] += n
+        comms[str(r["c"])] += n
+        if r["on"]:
+            outs[str(r["on"])] += n
+        if (y := _i(r["y"])) is not None:
+            years[y] += n
     return Facets(
         municipalities=tuple(sorted(munis.items())),
         committees=tuple(sorted(comms.items())),
-        outcomes=tuple((k[0], k[1], n) for k, n in sorted(outs.items())),
+        outcomes=tuple((o, labels.get(o, o), n) for o, n in sorted(outs.items())),
         years=tuple(sorted(years.items())),
     )
 
