@@ -76,7 +76,9 @@ def test_search_open_item_and_history(page: Page, record_property: Any) -> None:
     page.get_by_role("tab", name="Behandlingshistorik").wait_for()
     assert "item=" in page.url
     page.get_by_text(re.compile(r"\d+ behandlinger")).first.wait_for()
-    page.locator("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg").first.wait_for()
+    page.locator(
+        "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
+    ).first.wait_for()
     page.get_by_text("(uden for korpus)").first.wait_for()
     shot(page, "2-punkt")
 
@@ -86,7 +88,9 @@ def test_case_strategy_people_committees(page: Page) -> None:
     page.get_by_text("2 behandlinger").first.wait_for()
     shot(page, "3-sagshistorik")
     go(page, "/strategi")
-    page.locator("[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg").first.wait_for()
+    page.locator(
+        "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
+    ).first.wait_for()
     page.get_by_text("boligsociale strategi (2014)").first.wait_for()
     assert page.locator("[data-testid=stVegaLiteChart]").first.bounding_box()["height"] > 100
     shot(page, "4-strategi")
