@@ -78,7 +78,7 @@ def timeline(frame: pd.DataFrame) -> alt.Chart:
         )
         .add_params(pick)
     )
-    return (line + points).properties(height=max(120, 60 * data["udvalg"].nunique()))
+    return (line + points).properties(height=max(150, 70 * data["udvalg"].nunique()))
 
 
 def network(net: PolicyNetwork) -> alt.LayerChart:
