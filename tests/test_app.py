@@ -3,6 +3,7 @@ against the store built from the real seeds."""
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,19 @@ def test_upload_ingests_and_reports_failures(
 def test_empty_store_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = page(tmp_path / "nothing", monkeypatch, None)
     assert at.info and "Der er ingen data" in at.info[0].value
+
+
+def test_app_imports_no_graph_or_index_library() -> None:
+    """The app talks to raadsgraf's API; rdflib, pyoxigraph, FAISS and BM25 stay behind it."""
+    banned = {"rdflib", "pyoxigraph", "faiss", "bm25s"}
+    files = list((APP.parent).rglob("*.py"))
+    assert len(files) >= 10
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not any(n.split(".")[0] in banned for n in names), (path, names)
