@@ -18,32 +18,28 @@ st.set_page_config(page_title="raadsgraf", layout="wide")
 
 pages = {
     "Find": [
-        st.Page("sider/soeg.py", title="Søg", icon=":material/search:", default=True),
+        st.Page("sider/soeg.py", title="Søg", default=True),
         st.Page(
             "sider/punkt.py",
             title="Dagsordenspunkt",
-            icon=":material/description:",
             url_path="punkt",
         ),
-        st.Page("sider/sag.py", title="Sagshistorik", icon=":material/history:", url_path="sag"),
+        st.Page("sider/sag.py", title="Sagshistorik", url_path="sag"),
         st.Page(
             "sider/strategi.py",
             title="Strategiens forløb",
-            icon=":material/account_tree:",
             url_path="strategi",
         ),
     ],
     "Politikere og udvalg": [
-        st.Page("sider/person.py", title="Personer", icon=":material/person:", url_path="person"),
-        st.Page(
-            "sider/udvalg.py", title="Udvalg", icon=":material/account_balance:", url_path="udvalg"
-        ),
+        st.Page("sider/person.py", title="Personer", url_path="person"),
+        st.Page("sider/udvalg.py", title="Udvalg", url_path="udvalg"),
     ],
     "Data": [
-        st.Page("sider/sparql.py", title="SPARQL", icon=":material/terminal:", url_path="sparql"),
-        st.Page(
-            "sider/indlaes.py", title="Indlæs", icon=":material/upload_file:", url_path="indlaes"
-        ),
+        st.Page("sider/sparql.py", title="SPARQL", url_path="sparql"),
+        st.Page("sider/indlaes.py", title="Indlæs", url_path="indlaes"),
     ],
 }
+# No page icons: Streamlit turns a page's icon into the tab's favicon by fetching
+# it from a font CDN, and this app must run with no internet.
 st.navigation(pages).run()

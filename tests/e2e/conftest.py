@@ -62,6 +62,7 @@ def app_url(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "Hjem.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--client.toolbarMode", "minimal",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
     proc = subprocess.Popen(

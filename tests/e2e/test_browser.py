@@ -25,6 +25,11 @@ def page(browser: Any, app_url: str) -> Any:
     p = context.new_page()
     p.set_default_timeout(60_000)
     p.base_url = app_url  # type: ignore[attr-defined]
+    p.outside = []  # type: ignore[attr-defined]
+    p.on(
+        "request",
+        lambda r: r.url.startswith((app_url, "data:", "blob:")) or p.outside.append(r.url),
+    )
     yield p
     context.close()
 
@@ -132,3 +137,8 @@ def test_upload(page: Page, tmp_path: Path) -> None:
     shot(page, "8-indlaes")
     go(page, "/?q=opgaveudvalget+boligsocial+indsats&kommune=Gentofte")
     page.get_by_text("Opgaveudvalg om boligsocial indsats").first.wait_for()
+
+
+def test_nothing_is_fetched_from_outside(page: Page) -> None:
+    """Every page ran above; none of them asked another host for anything (no CDN)."""
+    assert page.outside == [], "\n".join(page.outside)
