@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import threading
 from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
@@ -38,6 +39,10 @@ class Raadsgraf:
         self.settings = settings
         self.graph = GraphStore(folder, read_only=not writable)
         self._index: SearchIndex | None = None
+        # One search at a time per store: the first loads the index and the model,
+        # and a second thread (the app's warm-up and a user's query) must wait for
+        # it rather than load its own copy.
+        self._search_lock = threading.Lock()
 
     def lineage(
         self,
@@ -76,7 +81,8 @@ class Raadsgraf:
         filters: Filters | None = None,
     ) -> list[Hit]:
         """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy."""
-        return self.index.search(query, top_k=top_k, mode=mode, filters=filters)
+        with self._search_lock:
+            return self.index.search(query, top_k=top_k, mode=mode, filters=filters)
 
     def similar(self, iri: str, *, top_k: int = 5) -> list[Hit]:
         """Items like this one from other meetings (and municipalities), by meaning."""
