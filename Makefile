@@ -27,7 +27,8 @@ $(STAMP): pyproject.toml requirements.lock
 demo: $(STAMP)
 	test -f $(DEMO_STORE)/sources.json -o -f $(DEMO_STORE)/CURRENT || $(BIN)/raadsgraf ingest --store $(DEMO_STORE) $(DEMO_SAMPLES)
 	RAADSGRAF_STORE=$(DEMO_STORE) $(BIN)/streamlit run app/Hjem.py \
-		--server.address 127.0.0.1 --server.port $(DEMO_PORT) --browser.gatherUsageStats false \
+		--server.address 127.0.0.1 --server.port $(DEMO_PORT) --server.headless true \
+		--browser.gatherUsageStats false \
 		--client.toolbarMode minimal
 
 # The browser tests drive Debian's chromium (never a downloaded browser build).
