@@ -4,6 +4,7 @@ Each step saves a screenshot under docs/screenshots/ (shown in the README)."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from pathlib import Path
@@ -56,6 +57,22 @@ def go(page: Page, path: str) -> None:
     settle(page)
 
 
+def painted(page: Page, colour: str) -> int:
+    """Pixels of ``colour`` (#rrggbb) in the first chart: a chart whose marks failed to
+    draw still has its size and legend, so the marks themselves are counted."""
+    from PIL import Image
+
+    chart = page.locator("[data-testid=stVegaLiteChart]").first
+    chart.scroll_into_view_if_needed()
+    image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    want = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return sum(
+        1
+        for px in image.get_flattened_data()
+        if sum(abs(a - b) for a, b in zip(px, want, strict=True)) < 24
+    )
+
+
 def shot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
@@ -85,6 +102,7 @@ def test_search_open_item_and_history(page: Page, record_property: Any) -> None:
         "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
     ).first.wait_for()
     page.get_by_text("(uden for korpus)").first.wait_for()
+    assert painted(page, "#d35400") > 100  # this item's point on the timeline (not the legend)
     shot(page, "2-punkt")
 
 
@@ -97,7 +115,7 @@ def test_case_strategy_people_committees(page: Page) -> None:
         "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
     ).first.wait_for()
     page.get_by_text("boligsociale strategi (2014)").first.wait_for()
-    assert page.locator("[data-testid=stVegaLiteChart]").first.bounding_box()["height"] > 100
+    assert painted(page, "#1f4e79") > 200  # the policy's node, not only its legend entry
     shot(page, "4-strategi")
     go(page, "/person?person=https://raadsgraf.dk/id/kommune/ballerup/person/andre-amingsoe")
     page.get_by_text("Fravær ved enkelte punkter").wait_for()
