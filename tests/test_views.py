@@ -188,6 +188,13 @@ def test_search_with_filters_and_similar(rg) -> None:  # type: ignore[no-untyped
     assert similar and all(not h.iri.startswith(meeting + "/") for h in similar)
 
 
+def test_iris_from_urls_cannot_inject_query_text(rg) -> None:  # type: ignore[no-untyped-def]
+    hostile = "https://raadsgraf.dk/id/x> } } SELECT * WHERE { ?s ?p ?o"
+    assert rg.item(hostile) is None
+    assert rg.person(hostile) is None and rg.committee(hostile) is None
+    assert rg.policy_network(hostile) is None
+
+
 def test_bad_sparql_raises_a_raadsgraf_error(rg) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(raadsgraf.RaadsgrafError):
         rg.sparql("SELECT WHERE {")

@@ -194,9 +194,8 @@ class Raadsgraf:
     def _policy_record(self, iri: str) -> PolicyDocument | None:
         from raadsgraf import iris
 
-        rows = self.sparql(f"SELECT ?s WHERE {{ <{iri}> dct:source ?s }}").rows
-        for (src,) in rows:
-            doc = self._document(str(src))
+        for src in sorted(views.sources_of(self.graph, [iri])):
+            doc = self._document(src)
             for policy in doc.policies if doc else ():
                 if iris.policy_iri(policy) == iri:
                     return policy
@@ -205,13 +204,8 @@ class Raadsgraf:
     def _roles(self, page: views.PersonPage) -> tuple[str, ...]:
         from raadsgraf import iris
 
-        sources = {
-            str(r[0])
-            for m in page.meetings
-            for r in self.sparql(f"SELECT ?s WHERE {{ <{m.iri}> dct:source ?s }}").rows
-        }
         roles: set[str] = set()
-        for src in sources:
+        for src in sorted(views.sources_of(self.graph, [m.iri for m in page.meetings])):
             doc = self._document(src)
             for meeting in doc.meetings if doc else ():
                 for a in meeting.attendance:

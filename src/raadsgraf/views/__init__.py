@@ -28,6 +28,7 @@ from raadsgraf.views.items import (
     history,
     item_detail,
     item_summaries,
+    sources_of,
     treatment_of,
 )
 from raadsgraf.views.policies import policies, policy_network
@@ -82,5 +83,6 @@ __all__ = [
     "person_page",
     "policies",
     "policy_network",
+    "sources_of",
     "treatment_of",
 ]

@@ -241,3 +241,12 @@ def history(store: GraphStore, target: str) -> History:
         tuple(HistoryStep(s, texts.get(s.treatment), s.treatment in own) for s in found.steps),
         found.policies,
     )
+
+
+def sources_of(store: GraphStore, iris: list[str]) -> set[str]:
+    """The source graphs (files) that describe any of these nodes."""
+    if not iris:
+        return set()
+    values = " ".join(_iri(i) for i in iris)
+    rows = _rows(store, f"SELECT DISTINCT ?s WHERE {{ VALUES ?x {{ {values} }} ?x dct:source ?s }}")
+    return {str(r["s"]) for r in rows}

@@ -8,13 +8,20 @@ from raadsgraf.query import Value, run_sparql
 from raadsgraf.store import GraphStore
 from raadsgraf.vocab import sparql_prologue
 
+#: Characters SPARQL forbids inside <…> (IRIREF), percent-encoded: an IRI that
+#: comes from a URL parameter can never end the term and inject query text.
+_IRI_UNSAFE = {c: f"%{ord(c):02X}" for c in '<>"{}|^`\\ \t\r\n'}
+
 
 def _iri(text: str) -> str:
-    return "<" + text.replace(">", "%3E").replace(" ", "%20") + ">"
+    return "<" + "".join(_IRI_UNSAFE.get(c, c) for c in text) + ">"
 
 
 def _lit(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    return '"' + escaped + '"'
 
 
 def _rows(store: GraphStore, body: str) -> list[dict[str, Value]]:
