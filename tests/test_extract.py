@@ -249,3 +249,36 @@ def test_positions_keep_the_whole_sentence() -> None:
     (first, second) = find_positions(text)
     assert (first.actor, second.actor) == ("Maria Lundahl Assov", "Per Mortensen")
     assert first.text.endswith("87 pct. CO2-reduktion.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Greve Byråd and committees 2022-2025 (FirstAgenda): votes listed after a label
+        (
+            "Med stemmerne 11 for og 9 imod godkendte Byrådet indstillingen. For stemte: (V), (D) og "
+            "Liselott Blixt (UP). Imod stemte: (A) og (F) med bemærkning om, at partierne ønsker mere.",
+            [("V", "for"), ("D", "for"), ("Liselott Blixt", "for"), ("A", "imod"), ("F", "imod")],
+        ),
+        ("For stemte: C og Ø", [("C", "for"), ("Ø", "for")]),
+        ("Undlod: A", [("A", "undlod")]),
+        ("Liselott Blixt: Undlod.", [("Liselott Blixt", "undlod")]),
+        ("(Ø) undlod at tage stilling.", [("Ø", "undlod")]),
+        ("Mehmet Zeki Dogru (Ø) Stemte imod.", [("Mehmet Zeki Dogru", "imod")]),
+        ("2. a. Ø stemte imod. 2. c. F stemte imod.", [("Ø", "imod"), ("F", "imod")]),
+        (
+            "For stemte (V), Liselott Blixt (UP-1) samt John T. Olsen og Charlotte Levin fra (A).",
+            [
+                ("V", "for"),
+                ("Liselott Blixt", "for"),
+                ("John T. Olsen", "for"),
+                ("Charlotte Levin", "for"),
+            ],
+        ),
+        ("Med stemmerne 19 for godkendte Byrådet indstillingen.", []),
+    ],
+)
+def test_vote_lists(text: str, expected: list[tuple[str, str]]) -> None:
+    from raadsgraf.extract.positions import find_positions
+
+    assert [(p.actor, p.stance.value) for p in find_positions(text)] == expected
