@@ -1,12 +1,18 @@
 # Two entry points, each sets everything up on a fresh machine first:
-#   make demo   parse the bundled samples (later: ingest them, then open the app)
-#   make test   ruff, mypy and the test suite
+#   make demo   ingest the bundled samples into the store if it is empty, then open the app
+#   make test   ruff, mypy and the test suite (installs Debian's chromium for the browser tests)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint pytest setup clean
+.PHONY: demo test lint pytest setup clean browser
+
+#: The demo's store and what goes into it when it is empty: the seeds, and the
+#: Greve slice when its samples (and parser) are in the checkout.
+DEMO_STORE ?= indexes/store
+DEMO_SAMPLES := tests/samples/seeds $(wildcard tests/samples/firstagenda)
+DEMO_PORT ?= 8501
 
 setup: $(STAMP)
 
@@ -19,14 +25,22 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/raadsgraf parse tests/samples/seeds
+	test -f $(DEMO_STORE)/sources.json -o -f $(DEMO_STORE)/CURRENT || $(BIN)/raadsgraf ingest --store $(DEMO_STORE) $(DEMO_SAMPLES)
+	RAADSGRAF_STORE=$(DEMO_STORE) $(BIN)/streamlit run app/Hjem.py \
+		--server.address 127.0.0.1 --server.port $(DEMO_PORT) --server.headless true \
+		--browser.gatherUsageStats false \
+		--client.toolbarMode minimal
+
+# The browser tests drive Debian's chromium (never a downloaded browser build).
+browser:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(wildcard src tests bench app)
 	$(BIN)/ruff format --check $(wildcard src tests bench app)
 	$(BIN)/mypy src
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 test: lint pytest

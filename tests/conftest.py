@@ -48,3 +48,13 @@ def seed(prefix: str) -> Path:
     """The seed file whose name starts with ``prefix`` ("000" … "004")."""
     (path,) = SEEDS.glob(f"{prefix}_*.txt")
     return path
+
+
+@pytest.fixture(scope="session")
+def seed_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store (graph + search index) built once per session from four real seeds."""
+    from tests.app_store import build_seed_store
+
+    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    folder = Path(cache.mkdir("raadsgraf-embeddings")) if cache is not None else None
+    return build_seed_store(tmp_path_factory.mktemp("seed-store"), folder)

@@ -282,3 +282,23 @@ def test_vote_lists(text: str, expected: list[tuple[str, str]]) -> None:
     from raadsgraf.extract.positions import find_positions
 
     assert [(p.actor, p.stance.value) for p in find_positions(text)] == expected
+
+
+def test_who_could_and_could_not_agree() -> None:
+    """Aarhus Teknisk Udvalg, 1 Oct 2025: members who could (not) agree."""
+    from raadsgraf.extract.positions import find_positions
+
+    text = (
+        "Et flertal i udvalget kunne tiltræde indstillingen i overensstemmelse med Magistratens "
+        "anbefaling. Jesper Kjeldsen, Steffen Wich, Gert Bjerregaard og Metin Lindved Aydin kunne "
+        "tiltræde indstillingen. Jakob Søgaard Clausen tog forbehold. Solveig Munk kunne ikke "
+        "tiltræde indstillingen. Liv Gro Jensen var forhindret i at deltage i udvalgets behandling af sagen."
+    )
+    assert [(p.actor, p.stance.value) for p in find_positions(text)] == [
+        ("Jesper Kjeldsen", "for"),
+        ("Steffen Wich", "for"),
+        ("Gert Bjerregaard", "for"),
+        ("Metin Lindved Aydin", "for"),
+        ("Jakob Søgaard Clausen", "forbehold"),
+        ("Solveig Munk", "imod"),
+    ]

@@ -11,17 +11,26 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import threading
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
-from raadsgraf import generations
+from raadsgraf import generations, views
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.query import Lineage, SparqlResult, lineage, run_sparql
 from raadsgraf.store import GraphStore, SourceEntry
+
+if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
+    from raadsgraf.index.search import Filters, Hit, SearchIndex
+    from raadsgraf.model import AgendaItem, Document, PolicyDocument
 
 
 class Raadsgraf:
@@ -31,7 +40,13 @@ class Raadsgraf:
         self.folder = folder
         self.settings = settings
         # a store written in generations (raadsgraf.generations) is read from its live one
-        self.graph = GraphStore(generations.resolve(folder), read_only=not writable)
+        self.live = generations.resolve(folder)
+        self.graph = GraphStore(self.live, read_only=not writable)
+        self._index: SearchIndex | None = None
+        # One search at a time per store: the first loads the index and the model,
+        # and a second thread (the app's warm-up and a user's query) must wait for
+        # it rather than load its own copy.
+        self._search_lock = threading.Lock()
 
     def lineage(
         self,
@@ -61,7 +76,160 @@ class Raadsgraf:
     def sources(self) -> list[SourceEntry]:
         return self.graph.sources()
 
+    # --- search (the index is opened once per Raadsgraf) ----------------------------
+
+    @property
+    def index(self) -> SearchIndex:
+        if self._index is None:
+            from raadsgraf.index.search import SearchIndex
+
+            self._index = SearchIndex(self.live, self.settings)
+        return self._index
+
+    def search(
+        self,
+        query: str,
+        *,
+        top_k: int = 10,
+        mode: str = "hybrid",
+        filters: Filters | None = None,
+    ) -> list[Hit]:
+        """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy."""
+        with self._search_lock:
+            return self.index.search(query, top_k=top_k, mode=mode, filters=filters)
+
+    def similar(self, iri: str, *, top_k: int = 5) -> list[Hit]:
+        """Items like this one from other meetings (and municipalities), by meaning."""
+        detail = views.item_detail(self.graph, iri)
+        if detail is None:
+            return []
+        query = " ".join(
+            t for t in (detail.title, (detail.decision or detail.recommendation or "")[:300]) if t
+        )
+        hits = self.search(query, top_k=top_k * 3, mode="dense")
+        others = [h for h in hits if not h.iri.startswith(detail.meeting + "/")]
+        return others[:top_k]
+
+    # --- views for the app (typed, read-only) ----------------------------------------
+
+    def item(self, iri: str) -> views.ItemDetail | None:
+        """An agenda item (item or treatment IRI), with its sections from the source."""
+        detail = views.item_detail(self.graph, iri)
+        if detail is None:
+            return None
+        record = self._item_record(detail)
+        if record is None:
+            return detail
+        points = record.recommendation.points if record.recommendation else ()
+        return dataclasses.replace(
+            detail,
+            sections=record.sections,
+            attachments=record.attachments,
+            recommendation_points=points,
+        )
+
+    def item_summaries(self, iris: list[str]) -> dict[str, views.ItemSummary]:
+        return views.item_summaries(self.graph, iris)
+
+    def history(self, target: str) -> views.History:
+        """Treatment history (item, treatment, case number or policy) with decision texts."""
+        return views.history(self.graph, target)
+
+    def cases(self) -> list[tuple[str, int]]:
+        return views.cases(self.graph)
+
+    def meetings(self, committee: str | None = None) -> list[views.MeetingRef]:
+        return views.meetings(self.graph, committee)
+
+    def meeting_items(self, meeting: str) -> list[views.ItemSummary]:
+        return views.meeting_items(self.graph, meeting)
+
+    def committees(self) -> list[tuple[str, str, str | None, int]]:
+        return views.committees(self.graph)
+
+    def committee(self, iri: str) -> views.CommitteePage | None:
+        return views.committee_page(self.graph, iri)
+
+    def people(self) -> list[tuple[views.PersonRef, str | None, int]]:
+        return views.people(self.graph)
+
+    def person(self, iri: str) -> views.PersonPage | None:
+        """A person's meetings, party, absences; roles as the minutes give them."""
+        page = views.person_page(self.graph, iri)
+        if page is None:
+            return None
+        return dataclasses.replace(page, roles=self._roles(page))
+
+    def facets(self) -> views.Facets:
+        return views.facets(self.graph)
+
+    def policies(self) -> list[tuple[str, str, dt.date | None]]:
+        return views.policies(self.graph)
+
+    def policy_network(self, iri: str) -> views.PolicyNetwork | None:
+        """A policy's versions, treatments, adoption, what it replaces and the policies it names."""
+        net = views.policy_network(self.graph, iri)
+        if net is None:
+            return None
+        record = self._policy_record(iri)
+        if record is None or not record.mentions:
+            return net
+        nodes = list(net.nodes)
+        edges = list(net.edges)
+        for i, name in enumerate(record.mentions, start=1):
+            node = f"{iri}#naevnt-{i}"
+            nodes.append(views.NetworkNode(node, name, "nævnt"))
+            edges.append(views.NetworkEdge(iri, node, "nævner"))
+        return dataclasses.replace(
+            net, nodes=tuple(nodes), edges=tuple(edges), mentions=record.mentions
+        )
+
+    # --- source records: what the graph does not hold ----------------------------------
+
+    def _document(self, graph_iri: str | None) -> Document | None:
+        """The protected record of a source file, when the file is still as ingested."""
+        if graph_iri is None:
+            return None
+        entry = next((e for e in self.graph.sources() if e.graph == graph_iri), None)
+        if entry is None:
+            return None
+        return _read_source(entry.key, entry.sha256, self.settings.include_closed)
+
+    def _item_record(self, detail: views.ItemDetail) -> AgendaItem | None:
+        from raadsgraf import iris
+
+        doc = self._document(detail.source)
+        for meeting in doc.meetings if doc else ():
+            for item in meeting.items:
+                if iris.item_iri(meeting, item) == detail.item:
+                    return item
+        return None
+
+    def _policy_record(self, iri: str) -> PolicyDocument | None:
+        from raadsgraf import iris
+
+        for src in sorted(views.sources_of(self.graph, [iri])):
+            doc = self._document(src)
+            for policy in doc.policies if doc else ():
+                if iris.policy_iri(policy) == iri:
+                    return policy
+        return None
+
+    def _roles(self, page: views.PersonPage) -> tuple[str, ...]:
+        from raadsgraf import iris
+
+        roles: set[str] = set()
+        for src in sorted(views.sources_of(self.graph, [m.iri for m in page.meetings])):
+            doc = self._document(src)
+            for meeting in doc.meetings if doc else ():
+                for a in meeting.attendance:
+                    muni = meeting.municipality.name
+                    if a.person.role and iris.person_iri(muni, a.person.name) == page.person.iri:
+                        roles.add(a.person.role)
+        return tuple(sorted(roles))
+
     def close(self) -> None:
+        self._index = None
         del self.graph
 
     def __enter__(self) -> Raadsgraf:
@@ -73,6 +241,26 @@ class Raadsgraf:
         self.close()
 
 
+@lru_cache(maxsize=64)
+def _read_source(path: str, sha256: str, include_closed: bool) -> Document | None:
+    """Parse a source file again (cached); None when it is gone or has changed since ingest."""
+    from raadsgraf.errors import RaadsgrafError
+    from raadsgraf.parsers.registry import parse_bytes
+    from raadsgraf.privacy import protect
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        return None
+    try:
+        doc, _ = protect(parse_bytes(data, path), include_closed=include_closed)
+    except RaadsgrafError:
+        return None
+    return doc
+
+
 def open(
     store: str | Path | None = None,
     settings: Settings | None = None,
@@ -80,6 +268,26 @@ def open(
     writable: bool = False,
 ) -> Raadsgraf:
     """Open a store folder; ``store`` defaults to ``settings.store`` (``indexes/store``)."""
+    from raadsgraf import generations
+
     settings = settings or load_settings()
     folder = Path(store) if store is not None else Path(settings.store)
-    return Raadsgraf(folder, settings, writable=writable)
+    return Raadsgraf(generations.resolve(folder), settings, writable=writable)
+
+
+def store_version(store: str | Path) -> str | None:
+    """A token that changes whenever an ingest changed the store (its live
+    generation, manifest or search index); None while the store is empty.
+
+    Long-running readers (the app) reopen the store when it changes.
+    """
+    from raadsgraf import generations
+    from raadsgraf.store import GRAPH_DIR, MANIFEST
+
+    folder = generations.resolve(Path(store))
+    if not (folder / GRAPH_DIR).is_dir():
+        return None
+    parts = [folder.name]
+    for f in (folder / MANIFEST, folder / "index" / "config.json"):
+        parts.append(str(f.stat().st_mtime_ns) if f.is_file() else "-")
+    return ":".join(parts)

@@ -70,7 +70,10 @@ _PATTERNS: dict[Stance, list[list[dict[str, Any]]]] = {
     Stance.RESERVATION: [[{"LOWER": {"IN": _TAKE}}, {"LOWER": "forbehold"}]],
     # "undlod", "undlod at stemme", "undlod at tage stilling", "undlod stillingtagen"
     Stance.ABSTAINED: [[{"LEMMA": "undlade"}], [{"LOWER": "undlod"}]],
-    Stance.FOR: [[{"LOWER": {"IN": _VOTE}}, {"LOWER": "for"}]],
+    Stance.FOR: [
+        [{"LOWER": {"IN": _VOTE}}, {"LOWER": "for"}],
+        [{"LOWER": {"IN": ["kan", "kunne"]}}, {"LEMMA": "tiltræde"}],
+    ],
     Stance.AGAINST: [
         [{"LOWER": {"IN": _VOTE}}, {"LOWER": "imod"}],
         [{"LEMMA": {"IN": ["være", "er", "var"]}}, {"LOWER": "imod"}],

@@ -1,0 +1,134 @@
+"""What every page shares: the open store (once per process), links, labels.
+
+The app talks to raadsgraf's public Python API only (``raadsgraf.open`` and
+the records it returns); it never touches the graph or index libraries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+import raadsgraf
+from raadsgraf.api import store_version
+from raadsgraf.config import Settings
+from raadsgraf.config import load as load_settings
+
+PAGES = {
+    "soeg": "sider/soeg.py",
+    "punkt": "sider/punkt.py",
+    "sag": "sider/sag.py",
+    "strategi": "sider/strategi.py",
+    "person": "sider/person.py",
+    "udvalg": "sider/udvalg.py",
+    "sparql": "sider/sparql.py",
+    "indlaes": "sider/indlaes.py",
+}
+
+#: Badge colour and Material icon per outcome (fonts bundled with Streamlit, no emoji fonts needed).
+OUTCOME_BADGES = {
+    "godkendt": ("green", "check_circle"),
+    "godkendt-med-bemaerkninger": ("green", "check_circle"),
+    "indstilles-til-godkendelse": ("blue", "arrow_forward"),
+    "taget-til-efterretning": ("gray", "info"),
+    "droeftet": ("violet", "forum"),
+    "udsat": ("orange", "pause_circle"),
+    "oversendt": ("blue", "redo"),
+    "afvist": ("red", "cancel"),
+    "andet": ("gray", "radio_button_unchecked"),
+}
+
+
+def settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource(show_spinner="Åbner databasen …", max_entries=2)
+def _open(store: str, stamp: str) -> raadsgraf.Raadsgraf:
+    return raadsgraf.open(store)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _warming(store: str, stamp: str) -> threading.Thread:
+    thread = threading.Thread(target=_warm, args=(_open(store, stamp),), daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up() -> None:
+    """Load the search index and embedding model in the background, once per store
+    version. Pages call this after drawing, so loading never delays a first page
+    and the first semantic search rarely waits for the model."""
+    store = Path(settings().store)
+    version = store_version(store)
+    if version is not None:
+        _warming(str(store), version)
+
+
+def _warm(rg: raadsgraf.Raadsgraf) -> None:
+    # Best effort: a broken index shows its error on the first real search instead.
+    with contextlib.suppress(Exception):
+        rg.search("kommune", top_k=1, mode="dense")
+
+
+def open_store() -> raadsgraf.Raadsgraf | None:
+    """The store named by the settings, opened once per process and per ingest."""
+    store = Path(settings().store)
+    try:
+        version = store_version(store)
+        return None if version is None else _open(str(store), version)
+    except raadsgraf.RaadsgrafError as exc:
+        st.error(f"Databasen kan ikke åbnes: {exc}")
+        return None
+
+
+def require_store() -> raadsgraf.Raadsgraf:
+    rg = open_store()
+    if rg is None:
+        st.info(
+            f"Der er ingen data i `{settings().store}` endnu. Indlæs referater på siden "
+            "**Indlæs**, eller kør `raadsgraf ingest tests/samples/seeds`."
+        )
+        st.page_link(PAGES["indlaes"], label="Gå til Indlæs", icon=":material/upload_file:")
+        st.stop()
+    return rg
+
+
+def param(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return value or None
+
+
+def set_params(**values: str | None) -> None:
+    """Keep the page's state in the URL, so a page can be shared as a link."""
+    for key, value in values.items():
+        if value:
+            st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def fmt_date(value: dt.date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else "ukendt dato"
+
+
+def outcome_text(notation: str | None, label: str | None = None) -> str:
+    """The outcome as a coloured badge (Streamlit markdown)."""
+    if not notation:
+        return ":gray-badge[ingen beslutning]"
+    colour, icon = OUTCOME_BADGES.get(notation, ("gray", "radio_button_unchecked"))
+    return f":{colour}-badge[:material/{icon}: {label or notation.replace('-', ' ')}]"
+
+
+def link_item(iri: str, label: str, key: str | None = None) -> None:
+    st.page_link(
+        PAGES["punkt"], label=label, query_params={"item": iri}, icon=":material/description:"
+    )
+
+
+def link_person(iri: str, label: str) -> None:
+    st.page_link(PAGES["person"], label=label, query_params={"person": iri})

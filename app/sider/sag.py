@@ -1,0 +1,70 @@
+"""Sagshistorik: every treatment of a case number, in order, with each decision."""
+
+from __future__ import annotations
+
+import streamlit as st
+from charts import history_frame, timeline
+from common import PAGES, fmt_date, link_item, outcome_text, param, require_store, set_params
+
+import raadsgraf
+
+rg = require_store()
+st.title("Sagshistorik")
+st.caption("Alle behandlinger af en sag (journalnummer) i tidsorden, med hver beslutning.")
+
+known = rg.cases()
+numbers = [c for c, _ in known]
+current = param("sag")
+typed = st.text_input("Sagsnummer", value=current or "", placeholder="fx 03.00.00-P22-2-23")
+if not typed and numbers:
+    picked = st.selectbox(
+        "eller vælg en sag",
+        numbers,
+        index=None,
+        format_func=lambda c: f"{c} ({dict(known)[c]} behandlinger)",
+    )
+    typed = picked or ""
+case = typed.strip()
+set_params(sag=case or None)
+if not case:
+    st.stop()
+
+try:
+    history = rg.history(case)
+except raadsgraf.RaadsgrafError as exc:
+    st.error(str(exc))
+    st.stop()
+
+frame = history_frame(history)
+st.markdown(
+    f"**{len(history.steps)} behandlinger** i {frame['udvalg'].nunique()} udvalg, "
+    f"{fmt_date(history.steps[0].step.date)} – {fmt_date(history.steps[-1].step.date)}."
+)
+event = st.altair_chart(timeline(frame), on_select="rerun", key="sag_tidslinje")
+picked_point = (event.get("selection", {}) or {}).get("valg") if event else None
+if picked_point and picked_point[0].get("treatment"):
+    st.switch_page(PAGES["punkt"], query_params={"item": picked_point[0]["treatment"]})
+
+for h in history.steps:
+    s = h.step
+    with st.container(border=True):
+        top, badge = st.columns([4, 1])
+        top.markdown(
+            f"**{fmt_date(s.date)}** · {s.committee or '?'} ({s.municipality or '?'}) · "
+            f"punkt {s.item_number or '?'}" + ("" if h.in_case else f" · fundet via {s.link}")
+        )
+        badge.markdown(outcome_text(s.outcome))
+        if s.in_corpus:
+            link_item(s.treatment, s.title or "(titel ukendt)")
+        else:
+            st.markdown(f"{s.title or '(titel ukendt)'} *(uden for korpus)*")
+        if h.decision:
+            st.caption("Beslutning")
+            st.markdown(h.decision)
+for p in history.policies:
+    st.page_link(
+        PAGES["strategi"],
+        label=f"Del af: {p.title}",
+        query_params={"politik": p.policy},
+        icon=":material/account_tree:",
+    )

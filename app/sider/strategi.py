@@ -1,0 +1,58 @@
+"""Strategiens forløb: a policy as a network (versions, treatments, adoption,
+what it replaces, policies it names) and the same facts as a table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from charts import network
+from common import PAGES, fmt_date, param, require_store, set_params
+
+rg = require_store()
+st.title("Strategiens forløb")
+policies = rg.policies()
+if not policies:
+    st.info("Der er ingen politikker eller strategier i databasen endnu.")
+    st.stop()
+ids = [p[0] for p in policies]
+current = param("politik")
+chosen = st.selectbox(
+    "Politik eller strategi",
+    ids,
+    index=ids.index(current) if current in ids else 0,
+    format_func=lambda i: next(
+        f"{t} ({fmt_date(d)})" if d else t for p, t, d in policies if p == i
+    ),
+)
+set_params(politik=chosen)
+net = rg.policy_network(chosen)
+if net is None:
+    st.error("Politikken findes ikke i databasen.")
+    st.stop()
+
+treatments = [n for n in net.nodes if n.kind == "behandling"]
+c1, c2, c3 = st.columns(3)
+c1.metric("Behandlinger", len(treatments))
+c2.metric("Udgaver", sum(1 for n in net.nodes if n.kind == "udgave"))
+c3.metric("Nævnte politikker", len(net.mentions))
+
+st.caption(
+    "Zoom og panorér med musen, hold over et punkt for detaljer. Behandlingerne kan åbnes "
+    "fra listen nederst."
+)
+st.altair_chart(network(net), width="stretch")
+
+st.subheader("Som tabel")
+st.dataframe(pd.DataFrame(net.table()), hide_index=True, width="stretch")
+
+st.subheader("Behandlinger")
+for n in sorted(treatments, key=lambda n: n.date or pd.Timestamp.min.date()):
+    if n.detail == "uden for korpus":
+        st.markdown(f"○ {n.label} *(uden for korpus)*")
+    else:
+        st.page_link(
+            PAGES["punkt"],
+            label=f"{n.label} — {n.detail or ''}",
+            query_params={"item": n.id},
+            icon=":material/description:",
+        )

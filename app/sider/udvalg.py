@@ -1,0 +1,73 @@
+"""Udvalg: a committee's meetings, members and items per year."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from common import PAGES, fmt_date, link_person, param, require_store, set_params
+
+rg = require_store()
+st.title("Udvalg")
+bodies = rg.committees()
+if not bodies:
+    st.info("Ingen udvalg i databasen endnu.")
+    st.stop()
+ids = [b[0] for b in bodies]
+current = param("udvalg")
+labels = {iri: f"{label} ({muni}) · {n} møder" for iri, label, muni, n in bodies}
+chosen = st.selectbox(
+    "Udvalg", ids, index=ids.index(current) if current in ids else 0, format_func=labels.__getitem__
+)
+set_params(udvalg=chosen)
+page = rg.committee(chosen)
+if page is None:
+    st.error("Udvalget findes ikke i databasen.")
+    st.stop()
+
+st.header(page.label)
+st.caption(page.municipality or "")
+c1, c2, c3 = st.columns(3)
+c1.metric("Møder", len(page.meetings))
+c2.metric("Punkter", sum(n for _, n in page.items_per_year))
+c3.metric("Medlemmer set", len(page.members))
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Punkter pr. år")
+    frame = pd.DataFrame(page.items_per_year, columns=["år", "punkter"])
+    st.altair_chart(
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X("år:O", axis=alt.Axis(labelAngle=0)), y="punkter:Q", tooltip=["år", "punkter"]
+        ),
+        width="stretch",
+    )
+with right:
+    st.subheader("Beslutninger")
+    labels = {notation: label for notation, label, _ in rg.facets().outcomes}
+    st.dataframe(
+        pd.DataFrame(
+            [(labels.get(o, o), n) for o, n in page.outcomes], columns=["beslutning", "punkter"]
+        ),
+        hide_index=True,
+    )
+
+st.subheader("Møder")
+for m in page.meetings:
+    st.page_link(
+        PAGES["punkt"],
+        label=f"{fmt_date(m.date)} · {m.items} punkter",
+        icon=":material/event:",
+        query_params={"moede": m.iri},
+    )
+
+st.subheader("Medlemmer")
+for mem in page.members:
+    link_person(
+        mem.person.iri,
+        f"{mem.person.name}"
+        + (f" ({mem.person.party})" if mem.person.party else "")
+        + f" — til stede {mem.present}, fraværende {mem.absent}",
+    )

@@ -1,0 +1,88 @@
+"""Read-only views the app shows: typed records built by SPARQL over the store.
+
+Each function asks the graph through :func:`raadsgraf.query.run_sparql` and
+returns frozen records, so the app never sees a triple and the same pages
+could be drawn by another front end. Predicates follow ``docs/graph.md``.
+
+Modules: ``items`` (item, history, summaries), ``bodies`` (meetings,
+committees, people), ``facets``, ``policies``; records in ``records``.
+
+What the graph does not hold (an item's sections and attachments, a person's
+role, the policies a policy names) is added from the source records by
+:class:`raadsgraf.api.Raadsgraf`, which can read the source files.
+"""
+
+from raadsgraf.views.bodies import (
+    committee_page,
+    committees,
+    meeting_items,
+    meetings,
+    people,
+    person_page,
+)
+from raadsgraf.views.facets import facets
+from raadsgraf.views.items import (
+    case_treatments,
+    cases,
+    decisions,
+    history,
+    item_detail,
+    item_summaries,
+    sources_of,
+    treatment_of,
+)
+from raadsgraf.views.policies import policies, policy_network
+from raadsgraf.views.records import (
+    AbsenceView,
+    CommitteePage,
+    Facets,
+    History,
+    HistoryStep,
+    ItemAbsence,
+    ItemDetail,
+    ItemSummary,
+    MeetingRef,
+    Member,
+    NetworkEdge,
+    NetworkNode,
+    PersonPage,
+    PersonRef,
+    PolicyNetwork,
+    ReferenceView,
+)
+
+__all__ = [
+    "AbsenceView",
+    "CommitteePage",
+    "Facets",
+    "History",
+    "HistoryStep",
+    "ItemAbsence",
+    "ItemDetail",
+    "ItemSummary",
+    "MeetingRef",
+    "Member",
+    "NetworkEdge",
+    "NetworkNode",
+    "PersonPage",
+    "PersonRef",
+    "PolicyNetwork",
+    "ReferenceView",
+    "case_treatments",
+    "cases",
+    "committee_page",
+    "committees",
+    "decisions",
+    "facets",
+    "history",
+    "item_detail",
+    "item_summaries",
+    "meeting_items",
+    "meetings",
+    "people",
+    "person_page",
+    "policies",
+    "policy_network",
+    "sources_of",
+    "treatment_of",
+]

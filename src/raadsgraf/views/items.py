@@ -1,0 +1,252 @@
+"""An agenda item, its treatment history, and short facts for lists of items."""
+
+from __future__ import annotations
+
+from raadsgraf.query import lineage
+from raadsgraf.store import GraphStore
+from raadsgraf.views.records import (
+    AbsenceView,
+    History,
+    HistoryStep,
+    ItemDetail,
+    ItemSummary,
+    PersonRef,
+    ReferenceView,
+)
+from raadsgraf.views.sparql import _DA_LABEL, _d, _i, _iri, _lit, _person_pattern, _rows, _s
+
+# --- item -----------------------------------------------------------------------------
+
+
+def treatment_of(store: GraphStore, iri: str) -> str | None:
+    """The treatment IRI for an item or treatment IRI (None when neither)."""
+    rows = _rows(
+        store,
+        f"""SELECT ?t WHERE {{
+          {{ BIND({_iri(iri)} AS ?t) ?t a besluit:BehandelingVanAgendapunt }}
+          UNION {{ ?t dct:subject {_iri(iri)} ; a besluit:BehandelingVanAgendapunt }}
+        }} LIMIT 1""",
+    )
+    return _s(rows[0]["t"]) if rows else None
+
+
+def item_detail(store: GraphStore, iri: str) -> ItemDetail | None:
+    """An item (by item or treatment IRI) with everything the graph says about it."""
+    t = treatment_of(store, iri)
+    if t is None:
+        return None
+    T = _iri(t)
+    rows = _rows(
+        store,
+        f"""SELECT ?a ?z ?n ?title ?rtitle ?open ?date ?muni ?c ?cl ?cn ?kle ?klel ?facet
+                  ?rec ?recby ?dec ?on ?onl ?src ?srct ?in WHERE {{
+          {T} dct:subject ?a .
+          OPTIONAL {{ ?z besluit:behandelt ?a ; besluit:isGehoudenDoor ?c .
+                     ?c skos:prefLabel ?cl . OPTIONAL {{ ?c besluit:bestuurt/skos:prefLabel ?muni }} }}
+          OPTIONAL {{ ?a schema:position ?n }}
+          OPTIONAL {{ ?a dct:title ?title }}
+          OPTIONAL {{ {T} rg:referencedTitle ?rtitle }}
+          OPTIONAL {{ {T} besluit:openbaar ?open }}
+          OPTIONAL {{ {T} eli-dl:activity_date ?date }}
+          OPTIONAL {{ {T} eli-dl:forms_part_of ?case . ?case dct:identifier ?cn .
+                     OPTIONAL {{ ?case dct:subject ?ks . ?ks skos:notation ?kle .
+                                OPTIONAL {{ ?ks skos:prefLabel ?klel }} }}
+                     OPTIONAL {{ ?case rg:kleFacet/skos:notation ?facet }} }}
+          OPTIONAL {{ {T} rg:recommendation ?r . ?r prov:value ?rec .
+                     OPTIONAL {{ ?r rg:recommendedBy ?recby }} }}
+          OPTIONAL {{ {T} prov:generated ?d . ?d prov:value ?dec .
+                     OPTIONAL {{ ?d rg:outcome ?o . ?o skos:notation ?on . {_DA_LABEL.format("?o", "onl")} }} }}
+          OPTIONAL {{ {T} dct:source ?src . OPTIONAL {{ ?src dct:title ?srct }} }}
+          OPTIONAL {{ {T} rg:inCorpus ?in }}
+        }} LIMIT 1""",
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return ItemDetail(
+        item=str(r["a"]),
+        treatment=t,
+        meeting=_s(r["z"]) or "",
+        number=_i(r["n"]),
+        title=_s(r["title"]) or _s(r["rtitle"]) or "(uden titel)",
+        is_open=r["open"] is not False,
+        date=_d(r["date"]),
+        municipality=_s(r["muni"]),
+        committee=_s(r["cl"]),
+        committee_iri=_s(r["c"]),
+        case_number=_s(r["cn"]),
+        kle_subject=_s(r["kle"]),
+        kle_subject_label=_s(r["klel"]),
+        kle_facet=_s(r["facet"]),
+        recommendation=_s(r["rec"]),
+        recommended_by=_s(r["recby"]),
+        decision=_s(r["dec"]),
+        outcome=_s(r["on"]),
+        outcome_label=_s(r["onl"]),
+        attendees=_present(store, t, "besluit:heeftAanwezige"),
+        absences=_absences(store, t),
+        references=_references(store, t),
+        policies=tuple(
+            (str(p["p"]), str(p["ti"]))
+            for p in _rows(
+                store,
+                f"SELECT DISTINCT ?p ?ti WHERE {{ {T} rg:treatsPolicy ?p . ?p eli:title ?ti }}",
+            )
+        ),
+        source=_s(r["src"]),
+        source_title=_s(r["srct"]),
+        in_corpus=r["src"] is not None or r["in"] is True,
+    )
+
+
+def _present(store: GraphStore, holder: str, predicate: str) -> tuple[PersonRef, ...]:
+    rows = _rows(
+        store,
+        f"""SELECT ?p ?name (SAMPLE(?party) AS ?pt) WHERE {{
+          {_iri(holder)} {predicate} ?p . {_person_pattern("p")}
+        }} GROUP BY ?p ?name ORDER BY ?name""",
+    )
+    return tuple(PersonRef(str(r["p"]), str(r["name"]), _s(r["pt"])) for r in rows)
+
+
+def _absences(store: GraphStore, holder: str) -> tuple[AbsenceView, ...]:
+    rows = _rows(
+        store,
+        f"""SELECT ?p ?name (SAMPLE(?party) AS ?pt) (SAMPLE(?why) AS ?reason) WHERE {{
+          {_iri(holder)} rg:absence ?x . ?x rg:absentPerson ?p . {_person_pattern("p")}
+          OPTIONAL {{ ?x rg:absenceReason ?why }}
+        }} GROUP BY ?p ?name ORDER BY ?name""",
+    )
+    return tuple(
+        AbsenceView(PersonRef(str(r["p"]), str(r["name"]), _s(r["pt"])), _s(r["reason"]))
+        for r in rows
+    )
+
+
+def _references(store: GraphStore, t: str) -> tuple[ReferenceView, ...]:
+    rows = _rows(
+        store,
+        f"""SELECT ?r ?raw ?kind ?target ?date ?cl ?n ?src ?in WHERE {{
+          {_iri(t)} rg:reference ?r . ?r prov:value ?raw .
+          OPTIONAL {{ ?r dct:type/skos:notation ?kind }}
+          OPTIONAL {{ ?r prov:influencer ?target .
+            OPTIONAL {{ ?target eli-dl:activity_date ?date }}
+            OPTIONAL {{ ?target dct:date ?date }}
+            OPTIONAL {{ ?target dct:subject/schema:position ?n }}
+            OPTIONAL {{ ?target dct:subject ?a . ?z besluit:behandelt ?a .
+                       ?z besluit:isGehoudenDoor/skos:prefLabel ?cl }}
+            OPTIONAL {{ ?target besluit:isGehoudenDoor/skos:prefLabel ?cl }}
+            OPTIONAL {{ ?target dct:source ?src }}
+            OPTIONAL {{ ?target rg:inCorpus ?in }} }}
+        }} ORDER BY ?r""",
+    )
+    seen: dict[str, ReferenceView] = {}
+    for r in rows:
+        key = str(r["r"])
+        if key in seen:
+            continue
+        seen[key] = ReferenceView(
+            raw=str(r["raw"]),
+            kind=_s(r["kind"]),
+            target=_s(r["target"]),
+            date=_d(r["date"]),
+            committee=_s(r["cl"]),
+            item_number=_i(r["n"]),
+            in_corpus=r["src"] is not None or r["in"] is True,
+        )
+    return tuple(seen.values())
+
+
+def item_summaries(store: GraphStore, iris: list[str]) -> dict[str, ItemSummary]:
+    """Short facts (outcome, case, committee) for items or treatments, by the IRI given."""
+    if not iris:
+        return {}
+    values = " ".join(_iri(i) for i in iris)
+    rows = _rows(
+        store,
+        f"""SELECT ?x ?a ?t ?n ?title ?date ?cl ?muni ?on ?onl ?cn WHERE {{
+          VALUES ?x {{ {values} }}
+          {{ ?t dct:subject ?x . BIND(?x AS ?a) }} UNION {{ ?x dct:subject ?a . BIND(?x AS ?t) }}
+          ?t a besluit:BehandelingVanAgendapunt .
+          OPTIONAL {{ ?a schema:position ?n }}
+          OPTIONAL {{ ?a dct:title ?title }}
+          OPTIONAL {{ ?t eli-dl:activity_date ?date }}
+          OPTIONAL {{ ?z besluit:behandelt ?a ; besluit:isGehoudenDoor ?c . ?c skos:prefLabel ?cl .
+                     OPTIONAL {{ ?c besluit:bestuurt/skos:prefLabel ?muni }} }}
+          OPTIONAL {{ ?t prov:generated/rg:outcome ?o . ?o skos:notation ?on .
+                     {_DA_LABEL.format("?o", "onl")} }}
+          OPTIONAL {{ ?t eli-dl:forms_part_of/dct:identifier ?cn }}
+        }}""",
+    )
+    out: dict[str, ItemSummary] = {}
+    for r in rows:
+        out.setdefault(
+            str(r["x"]),
+            ItemSummary(
+                item=str(r["a"]),
+                treatment=str(r["t"]),
+                number=_i(r["n"]),
+                title=_s(r["title"]),
+                date=_d(r["date"]),
+                committee=_s(r["cl"]),
+                municipality=_s(r["muni"]),
+                outcome=_s(r["on"]),
+                outcome_label=_s(r["onl"]),
+                case_number=_s(r["cn"]),
+            ),
+        )
+    return out
+
+
+def decisions(store: GraphStore, treatments: list[str]) -> dict[str, str]:
+    """Decision text per treatment (only those that have one)."""
+    if not treatments:
+        return {}
+    values = " ".join(_iri(t) for t in treatments)
+    rows = _rows(
+        store,
+        f"SELECT ?t ?v WHERE {{ VALUES ?t {{ {values} }} ?t prov:generated/prov:value ?v }}",
+    )
+    return {str(r["t"]): str(r["v"]) for r in rows}
+
+
+def case_treatments(store: GraphStore, case_number: str) -> set[str]:
+    """Treatments that carry the journal number itself (not reached by reference)."""
+    rows = _rows(
+        store,
+        f"""SELECT ?t WHERE {{ ?c a rg:Case ; dct:identifier {_lit(case_number.strip())} .
+                              ?t eli-dl:forms_part_of ?c }}""",
+    )
+    return {str(r["t"]) for r in rows}
+
+
+def cases(store: GraphStore) -> list[tuple[str, int]]:
+    """Every journal number with its number of treatments, most treated first."""
+    rows = _rows(
+        store,
+        """SELECT ?cn (COUNT(DISTINCT ?t) AS ?n) WHERE {
+          ?c a rg:Case ; dct:identifier ?cn . ?t eli-dl:forms_part_of ?c
+        } GROUP BY ?cn ORDER BY DESC(?n) ?cn""",
+    )
+    return [(str(r["cn"]), _i(r["n"]) or 0) for r in rows]
+
+
+def history(store: GraphStore, target: str) -> History:
+    """The lineage of an item, treatment, case number or policy, with decision texts."""
+    found = lineage(store, target)
+    texts = decisions(store, [s.treatment for s in found.steps])
+    own = set() if target.startswith(("http://", "https://")) else case_treatments(store, target)
+    return History(
+        found.target,
+        tuple(HistoryStep(s, texts.get(s.treatment), s.treatment in own) for s in found.steps),
+        found.policies,
+    )
+
+
+def sources_of(store: GraphStore, iris: list[str]) -> set[str]:
+    """The source graphs (files) that describe any of these nodes."""
+    if not iris:
+        return set()
+    values = " ".join(_iri(i) for i in iris)
+    rows = _rows(store, f"SELECT DISTINCT ?s WHERE {{ VALUES ?x {{ {values} }} ?x dct:source ?s }}")
+    return {str(r["s"]) for r in rows}

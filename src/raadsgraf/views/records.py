@@ -1,0 +1,206 @@
+"""The records the views return: frozen, typed, free of RDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from raadsgraf.model import Attachment, Section
+from raadsgraf.query import LineageStep, PolicyLink
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    iri: str
+    name: str
+    party: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AbsenceView:
+    person: PersonRef
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceView:
+    """A reference in an item to another treatment (or meeting) of the matter."""
+
+    raw: str
+    kind: str | None  # reference-kind notation, e.g. "tidligere-behandling"
+    target: str | None  # treatment or meeting IRI, when the reference names one
+    date: dt.date | None
+    committee: str | None
+    item_number: int | None
+    in_corpus: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDetail:
+    """One agenda item and its treatment at one meeting."""
+
+    item: str
+    treatment: str
+    meeting: str
+    number: int | None
+    title: str
+    is_open: bool
+    date: dt.date | None
+    municipality: str | None
+    committee: str | None
+    committee_iri: str | None
+    case_number: str | None
+    kle_subject: str | None  # notation, e.g. "03.00.00"
+    kle_subject_label: str | None  # only when a KLE file was loaded (`raadsgraf kle load`)
+    kle_facet: str | None
+    recommendation: str | None
+    recommended_by: str | None
+    decision: str | None
+    outcome: str | None  # notation
+    outcome_label: str | None
+    attendees: tuple[PersonRef, ...]
+    absences: tuple[AbsenceView, ...]
+    references: tuple[ReferenceView, ...]
+    policies: tuple[tuple[str, str], ...]  # (policy IRI, title)
+    source: str | None  # named-graph IRI of the source file
+    source_title: str | None
+    in_corpus: bool
+    # from the source record (added by the API; the graph does not hold them)
+    sections: tuple[Section, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    recommendation_points: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemSummary:
+    item: str
+    treatment: str
+    number: int | None
+    title: str | None
+    date: dt.date | None
+    committee: str | None
+    municipality: str | None
+    outcome: str | None
+    outcome_label: str | None
+    case_number: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRef:
+    iri: str
+    date: dt.date | None
+    committee: str | None
+    committee_iri: str | None
+    municipality: str | None
+    items: int
+    present: bool | None = None  # for a person: present, absent, or not recorded
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAbsence:
+    treatment: str
+    item: str
+    date: dt.date | None
+    committee: str | None
+    number: int | None
+    title: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonPage:
+    person: PersonRef
+    municipality: str | None
+    parties: tuple[str, ...]
+    meetings: tuple[MeetingRef, ...]
+    item_absences: tuple[ItemAbsence, ...]
+    items_present: int
+    roles: tuple[str, ...] = ()  # from the source records (added by the API)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    person: PersonRef
+    present: int
+    absent: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommitteePage:
+    iri: str
+    label: str
+    municipality: str | None
+    meetings: tuple[MeetingRef, ...]
+    members: tuple[Member, ...]
+    items_per_year: tuple[tuple[int, int], ...]
+    outcomes: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """Counts of in-corpus agenda items per value, for the search filters."""
+
+    municipalities: tuple[tuple[str, int], ...]
+    committees: tuple[tuple[str, int], ...]
+    outcomes: tuple[tuple[str, str, int], ...]  # (notation, Danish label, count)
+    years: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkNode:
+    id: str
+    label: str
+    kind: str  # politik, udgave, behandling, organ, erstattet, nævnt
+    date: dt.date | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkEdge:
+    source: str
+    target: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyNetwork:
+    policy: str
+    title: str
+    nodes: tuple[NetworkNode, ...]
+    edges: tuple[NetworkEdge, ...]
+    mentions: tuple[str, ...] = field(default=())
+
+    def table(self) -> list[dict[str, str]]:
+        """The same facts as rows: subject, relation, object, date."""
+        names = {n.id: n for n in self.nodes}
+        rows = []
+        for e in self.edges:
+            a, b = names[e.source], names[e.target]
+            # the date the fact carries: a treatment's meeting, or the adoption
+            when = a.date if a.kind == "behandling" or e.label == "vedtaget af" else None
+            rows.append(
+                {
+                    "fra": a.label,
+                    "relation": e.label,
+                    "til": b.label,
+                    "dato": when.isoformat() if when else "",
+                }
+            )
+        return rows
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryStep:
+    """One treatment in a history: the lineage step with its decision text."""
+
+    step: LineageStep
+    decision: str | None
+    in_case: bool  # carries the journal number itself (not only reached by reference)
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    target: str
+    steps: tuple[HistoryStep, ...]
+    policies: tuple[PolicyLink, ...]

