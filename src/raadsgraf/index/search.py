@@ -28,6 +28,10 @@ CANDIDATES = 200
 #: Fusion defaults, chosen on the dev relevance set (bench/search_quality.py).
 DEFAULT_FUSION = "relative"
 DEFAULT_DENSE_WEIGHT = 0.5
+#: A query is ~20 tokens: splitting it over OpenMP threads costs more in
+#: synchronisation than it saves, and on a busy 2-core machine a descheduled
+#: worker stalls the barrier (measured p95: 324 ms with 2 threads, 52 ms with 1).
+QUERY_THREADS = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +110,7 @@ class SearchIndex:
         self.chunks: list[Chunk] = read_chunks(self.folder)
         self.normaliser: str = self.config["bm25"]
         self._dense = dense.load(self.folder / "dense.faiss")
+        dense.set_threads(QUERY_THREADS)
         self._sparse = SparseIndex.load(self.folder / "bm25", self.normaliser)
         self._encoder: Encoder | None = None
         self._municipality, self._municipalities = _codes([c.municipality for c in self.chunks])
@@ -124,7 +129,7 @@ class SearchIndex:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = get_encoder(self.settings.model, self.settings.threads)
+            self._encoder = get_encoder(self.settings.model, QUERY_THREADS)
         return self._encoder
 
     def __len__(self) -> int:
