@@ -219,13 +219,27 @@ def build_sentence_transformer(out: Path, source: Path | None = None) -> Path:
             "mask_token": "<mask>",
         },
         "special_tokens_map.json": {
-            "bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>",
-            "sep_token": "</s>", "pad_token": "<pad>", "cls_token": "<s>",
-        },  # fmt: skip
+            "bos_token": "<s>",
+            "eos_token": "</s>",
+            "unk_token": "<unk>",
+            "sep_token": "</s>",
+            "pad_token": "<pad>",
+            "cls_token": "<s>",
+        },
         "modules.json": [
             {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
-            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},  # noqa: E501
-            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"},  # noqa: E501
+            {
+                "idx": 1,
+                "name": "1",
+                "path": "1_Pooling",
+                "type": "sentence_transformers.models.Pooling",
+            },
+            {
+                "idx": 2,
+                "name": "2",
+                "path": "2_Normalize",
+                "type": "sentence_transformers.models.Normalize",
+            },
         ],
         "sentence_bert_config.json": {"max_seq_length": model.positions, "do_lower_case": False},
         "config_sentence_transformers.json": {
@@ -255,3 +269,53 @@ def build_sentence_transformer(out: Path, source: Path | None = None) -> Path:
     (out / "2_Normalize").mkdir(exist_ok=True)
     (out / "tokenizer.json").write_text(_tokenizer_json(model), encoding="utf-8")
     return out
+
+
+def export_onnx(folder: Path, *, int8: bool = True, threads: int = 2) -> list[Path]:
+    """``folder/onnx/model.onnx`` (float32) and, with ``int8``, a per-channel
+    int8 copy: mean-pooled, L2-normalised embeddings from ``input_ids`` and
+    ``attention_mask``. Per-channel, because per-tensor dynamic int8 lost too
+    much accuracy on this model."""
+    import torch
+    from transformers import AutoModel
+
+    torch.set_num_threads(threads)
+    model = AutoModel.from_pretrained(str(folder)).eval()
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask)[0]
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, dim=-1)
+
+    out = folder / "onnx"
+    out.mkdir(exist_ok=True)
+    ids = torch.randint(5, 1000, (2, 16))
+    fp32 = out / "model.onnx"
+    torch.onnx.export(
+        Pooled(model),
+        (ids, torch.ones_like(ids)),
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["embedding"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "tokens"},
+            "attention_mask": {0: "batch", 1: "tokens"},
+            "embedding": {0: "batch"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    written = [fp32]
+    if int8:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        quantized = out / "model_int8.onnx"
+        quantize_dynamic(str(fp32), str(quantized), per_channel=True, weight_type=QuantType.QInt8)
+        written.append(quantized)
+    return written
