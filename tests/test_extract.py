@@ -200,3 +200,52 @@ def test_committee_from_url_uses_names_in_the_text() -> None:
         committee_from_url("http://x.dk/dagsorden/socialudvalget-04-10-2022", [])
         == "Socialudvalget"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Aarhus Byråd and Teknisk Udvalg, Oct 2025
+        (
+            "Jakob Søgaard Clausen tog forbehold.",
+            [("Jakob Søgaard Clausen", "person", "forbehold", None)],
+        ),
+        (
+            "Det Konservative Folkeparti, Venstre, Radikale Venstre og Liberal Alliance tog forbehold.",
+            [
+                ("Det Konservative Folkeparti", "party", "forbehold", "C"),
+                ("Venstre", "party", "forbehold", "V"),
+                ("Radikale Venstre", "party", "forbehold", "B"),
+                ("Liberal Alliance", "party", "forbehold", "I"),
+            ],
+        ),
+        (
+            "Venstre stemte imod, og Enhedslisten undlod at stemme.",
+            [("Venstre", "party", "imod", "V"), ("Enhedslisten", "party", "undlod", "Ø")],
+        ),
+        (
+            "Dansk Folkeparti kunne ikke tiltræde indstillingen og ønskede deres holdning ført til protokol.",
+            [
+                ("Dansk Folkeparti", "party", "imod", "O"),
+                ("Dansk Folkeparti", "party", "mindretalsudtalelse", "O"),
+            ],
+        ),
+        # the committee itself, or "a majority", is the decision, not a named position
+        ("Socialudvalget anbefaler overfor Byrådet at indstillingen godkendes.", []),
+        ("Et flertal stemte for.", []),
+        ("Orienteringen blev taget til efterretning.", []),
+    ],
+)
+def test_positions(text: str, expected: list[tuple[str, str, str, str | None]]) -> None:
+    from raadsgraf.extract.positions import find_positions
+
+    assert [(p.actor, p.kind, p.stance.value, p.party) for p in find_positions(text)] == expected
+
+
+def test_positions_keep_the_whole_sentence() -> None:
+    from raadsgraf.extract.positions import find_positions
+
+    text = "Godkendt.\n\nMaria Lundahl Assov (A) og Per Mortensen (A) anbefaler en målsætning på 87 pct. CO2-reduktion."
+    (first, second) = find_positions(text)
+    assert (first.actor, second.actor) == ("Maria Lundahl Assov", "Per Mortensen")
+    assert first.text.endswith("87 pct. CO2-reduktion.")

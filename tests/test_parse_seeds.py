@@ -259,3 +259,14 @@ def test_policy_document(docs: dict[str, Document]) -> None:
     numbers = [s.number for s in policy.sections]
     assert numbers[:3] == ["1", "2", "2.1"] and "4.3.4" in numbers and numbers[-1] == "6"
     assert "Plads til alle i Ballerup" in policy.mentions
+
+
+def test_minority_recommendation(docs: dict[str, Document]) -> None:
+    """003 item 12: three named members recommend 87 % where the committee says 85 %."""
+    decision = item(docs, "003", 12).decision
+    assert decision is not None
+    assert [(p.actor, p.party, p.stance) for p in decision.positions] == [
+        ("Maria Lundahl Assov", "A", "anbefaler"),
+        ("Per Mortensen", "A", "anbefaler"),
+        ("Johan Müller", "A", "anbefaler"),
+    ]

@@ -7,6 +7,7 @@ The public Python API. Example::
     print(doc.meetings[0].items[0].title)
 """
 
+from raadsgraf.api import Raadsgraf, open
 from raadsgraf.errors import RaadsgrafError, SourceError, UnknownFormat
 from raadsgraf.model import Document, Meeting, PolicyDocument
 from raadsgraf.parsers.registry import parse_bytes
@@ -18,10 +19,12 @@ __all__ = [
     "Document",
     "Meeting",
     "PolicyDocument",
+    "Raadsgraf",
     "RaadsgrafError",
     "SourceError",
     "UnknownFormat",
     "__version__",
+    "open",
     "parse_bytes",
     "parse_file",
     "parse_files",

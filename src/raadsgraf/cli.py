@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from raadsgraf import pipeline
+from raadsgraf import config, pipeline
 from raadsgraf.errors import RaadsgrafError
 from raadsgraf.model import Document, to_jsonable
 
@@ -58,7 +58,15 @@ def _summary_line(doc: Document) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the records as JSON on stdout.")
 @click.option("--format", "fmt", default=None, help="Skip sniffing and use this parser.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def parse(paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool) -> None:
+@click.option(
+    "--include-closed",
+    is_flag=True,
+    default=None,
+    help="Keep the body text of closed items (internal use only; setting include_closed).",
+)
+def parse(
+    paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool, include_closed: bool | None
+) -> None:
     """Parse council documents (files or folders) into records.
 
     Each file's format is found by sniffing its content. A file that fails is
@@ -70,7 +78,10 @@ def parse(paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool) -
       raadsgraf parse minutes.txt --json > minutes.json
     """
     try:
-        report = pipeline.parse_files(paths, fmt, progress=not quiet)
+        settings = config.load({"include_closed": include_closed})
+        report = pipeline.parse_files(
+            paths, fmt, progress=not quiet, include_closed=settings.include_closed
+        )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -92,13 +103,269 @@ def parse(paths: tuple[str, ...], as_json: bool, fmt: str | None, quiet: bool) -
     click.echo(
         f"parsed {len(report.documents)} file(s) ({formats or 'none'}), "
         f"{sum(d.item_count for d in report.documents)} agenda items, "
-        f"{len(report.failures)} failed, {warnings} warning(s)",
+        f"{len(report.failures)} failed, {warnings} warning(s), "
+        f"{report.cpr_redacted} CPR number(s) redacted, {report.closed_sealed} closed item(s) sealed",
         err=True,
     )
     if report.failures:
         sys.exit(EXIT_FAILED)
     if warnings:
         sys.exit(EXIT_WARNINGS)
+
+
+# --- the graph: ingest, lineage, sparql, export, serve-sparql, kle --------------------
+
+_STORE_OPTION = click.option(
+    "--store",
+    "store",
+    default=None,
+    type=click.Path(path_type=str),
+    help="Store folder (default: setting `store`, env RAADSGRAF_STORE, indexes/store).",
+)
+
+
+def _settings(store: str | None) -> Any:
+    from raadsgraf import config
+
+    try:
+        return config.load({"store": store})
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@_STORE_OPTION
+@click.option("--format", "fmt", default=None, help="Skip sniffing and use this parser.")
+@click.option("--json", "as_json", is_flag=True, help="Print the ingest report as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def ingest(
+    paths: tuple[str, ...], store: str | None, fmt: str | None, as_json: bool, quiet: bool
+) -> None:
+    """Parse files (or folders) and load them into the store folder.
+
+    Each source file becomes one named graph. A file whose content is unchanged
+    since its last ingest is skipped; a changed file replaces its own graph only.
+    Links across documents (policies and the items that treated them, placeholders
+    for meetings not yet ingested) are then rebuilt, and the search index is
+    updated when it is installed.
+
+    \b
+    Examples:
+      raadsgraf ingest tests/samples/seeds
+      RAADSGRAF_STORE=/tmp/store raadsgraf ingest /work/shared/corpus/greve
+    """
+    settings = _settings(store)
+    try:
+        report = pipeline.ingest(paths, settings, fmt=fmt, progress=not quiet)
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _echo_json(
+            {
+                "store": str(settings.store),
+                "added": report.added,
+                "replaced": report.replaced,
+                "unchanged": report.unchanged,
+                "failed": [{"path": f.path, "message": f.message} for f in report.failures],
+                "triples_loaded": report.triples,
+                "triples_in_store": report.store_triples,
+            }
+        )
+    for failure in report.failures:
+        click.echo(f"error: {failure}", err=True)
+    click.echo(report.summary() + f" ({settings.store})", err=True)
+    if report.failures:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("target", required=False)
+@click.option("--date", "date", default=None, help="Meeting date, YYYY-MM-DD (with --item).")
+@click.option("--item", "item", type=int, default=None, help="Agenda item number.")
+@click.option("--committee", default=None, help="Committee name, to pick one meeting that day.")
+@click.option("--json", "as_json", is_flag=True, help="Print the lineage as JSON.")
+@_STORE_OPTION
+def lineage(
+    target: str | None,
+    date: str | None,
+    item: int | None,
+    committee: str | None,
+    as_json: bool,
+    store: str | None,
+) -> None:
+    """The treatment history of an item, case or policy, oldest first.
+
+    TARGET is an IRI (treatment, item, case or policy) or a case number; or name
+    the meeting with --date and --item (and --committee when several met that
+    day). Each line: date, municipality, committee, item, title, outcome, how it
+    was reached, and whether that meeting is in the store.
+
+    \b
+    Examples:
+      raadsgraf lineage 03.00.00-P22-2-23
+      raadsgraf lineage --date 2023-11-07 --item 7 --committee Socialudvalget --json
+    """
+    import datetime as dt
+
+    import raadsgraf
+
+    try:
+        day = dt.date.fromisoformat(date) if date else None
+    except ValueError:
+        raise click.BadParameter(f"{date!r} is not YYYY-MM-DD", param_hint="--date") from None
+    if not target and day is None:
+        raise click.UsageError("name a TARGET, or --date and --item")
+    try:
+        with raadsgraf.open(settings=_settings(store)) as rg:
+            result = rg.lineage(target, date=day, item=item, committee=committee)
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _echo_json(to_jsonable(result))
+        return
+    for s in result.steps:
+        where = " · ".join(x for x in (s.municipality, s.committee) if x) or "?"
+        mark = "" if s.in_corpus else "  [not in corpus]"
+        click.echo(
+            f"{s.date or '?'}  {where} punkt {s.item_number or '?'}: {s.title or '(no title)'}"
+            f"  [{s.outcome or 'no decision'}] ({s.link}){mark}"
+        )
+    for p in result.policies:
+        adopted = f", adopted {p.adopted_on} by {p.adopted_by}" if p.adopted_on else ""
+        replaces = f", replaces {'; '.join(p.replaces)}" if p.replaces else ""
+        click.echo(f"policy: {p.title}{adopted}{replaces}")
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv", "xml"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--limit", type=int, default=None, help="Return at most this many rows.")
+@_STORE_OPTION
+def sparql(
+    query: str | None, file: str | None, fmt: str, limit: int | None, store: str | None
+) -> None:
+    """Run a read-only SPARQL query over the store (all graphs as the default graph).
+
+    The usual prefixes (besluit, eli, eli-dl, rg, dct, prov, skos, org, foaf,
+    schema, person, xsd, rdf, rdfs) are predefined. See docs/queries/ for examples.
+
+    \b
+    Examples:
+      raadsgraf sparql 'SELECT ?title WHERE { ?a a besluit:Agendapunt ; dct:title ?title }'
+      raadsgraf sparql --file docs/queries/absences-per-person.rq --format csv
+    """
+    from pathlib import Path
+
+    import raadsgraf
+    from raadsgraf import results
+
+    if (query is None) == (file is None):
+        raise click.UsageError("give a QUERY or --file, not both")
+    text = Path(file).read_text(encoding="utf-8") if file else str(query)
+    try:
+        with raadsgraf.open(settings=_settings(store)) as rg:
+            result = rg.sparql(text, limit=limit)
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if result.kind == "graph":
+        sys.stdout.write(results.serialize_graph(result, "turtle").decode())
+    elif fmt == "table":
+        click.echo(results.to_table(result))
+    else:
+        sys.stdout.write(results.serialize(result, fmt))
+    if result.truncated:
+        click.echo(f"(stopped after {limit} rows)", err=True)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["turtle", "nt", "jsonld", "nq", "trig"]),
+    default="turtle",
+    show_default=True,
+    help="Triple formats give the union of the graphs; nq and trig keep the named graphs.",
+)
+@_STORE_OPTION
+def export(fmt: str, store: str | None) -> None:
+    """Write the whole graph to stdout.
+
+    \b
+    Examples:
+      raadsgraf export --format turtle > raadsgraf.ttl
+      raadsgraf export --format nq | gzip > raadsgraf.nq.gz
+    """
+    import pyoxigraph as ox
+
+    import raadsgraf
+
+    formats = {
+        "turtle": ox.RdfFormat.TURTLE,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "nq": ox.RdfFormat.N_QUADS,
+        "trig": ox.RdfFormat.TRIG,
+    }
+    try:
+        with raadsgraf.open(settings=_settings(store)) as rg:
+            data = rg.graph.dump(formats[fmt])
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    sys.stdout.buffer.write(data)
+
+
+@cli.command("serve-sparql")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds per query.")
+@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Result cap.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Query processes.")
+@_STORE_OPTION
+def serve_sparql(
+    host: str, port: int, timeout: float, max_rows: int, workers: int, store: str | None
+) -> None:
+    """Serve the store as a read-only SPARQL 1.1 Protocol endpoint at /sparql.
+
+    Updates and SERVICE are refused (403); a query past --timeout is stopped
+    (503); results stop at --max-rows (header X-Raadsgraf-Truncated: true).
+    Binds to loopback unless --host says otherwise.
+
+    \b
+    Examples:
+      raadsgraf serve-sparql --port 7878
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/sparql' \\
+           --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
+    """
+    from pathlib import Path
+
+    from raadsgraf.endpoint import make_server
+
+    settings = _settings(store)
+    try:
+        server, service = make_server(
+            Path(settings.store), host, port, timeout=timeout, max_rows=max_rows, workers=workers
+        )
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"SPARQL endpoint on http://{host}:{server.server_port}/sparql", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        service.close()
+
+
+# --- search ------------------------------------------------------------------
 
 
 @cli.command()

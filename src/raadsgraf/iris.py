@@ -3,16 +3,24 @@
 Re-ingesting a document yields the same IRIs, so nothing duplicates:
 municipality / committee / meeting date / item number; case number;
 person name + municipality; policy title + municipality.
+
+Names are normalised before they become keys, so that the ways Danish minutes
+name one body ("Socialudvalget", "Socialudvalgets møde", "Byråd 2022-2025",
+"Byrådet") mint one IRI. The rules are grammatical (genitive -s, the definite
+article, a trailing "møde", an electoral period), never a list of known names.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import re
 import unicodedata
 
-from raadsgraf.model import AgendaItem, Meeting, PolicyDocument
+from raadsgraf.model import AgendaItem, Meeting, Outcome, PolicyDocument, ReferenceKind
 
 BASE = "https://raadsgraf.dk/id/"
+GRAPH_BASE = "https://raadsgraf.dk/graph/"
 
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
 
@@ -24,31 +32,192 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
+# --- name normalisation ------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+# "Byråd 2022-2025", "Kommunalbestyrelsen (2022-2025)": the electoral period names
+# the same body, so it is not part of its key.
+_PERIOD = re.compile(r"\s*\(?\b(19|20)\d\d\s*[-–]\s*(19|20)\d\d\)?\s*$")
+# "Klima- og Miljøudvalgets møde", "Socialudvalget, mødet": the meeting, not the body.
+_MEETING_WORD = re.compile(r"[\s,]+(?:møde|mødet|moede)\s*$", re.IGNORECASE)
+_LEADING_ARTICLE = re.compile(r"^(?:i|på|fra|til|af)\s+", re.IGNORECASE)
+# Head nouns of Danish political bodies: indefinite form → its definite suffix.
+_DEFINITE = (
+    ("kommunalbestyrelse", "n"),
+    ("regionsråd", "et"),
+    ("byråd", "et"),
+    ("udvalg", "et"),
+    ("bestyrelse", "n"),
+    ("råd", "et"),
+    ("nævn", "et"),
+)
+
+
+def _ends_with_body_noun(lower: str) -> bool:
+    return any(
+        lower.endswith((noun, noun + "s", noun + suffix, noun + suffix + "s"))
+        for noun, suffix in _DEFINITE
+    )
+
+
+def committee_name(name: str) -> str:
+    """The canonical (definite, nominative) name of a political body.
+
+    ``"Klima- og Miljøudvalgets møde"`` → ``"Klima- og Miljøudvalget"``,
+    ``"Byråd 2022-2025"`` → ``"Byrådet"``, ``"Socialudvalgets"`` → ``"Socialudvalget"``.
+    """
+    text = _SPACES.sub(" ", name).strip(" .,:;")
+    text = _LEADING_ARTICLE.sub("", text)
+    text = _MEETING_WORD.sub("", text)
+    # Only a period right after the body's head noun names the body's term
+    # ("Byråd 2022-2025"); "helhedsplan 2025-2029" is part of a committee's name.
+    without_period = _PERIOD.sub("", text).strip(" .,:;")
+    if _ends_with_body_noun(without_period.lower()):
+        text = without_period
+    lower = text.lower()
+    for noun, suffix in _DEFINITE:
+        definite = noun + suffix
+        # genitive of the definite form: "udvalgets" → "udvalget"
+        if lower.endswith(definite + "s"):
+            return text[:-1]
+        if lower.endswith(definite):
+            return text
+        if lower.endswith(noun + "s") and not lower.endswith(noun + "ss"):
+            return text[:-1] + suffix
+        if lower.endswith(noun):
+            return text + suffix
+    return text
+
+
+def municipality_name(name: str) -> str:
+    """``"Ballerup Kommune"`` / ``"Ballerup"`` → ``"Ballerup"``: the municipality's key.
+
+    Only the word Kommune/Kommunes/Region is dropped; a genitive -s on the town
+    name is kept, since some town names end in -s (Halsnæs).
+    """
+    text = _SPACES.sub(" ", name).strip()
+    return re.sub(r"\s+(?:kommunes?|regions?)$", "", text, flags=re.IGNORECASE) or text
+
+
+# --- IRIs of things in the sources ---------------------------------------------
+
+
 def municipality_iri(name: str) -> str:
-    return f"{BASE}kommune/{slug(name)}"
+    return f"{BASE}kommune/{slug(municipality_name(name))}"
 
 
 def committee_iri(municipality: str, committee: str) -> str:
-    return f"{municipality_iri(municipality)}/organ/{slug(committee)}"
+    return f"{municipality_iri(municipality)}/organ/{slug(committee_name(committee))}"
+
+
+def meeting_iri_for(municipality: str, committee: str, date: dt.date) -> str:
+    return f"{committee_iri(municipality, committee)}/moede/{date.isoformat()}"
 
 
 def meeting_iri(meeting: Meeting) -> str:
-    base = committee_iri(meeting.municipality.name, meeting.committee.name)
-    return f"{base}/moede/{meeting.date.isoformat()}"
+    return meeting_iri_for(meeting.municipality.name, meeting.committee.name, meeting.date)
+
+
+def item_iri_for(municipality: str, committee: str, date: dt.date, number: int) -> str:
+    return f"{meeting_iri_for(municipality, committee, date)}/punkt/{number}"
 
 
 def item_iri(meeting: Meeting, item: AgendaItem) -> str:
     return f"{meeting_iri(meeting)}/punkt/{item.number}"
 
 
+def treatment_iri_for(municipality: str, committee: str, date: dt.date, number: int) -> str:
+    """The treatment (behandling) of item ``number`` at one meeting.
+
+    A reference to a meeting that is not in the corpus mints this same IRI, so a
+    later ingest of that meeting fills the placeholder in.
+    """
+    return f"{item_iri_for(municipality, committee, date, number)}/behandling"
+
+
+def treatment_iri(meeting: Meeting, item: AgendaItem) -> str:
+    return f"{item_iri(meeting, item)}/behandling"
+
+
+def decision_iri(treatment: str) -> str:
+    return f"{treatment}/beslutning"
+
+
+def recommendation_iri(treatment: str) -> str:
+    return f"{treatment}/indstilling"
+
+
+def reference_iri(treatment: str, index: int) -> str:
+    return f"{treatment}/henvisning/{index}"
+
+
+def absence_iri(holder: str, municipality: str, person: str) -> str:
+    return f"{holder}/fravaer/{slug(person_key(person))}"
+
+
 def case_iri(municipality: str, case_number: str) -> str:
     return f"{municipality_iri(municipality)}/sag/{slug(case_number)}"
 
 
+def person_key(name: str) -> str:
+    """A person's name without the party letter or role the minutes append."""
+    text = re.sub(r"\s*\([^)]*\)", "", name)
+    return _SPACES.sub(" ", text).strip(" ,.")
+
+
 def person_iri(municipality: str, name: str) -> str:
-    return f"{municipality_iri(municipality)}/person/{slug(name)}"
+    return f"{municipality_iri(municipality)}/person/{slug(person_key(name))}"
+
+
+def party_iri(municipality: str, letter: str) -> str:
+    return f"{municipality_iri(municipality)}/parti/{slug(letter)}"
 
 
 def policy_iri(policy: PolicyDocument) -> str:
     owner = policy.municipality.name if policy.municipality else "ukendt"
     return f"{municipality_iri(owner)}/politik/{slug(policy.title)}"
+
+
+def policy_expression_iri(policy: str, stage: str) -> str:
+    return f"{policy}/udgave/{slug(stage)}"
+
+
+def replaced_policy_iri(municipality: str, topic: str, year: int) -> str:
+    """A policy known only as "the strategy on ``topic`` from ``year``"."""
+    return f"{municipality_iri(municipality)}/politik/{slug(topic)}-{year}"
+
+
+# --- concept schemes -----------------------------------------------------------
+
+KLE_SUBJECTS = f"{BASE}kle/emne"
+KLE_FACETS = f"{BASE}kle/facet"
+OUTCOMES = f"{BASE}udfald"
+REFERENCE_KINDS = f"{BASE}henvisning"
+VERSION_STAGES = f"{BASE}udgave"
+
+
+def kle_subject_iri(notation: str) -> str:
+    """KLE subject (emne) by its notation only: ``00.22.04``."""
+    return f"{KLE_SUBJECTS}/{notation}"
+
+
+def kle_facet_iri(notation: str) -> str:
+    """KLE action facet (handlingsfacet) by its notation only: ``I00``."""
+    return f"{KLE_FACETS}/{notation.upper()}"
+
+
+def outcome_iri(outcome: Outcome) -> str:
+    return f"{OUTCOMES}/{outcome.value}"
+
+
+def reference_kind_iri(kind: ReferenceKind) -> str:
+    return f"{REFERENCE_KINDS}/{kind.value}"
+
+
+def version_stage_iri(stage: str) -> str:
+    return f"{VERSION_STAGES}/{slug(stage)}"
+
+
+def source_graph_iri(key: str) -> str:
+    """The named graph holding everything read from one source file."""
+    return f"{GRAPH_BASE}kilde/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]}"

@@ -15,6 +15,7 @@ sag, journalnummer, sags-id                AgendaItem.case_number (+ KLE when it
 afsnit (Sammendrag, Sagsfremstilling …)    Section
 indstilling                                Recommendation
 beslutning                                 Decision (with an Outcome class)
+forbehold, stemte for/imod, undlod         Position (Stance) in a Decision
 tidligere behandling, beslutningshistorik,
 sagens forløb                              Reference (earlier or later treatment)
 mødedeltagere / tilstede                   Attendance (present)
@@ -136,6 +137,28 @@ class Recommendation:
     points: tuple[str, ...] = ()
 
 
+class Stance(StrEnum):
+    """A named member's or party's position in a decision (holdning)."""
+
+    RESERVATION = "forbehold"  # tog forbehold
+    FOR = "for"  # stemte for
+    AGAINST = "imod"  # stemte imod, kunne ikke tiltræde
+    ABSTAINED = "undlod"  # undlod at stemme
+    RECOMMENDS = "anbefaler"  # a minority's own recommendation
+    MINORITY = "mindretalsudtalelse"  # ønskede sin holdning ført til protokol
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """One member or party taking a stance in a decision, as the minutes say."""
+
+    actor: str  # a person's name, or a party's name
+    kind: str  # "person" or "party"
+    stance: Stance
+    text: str  # the sentence it was read from
+    party: str | None = None  # party letter, when the text gives it
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """The beslutning: cleaned text, its outcome class, and the raw text."""
@@ -143,6 +166,7 @@ class Decision:
     text: str
     outcome: Outcome
     raw: str
+    positions: tuple[Position, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

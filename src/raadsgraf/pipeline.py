@@ -6,17 +6,21 @@ model. File reading happens here, at the edge, so parsers get bytes.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import traceback
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
+from raadsgraf.config import Settings
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Document
 from raadsgraf.parsers.registry import parse_bytes
+from raadsgraf.privacy import protect
 
 #: File names that are never council records (folder walks skip them).
 SKIPPED_NAMES = {"README.md", "readme.md", ".DS_Store", "Thumbs.db"}
@@ -40,6 +44,8 @@ class Failure:
 class ParseReport:
     documents: list[Document] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
+    cpr_redacted: int = 0
+    closed_sealed: int = 0
 
     def by_format(self) -> Counter[str]:
         return Counter(d.source.format for d in self.documents)
@@ -77,15 +83,26 @@ def parse_file(path: str | Path, fmt: str | None = None) -> Document:
 
 
 def parse_files(
-    paths: Iterable[str | Path], fmt: str | None = None, *, progress: bool = True
+    paths: Iterable[str | Path],
+    fmt: str | None = None,
+    *,
+    progress: bool = True,
+    include_closed: bool = False,
 ) -> ParseReport:
-    """Parse every file; a file that fails is listed and the others are kept."""
+    """Parse every file; a file that fails is listed and the others are kept.
+
+    Every document leaves here protected (:func:`raadsgraf.privacy.protect`):
+    CPR numbers redacted and, unless ``include_closed``, closed items sealed.
+    """
     files = list(iter_files(paths))
     report = ParseReport()
     bar = tqdm(files, desc="parse", unit="file", disable=not progress or len(files) < 2)
     for path in bar:
         try:
-            report.documents.append(parse_file(path, fmt))
+            doc, privacy = protect(parse_file(path, fmt), include_closed=include_closed)
+            report.documents.append(doc)
+            report.cpr_redacted += privacy.cpr_redacted
+            report.closed_sealed += privacy.closed_sealed
         except SourceError as exc:
             report.failures.append(Failure(str(path), str(exc)))
         except Exception as exc:  # a parser bug must not lose the other files
@@ -93,4 +110,114 @@ def parse_files(
             report.failures.append(
                 Failure(str(path), f"internal error (please report): {detail}", bug=True)
             )
+    return report
+
+
+# --- ingest: files → records → graph store (→ search index) -------------------------
+
+#: A stage fed with the documents an ingest (re)read: ``update(store_dir, documents,
+#: settings)``. The graph is loaded first; then every sink in :func:`sinks` runs.
+Sink = Callable[[Path, list[Document], Settings], object]
+
+
+def sinks() -> list[tuple[str, Sink]]:
+    """Stages after the graph: the search index when ``raadsgraf.index`` provides ``update``."""
+    found: list[tuple[str, Sink]] = []
+    try:
+        index = importlib.import_module("raadsgraf.index")
+    except ModuleNotFoundError as exc:
+        if exc.name != "raadsgraf.index":
+            raise  # the module exists but a dependency of it is missing: a real error
+        return found
+    update = getattr(index, "update", None)
+    if callable(update):
+        found.append(("index", update))
+    return found
+
+
+@dataclass(slots=True)
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    triples: int = 0
+    store_triples: int = 0
+    derived: object = None
+    sink_results: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        return (
+            f"ingested {len(self.added)} new and {len(self.replaced)} changed file(s), "
+            f"{len(self.unchanged)} unchanged, {len(self.failures)} failed; "
+            f"{self.triples} triples loaded, {self.store_triples} in the store"
+        )
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    settings: Settings | None = None,
+    *,
+    fmt: str | None = None,
+    progress: bool = True,
+) -> IngestReport:
+    """Parse files and load them into the store folder ``settings.store``.
+
+    A file whose content is unchanged since its last ingest is skipped; a changed
+    file replaces its own named graph only. Then the derived graph is rebuilt and
+    every sink (the search index) gets the documents that were (re)read.
+    """
+    from raadsgraf import derive, graph, iris, store  # the graph stage, wired in here only
+
+    settings = settings or Settings()
+    report = IngestReport()
+    gstore = store.GraphStore(settings.store)
+    files = list(iter_files(paths))
+    documents: list[Document] = []
+    loads = []
+    bar = tqdm(files, desc="ingest", unit="file", disable=not progress or len(files) < 2)
+    for path in bar:
+        key = store.source_key(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.failures.append(Failure(str(path), exc.strerror or str(exc)))
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if gstore.is_current(key, sha):
+            report.unchanged.append(str(path))
+            continue
+        try:
+            doc = parse_bytes(data, str(path), fmt)
+        except SourceError as exc:
+            report.failures.append(Failure(str(path), str(exc)))
+            continue
+        except Exception as exc:  # a parser bug must not lose the other files
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            report.failures.append(
+                Failure(str(path), f"internal error (please report): {detail}", bug=True)
+            )
+            continue
+        graph_iri = iris.source_graph_iri(key)
+        g = graph.document_graph(doc, graph_iri)
+        entry = store.SourceEntry(
+            key, str(path), sha, doc.source.format, graph_iri, len(g), store.now()
+        )
+        (report.replaced if gstore.sources_has(key) else report.added).append(str(path))
+        loads.append((entry, g))
+        documents.append(doc)
+    if loads:
+        report.triples = gstore.replace_sources(loads)
+        gstore.load_ontology(graph.ontology_graph())
+        report.derived = derive.refresh(gstore)
+        gstore.flush()
+    report.store_triples = gstore.triple_count()
+    del gstore  # release the store's lock before the sinks run
+    if documents:
+        for name, update in sinks():
+            report.sink_results[name] = update(Path(settings.store), documents, settings)
     return report

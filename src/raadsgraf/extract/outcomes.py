@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from raadsgraf.extract.positions import find_positions
 from raadsgraf.model import Decision, Outcome
 
 _RULES: list[tuple[Outcome, re.Pattern[str]]] = [
@@ -41,23 +42,25 @@ _POINT_PREFIX = re.compile(
 
 
 def _first_clause(text: str) -> str:
-    """The opening verdict, with point prefixes ("At 1:", "Pkt. 2:") removed."""
+    """The opening sentence, with point prefixes ("At 1:", "Pkt. 2:") removed."""
     for line in text.splitlines():
         line = _POINT_PREFIX.sub("", line).strip()
         if line:
-            return line.lower()
+            return re.split(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])", line)[0].lower()
     return ""
 
 
 def classify(text: str) -> Outcome:
     clause = _first_clause(text)
-    for outcome, pattern in _RULES:
-        if pattern.search(clause):
-            if outcome in (Outcome.APPROVED, Outcome.NOTED) and _REMARKS.search(clause):
-                # "Taget til efterretning med disse bemærkninger" stays NOTED;
-                # only an approval with remarks has a class of its own.
-                return Outcome.APPROVED_WITH_REMARKS if outcome is Outcome.APPROVED else outcome
-            return outcome
+    # the earliest verdict in the opening sentence; rule order breaks ties
+    hits = [(m.start(), i) for i, (_, p) in enumerate(_RULES) if (m := p.search(clause))]
+    if hits:
+        outcome = _RULES[min(hits)[1]][0]
+        if outcome is Outcome.APPROVED and _REMARKS.search(clause):
+            # only an approval with remarks has a class of its own; "taget til
+            # efterretning med bemærkninger" stays NOTED
+            return Outcome.APPROVED_WITH_REMARKS
+        return outcome
     # No verdict in the first clause (a narrative decision): the earliest verdict
     # anywhere in the text wins.
     whole = text.lower()
@@ -72,4 +75,8 @@ def clean(raw: str) -> str:
 
 
 def make_decision(raw: str) -> Decision:
-    return Decision(text=clean(raw), outcome=classify(raw), raw=raw.strip())
+    """A Decision with its outcome class and the named positions in it."""
+    text = clean(raw)
+    return Decision(
+        text=text, outcome=classify(raw), raw=raw.strip(), positions=find_positions(text)
+    )

@@ -41,16 +41,18 @@ def parse_person(text: str) -> tuple[Person, str | None]:
 
 
 def split_names(text: str) -> list[str]:
-    """Split a list of names on commas, semicolons and a final "og"/"and",
-    never inside parentheses."""
+    """Split a list of names on commas, semicolons and a final "og"/"and", never
+    inside parentheses; names set in columns without commas ("Jesper Mathiesen
+    (A) Ole Bjerregaard (V)") split after a closing parenthesis."""
     text = " ".join(text.split())
     pieces: list[str] = []
     depth = 0
     current = ""
-    for ch in text:
+    for i, ch in enumerate(text):
         depth += ch == "("
         depth -= ch == ")"
-        if ch in ",;" and depth == 0:
+        after_paren = ch == " " and current.endswith(")") and text[i + 1 : i + 2].isupper()
+        if depth == 0 and (ch in ",;" or after_paren):
             pieces.append(current)
             current = ""
         else:

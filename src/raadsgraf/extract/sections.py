@@ -16,6 +16,7 @@ SECTION_KINDS: dict[str, tuple[str, ...]] = {
     "case": (
         "sagsfremstilling", "sagens indhold", "sagsbeskrivelse", "beskrivelse", "indhold",
         "sagen", "sagsfremstilling og vurdering", "vurdering", "administrationens vurdering",
+        "supplerende sagsfremstilling",
     ),
     "recommendation": ("indstilling", "forslag", "administrationens indstilling", "indstillinger"),
     "decision": ("beslutning", "beslutninger", "afgørelse", "udvalgets beslutning"),
@@ -24,7 +25,11 @@ SECTION_KINDS: dict[str, tuple[str, ...]] = {
         "økonomi og finansiering", "bevillingsmæssige konsekvenser",
     ),
     "attachments": ("bilag", "bilag til sagen", "vedlagte bilag"),
-    "decided_by": ("beslutningen træffes af", "beslutningskompetence", "kompetence"),
+    "decided_by": (
+        "beslutningen træffes af", "beslutningskompetence", "kompetence", "sagen afgøres i",
+        "afgøres af", "beslutningsniveau",
+    ),
+    "signatures": ("underskriftsside", "underskrifter", "underskrift"),
     "earlier_treatment": (
         "tidligere behandling", "tidligere beslutninger", "tidligere politisk behandling",
         "politisk behandling",
@@ -43,6 +48,12 @@ SECTION_KINDS: dict[str, tuple[str, ...]] = {
 
 _BY_HEADING = {h: kind for kind, headings in SECTION_KINDS.items() for h in headings}
 _NOISE = re.compile(r"[#*_`]+")
+#: "Beslutning i Udvalget for plan, udvikling og kultur (PUK) den 10-04-2013":
+#: systems that carry a case's earlier decisions along with each new treatment.
+DATED_DECISION = re.compile(
+    r"^(?:beslutning|afgørelse)\s+(?:i|fra|truffet\s+af)\s+(?P<body>.+?)\s+(?:den|d\.)\s+(?P<date>[\d\-./]+\d|\d{1,2}\.\s*\w+\s+\d{4})\s*:?$",
+    re.I,
+)
 
 
 def normalise_heading(text: str) -> str:
@@ -62,4 +73,6 @@ def section_kind(heading: str) -> str | None:
         return "participants"
     if key.startswith("beslutning truffet af") or key.startswith("beslutningshistorik"):
         return "decision_history"
+    if DATED_DECISION.match(key):
+        return "decision"  # the caller tells this meeting's decision from earlier ones
     return None

@@ -7,15 +7,17 @@ Shared by the plain-text parser and by parsers of formats that reduce to text
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from raadsgraf.extract.casenumbers import find_case_number, is_case_number, split_kle
+from raadsgraf.extract.dates import parse_date
 from raadsgraf.extract.outcomes import make_decision
 from raadsgraf.extract.people import parse_attendee_list
-from raadsgraf.extract.references import parse_reference
-from raadsgraf.extract.sections import normalise_heading, section_kind
+from raadsgraf.extract.references import clean_body, parse_reference
+from raadsgraf.extract.sections import DATED_DECISION, normalise_heading, section_kind
 from raadsgraf.model import (
     AgendaItem,
     Attachment,
@@ -40,6 +42,11 @@ _RECOMMENDED = re.compile(r"^(?:anbefal(?:es|et)\b\s*[-:–]?\s*)", re.I)
 _ATTACHMENT_NUMBER = re.compile(r"^(?:bilag\s+)?(\d+(?:\.\d+)*)\s*[.:)]?\s+(?=\S)", re.I)
 _BY = re.compile(r"^(?P<by>.+?)\s+indstiller\b", re.I)
 _POINT = re.compile(r"^(?:(\d{1,2})[.)]\s+|at\s+)(.*)$", re.I | re.S)
+_INLINE_POINT = re.compile(r"\bindstiller\s*,?\s*at\s+(\S.*)$", re.I | re.S)
+_LABELLED_SECTION = re.compile(r"^(?P<label>[^:]{3,40}):\s+(?P<value>\S.*)$")
+_ATTACHMENT_STATUS = re.compile(r"^(?:åben|åbent|lukket)\s+", re.I)
+_DOCUMENT_ID = re.compile(r"\s+\d{3,}/\d{2}$")  # Acadre's document number after the title
+_ATTACHMENT_LINE = re.compile(r"^(?:\d+(?:\.\d+)*[.:)]?\s|bilag\s+\d|anbefal)", re.I)
 
 
 @dataclass(slots=True)
@@ -58,7 +65,7 @@ def heading_of(line: Line, markdown: bool) -> str | None:
     m = _BOLD_LINE.match(text)
     if m and section_kind(m[1]):
         return normalise_heading(m[1])
-    if len(text) <= 60 and section_kind(text):
+    if (len(text) <= 60 or DATED_DECISION.match(normalise_heading(text))) and section_kind(text):
         return normalise_heading(text)
     return None
 
@@ -92,6 +99,8 @@ def parse_recommendation(text: str) -> Recommendation:
         if pm and (pm[1] or para.lower().startswith("at ")):
             point = pm[2].strip() if pm[1] else para.strip()
             points.append(point)
+    if not points and (inline := _INLINE_POINT.search(text)):
+        points.append(inline[1].strip())  # "Direktøren indstiller, at udvalget …" in one sentence
     return Recommendation(text=text, by=by, points=tuple(points))
 
 
@@ -104,6 +113,7 @@ def parse_attachment(line: str, scheme: bool) -> Attachment | None:
     m = _ATTACHMENT_NUMBER.match(text)
     if m:
         number, text = m[1], text[m.end() :]
+    text = _DOCUMENT_ID.sub("", _ATTACHMENT_STATUS.sub("", text))
     if _RECOMMENDED.match(text):
         recommended, text = True, _RECOMMENDED.sub("", text)
         m = _ATTACHMENT_NUMBER.match(text)  # "ANBEFALES Bilag 1. Tabeloversigter"
@@ -155,8 +165,13 @@ def parse_item(
     markdown: bool = False,
     pdf: bool = False,
     page: int | None = None,
+    meeting_date: dt.date | None = None,
 ) -> AgendaItem:
-    """Build one AgendaItem from the lines after its heading."""
+    """Build one AgendaItem from the lines after its heading.
+
+    ``meeting_date`` tells this meeting's dated decision ("Beslutning i Økonomi-
+    udvalget den 20-06-2013") from the earlier ones carried along with the case.
+    """
     clean_title, is_open, marker = split_title(title)
     case_number: str | None = None
     attendance: list[Attendance] = []
@@ -191,9 +206,18 @@ def parse_item(
             reason = "fraværende" if reason.startswith("fravær") else reason
             attendance.extend(parse_attendee_list(names, absent=True, reason=reason))
             continue
+        one_line = _LABELLED_SECTION.match(plain)
+        if one_line and section_kind(one_line["label"]) in {"decided_by", "responsible"}:
+            kind = section_kind(one_line["label"]) or "other"
+            sections.append(_RawSection(normalise_heading(one_line["label"]), kind, []))
+            sections[-1].lines.append(Line(one_line["value"], line.number, line.page))
+            continue
         heading = heading_of(line, markdown)
         if heading is not None:
             kind = section_kind(heading) or "other"
+            dated = DATED_DECISION.match(heading)
+            if dated and parse_date(dated["date"]) not in (None, meeting_date):
+                kind = "earlier_decision"
             if sections[-1].kind == "decision_history" and kind in {"decision", "decision_history"}:
                 sections[-1].lines.append(line)  # history entries carry their own "Beslutning"
             else:
@@ -218,15 +242,33 @@ def parse_item(
                     references.append(ref)
         elif raw.kind == "decision_history":
             references.extend(_history(raw.lines))
+        elif raw.kind == "earlier_decision":
+            dated = DATED_DECISION.match(raw.heading)
+            assert dated is not None
+            references.append(
+                Reference(
+                    kind=ReferenceKind.DECISION_HISTORY,
+                    raw=raw.heading,
+                    body=clean_body(dated["body"]),
+                    date=parse_date(dated["date"]),
+                    decision=" ".join(text.split()) or None,
+                )
+            )
         elif raw.kind == "recommendation" and text and recommendation is None:
             recommendation = parse_recommendation(text)
         elif raw.kind == "decision" and text and decision is None:
             decision = make_decision(text)
         elif raw.kind == "attachments":
             for para in paragraphs(raw.lines, pdf=pdf):
-                att = parse_attachment(paragraph_text(para), scheme)
-                if att and all((a.number, a.title) != (att.number, att.title) for a in attachments):
-                    attachments.append(att)
+                # one attachment per line when the lines are numbered; else a wrapped title
+                listed = sum(1 for ln in para if _ATTACHMENT_LINE.match(ln.text.strip())) >= 2
+                titles = [ln.text for ln in para] if listed else [paragraph_text(para)]
+                for title in titles:
+                    att = parse_attachment(title, scheme)
+                    if att and all(
+                        (a.number, a.title) != (att.number, att.title) for a in attachments
+                    ):
+                        attachments.append(att)
         if text:
             first_page = next((ln.page for ln in raw.lines if ln.text.strip()), None)
             built.append(Section(raw.heading, text, raw.kind, page=first_page))

@@ -95,17 +95,64 @@ class MeetingHints:
     url: str | None = None
 
 
+#: "715. Kulturkommune 2017. Politiske fokusområder" (systems that number items
+#: through the year). Only taken as an item when the table of contents lists it
+#: or a case-number label follows, since numbered lists look the same.
+NUMBERED_HEADING = re.compile(
+    r"^(?:#{1,6}\s*)?(?:\*\*)?\s*(\d{1,4})\.\s+(?P<title>[A-ZÆØÅ\"“].{2,200}?)\s*(?:\*\*)?$"
+)
+_TOC_TITLE = re.compile(r"^(\d{1,4})\.?\s+(.+?)\s*(?:\.{3,}|\t)\s*\d+\s*$")
+_CONFIRMS_ITEM = re.compile(
+    r"^(?:sags?\s*-?\s*(?:nr|id|nummer)|j\.\s*nr|journalnr|sagen\s+afgøres|beslutningen\s+træffes"
+    r"|dokumentnr|sagsid)\b",
+    re.I,
+)
+
+
+def _key_title(text: str) -> str:
+    return re.sub(r"[^0-9a-zæøå]+", "", text.lower())
+
+
+_ITEM_SECTION_KINDS = {"decision", "recommendation", "decided_by"}
+
+
+def _has_item_sections(lines: Sequence[Line], start: int) -> bool:
+    """Does a decision or recommendation heading follow before the next numbered
+    line? Tells an agenda item from a numbered chapter of a policy document."""
+    for line in lines[start + 1 : start + 400]:
+        text = line.text.strip()
+        if NUMBERED_HEADING.match(text):
+            return False
+        if len(text) <= 60 and section_kind(text) in _ITEM_SECTION_KINDS:
+            return True
+    return False
+
+
 def item_headings(lines: Sequence[Line]) -> list[tuple[int, int, str]]:
     """(line index, item number, title) of each agenda item heading, in order.
 
     Table-of-contents entries (ending in a page number) are skipped, and item
     numbers must increase, so a "Punkt 12" quoted in running text is not a heading.
     """
+    toc = {
+        (int(m[1]), _key_title(m[2]))
+        for line in lines
+        if (m := _TOC_TITLE.match(line.text.strip()))
+    }
     found: list[tuple[int, int, str]] = []
     for idx, line in enumerate(lines):
         text = line.text.strip()
+        if _TOC_ENTRY.search(text):
+            continue
         m = ITEM_HEADING.match(text) or ITEM_HEADING_STATUS.match(text)
-        if not m or _TOC_ENTRY.search(text):
+        if not m and (n := NUMBERED_HEADING.match(text)):
+            following = [ln.text.strip() for ln in lines[idx + 1 : idx + 6] if ln.text.strip()][:3]
+            in_toc = (int(n[1]), _key_title(n["title"])) in toc
+            if any(_CONFIRMS_ITEM.match(f) for f in following) or (
+                in_toc and _has_item_sections(lines, idx)
+            ):
+                m = n
+        if not m:
             continue
         number = int(m[1])
         if found and number <= found[-1][1]:
@@ -126,17 +173,29 @@ def _header_fields(lines: Sequence[Line]) -> dict[str, str]:
         if section_kind(text) == "summary" or text.lower().startswith("indholdsfortegnelse"):
             break
         m = _HEADER_LINE.match(text)
-        if m and m["value"].strip():
-            key = HEADER_KEYS[m["key"].lower()]
-            if key == "absent" and m["key"].lower() == "afbud":
+        bare = text.rstrip(":").lower()
+        if (m and m["value"].strip()) or bare in HEADER_KEYS:
+            label = m["key"].lower() if m and m["value"].strip() else bare
+            key = HEADER_KEYS[label]
+            if key == "absent" and label == "afbud":
                 key = "absent_afbud"
-            value = m["value"].strip()
-            fields[key] = f"{fields[key]}, {value}" if fields.get(key) else value
-        elif key in {"present", "absent", "absent_afbud"}:
-            fields[key] += " " + text  # wrapped list of names
+            value = m["value"].strip() if m and m["value"].strip() else ""
+            fields[key] = f"{fields[key]}, {value}".strip(", ") if fields.get(key) else value
+        elif key in {"present", "absent", "absent_afbud"} and _looks_like_names(text):
+            fields[key] = f"{fields[key]} {text}".strip()  # wrapped list, or one name per line
         else:
             key = None
     return fields
+
+
+def _looks_like_names(text: str) -> bool:
+    """A line of a names list: capitalised words, no figures outside parentheses."""
+    bare = re.sub(r"\([^()]*\)", " ", text)
+    words = [w for w in re.split(r"[\s,;]+", bare) if w]
+    if not words or re.search(r"\d", bare):
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return capitalised / len(words) >= 0.6
 
 
 def _attendance(fields: dict[str, str]) -> tuple[Attendance, ...]:
@@ -205,17 +264,29 @@ def parse_minutes_lines(
     # Title: "REFERAT Socialudvalget d. 07-11-2023", "Referat af møde i Opgaveudvalg …"
     title_kind = title_committee = None
     title_date = None
-    for line in header:
-        text = clean_inline(line.text.strip())
+    texts = [clean_inline(ln.text.strip()) for ln in header if ln.text.strip()]
+    for pos, text in enumerate(texts):
         m = _TITLE.match(text)
-        if m and m["rest"]:
-            title_kind = m["kind"].lower()
-            title_committee = _DATE_TAIL.sub("", m["rest"]).strip(" -–:") or None
-            title_date = parse_date(m["rest"])
-            break
+        if not m:
+            continue
+        title_kind = m["kind"].lower()
+        rest = m["rest"] or (texts[pos + 1] if pos + 1 < len(texts) else "")
+        title_committee = _DATE_TAIL.sub("", rest).strip(" -–:") or None
+        title_date = parse_date(rest)
+        break
+    # an unlabelled header ("Torsdag den 20. juni 2013" / "Kl. 10:30" on lines of their own)
+    header_date = next((d for t in texts[:30] if (d := parse_date(t))), None)
+    header_time = next(
+        (
+            tm
+            for t in texts[:30]
+            if re.match(r"^(?:kl\.?|klokken)\s*\d", t, re.I) and (tm := parse_time(t))
+        ),
+        None,
+    )
 
     date_text = fields.get("date", "")
-    date = hints.date or parse_date(date_text) or title_date
+    date = hints.date or parse_date(date_text) or title_date or header_date
     if date is None and url:
         date = parse_date(url.rsplit("/", 1)[-1])
     if date is None:
@@ -254,7 +325,12 @@ def parse_minutes_lines(
         if pdf:  # a wrapped item title continues on the next line(s) before a blank line
             while block and block[0].text.strip() and heading_of(block[0], markdown) is None:
                 nxt = block[0].text.strip()
-                if re.match(r"^[\d.]+-", nxt) or len(title) > 200:
+                if (
+                    re.match(r"^[\d.]+-", nxt)
+                    or _CONFIRMS_ITEM.match(nxt)
+                    or re.match(r"^[\w ./-]{2,40}:\s", nxt)  # "Sagsnr.: 12/27845"
+                    or len(title) > 200
+                ):
                     break
                 title = f"{title} {nxt}"
                 block.pop(0)
@@ -266,6 +342,7 @@ def parse_minutes_lines(
                 markdown=markdown,
                 pdf=pdf,
                 page=body_lines[start].page,
+                meeting_date=date,
             )
         )
 
@@ -275,7 +352,7 @@ def parse_minutes_lines(
         committee=Committee(committee, municipality),
         date=date,
         kind=kind,
-        start=parse_time(date_text) if date_text else None,
+        start=(parse_time(date_text) if date_text else None) or header_time,
         end=end,
         place=place,
         source_url=url,

@@ -1,0 +1,151 @@
+"""Named positions in a decision: who took a reservation, voted for or against,
+abstained, recommended something else, or had a minority statement recorded.
+
+- "Jakob Søgaard Clausen tog forbehold."
+- "Det Konservative Folkeparti, Venstre, Radikale Venstre og Liberal Alliance tog forbehold."
+- "Venstre stemte imod, og Enhedslisten undlod at stemme."
+- "Maria Lundahl Assov (A), Per Mortensen (A), og Johan Müller (A) anbefaler en
+  klimamålsætning på 87 pct."
+- "Dansk Folkeparti kunne ikke tiltræde indstillingen og ønskede deres holdning
+  ført til protokol."
+
+A spaCy Matcher over lemmas (``spacy.blank("da")`` with lookup lemmas) finds
+the stance, so "stemte", "stemmer" and "stemt" are one verb; the actors are the
+sentence's subject before it: people ("Navn (A)", or a name of two or more
+capitalised words) and parties (by name, national list). A committee or "et
+flertal" as the subject is the decision itself, not a named position.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+from raadsgraf.extract.nlp import danish
+from raadsgraf.extract.people import parse_person, split_names
+from raadsgraf.model import Position, Stance
+
+#: Danish parties by name (and short forms) → ballot letter.
+PARTIES = {
+    "socialdemokratiet": "A", "socialdemokraterne": "A", "radikale venstre": "B",
+    "det radikale venstre": "B", "det konservative folkeparti": "C", "konservative": "C",
+    "de konservative": "C", "nye borgerlige": "D", "socialistisk folkeparti": "F", "sf": "F",
+    "liberal alliance": "I", "kristendemokraterne": "K", "moderaterne": "M",
+    "dansk folkeparti": "O", "venstre": "V", "danmarksdemokraterne": "Æ", "enhedslisten": "Ø",
+    "alternativet": "Å", "borgernes parti": "H", "veganerpartiet": "G", "løsgænger": None,
+}  # fmt: skip
+
+_CANDIDATE = re.compile(
+    r"forbehold|stemte|stemmer|undlod|anbefale|protokol|tiltræde|mindretal|imod", re.I
+)
+_SENTENCES = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ])")
+_NOT_ACTORS = re.compile(
+    r"^(?:udvalget|byrådet|kommunalbestyrelsen|et\s+flertal|flertallet|mindretallet|et\s+mindretal"
+    r"|administrationen|forvaltningen|alle|samtlige|\w*udvalget|\w*rådet|direktionen|de\s+øvrige)\b",
+    re.I,
+)
+
+_TAKE = ["tog", "tager", "tage", "taget"]
+_PATTERNS: dict[Stance, list[list[dict[str, Any]]]] = {
+    Stance.RESERVATION: [[{"LOWER": {"IN": _TAKE}}, {"LOWER": "forbehold"}]],
+    Stance.ABSTAINED: [[{"LEMMA": "undlade"}, {"LOWER": "at"}, {"LEMMA": "stemme"}]],
+    Stance.FOR: [[{"LEMMA": "stemme"}, {"LOWER": "for"}]],
+    Stance.AGAINST: [
+        [{"LEMMA": "stemme"}, {"LOWER": "imod"}],
+        [{"LEMMA": {"IN": ["være", "er", "var"]}}, {"LOWER": "imod"}],
+        [{"LOWER": {"IN": ["kan", "kunne"]}}, {"LOWER": "ikke"}, {"LEMMA": "tiltræde"}],
+    ],
+    Stance.MINORITY: [
+        [{"LEMMA": "føre"}, {"LOWER": "til"}, {"LOWER": "protokol"}],
+        [{"LOWER": {"REGEX": r"^mindretals(udtalelse|beslutning)"}}],
+    ],
+    Stance.RECOMMENDS: [[{"LEMMA": "anbefale"}]],
+}
+
+
+@lru_cache(maxsize=1)
+def _matcher() -> Any:
+    from spacy.matcher import Matcher
+
+    matcher = Matcher(danish().vocab)
+    for stance, patterns in _PATTERNS.items():
+        matcher.add(stance.value, patterns)
+    return matcher
+
+
+def _actors(subject: str) -> list[tuple[str, str, str | None]]:
+    """(name, kind, party letter) for each actor named in a sentence's subject."""
+    subject = subject.strip(" ,:;")
+    if not subject or _NOT_ACTORS.match(subject):
+        return []
+    found: list[tuple[str, str, str | None]] = []
+    for piece in split_names(subject):
+        piece = re.sub(r"^(?:og|samt)\s+", "", piece.strip())
+        key = piece.lower().removesuffix("s")  # genitive
+        if piece.lower() in PARTIES or key in PARTIES:
+            letter = PARTIES.get(piece.lower(), PARTIES.get(key))
+            found.append((piece, "party", letter))
+            continue
+        person, _ = parse_person(piece)
+        words = person.name.split()
+        if len(words) >= 2 and all(w[:1].isupper() for w in words if w not in {"la", "de", "von"}):
+            found.append((person.name, "person", person.party))
+    # a subject with anything that is neither a party nor a person is not a list of actors
+    return found if len(found) == len(split_names(subject)) else []
+
+
+_ABBREVIATION = re.compile(
+    r"\b(?:pct|kr|mio|mia|jf|bl\.a|f\.eks|ca|nr|pkt|stk|evt|inkl|ekskl|mht|vedr|m\.fl|d|kl)\.$",
+    re.I,
+)
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of a decision, not broken after "87 pct." or "jf."."""
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        merged: list[str] = []
+        for piece in _SENTENCES.split(paragraph):
+            piece = " ".join(piece.split())
+            if merged and _ABBREVIATION.search(merged[-1]):
+                merged[-1] = f"{merged[-1]} {piece}"
+            elif piece:
+                merged.append(piece)
+        out.extend(merged)
+    return out
+
+
+def find_positions(text: str) -> tuple[Position, ...]:
+    """Every named position in a decision text, in order."""
+    if not _CANDIDATE.search(text):
+        return ()
+    nlp = danish()
+    matcher = _matcher()
+    positions: list[Position] = []
+    for sentence in sentences(text):
+        if not _CANDIDATE.search(sentence):
+            continue
+        doc = nlp(sentence)
+        prev_end = 0  # a new clause (", og Enhedslisten undlod …") starts after a match
+        last_actors: list[tuple[str, str, str | None]] = []
+        for match_id, start, end in sorted(matcher(doc), key=lambda m: m[1]):
+            stance = Stance(nlp.vocab.strings[match_id])
+            clause_start = 0
+            for tok in doc[prev_end:start] if prev_end else ():
+                if tok.text == "," and tok.i + 1 < start and doc[tok.i + 1].lower_ == "og":
+                    clause_start = tok.i + 2
+            if prev_end and not clause_start:
+                actors = last_actors  # "… kunne ikke tiltræde og ønskede … ført til protokol"
+            else:
+                subject = doc[clause_start:start].text
+                subject = re.sub(
+                    r"\s+(?:kunne|kan|var|er|ønskede|ønsker)(?:\s+ikke)?$", "", subject
+                )
+                actors = _actors(subject)
+            for name, kind, party in actors:
+                if not any(p.actor == name and p.stance == stance for p in positions):
+                    positions.append(Position(name, kind, stance, sentence, party))
+            last_actors = actors
+            prev_end = end
+    return tuple(positions)

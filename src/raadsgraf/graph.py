@@ -1,0 +1,334 @@
+"""Records → RDF: one rdflib Graph per source document.
+
+Every IRI comes from :mod:`raadsgraf.iris`. A reference to a treatment that is
+not in this document becomes a placeholder with the very IRI the referenced
+meeting's own ingest mints, so the two descriptions merge in the store.
+Cross-document links (policy ↔ items, in-corpus flags) are derived in the store
+by :mod:`raadsgraf.derive`, since one document cannot see the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path, PurePath
+
+from rdflib import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
+
+from raadsgraf import iris
+from raadsgraf.model import (
+    KLE,
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Document,
+    Meeting,
+    PolicyDocument,
+    Reference,
+)
+from raadsgraf.topics import topic, topic_key, topic_label
+from raadsgraf.vocab import BESLUIT, ELI, ELI_DL, PERSON, PREFIXES, RG
+
+_DANISH = "da"
+
+
+def new_graph() -> Graph:
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    return g
+
+
+def _date(value: dt.date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+def _year(value: int) -> Literal:
+    return Literal(str(value), datatype=XSD.gYear)
+
+
+class _Builder:
+    """Adds one document's records to a graph; holds the document's context."""
+
+    def __init__(self, g: Graph, doc: Document, source: URIRef) -> None:
+        self.g = g
+        self.doc = doc
+        self.source = source
+
+    def add(self, s: str | URIRef, p: URIRef, o: URIRef | Literal | str) -> None:
+        obj = o if isinstance(o, URIRef | Literal) else URIRef(o)
+        self.g.add((URIRef(s), p, obj))
+
+    def text(self, s: str | URIRef, p: URIRef, value: str, lang: str | None = _DANISH) -> None:
+        self.g.add((URIRef(s), p, Literal(value, lang=lang)))
+
+    # --- source -----------------------------------------------------------------
+
+    def source_node(self) -> None:
+        src = self.doc.source
+        self.add(self.source, RDF.type, FOAF.Document)
+        self.add(self.source, RDF.type, PROV.Entity)
+        self.add(self.source, DCTERMS.identifier, Literal(src.sha256))
+        self.add(self.source, DCTERMS.format, Literal(src.format))
+        self.add(self.source, DCTERMS.title, Literal(PurePath(src.path).name))
+        if src.url:
+            self.add(self.source, SDO.url, Literal(src.url, datatype=XSD.anyURI))
+
+    # --- bodies and people ------------------------------------------------------
+
+    def municipality(self, name: str) -> str:
+        m = iris.municipality_iri(name)
+        self.add(m, RDF.type, BESLUIT.Bestuurseenheid)
+        self.text(m, SKOS.prefLabel, iris.municipality_name(name))
+        return m
+
+    def committee(self, municipality: str, name: str) -> str:
+        c = iris.committee_iri(municipality, name)
+        self.add(c, RDF.type, BESLUIT.Bestuursorgaan)
+        self.add(c, BESLUIT.bestuurt, self.municipality(municipality))
+        canonical = iris.committee_name(name)
+        self.text(c, SKOS.prefLabel, canonical)
+        if name.strip() != canonical:
+            self.text(c, SKOS.altLabel, name.strip())
+        return c
+
+    def person(self, municipality: str, attendance: Attendance) -> str:
+        person = attendance.person
+        p = iris.person_iri(municipality, person.name)
+        self.add(p, RDF.type, PERSON.Person)
+        self.add(p, FOAF.name, Literal(iris.person_key(person.name)))
+        if person.party:
+            party = iris.party_iri(municipality, person.party)
+            self.add(party, RDF.type, ORG.Organization)
+            self.add(party, SKOS.notation, Literal(person.party))
+            self.add(p, ORG.memberOf, party)
+        return p
+
+    def attendance(
+        self, holder: str, municipality: str, records: tuple[Attendance, ...], *, meeting: bool
+    ) -> set[str]:
+        """Presence and absence at ``holder`` (a Zitting or a treatment); returns the absent."""
+        absent: set[str] = set()
+        for a in records:
+            p = self.person(municipality, a)
+            if a.status == AttendanceStatus.PRESENT:
+                self.add(
+                    holder, BESLUIT.heeftAanwezigeBijStart if meeting else BESLUIT.heeftAanwezige, p
+                )
+                continue
+            absent.add(p)
+            node = iris.absence_iri(holder, municipality, a.person.name)
+            self.add(holder, RG.absentee, p)
+            self.add(holder, RG.absence, node)
+            self.add(node, RDF.type, RG.Absence)
+            self.add(node, RG.absentPerson, p)
+            if a.reason:
+                self.add(node, RG.absenceReason, Literal(a.reason, lang=_DANISH))
+        return absent
+
+    # --- meetings ---------------------------------------------------------------
+
+    def meeting(self, meeting: Meeting) -> None:
+        muni = meeting.municipality.name
+        z = iris.meeting_iri(meeting)
+        c = self.committee(muni, meeting.committee.name)
+        self.add(z, RDF.type, BESLUIT.Zitting)
+        self.add(z, BESLUIT.isGehoudenDoor, c)
+        self.add(z, DCTERMS.date, _date(meeting.date))
+        self.add(z, DCTERMS.type, Literal(meeting.kind))
+        self.add(z, DCTERMS.source, self.source)
+        if meeting.start:
+            start = dt.datetime.combine(meeting.date, meeting.start)
+            self.add(z, PROV.startedAtTime, Literal(start.isoformat(), datatype=XSD.dateTime))
+        if meeting.end:
+            end = dt.datetime.combine(meeting.date, meeting.end)
+            self.add(z, PROV.endedAtTime, Literal(end.isoformat(), datatype=XSD.dateTime))
+        if meeting.place:
+            self.add(z, PROV.atLocation, Literal(meeting.place))
+        if meeting.source_url:
+            self.add(z, SDO.url, Literal(meeting.source_url, datatype=XSD.anyURI))
+        meeting_absent = self.attendance(z, muni, meeting.attendance, meeting=True)
+        present = {
+            iris.person_iri(muni, a.person.name)
+            for a in meeting.attendance
+            if a.status == AttendanceStatus.PRESENT
+        }
+        for item in meeting.items:
+            self.item(meeting, z, item, present - meeting_absent)
+
+    def item(self, meeting: Meeting, z: str, item: AgendaItem, present: set[str]) -> None:
+        muni = meeting.municipality.name
+        a = iris.item_iri(meeting, item)
+        t = iris.treatment_iri(meeting, item)
+        self.add(z, BESLUIT.behandelt, a)
+        self.add(a, RDF.type, BESLUIT.Agendapunt)
+        self.text(a, DCTERMS.title, item.title)
+        self.add(a, SDO.position, Literal(item.number))
+        self.add(a, BESLUIT.geplandOpenbaar, Literal(item.is_open))
+        self.add(a, DCTERMS.source, self.source)
+        self.add(t, RDF.type, BESLUIT.BehandelingVanAgendapunt)
+        self.add(t, RDF.type, ELI_DL.Activity)
+        self.add(t, DCTERMS.subject, a)
+        self.add(t, BESLUIT.openbaar, Literal(item.is_open))
+        self.add(t, ELI_DL.activity_date, _date(meeting.date))
+        self.add(t, DCTERMS.source, self.source)
+        absent = self.attendance(t, muni, item.attendance, meeting=False)
+        for p in sorted(present - absent):
+            self.add(t, BESLUIT.heeftAanwezige, p)
+        if item.case_number:
+            self.case(muni, item.case_number, item.kle, t)
+        if item.recommendation:
+            r = iris.recommendation_iri(t)
+            self.add(t, RG.recommendation, r)
+            self.add(r, RDF.type, RG.Recommendation)
+            self.text(r, PROV.value, item.recommendation.text)
+            if item.recommendation.by:
+                self.text(r, RG.recommendedBy, item.recommendation.by)
+        if item.decision:
+            d = iris.decision_iri(t)
+            self.add(t, PROV.generated, d)
+            self.add(d, RDF.type, BESLUIT.Besluit)
+            self.text(d, PROV.value, item.decision.text)
+            self.add(d, RG.outcome, iris.outcome_iri(item.decision.outcome))
+            self.add(d, ELI.passed_by, iris.committee_iri(muni, meeting.committee.name))
+            self.add(d, ELI.date_document, _date(meeting.date))
+        for index, ref in enumerate(item.references, start=1):
+            self.reference(meeting, t, index, ref)
+
+    def case(self, muni: str, number: str, kle: KLE | None, t: str) -> None:
+        c = iris.case_iri(muni, number)
+        self.add(c, RDF.type, RG.Case)
+        self.add(c, RDF.type, ELI_DL.LegislativeProcess)
+        self.add(c, DCTERMS.identifier, Literal(number))
+        self.add(c, DCTERMS.publisher, self.municipality(muni))
+        self.add(t, ELI_DL.forms_part_of, c)
+        if kle:
+            self.add(c, DCTERMS.subject, self.kle_subject(kle.subject))
+            facet = iris.kle_facet_iri(kle.facet)
+            self.add(facet, RDF.type, SKOS.Concept)
+            self.add(facet, SKOS.notation, Literal(kle.facet.upper()))
+            self.add(facet, SKOS.inScheme, URIRef(iris.KLE_FACETS))
+            self.add(c, RG.kleFacet, facet)
+
+    def kle_subject(self, notation: str) -> str:
+        """The subject and its broader groups: ``00.22.04`` ⊑ ``00.22`` ⊑ ``00``."""
+        parts = notation.split(".")
+        narrower: str | None = None
+        for depth in range(len(parts), 0, -1):
+            code = ".".join(parts[:depth])
+            node = iris.kle_subject_iri(code)
+            self.add(node, RDF.type, SKOS.Concept)
+            self.add(node, SKOS.notation, Literal(code))
+            self.add(node, SKOS.inScheme, URIRef(iris.KLE_SUBJECTS))
+            if depth == 1:
+                self.add(node, SKOS.topConceptOf, URIRef(iris.KLE_SUBJECTS))
+            if narrower:
+                self.add(narrower, SKOS.broader, node)
+            narrower = node
+        return iris.kle_subject_iri(notation)
+
+    def reference(self, meeting: Meeting, t: str, index: int, ref: Reference) -> None:
+        muni = meeting.municipality.name
+        r = iris.reference_iri(t, index)
+        self.add(t, RG.reference, r)
+        self.add(r, RDF.type, RG.TreatmentReference)
+        self.add(r, DCTERMS.type, iris.reference_kind_iri(ref.kind))
+        self.text(r, PROV.value, ref.raw)
+        if not (ref.body and ref.date):
+            return  # kept as text: nothing names the meeting precisely enough
+        z = iris.meeting_iri_for(muni, ref.body, ref.date)
+        self.add(z, RDF.type, BESLUIT.Zitting)
+        self.add(z, BESLUIT.isGehoudenDoor, self.committee(muni, ref.body))
+        self.add(z, DCTERMS.date, _date(ref.date))
+        if ref.item_number is None:
+            self.add(t, RG.referencesMeeting, z)
+            self.add(r, PROV.influencer, z)
+            return
+        target = iris.treatment_iri_for(muni, ref.body, ref.date, ref.item_number)
+        a = iris.item_iri_for(muni, ref.body, ref.date, ref.item_number)
+        self.add(z, BESLUIT.behandelt, a)
+        self.add(a, RDF.type, BESLUIT.Agendapunt)
+        self.add(a, SDO.position, Literal(ref.item_number))
+        self.add(target, RDF.type, BESLUIT.BehandelingVanAgendapunt)
+        self.add(target, RDF.type, ELI_DL.Activity)
+        self.add(target, DCTERMS.subject, a)
+        self.add(target, ELI_DL.activity_date, _date(ref.date))
+        if ref.item_title:
+            self.text(target, RG.referencedTitle, ref.item_title)
+        self.add(r, PROV.influencer, target)
+        self.add(t, RG.referencesTreatment, target)
+        if ref.date < meeting.date:
+            self.add(t, RG.earlierTreatment, target)
+
+    # --- policies ---------------------------------------------------------------
+
+    def policy(self, policy: PolicyDocument) -> None:
+        p = iris.policy_iri(policy)
+        muni = policy.municipality.name if policy.municipality else None
+        self.add(p, RDF.type, RG.Policy)
+        self.add(p, RDF.type, ELI.Work)
+        self.text(p, ELI.title, policy.title)
+        self.text(p, DCTERMS.type, policy.kind)
+        self.add(p, DCTERMS.source, self.source)
+        if muni:
+            self.add(p, DCTERMS.publisher, self.municipality(muni))
+        if policy.period:
+            self.add(p, SDO.startDate, _year(policy.period[0]))
+            self.add(p, SDO.endDate, _year(policy.period[1]))
+        stage = "vedtaget" if policy.adopted_on or policy.adopted_by else "udkast"
+        e = iris.policy_expression_iri(p, stage)
+        self.add(p, ELI.is_realized_by, e)
+        self.add(e, RDF.type, ELI.Expression)
+        self.add(e, ELI.realizes, p)
+        self.add(e, RG.versionStage, iris.version_stage_iri(stage))
+        self.add(e, DCTERMS.source, self.source)
+        if policy.adopted_on:
+            self.add(p, ELI.date_document, _date(policy.adopted_on))
+        if policy.adopted_by and muni:
+            self.add(p, ELI.passed_by, self.committee(muni, policy.adopted_by))
+        if policy.prepared_by and muni:
+            self.add(p, DCTERMS.creator, self.committee(muni, policy.prepared_by))
+        if policy.replaces_year and muni:
+            t = topic(policy.title, muni, policy.period)
+            old = iris.replaced_policy_iri(muni, topic_key(t), policy.replaces_year)
+            self.add(old, RDF.type, RG.Policy)
+            self.add(old, RDF.type, ELI.Work)
+            self.text(old, RDFS.label, f"{topic_label(t)} ({policy.replaces_year})")
+            self.add(old, DCTERMS.publisher, self.municipality(muni))
+            self.add(old, DCTERMS.issued, _year(policy.replaces_year))
+            self.add(p, DCTERMS.replaces, old)
+        for sentence in policy.replaces:
+            self.text(p, SKOS.note, sentence)
+
+
+def document_graph(doc: Document, graph_iri: str) -> Graph:
+    """Every triple read from ``doc``; ``graph_iri`` names the source (its named graph)."""
+    g = new_graph()
+    b = _Builder(g, doc, URIRef(graph_iri))
+    b.source_node()
+    for meeting in doc.meetings:
+        b.meeting(meeting)
+    for policy in doc.policies:
+        b.policy(policy)
+    return g
+
+
+#: ontology/ beside src/ in a checkout (the project runs from its checkout or an editable install).
+ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
+
+
+def ontology_graph() -> Graph:
+    """ontology/raadsgraf.ttl: the terms, labels and concept schemes."""
+    g = new_graph()
+    g.parse(ONTOLOGY_DIR / "raadsgraf.ttl", format="turtle")
+    return g
+
+
+def validate(g: Graph) -> tuple[bool, str]:
+    """SHACL validation against ontology/shapes.ttl; returns (conforms, report text)."""
+    from pyshacl import validate as shacl_validate  # imported late: pyshacl is slow to import
+
+    shapes = Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+    # The concept schemes live in the ontology, as in a store: validate the union.
+    data = g + ontology_graph()
+    conforms, _, text = shacl_validate(data, shacl_graph=shapes, advanced=True, inference="none")
+    return bool(conforms), str(text)

@@ -1,0 +1,160 @@
+"""Legal duties on council records, applied to records before anything is
+stored, indexed, shown or exported:
+
+- closed items ("lukket punkt") keep only what identifies them — number, title,
+  case number, item-level attendance and the decision's outcome class — unless
+  the store is built for an internal deployment (``include_closed``);
+- Danish CPR numbers are redacted from every text field.
+
+Both work on records, so every later stage (graph, index, app, exports, SPARQL)
+sees only what is left.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Any, TypeVar
+
+from raadsgraf.model import AgendaItem, Decision, Document
+
+CPR_MARK = "[CPR-nummer fjernet]"
+
+#: ddmmyy-xxxx or ddmmyyxxxx, not inside a longer run of digits, dashes or dots
+#: (so journal numbers like 00.22.04-I00-5-21 and amounts are never touched).
+_CPR = re.compile(r"(?<![\d.\-/])(\d{2})(\d{2})(\d{2})[-\s]?(\d{4})(?![\d\-/]|\.\d)")
+
+#: Birth dates for which CPR numbers without the modulus-11 check have been
+#: issued since 2007 (CPR-kontoret's list).
+_NO_MOD11_DATES = {
+    dt.date(1960, 1, 1), dt.date(1964, 1, 1), dt.date(1965, 1, 1), dt.date(1966, 1, 1),
+    dt.date(1969, 1, 1), dt.date(1970, 1, 1), dt.date(1980, 1, 1), dt.date(1982, 1, 1),
+    dt.date(1984, 1, 1), dt.date(1985, 1, 1), dt.date(1986, 1, 1), dt.date(1987, 1, 1),
+    dt.date(1988, 1, 1), dt.date(1989, 1, 1), dt.date(1990, 1, 1), dt.date(1992, 1, 1),
+}  # fmt: skip
+_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
+
+
+def _century(yy: int, seventh: int) -> int | None:
+    """The birth century from the 7th digit (CPR-kontoret's table)."""
+    if seventh <= 3:
+        return 1900
+    if seventh in (4, 9):
+        return 2000 if yy <= 36 else 1900
+    if 5 <= seventh <= 8:
+        return 2000 if yy <= 57 else 1800
+    return None
+
+
+def is_cpr(digits: str) -> bool:
+    """Ten digits that form a valid CPR number: a real birth date, and the
+    modulus-11 check unless the birth date is one exempt from it."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    dd, mm, yy, seventh = int(digits[:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6])
+    century = _century(yy, seventh)
+    if century is None:
+        return False
+    try:
+        born = dt.date(century + yy, mm, dd)
+    except ValueError:
+        return False
+    if born in _NO_MOD11_DATES:
+        return True
+    return sum(int(d) * w for d, w in zip(digits, _WEIGHTS, strict=True)) % 11 == 0
+
+
+def redact_cpr(text: str) -> tuple[str, int]:
+    """``text`` with every CPR number replaced by :data:`CPR_MARK`, and the count."""
+    count = 0
+
+    def replace(m: re.Match[str]) -> str:
+        nonlocal count
+        if is_cpr("".join(m.groups())):
+            count += 1
+            return CPR_MARK
+        return m[0]
+
+    return _CPR.sub(replace, text), count
+
+
+T = TypeVar("T")
+
+
+def _map_strings(value: T, fn: Any) -> T:
+    """Apply ``fn`` to every string inside a record tree (dataclasses, tuples)."""
+    if isinstance(value, str):
+        return fn(value)  # type: ignore[no-any-return]
+    if isinstance(value, tuple):
+        return tuple(_map_strings(v, fn) for v in value)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _map_strings(getattr(value, f.name), fn) for f in dataclasses.fields(value)
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+def redact_document(doc: Document) -> tuple[Document, int]:
+    """The document with CPR numbers redacted everywhere, and how many there were."""
+    total = 0
+
+    def fn(text: str) -> str:
+        nonlocal total
+        redacted, n = redact_cpr(text)
+        total += n
+        return redacted
+
+    # the source path and hash identify the file; they are not text of the record
+    meetings = _map_strings(doc.meetings, fn)
+    policies = _map_strings(doc.policies, fn)
+    return dataclasses.replace(doc, meetings=meetings, policies=policies), total
+
+
+def seal_item(item: AgendaItem) -> AgendaItem:
+    """A closed item reduced to what the public record may show."""
+    decision = None
+    if item.decision is not None:
+        decision = Decision(text="", outcome=item.decision.outcome, raw="")
+    return AgendaItem(
+        number=item.number,
+        title=item.title,
+        is_open=False,
+        case_number=item.case_number,
+        kle=item.kle,
+        decision=decision,
+        attendance=item.attendance,
+        marker=item.marker,
+        page=item.page,
+    )
+
+
+def seal_closed(doc: Document) -> tuple[Document, int]:
+    """Closed items sealed; returns the document and how many items were sealed."""
+    sealed = 0
+    meetings = []
+    for meeting in doc.meetings:
+        items = []
+        for item in meeting.items:
+            if not item.is_open:
+                sealed += 1
+                item = seal_item(item)
+            items.append(item)
+        meetings.append(dataclasses.replace(meeting, items=tuple(items)))
+    return dataclasses.replace(doc, meetings=tuple(meetings)), sealed
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class PrivacyReport:
+    cpr_redacted: int = 0
+    closed_sealed: int = 0
+
+
+def protect(doc: Document, *, include_closed: bool = False) -> tuple[Document, PrivacyReport]:
+    """Apply both duties: the one call every ingest path makes."""
+    doc, cpr = redact_document(doc)
+    sealed = 0
+    if not include_closed:
+        doc, sealed = seal_closed(doc)
+    return doc, PrivacyReport(cpr_redacted=cpr, closed_sealed=sealed)

@@ -1,0 +1,224 @@
+"""The on-disk store folder: an Oxigraph store in ``graph/`` and a manifest.
+
+Layout of a store folder (``Settings.store``)::
+
+    <store>/graph/         pyoxigraph (RocksDB) store: one named graph per source file,
+                           plus the ontology graph and the derived graph
+    <store>/sources.json   manifest: every source ingested (path, sha256, format, graph IRI)
+    <store>/index/         the search index (raadsgraf.index), not touched here
+
+Loading goes through N-Quads in bulk; the rdflib API never writes triples here
+one by one (Oxigraph is slower than rdflib's own store for that).
+
+The default graph is kept equal to the set union of the named graphs. Queries
+run against it, so a fact stated by several sources ("Socialudvalget is a body
+of Ballerup") counts once; Oxigraph's union-default-graph mode would count it
+once per graph. Replacing a source removes from the default graph only the
+triples no other graph states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from raadsgraf.errors import RaadsgrafError
+from raadsgraf.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH
+
+MANIFEST = "sources.json"
+GRAPH_DIR = "graph"
+MANIFEST_VERSION = 1
+
+
+class StoreError(RaadsgrafError):
+    """The store folder is missing, locked or damaged."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    """One ingested source file, as the manifest records it."""
+
+    key: str  # the resolved path: what makes two ingests "the same file"
+    path: str  # as the user named it
+    sha256: str
+    format: str
+    graph: str  # named-graph IRI
+    triples: int
+    ingested: str  # ISO timestamp
+
+
+def source_key(path: str | Path) -> str:
+    return Path(path).resolve().as_posix()
+
+
+def graph_to_nquads(g: Graph, graph_iri: str) -> bytes:
+    """An rdflib graph as N-Quads in ``graph_iri`` (N-Triples lines plus the graph name)."""
+    nt = g.serialize(format="nt", encoding="utf-8")
+    suffix = f" <{graph_iri}> .".encode()
+    return (
+        b"\n".join(line[:-2] + suffix for line in nt.splitlines() if line.strip().endswith(b" ."))
+        + b"\n"
+    )
+
+
+class GraphStore:
+    """The graph half of a store folder."""
+
+    def __init__(self, folder: Path, *, read_only: bool = False) -> None:
+        self.folder = Path(folder)
+        self.read_only = read_only
+        graph_dir = self.folder / GRAPH_DIR
+        if read_only and not graph_dir.is_dir():
+            raise StoreError(f"{self.folder}: no graph store here; run `raadsgraf ingest` first")
+        try:
+            if read_only:
+                self.store = ox.Store.read_only(str(graph_dir))
+            else:
+                graph_dir.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(graph_dir))
+        except OSError as exc:
+            raise StoreError(f"{graph_dir}: cannot open the graph store ({exc})") from None
+        self._sources = self._read_manifest()
+
+    # --- manifest -----------------------------------------------------------------
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.folder / MANIFEST
+
+    def _read_manifest(self) -> dict[str, SourceEntry]:
+        if not self.manifest_path.is_file():
+            return {}
+        try:
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            return {e["key"]: SourceEntry(**e) for e in data["sources"]}
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreError(f"{self.manifest_path}: damaged manifest ({exc})") from None
+
+    def _write_manifest(self) -> None:
+        data: dict[str, Any] = {
+            "version": MANIFEST_VERSION,
+            "graph_store": GRAPH_DIR,
+            "ontology_graph": str(ONTOLOGY_GRAPH),
+            "derived_graph": str(DERIVED_GRAPH),
+            "sources": [asdict(e) for _, e in sorted(self._sources.items())],
+        }
+        tmp = self.manifest_path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        os.replace(tmp, self.manifest_path)  # atomic: a crash leaves the old manifest
+
+    def sources(self) -> list[SourceEntry]:
+        return [e for _, e in sorted(self._sources.items())]
+
+    def sources_has(self, key: str) -> bool:
+        return key in self._sources
+
+    def is_current(self, key: str, sha256: str) -> bool:
+        entry = self._sources.get(key)
+        return entry is not None and entry.sha256 == sha256
+
+    # --- writing ----------------------------------------------------------------------
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.folder}: the store is open read-only")
+
+    def _unshare(self, iri: str) -> None:
+        """Drop from the default graph what only graph ``iri`` states."""
+        self.store.update(
+            f"""DELETE {{ ?s ?p ?o }} WHERE {{
+                  GRAPH <{iri}> {{ ?s ?p ?o }}
+                  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{iri}>) }}
+                }}"""
+        )
+
+    def _share(self, iris: Iterable[str]) -> None:
+        """Add graphs' triples to the default graph (a set: nothing duplicates)."""
+        for iri in iris:
+            self.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+
+    def _drop(self, iri: str) -> None:
+        node = ox.NamedNode(iri)
+        if self.store.contains_named_graph(node):
+            self._unshare(iri)
+            self.store.remove_graph(node)
+
+    def replace_sources(self, loads: Iterable[tuple[SourceEntry, Graph]]) -> int:
+        """Replace each source's named graph by its new graph, in one bulk load."""
+        self._writable()
+        chunks: list[bytes] = []
+        entries: list[SourceEntry] = []
+        for entry, g in loads:
+            old = self._sources.get(entry.key)
+            for iri in sorted({entry.graph, old.graph if old else entry.graph}):
+                self._drop(iri)
+            chunks.append(graph_to_nquads(g, entry.graph))
+            entries.append(entry)
+        if chunks:
+            self.store.bulk_load(b"".join(chunks), ox.RdfFormat.N_QUADS)
+            self._share(e.graph for e in entries)
+        for entry in entries:
+            self._sources[entry.key] = entry
+        self._write_manifest()
+        return sum(e.triples for e in entries)
+
+    def replace_graph(self, iri: str, quads: Iterable[ox.Quad]) -> None:
+        """Replace one store-level graph (ontology, derived)."""
+        self._writable()
+        self._drop(iri)
+        self.store.extend(list(quads))
+        self._share([iri])
+
+    def load_ontology(self, g: Graph) -> None:
+        self._writable()
+        self._drop(str(ONTOLOGY_GRAPH))
+        self.store.bulk_load(graph_to_nquads(g, str(ONTOLOGY_GRAPH)), ox.RdfFormat.N_QUADS)
+        self._share([str(ONTOLOGY_GRAPH)])
+
+    def flush(self) -> None:
+        if not self.read_only:
+            self.store.flush()
+
+    # --- reading ------------------------------------------------------------------
+
+    def query(self, sparql: str, **kwargs: Any) -> Any:
+        """A SPARQL query; the default graph is the set union of the named graphs."""
+        return self.store.query(sparql, **kwargs)
+
+    def select(self, sparql: str) -> Iterator[ox.QuerySolution]:
+        result = self.query(sparql)
+        assert isinstance(result, ox.QuerySolutions)
+        yield from result
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        """The named graphs (N-Quads, TriG) or their union (triple formats)."""
+        from raadsgraf.vocab import PREFIXES
+
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            quads = [q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph)]
+            data = ox.serialize(quads, format=fmt, prefixes=PREFIXES)
+        else:
+            triples = self.store.query("CONSTRUCT WHERE { ?s ?p ?o }")
+            data = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
+        assert isinstance(data, bytes)
+        return data
+
+    def triple_count(self) -> int:
+        """Distinct triples (the default graph)."""
+        (row,) = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(row["n"].value)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

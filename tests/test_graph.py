@@ -1,0 +1,160 @@
+"""Records → RDF: stable IRIs, placeholders that merge, SHACL on every built graph."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from tests.graph_records import minutes_2023, minutes_2023_08, other_municipality, strategy
+from rdflib import RDF, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from raadsgraf import iris
+from raadsgraf.graph import document_graph, ontology_graph, validate
+from raadsgraf.model import Outcome, ReferenceKind
+from raadsgraf.vocab import BESLUIT, ELI, RG
+
+ALL = (minutes_2023, minutes_2023_08, strategy, other_municipality)
+
+
+def build(factory: object) -> Graph:
+    doc = factory()  # type: ignore[operator]
+    return document_graph(doc, iris.source_graph_iri(doc.source.path))
+
+
+@pytest.mark.parametrize("factory", ALL, ids=lambda f: f.__name__)
+def test_every_built_graph_satisfies_the_shapes(factory: object) -> None:
+    conforms, report = validate(build(factory))
+    assert conforms, report
+
+
+def test_a_broken_graph_fails_the_shapes() -> None:
+    g = build(minutes_2023)
+    decision = URIRef(
+        iris.decision_iri(
+            iris.treatment_iri_for("Ballerup Kommune", "Socialudvalget", dt.date(2023, 11, 7), 7)
+        )
+    )
+    g.remove((decision, RG.outcome, None))
+    conforms, report = validate(g)
+    assert not conforms
+    assert "outcome" in report
+
+
+def test_rebuilding_yields_the_same_graph() -> None:
+    assert isomorphic(build(minutes_2023), build(minutes_2023))
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("Socialudvalgets møde", "Socialudvalget"),
+        ("Klima- og Miljøudvalgets møde", "Klima- og Miljøudvalget"),
+        ("Byråd 2022-2025", "Byrådet"),
+        ("Byrådets", "Byrådet"),
+        ("Kommunalbestyrelse", "Kommunalbestyrelsen"),
+        ("i Økonomiudvalget", "Økonomiudvalget"),
+        (
+            "§ 17,4-udvalg - Boligsocial helhedsplan 2025-2029",
+            "§ 17,4-udvalg - Boligsocial helhedsplan 2025-2029",
+        ),
+    ],
+)
+def test_committee_name_variants_mint_one_iri(variant: str, canonical: str) -> None:
+    assert iris.committee_name(variant) == canonical
+    assert iris.committee_iri("Ballerup", variant) == iris.committee_iri(
+        "Ballerup Kommune", canonical
+    )
+
+
+def test_reference_placeholder_is_the_iri_the_meeting_itself_mints() -> None:
+    later, earlier = build(minutes_2023), build(minutes_2023_08)
+    doc = minutes_2023_08()
+    m = doc.meetings[0]
+    own = URIRef(iris.treatment_iri(m, m.items[0]))
+    t7 = URIRef(iris.treatment_iri(minutes_2023().meetings[0], minutes_2023().meetings[0].items[2]))
+    assert (t7, RG.earlierTreatment, own) in later
+    assert (own, RDF.type, BESLUIT.BehandelingVanAgendapunt) in earlier
+    # the merged graph still has one item, one meeting, one committee for that treatment
+    merged = later + earlier
+    assert len(set(merged.objects(own, URIRef("http://purl.org/dc/terms/subject")))) == 1
+    conforms, report = validate(merged)
+    assert conforms, report
+
+
+def test_reference_to_another_committee_keeps_its_kind_and_text() -> None:
+    g = build(minutes_2023)
+    target = URIRef(
+        iris.treatment_iri_for(
+            "Ballerup Kommune", "Klima- og Miljøudvalget", dt.date(2023, 10, 3), 11
+        )
+    )
+    refs = list(g.subjects(URIRef("http://www.w3.org/ns/prov#influencer"), target))
+    assert len(refs) == 1
+    kind = g.value(refs[0], URIRef("http://purl.org/dc/terms/type"))
+    assert kind == URIRef(iris.reference_kind_iri(ReferenceKind.EARLIER_TREATMENT))
+
+
+def test_same_person_across_documents_is_one_iri() -> None:
+    a = iris.person_iri("Ballerup Kommune", "Maria Lundahl Assov")
+    assert a == iris.person_iri("Ballerup", "Maria Lundahl Assov (A)")
+    g = build(minutes_2023) + build(minutes_2023_08)
+    assert (URIRef(a), RDF.type, URIRef("http://www.w3.org/ns/person#Person")) in g
+
+
+def test_absence_is_recorded_with_its_reason() -> None:
+    g = build(minutes_2023)
+    m = minutes_2023().meetings[0]
+    z = URIRef(iris.meeting_iri(m))
+    lolan = URIRef(iris.person_iri("Ballerup Kommune", "Lolan Marianne Ottesen"))
+    assert (z, RG.absentee, lolan) in g
+    node = URIRef(iris.absence_iri(str(z), "Ballerup Kommune", "Lolan Marianne Ottesen"))
+    assert g.value(node, RG.absenceReason) == Literal("afbud", lang="da")
+    # item-level absence removes the person from the item's attendees only
+    t7 = URIRef(iris.treatment_iri(m, m.items[2]))
+    andre = URIRef(iris.person_iri("Ballerup Kommune", "André Amingsø"))
+    assert (t7, RG.absentee, andre) in g
+    assert (t7, BESLUIT.heeftAanwezige, andre) not in g
+    t1 = URIRef(iris.treatment_iri(m, m.items[0]))
+    assert (t1, BESLUIT.heeftAanwezige, andre) in g
+
+
+def test_policy_adoption_and_what_it_replaces() -> None:
+    g = build(strategy)
+    p = URIRef(iris.policy_iri(strategy().policies[0]))
+    kb = URIRef(iris.committee_iri("Ballerup Kommune", "Kommunalbestyrelsen"))
+    assert (p, ELI.passed_by, kb) in g
+    assert g.value(p, ELI.date_document).toPython() == dt.date(2024, 1, 29)
+    old = g.value(p, URIRef("http://purl.org/dc/terms/replaces"))
+    assert old is not None and str(old).endswith("/politik/boligsocial-strategi-2014")
+
+
+def test_kle_subject_has_its_broader_groups() -> None:
+    g = build(minutes_2023)
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    leaf = URIRef(iris.kle_subject_iri("00.22.04"))
+    assert g.value(leaf, URIRef(skos + "broader")) == URIRef(iris.kle_subject_iri("00.22"))
+    assert g.value(URIRef(iris.kle_subject_iri("00.22")), URIRef(skos + "broader")) == URIRef(
+        iris.kle_subject_iri("00")
+    )
+
+
+def test_every_outcome_and_reference_kind_is_a_concept_in_the_ontology() -> None:
+    onto = ontology_graph()
+    for outcome in Outcome:
+        assert (URIRef(iris.outcome_iri(outcome)), RDF.type, RG.Outcome) in onto
+    for kind in ReferenceKind:
+        assert (URIRef(iris.reference_kind_iri(kind)), RDF.type, RG.ReferenceKind) in onto
+
+
+def test_every_own_term_is_labelled_in_danish_and_english_and_tied_to_a_standard() -> None:
+    onto = ontology_graph()
+    rdfs = "http://www.w3.org/2000/01/rdf-schema#"
+    for name in RG.__annotations__:
+        term = RG[name]
+        langs = {lit.language for lit in onto.objects(term, URIRef(rdfs + "label"))}
+        assert {"da", "en"} <= langs, term
+        ties = set(onto.objects(term, URIRef(rdfs + "subClassOf"))) | set(
+            onto.objects(term, URIRef(rdfs + "subPropertyOf"))
+        )
+        assert ties, f"{term} is not tied to a standard term"

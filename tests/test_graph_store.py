@@ -1,0 +1,123 @@
+"""Store folder: named graph per source, idempotent re-ingest, derived links, lineage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from tests.graph_parser import write
+
+import raadsgraf
+from raadsgraf import iris, pipeline
+from raadsgraf.config import Settings
+from raadsgraf.query import QueryError
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> tuple[Path, Settings]:
+    src = tmp_path / "src"
+    src.mkdir()
+    write(src, "a-2023-11-07.txt", "minutes_2023")
+    write(src, "b-strategi.txt", "strategy")
+    write(src, "c-slagelse.txt", "other_municipality")
+    return src, Settings(store=tmp_path / "store")
+
+
+def count(folder: Path, query: str) -> int:
+    with raadsgraf.open(folder) as rg:
+        value = rg.sparql(query).rows[0][0]
+    assert isinstance(value, int)
+    return value
+
+
+def test_reingesting_unchanged_files_is_a_noop(corpus: tuple[Path, Settings]) -> None:
+    src, settings = corpus
+    first = pipeline.ingest([src], settings, progress=False)
+    assert first.ok and len(first.added) == 3 and first.triples > 0
+    manifest = (settings.store / "sources.json").read_text()
+    second = pipeline.ingest([src], settings, progress=False)
+    assert second.added == [] and second.replaced == [] and len(second.unchanged) == 3
+    assert second.store_triples == first.store_triples
+    assert (settings.store / "sources.json").read_text() == manifest
+
+
+def test_a_changed_file_replaces_only_its_own_graph(corpus: tuple[Path, Settings]) -> None:
+    src, settings = corpus
+    pipeline.ingest([src], settings, progress=False)
+    q = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    graphs = count(settings.store, q)
+    assert graphs == 3 + 2  # one per source, the ontology and the derived graph
+    # the same records, new bytes: the file's graph is replaced, not added to
+    write(src, "c-slagelse.txt", "other_municipality", extra="edited\n")
+    again = pipeline.ingest([src], settings, progress=False)
+    assert again.replaced == [str(src / "c-slagelse.txt")] and len(again.unchanged) == 2
+    assert count(settings.store, q) == graphs
+    entries = json.loads((settings.store / "sources.json").read_text())["sources"]
+    assert {e["path"] for e in entries} == {str(p) for p in src.iterdir()}
+    # and swapping its content for another document drops the old triples
+    write(src, "c-slagelse.txt", "minutes_2023_08")
+    pipeline.ingest([src], settings, progress=False)
+    slagelse = 'SELECT (COUNT(*) AS ?n) WHERE { ?m skos:prefLabel "Slagelse"@da }'
+    assert count(settings.store, slagelse) == 0
+
+
+def test_placeholder_is_filled_in_by_a_later_ingest(corpus: tuple[Path, Settings]) -> None:
+    src, settings = corpus
+    pipeline.ingest([src], settings, progress=False)
+    earlier = iris.treatment_iri_for("Ballerup", "Socialudvalget", dt.date(2023, 8, 15), 5)
+    ask = f"ASK {{ <{earlier}> rg:inCorpus true }}"
+    with raadsgraf.open(settings.store) as rg:
+        assert rg.sparql(ask).boolean is False
+        step = next(s for s in rg.lineage(earlier).steps if s.treatment == earlier)
+        assert not step.in_corpus and step.title is None
+    write(src, "d-2023-08-15.txt", "minutes_2023_08")
+    pipeline.ingest([src], settings, progress=False)
+    with raadsgraf.open(settings.store) as rg:
+        assert rg.sparql(ask).boolean is True
+        step = next(s for s in rg.lineage(earlier).steps if s.treatment == earlier)
+        assert step.in_corpus and step.title and step.title.startswith("Boligsocial strategi")
+
+
+def test_lineage_of_the_housing_strategy_item(corpus: tuple[Path, Settings]) -> None:
+    src, settings = corpus
+    pipeline.ingest([src], settings, progress=False)
+    with raadsgraf.open(settings.store) as rg:
+        by_date = rg.lineage(date=dt.date(2023, 11, 7), item=7, committee="Socialudvalgets")
+        by_case = rg.lineage("03.00.00-P22-2-23")
+    steps = [(s.date, s.committee, s.item_number, s.link) for s in by_date.steps]
+    assert steps == [
+        (dt.date(2023, 8, 15), "Socialudvalget", 5, "tidligere-behandling"),
+        (dt.date(2023, 11, 7), "Socialudvalget", 7, "start"),
+    ]
+    assert [s.treatment for s in by_case.steps] == [s.treatment for s in by_date.steps]
+    (policy,) = by_date.policies
+    assert policy.adopted_on == dt.date(2024, 1, 29)
+    assert policy.adopted_by == "Kommunalbestyrelsen"
+    assert policy.replaces == ("boligsociale strategi (2014)",)
+
+
+def test_policy_links_stay_in_their_municipality(corpus: tuple[Path, Settings]) -> None:
+    src, settings = corpus
+    pipeline.ingest([src], settings, progress=False)
+    q = """SELECT ?t WHERE { ?t rg:treatsPolicy ?p } ORDER BY ?t"""
+    with raadsgraf.open(settings.store) as rg:
+        linked = [str(t) for t in rg.sparql(q).column("t")]
+    assert len(linked) == 2
+    assert all("/kommune/ballerup/" in t for t in linked)
+
+
+def test_lineage_names_what_it_cannot_find(corpus: tuple[Path, Settings]) -> None:
+    src, settings = corpus
+    pipeline.ingest([src], settings, progress=False)
+    with raadsgraf.open(settings.store) as rg:
+        with pytest.raises(QueryError, match="99-999"):
+            rg.lineage("99-999")
+        with pytest.raises(QueryError, match="2020-01-01"):
+            rg.lineage(date=dt.date(2020, 1, 1), item=1)
+
+
+def test_opening_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(raadsgraf.RaadsgrafError, match="raadsgraf ingest"):
+        raadsgraf.open(tmp_path / "nothing")

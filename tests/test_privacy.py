@@ -1,0 +1,93 @@
+"""Closed items and CPR numbers, on a real seed with a secret added to a closed item."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from raadsgraf import pipeline
+from raadsgraf.cli import cli
+from raadsgraf.privacy import CPR_MARK, is_cpr, redact_cpr
+from tests.conftest import seed
+
+SECRET = "Borgeren på Hybenvej har fået tilbudt en plads på det lukkede bosted"
+CPR = "070761-0018"  # a valid number (modulus 11), made up for the test
+
+
+@pytest.fixture
+def minutes_with_secret(tmp_path: Path) -> Path:
+    """Seed 000 (Ballerup, Socialudvalget) with a body written into closed item 9
+    and a CPR number in an open item's text."""
+    text = seed("000").read_text(encoding="utf-8")
+    closed = "## **Punkt 9: Lukket: LUKKET Udvikling af beskæftigelsestilbud på handicapområdet**\n\n27.54.00-A00-1-23\n"
+    assert closed in text
+    text = text.replace(
+        closed,
+        closed
+        + f"\n### Sagsfremstilling\n\n{SECRET}, cpr.nr. {CPR}.\n\n### Beslutning\n\nGodkendt\n",
+    )
+    text = text.replace(
+        "Socialudvalget besøger og orienteres om tilbud og målgrupper på UUC Maglemosen.",
+        f"Socialudvalget besøger og orienteres om tilbud og målgrupper på UUC Maglemosen (borger {CPR.replace('-', '')}).",
+    )
+    path = tmp_path / "ballerup-socialudvalget-2023-11-07.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_closed_item_is_sealed(minutes_with_secret: Path) -> None:
+    report = pipeline.parse_files([minutes_with_secret], progress=False)
+    (doc,) = report.documents
+    dumped = json.dumps([doc.meetings], default=str, ensure_ascii=False)
+    assert SECRET not in dumped and "070761" not in dumped
+    item9 = doc.meetings[0].items[8]
+    assert (item9.number, item9.title, item9.is_open) == (
+        9,
+        "Udvikling af beskæftigelsestilbud på handicapområdet",
+        False,
+    )
+    assert item9.sections == () and item9.case_number == "27.54.00-A00-1-23"
+    assert item9.decision is not None and item9.decision.outcome == "godkendt"
+    assert item9.decision.text == ""
+    assert (report.closed_sealed, report.cpr_redacted) == (2, 2)
+
+
+def test_include_closed_keeps_the_body_but_still_redacts(minutes_with_secret: Path) -> None:
+    report = pipeline.parse_files([minutes_with_secret], progress=False, include_closed=True)
+    item9 = report.documents[0].meetings[0].items[8]
+    assert SECRET in item9.sections[0].text
+    assert CPR not in item9.sections[0].text and CPR_MARK in item9.sections[0].text
+
+
+def test_cli_json_has_no_secret(minutes_with_secret: Path) -> None:
+    result = CliRunner().invoke(cli, ["parse", "--json", "-q", str(minutes_with_secret)])
+    assert result.exit_code == 0, result.stderr
+    assert SECRET not in result.stdout and "0707610018" not in result.stdout
+    assert "2 CPR number(s) redacted, 2 closed item(s) sealed" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("cpr 070761-0018.", f"cpr {CPR_MARK}."),
+        ("cpr 0707610018", f"cpr {CPR_MARK}"),
+        ("født 010165-1234", f"født {CPR_MARK}"),  # 1 Jan 1965: exempt from modulus 11
+        ("070761-0019", "070761-0019"),  # fails modulus 11
+        ("320190-1234", "320190-1234"),  # no 32nd day
+        ("sag 21-014454 og 24-012144", "sag 21-014454 og 24-012144"),  # case numbers
+        ("00.22.04-I00-5-21", "00.22.04-I00-5-21"),
+        ("mødet 06-09-2022", "mødet 06-09-2022"),  # dates
+        ("tlf. 4477 2000", "tlf. 4477 2000"),
+        ("beløb 1.070.761.001", "beløb 1.070.761.001"),
+    ],
+)
+def test_redact_cpr(text: str, redacted: str) -> None:
+    assert redact_cpr(text)[0] == redacted
+
+
+def test_is_cpr_rejects_non_numbers() -> None:
+    assert not is_cpr("07076100")
+    assert not is_cpr("abcdefghij")
