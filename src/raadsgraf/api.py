@@ -17,6 +17,7 @@ from types import TracebackType
 
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
+from raadsgraf.index.search import Filters, Hit, SearchIndex, open_index
 from raadsgraf.query import Lineage, SparqlResult, lineage, run_sparql
 from raadsgraf.store import GraphStore, SourceEntry
 
@@ -28,6 +29,7 @@ class Raadsgraf:
         self.folder = folder
         self.settings = settings
         self.graph = GraphStore(folder, read_only=not writable)
+        self._index: SearchIndex | None = None  # opened on the first search
 
     def lineage(
         self,
@@ -43,6 +45,25 @@ class Raadsgraf:
     def sparql(self, query: str, *, limit: int | None = None) -> SparqlResult:
         """A read-only SPARQL query over all graphs (the default graph is their union)."""
         return run_sparql(self.graph, query, limit=limit)
+
+    def search(
+        self,
+        query: str,
+        *,
+        top_k: int = 10,
+        mode: str = "hybrid",
+        municipality: str | None = None,
+        committee: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        open_only: bool = False,
+        outcome: str | None = None,
+    ) -> list[Hit]:
+        """Hybrid search: one hit per agenda item or policy, best first (see docs/search.md)."""
+        if self._index is None:
+            self._index = open_index(self.folder, self.settings)
+        filters = Filters(municipality, committee, date_from, date_to, open_only, outcome)
+        return self._index.search(query, top_k=top_k, mode=mode, filters=filters)
 
     def sources(self) -> list[SourceEntry]:
         return self.graph.sources()

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.errors import QueryError
 from raadsgraf.index import dense, fusion
@@ -244,7 +245,9 @@ class SearchIndex:
 
 
 def open_index(store_dir: Path, settings: Settings) -> SearchIndex:
-    return SearchIndex(Path(store_dir), settings)
+    """Open the search index of a store folder — of its live generation when
+    the store keeps generations (``<store>/CURRENT``), else ``<store>/index``."""
+    return SearchIndex(generations.resolve(Path(store_dir)), settings)
 
 
 def search(
