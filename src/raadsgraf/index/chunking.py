@@ -193,7 +193,7 @@ def _meeting_chunks(
             section="",
             text="",
             is_open=item.is_open,
-            outcome=item.decision.outcome.value if item.decision else None,
+            outcome=str(item.decision.outcome) if item.decision else None,
         )
         parts = _item_sections(item) if (item.is_open or include_closed) else []
         ordinal = 0
