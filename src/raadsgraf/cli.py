@@ -104,7 +104,12 @@ def parse(
         f"parsed {len(report.documents)} file(s) ({formats or 'none'}), "
         f"{sum(d.item_count for d in report.documents)} agenda items, "
         f"{len(report.failures)} failed, {warnings} warning(s), "
-        f"{report.cpr_redacted} CPR number(s) redacted, {report.closed_sealed} closed item(s) sealed",
+        f"{report.cpr_redacted} CPR number(s) redacted, {report.closed_sealed} closed item(s) sealed"
+        + (
+            f", {len(report.attachment_files)} attachment file(s) read"
+            if report.attachment_files
+            else ""
+        ),
         err=True,
     )
     if report.failures:

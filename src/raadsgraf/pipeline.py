@@ -6,6 +6,7 @@ model. File reading happens here, at the edge, so parsers get bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import traceback
@@ -18,7 +19,7 @@ from tqdm import tqdm
 
 from raadsgraf.config import Settings
 from raadsgraf.errors import SourceError
-from raadsgraf.model import Document
+from raadsgraf.model import Attachment, Document
 from raadsgraf.parsers.registry import parse_bytes
 from raadsgraf.privacy import protect
 
@@ -46,6 +47,8 @@ class ParseReport:
     failures: list[Failure] = field(default_factory=list)
     cpr_redacted: int = 0
     closed_sealed: int = 0
+    #: attachment files whose text was read into an item (and so not failures)
+    attachment_files: set[str] = field(default_factory=set)
 
     def by_format(self) -> Counter[str]:
         return Counter(d.source.format for d in self.documents)
@@ -99,7 +102,9 @@ def parse_files(
     bar = tqdm(files, desc="parse", unit="file", disable=not progress or len(files) < 2)
     for path in bar:
         try:
-            doc, privacy = protect(parse_file(path, fmt), include_closed=include_closed)
+            doc, used = read_attachments(parse_file(path, fmt))
+            report.attachment_files.update(str(p) for p in used)
+            doc, privacy = protect(doc, include_closed=include_closed)
             report.documents.append(doc)
             report.cpr_redacted += privacy.cpr_redacted
             report.closed_sealed += privacy.closed_sealed
@@ -110,7 +115,73 @@ def parse_files(
             report.failures.append(
                 Failure(str(path), f"internal error (please report): {detail}", bug=True)
             )
+    # A file read as some item's attachment is accounted for, even when it is
+    # not minutes or a policy itself.
+    report.failures = [f for f in report.failures if f.path not in report.attachment_files]
     return report
+
+
+def _attachment_file(base: Path, location: str | None) -> Path | None:
+    """The file an attachment's relative ``location`` names, inside ``base``
+    (exports differ in letter case: "1.pdf" for "1.PDF")."""
+    if not location or "://" in location or location.startswith(("/", "#")):
+        return None
+    candidate = base / location.replace("\\", "/").lstrip("/")
+    try:
+        candidate.resolve().relative_to(base.resolve())
+    except ValueError:
+        return None  # "../../etc/passwd": never outside the export's folder
+    if candidate.is_file():
+        return candidate
+    if candidate.parent.is_dir():
+        for child in candidate.parent.iterdir():
+            if child.name.lower() == candidate.name.lower() and child.is_file():
+                return child
+    return None
+
+
+def read_attachments(doc: Document) -> tuple[Document, set[Path]]:
+    """The document with each attachment's text filled in where its file lies
+    beside the source, and the files read. Unreadable ones become problems."""
+    from raadsgraf.model import Problem
+    from raadsgraf.parsers.attachment_text import attachment_text
+
+    base = Path(doc.source.path).parent
+    used: set[Path] = set()
+    texts: dict[Path, str | None] = {}
+    problems: list[Problem] = []
+
+    def fill(att: Attachment) -> Attachment:
+        path = _attachment_file(base, att.location) if att.text is None else None
+        if path is None:
+            return att
+        if path not in texts:
+            try:
+                texts[path] = attachment_text(path.read_bytes(), str(path))
+            except SourceError as exc:
+                texts[path] = None
+                problems.append(Problem(f"attachment {att.title!r}: {exc}"))
+            except OSError as exc:
+                texts[path] = None
+                problems.append(Problem(f"attachment {att.title!r}: {path}: {exc.strerror}"))
+            used.add(path)
+        return dataclasses.replace(att, text=texts[path]) if texts[path] else att
+
+    meetings = tuple(
+        dataclasses.replace(
+            m,
+            items=tuple(
+                dataclasses.replace(i, attachments=tuple(fill(a) for a in i.attachments))
+                for i in m.items
+            ),
+        )
+        for m in doc.meetings
+    )
+    if not used:
+        return doc, used
+    return dataclasses.replace(
+        doc, meetings=meetings, problems=doc.problems + tuple(problems)
+    ), used
 
 
 # --- ingest: files → records → graph store (→ search index) -------------------------
@@ -178,6 +249,7 @@ def ingest(
     gstore = store.GraphStore(settings.store)
     files = list(iter_files(paths))
     documents: list[Document] = []
+    attachment_files: set[str] = set()
     loads = []
     bar = tqdm(files, desc="ingest", unit="file", disable=not progress or len(files) < 2)
     for path in bar:
@@ -192,7 +264,8 @@ def ingest(
             report.unchanged.append(str(path))
             continue
         try:
-            doc = parse_bytes(data, str(path), fmt)
+            doc, used = read_attachments(parse_bytes(data, str(path), fmt))
+            attachment_files.update(str(p) for p in used)
         except SourceError as exc:
             report.failures.append(Failure(str(path), str(exc)))
             continue
@@ -210,6 +283,7 @@ def ingest(
         (report.replaced if gstore.sources_has(key) else report.added).append(str(path))
         loads.append((entry, g))
         documents.append(doc)
+    report.failures = [f for f in report.failures if f.path not in attachment_files]
     if loads:
         report.triples = gstore.replace_sources(loads)
         gstore.load_ontology(graph.ontology_graph())

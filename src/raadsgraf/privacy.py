@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from enum import Enum
 from typing import Any, TypeVar
 
 from raadsgraf.model import AgendaItem, Decision, Document
@@ -84,6 +85,8 @@ T = TypeVar("T")
 
 def _map_strings(value: T, fn: Any) -> T:
     """Apply ``fn`` to every string inside a record tree (dataclasses, tuples)."""
+    if isinstance(value, Enum):
+        return value  # Outcome, ReferenceKind …: a StrEnum is a str, but never text to redact
     if isinstance(value, str):
         return fn(value)  # type: ignore[no-any-return]
     if isinstance(value, tuple):
