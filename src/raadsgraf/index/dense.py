@@ -88,7 +88,7 @@ def load(path: Path) -> faiss.Index:
     if hasattr(index, "hnsw"):
         index.hnsw.efSearch = HNSW_EF_SEARCH
     if hasattr(index, "nprobe"):
-        index.nprobe = ivf_probes(index.nlist)
+        index.nprobe = ivf_probes(int(getattr(index, "nlist")))  # noqa: B009
     return index
 
 
