@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from raadsgraf import index, parse_files
+import raadsgraf
+from raadsgraf import index, parse_files, pipeline
 from raadsgraf.cli import cli
 from raadsgraf.config import Settings
 from raadsgraf.iris import item_iri
@@ -28,10 +29,14 @@ def documents():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, documents) -> Path:  # type: ignore[no-untyped-def]
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds ingested end to end: graph, then the search index as a sink."""
     path = tmp_path_factory.mktemp("store")
-    report = index.update(path, documents, Settings(store=path), progress=False)
-    assert report.embedded == report.chunks > 100
+    report = pipeline.ingest([SEEDS], Settings(store=path), progress=False)
+    assert report.ok, report.failures
+    built = report.sink_results["index"]
+    assert isinstance(built, index.IndexReport)
+    assert built.embedded == built.chunks > 100
     return path
 
 
@@ -89,6 +94,13 @@ def test_filters_on_real_records(idx: index.SearchIndex) -> None:
     assert "2023-11-07#3" in _keys(approved)
     assert all(h.item_number not in (8, 9) or h.meeting_date != dt.date(2023, 11, 7) for h in
                idx.search("beskæftigelsestilbud handicap", filters=index.Filters(open_only=True)))  # fmt: skip
+
+
+def test_python_api_search(store: Path) -> None:
+    with raadsgraf.open(store) as rg:
+        hits = rg.search("hjemløsetælling", top_k=3, committee="Socialudvalget")
+        assert _keys(hits)[0] == "2022-10-04#6"
+        assert not rg.search("hjemløsetælling", date_from=dt.date(2030, 1, 1))
 
 
 def test_cli_search_json(store: Path) -> None:
