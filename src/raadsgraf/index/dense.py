@@ -6,10 +6,9 @@ flat scan is bound by memory bandwidth (~150–250 ms at 10^6 × 384 here), and
 an inverted-file index (IVF-Flat) takes over: k-means cells over the vectors,
 and a query scans only the ``nprobe`` cells nearest to it — still full float
 vectors, so recall is lost only to the cell choice. HNSW was measured too
-(``bench/search_speed.py faiss``): on e5 vectors grown to 10^5–10^6 it
-needed efSearch ≥ 1024 for recall@10 ≈ 0.94, and it takes ~10 minutes to
-build at 10^6 on two cores, where IVF reached 0.96–1.0 at a fraction of a
-millisecond (median). e5 vectors crowd into a narrow cone (a random pair of
+(``bench/search_speed.py faiss``, bench/README.md): on e5 vectors grown to
+10^6 it reached recall@10 0.73 at efSearch 1024 and took 13 minutes to build
+on two cores, where IVF reached 0.999 at ~6 ms. e5 vectors crowd into a narrow cone (a random pair of
 Danish passages sits at cosine ~0.85) and queries (``query:`` prefix) lie
 outside the passages' distribution: conditions in which graph search stalls.
 HNSW remains available as ``kind="hnsw"``.
