@@ -24,7 +24,7 @@ from raadsgraf.index.chunking import ChunkParams, chunk_document, split_text
 from raadsgraf.index.encoders import Vectors, register_encoder
 from raadsgraf.index.fusion import fuse
 from raadsgraf.index.highlight import exact_phrase, snippet
-from raadsgraf.index.sparse import tokenize
+from raadsgraf.index.sparse import SparseIndex, tokenize
 from raadsgraf.iris import item_iri, policy_iri
 from raadsgraf.model import (
     AgendaItem,
@@ -285,3 +285,19 @@ def test_dense_selector_and_approximate_indexes_agree_with_flat(kind: str, tmp_p
 def test_snippet_marks_query_words_outside_punctuation() -> None:
     s = snippet("Antallet af hjemløse i 2022. Det er faldet.", "hjemløshed 2022", "stem")
     assert "**hjemløse**" in s and "**2022**." in s
+
+
+def test_bm25_scores_equal_bm25s_own() -> None:
+    rng = np.random.default_rng(1)
+    words = ["hjemløse", "kommunen", "budget", "klima", "strategi", "bolig", "sag", "udvalg"]
+    texts = [" ".join(rng.choice(words, size=rng.integers(1, 12))) for _ in range(300)]
+    idx = SparseIndex.build(texts)
+    query = "hjemløse budget budget strategi"
+    ids, scores = idx.search(query, 300)
+    expected = idx._bm25.get_scores(tokenize(query))
+    assert np.allclose(scores, expected[ids], rtol=1e-5)
+    assert set(ids.tolist()) == set(np.flatnonzero(expected > 0).tolist())
+    assert list(scores) == sorted(scores, reverse=True)
+    allowed = np.arange(0, 300, 2, dtype=np.int64)
+    ids, _ = idx.search(query, 10, allowed)
+    assert len(ids) == 10 and all(i % 2 == 0 for i in ids)
