@@ -26,7 +26,7 @@ from raadsgraf.model import (
     Source,
 )
 
-GREVE = Path("/work/shared/corpus/greve")
+GREVE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "greve"
 _MUNICIPALITY = Municipality("Greve Kommune")
 
 

@@ -22,7 +22,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-GREVE = Path("/work/shared/corpus/greve")
+GREVE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "greve"
 TARGET_SECONDS = 60.0
 
 

@@ -29,7 +29,7 @@ from raadsgraf import config, pipeline  # noqa: E402
 from raadsgraf.index import Hit, SearchIndex, open_index, update  # noqa: E402
 from raadsgraf.index.search import DEFAULT_DENSE_WEIGHT, DEFAULT_FUSION  # noqa: E402
 
-DEFAULT_QUERIES = Path("/work/shared/dev-eval/queries.json")
+DEFAULT_QUERIES = ROOT.parent / "shared" / "dev-eval" / "queries.json"
 DEFAULT_SEEDS = ROOT / "tests" / "samples" / "seeds"
 
 

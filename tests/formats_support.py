@@ -10,7 +10,9 @@ from raadsgraf.model import Document, to_jsonable
 TESTS = Path(__file__).parent
 SAMPLES = TESTS / "samples"
 GOLDEN = TESTS / "golden" / "formats"
-CORPUS = Path("/work/shared/corpus")
+#: The project's shared/ folder sits beside the repository (in CI too).
+SHARED = TESTS.parent.parent / "shared"
+CORPUS = SHARED / "corpus"
 
 
 def golden_json(doc: Document) -> str:

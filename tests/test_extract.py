@@ -249,3 +249,56 @@ def test_positions_keep_the_whole_sentence() -> None:
     (first, second) = find_positions(text)
     assert (first.actor, second.actor) == ("Maria Lundahl Assov", "Per Mortensen")
     assert first.text.endswith("87 pct. CO2-reduktion.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Greve Byråd and committees 2022-2025 (FirstAgenda): votes listed after a label
+        (
+            "Med stemmerne 11 for og 9 imod godkendte Byrådet indstillingen. For stemte: (V), (D) og "
+            "Liselott Blixt (UP). Imod stemte: (A) og (F) med bemærkning om, at partierne ønsker mere.",
+            [("V", "for"), ("D", "for"), ("Liselott Blixt", "for"), ("A", "imod"), ("F", "imod")],
+        ),
+        ("For stemte: C og Ø", [("C", "for"), ("Ø", "for")]),
+        ("Undlod: A", [("A", "undlod")]),
+        ("Liselott Blixt: Undlod.", [("Liselott Blixt", "undlod")]),
+        ("(Ø) undlod at tage stilling.", [("Ø", "undlod")]),
+        ("Mehmet Zeki Dogru (Ø) Stemte imod.", [("Mehmet Zeki Dogru", "imod")]),
+        ("2. a. Ø stemte imod. 2. c. F stemte imod.", [("Ø", "imod"), ("F", "imod")]),
+        (
+            "For stemte (V), Liselott Blixt (UP-1) samt John T. Olsen og Charlotte Levin fra (A).",
+            [
+                ("V", "for"),
+                ("Liselott Blixt", "for"),
+                ("John T. Olsen", "for"),
+                ("Charlotte Levin", "for"),
+            ],
+        ),
+        ("Med stemmerne 19 for godkendte Byrådet indstillingen.", []),
+    ],
+)
+def test_vote_lists(text: str, expected: list[tuple[str, str]]) -> None:
+    from raadsgraf.extract.positions import find_positions
+
+    assert [(p.actor, p.stance.value) for p in find_positions(text)] == expected
+
+
+def test_who_could_and_could_not_agree() -> None:
+    """Aarhus Teknisk Udvalg, 1 Oct 2025: members who could (not) agree."""
+    from raadsgraf.extract.positions import find_positions
+
+    text = (
+        "Et flertal i udvalget kunne tiltræde indstillingen i overensstemmelse med Magistratens "
+        "anbefaling. Jesper Kjeldsen, Steffen Wich, Gert Bjerregaard og Metin Lindved Aydin kunne "
+        "tiltræde indstillingen. Jakob Søgaard Clausen tog forbehold. Solveig Munk kunne ikke "
+        "tiltræde indstillingen. Liv Gro Jensen var forhindret i at deltage i udvalgets behandling af sagen."
+    )
+    assert [(p.actor, p.stance.value) for p in find_positions(text)] == [
+        ("Jesper Kjeldsen", "for"),
+        ("Steffen Wich", "for"),
+        ("Gert Bjerregaard", "for"),
+        ("Metin Lindved Aydin", "for"),
+        ("Jakob Søgaard Clausen", "forbehold"),
+        ("Solveig Munk", "imod"),
+    ]

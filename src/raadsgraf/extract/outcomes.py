@@ -29,7 +29,7 @@ _RULES: list[tuple[Outcome, re.Pattern[str]]] = [
         r"|orienter(?:ingen|et|es)\b")),
     (Outcome.APPROVED, re.compile(
         r"\bgodkend(?:t|es|te)\b|\bvedtag(?:et|es)\b|\bvedtog\b|\bbevilget\b"
-        r"|\ber\s+enige\s+om\b|\bbesluttede\b")),
+        r"|\ber\s+enige\s+om\b|\bbesluttede\b|(?<!ikke\s)\bkunne\s+tiltræde\b|\btiltrådt\b")),
     (Outcome.DISCUSSED, re.compile(r"\bdrøft(?:et|ede|es|ede)\b|\bdrøftelse\b")),
 ]  # fmt: skip
 

@@ -41,7 +41,7 @@ def parse_person(text: str) -> tuple[Person, str | None]:
 
 
 def split_names(text: str) -> list[str]:
-    """Split a list of names on commas, semicolons and a final "og"/"and", never
+    """Split a list of names on commas, semicolons and a final "og"/"samt", never
     inside parentheses; names set in columns without commas ("Jesper Mathiesen
     (A) Ole Bjerregaard (V)") split after a closing parenthesis."""
     text = " ".join(text.split())
@@ -60,8 +60,8 @@ def split_names(text: str) -> list[str]:
     pieces.append(current)
     names: list[str] = []
     for piece in pieces:
-        # "Ole Lund Petersen og Jesper Dalhoff": split on " og " outside parentheses
-        names.extend(re.split(r"\s+og\s+(?![^()]*\))", piece))
+        # "Ole Lund Petersen og Jesper Dalhoff": split on " og "/" samt " outside parentheses
+        names.extend(re.split(r"\s+(?:og|samt)\s+(?![^()]*\))", piece))
     return [n.strip(" .") for n in names if n.strip(" .")]
 
 

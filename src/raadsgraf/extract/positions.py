@@ -39,7 +39,25 @@ PARTIES = {
 _CANDIDATE = re.compile(
     r"forbehold|stemte|stemmer|undlod|anbefale|protokol|tiltræde|mindretal|imod", re.I
 )
-_SENTENCES = re.compile(r"(?<=[.!?:])\s+(?=[A-ZÆØÅ])")
+#: Sentence ends — never after an initial ("John T. Olsen").
+_SENTENCES = re.compile(r"(?<=[.!?])(?<!\s[A-ZÆØÅ]\.)\s+(?=[A-ZÆØÅ(])")
+#: "For stemte: (V), (A) og Liselott Blixt (UP)", "Imod stemte (Ø).", "Stemte imod: F",
+#: "Undlod at stemme: …", "Undlod: A" — the stance first, then the list.
+_LABELLED = re.compile(
+    r"^(?:(?P<a>for|imod)\s+stemte|stemte\s+(?P<b>for|imod)|(?P<c>undlod)(?:\s+at\s+stemme)?)"
+    r"\s*:?\s*(?P<list>\S.*)$",
+    re.I,
+)
+#: "Liselott Blixt: Undlod." — the list first, then the stance.
+_LABELLED_AFTER = re.compile(
+    r"^(?P<list>[^:]{3,120}):\s*(?:(?P<c>undlod)|stemte\s+(?P<b>for|imod)|(?P<a>for|imod))\.?$",
+    re.I,
+)
+_REMARK = re.compile(r"\s+(?:med\s+(?:fælles\s+)?bemærkning|da\s|fordi\s|idet\s).*$", re.I | re.S)
+_PARTY_LETTER = re.compile(r"^\(?\s*([A-ZÆØÅ]{1,3})(?:-\d)?\s*\)?$")
+_MEMBER_OF = re.compile(r"^(?P<name>.+?)\s+fra\s+\((?P<party>[A-ZÆØÅ]{1,3})(?:-\d)?\)$")
+_ENUMERATION = re.compile(r"^(?:\d+\.\s*)?(?:[a-z]\.\s+)?")
+_LABEL_STANCE = {"for": Stance.FOR, "imod": Stance.AGAINST, "undlod": Stance.ABSTAINED}
 _NOT_ACTORS = re.compile(
     r"^(?:udvalget|byrådet|kommunalbestyrelsen|et\s+flertal|flertallet|mindretallet|et\s+mindretal"
     r"|administrationen|forvaltningen|alle|samtlige|\w*udvalget|\w*rådet|direktionen|de\s+øvrige)\b",
@@ -47,12 +65,17 @@ _NOT_ACTORS = re.compile(
 )
 
 _TAKE = ["tog", "tager", "tage", "taget"]
+_VOTE = ["stemte", "stemmer", "stemme", "stemt"]
 _PATTERNS: dict[Stance, list[list[dict[str, Any]]]] = {
     Stance.RESERVATION: [[{"LOWER": {"IN": _TAKE}}, {"LOWER": "forbehold"}]],
-    Stance.ABSTAINED: [[{"LEMMA": "undlade"}, {"LOWER": "at"}, {"LEMMA": "stemme"}]],
-    Stance.FOR: [[{"LEMMA": "stemme"}, {"LOWER": "for"}]],
+    # "undlod", "undlod at stemme", "undlod at tage stilling", "undlod stillingtagen"
+    Stance.ABSTAINED: [[{"LEMMA": "undlade"}], [{"LOWER": "undlod"}]],
+    Stance.FOR: [
+        [{"LOWER": {"IN": _VOTE}}, {"LOWER": "for"}],
+        [{"LOWER": {"IN": ["kan", "kunne"]}}, {"LEMMA": "tiltræde"}],
+    ],
     Stance.AGAINST: [
-        [{"LEMMA": "stemme"}, {"LOWER": "imod"}],
+        [{"LOWER": {"IN": _VOTE}}, {"LOWER": "imod"}],
         [{"LEMMA": {"IN": ["være", "er", "var"]}}, {"LOWER": "imod"}],
         [{"LOWER": {"IN": ["kan", "kunne"]}}, {"LOWER": "ikke"}, {"LEMMA": "tiltræde"}],
     ],
@@ -80,19 +103,37 @@ def _actors(subject: str) -> list[tuple[str, str, str | None]]:
     if not subject or _NOT_ACTORS.match(subject):
         return []
     found: list[tuple[str, str, str | None]] = []
-    for piece in split_names(subject):
+    subject = _ENUMERATION.sub("", subject)  # "2. a. Ø stemte imod"
+    pieces = split_names(subject)
+    for piece in pieces:
         piece = re.sub(r"^(?:og|samt)\s+", "", piece.strip())
+        if letter_m := _PARTY_LETTER.match(piece):  # "(V)", "Ø", "(UP-1)"
+            found.append((letter_m[1], "party", letter_m[1]))
+            continue
+        if member := _MEMBER_OF.match(piece):  # "Charlotte Levin fra (A)"
+            found.append((member["name"], "person", member["party"]))
+            continue
         key = piece.lower().removesuffix("s")  # genitive
         if piece.lower() in PARTIES or key in PARTIES:
             letter = PARTIES.get(piece.lower(), PARTIES.get(key))
             found.append((piece, "party", letter))
             continue
-        person, _ = parse_person(piece)
+        person, _ = parse_person(re.sub(r"\(([A-ZÆØÅ]{1,3})-\d\)", r"(\1)", piece))  # "(UP-1)"
         words = person.name.split()
         if len(words) >= 2 and all(w[:1].isupper() for w in words if w not in {"la", "de", "von"}):
             found.append((person.name, "person", person.party))
     # a subject with anything that is neither a party nor a person is not a list of actors
-    return found if len(found) == len(split_names(subject)) else []
+    return found if len(found) == len(pieces) else []
+
+
+def _labelled(sentence: str) -> list[Position]:
+    """Positions from a labelled vote list, or [] when the sentence is none."""
+    m = _LABELLED.match(sentence) or _LABELLED_AFTER.match(sentence)
+    if not m:
+        return []
+    stance = _LABEL_STANCE[(m["a"] or m["b"] or m["c"]).lower()]
+    listing = _REMARK.sub("", m["list"]).strip(" .")
+    return [Position(n, k, stance, sentence, p) for n, k, p in _actors(listing)]
 
 
 _ABBREVIATION = re.compile(
@@ -126,6 +167,10 @@ def find_positions(text: str) -> tuple[Position, ...]:
     for sentence in sentences(text):
         if not _CANDIDATE.search(sentence):
             continue
+        listed = _labelled(sentence)
+        if listed:
+            positions.extend(p for p in listed if p not in positions)
+            continue
         doc = nlp(sentence)
         prev_end = 0  # a new clause (", og Enhedslisten undlod …") starts after a match
         last_actors: list[tuple[str, str, str | None]] = []
@@ -144,8 +189,9 @@ def find_positions(text: str) -> tuple[Position, ...]:
                 )
                 actors = _actors(subject)
             for name, kind, party in actors:
-                if not any(p.actor == name and p.stance == stance for p in positions):
-                    positions.append(Position(name, kind, stance, sentence, party))
+                position = Position(name, kind, stance, sentence, party)
+                if position not in positions:
+                    positions.append(position)
             last_actors = actors
             prev_end = end
     return tuple(positions)

@@ -11,28 +11,35 @@ import re
 #: kind → headings (lower-case, without trailing colon). Order matters only for
 #: documentation; lookups are exact after normalisation.
 SECTION_KINDS: dict[str, tuple[str, ...]] = {
-    "summary": ("sammendrag", "resume", "resumé", "kort fortalt", "beslutningstema", "formål"),
+    "summary": (
+        "sammendrag", "resume", "resumé", "kort fortalt", "beslutningstema", "formål",
+        "præsentation",
+    ),
     "background": ("baggrund",),
     "case": (
         "sagsfremstilling", "sagens indhold", "sagsbeskrivelse", "beskrivelse", "indhold",
         "sagen", "sagsfremstilling og vurdering", "vurdering", "administrationens vurdering",
-        "supplerende sagsfremstilling",
+        "supplerende sagsfremstilling", "fremstilling",
     ),
-    "recommendation": ("indstilling", "forslag", "administrationens indstilling", "indstillinger"),
+    "recommendation": (
+        "indstilling", "forslag", "administrationens indstilling", "indstillinger",
+        "beslutningspunkter", "forvaltningen foreslår", "forvaltningens forslag",
+    ),
     "decision": ("beslutning", "beslutninger", "afgørelse", "udvalgets beslutning"),
     "economy": (
         "økonomiske konsekvenser og finansiering", "økonomiske konsekvenser", "økonomi",
         "økonomi og finansiering", "bevillingsmæssige konsekvenser",
+        "økonomi og organisatoriske konsekvenser",
     ),
     "attachments": ("bilag", "bilag til sagen", "vedlagte bilag"),
     "decided_by": (
         "beslutningen træffes af", "beslutningskompetence", "kompetence", "sagen afgøres i",
-        "afgøres af", "beslutningsniveau",
+        "sagen afgøres af", "afgøres af", "beslutningsniveau",
     ),
     "signatures": ("underskriftsside", "underskrifter", "underskrift"),
     "earlier_treatment": (
         "tidligere behandling", "tidligere beslutninger", "tidligere politisk behandling",
-        "politisk behandling",
+        "politisk behandling", "punktet behandlet tidligere",
     ),
     "decision_history": ("beslutningshistorik",),
     "case_history": ("sagens forløb", "sagsforløb"),

@@ -28,17 +28,6 @@ from raadsgraf.parsers.htmltext import Block, blocks_text, split_headed
 from raadsgraf.parsers.recommendation import parse_recommendation
 
 #: Headings some portals use that the shared vocabulary does not hold (yet).
-EXTRA_KINDS = {
-    "beslutningspunkter": "recommendation",  # Aarhus: "Det indstilles: At 1) …"
-    "sagsforløb": "case_history",
-    "fremstilling": "case",
-    "økonomi og organisatoriske konsekvenser": "economy",  # Acadre
-    "punktet behandlet tidligere": "earlier_treatment",  # SBSYS
-    "sagen afgøres af": "decided_by",
-    "sagen afgøres i": "decided_by",
-    "forvaltningen foreslår": "recommendation",  # eDoc
-    "præsentation": "summary",
-}
 #: "Byråd 2022-2025", "Økonomiudvalget 2022": an election term or year is a
 #: label of the portal, not part of the body's name.
 #: Sections whose every dated line names another treatment of the case.
@@ -71,10 +60,7 @@ def body_name(name: str) -> str:
 def heading_kind(heading: str | None) -> str:
     if not heading:
         return "other"
-    kind = section_kind(heading)
-    if kind is None:
-        kind = EXTRA_KINDS.get(" ".join(heading.lower().split()).strip(" :"))
-    return kind or "other"
+    return section_kind(heading) or "other"
 
 
 def read_item_blocks(blocks: list[Block]) -> ItemParts:
