@@ -32,13 +32,14 @@ def build_seed_store(folder: Path, cache_dir: Path | None = None) -> Path:
         shutil.copy(seed_file(prefix), src)
     store = folder / "store"
     cached = cache_dir / "cache.sqlite" if cache_dir else None
+    shared = store / "shared" / "embeddings.sqlite"  # the store's cache, shared by generations
     if cached and cached.is_file():
-        (store / "index").mkdir(parents=True)
-        shutil.copy(cached, store / "index" / "cache.sqlite")
+        shared.parent.mkdir(parents=True)
+        shutil.copy(cached, shared)
     report = ingest([src], Settings(store=store), progress=False)
     assert report.ok, report.failures
     if cached:
-        shutil.copy(store / "index" / "cache.sqlite", cached)
+        shutil.copy(shared, cached)
     return store
 
 

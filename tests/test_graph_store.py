@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import raadsgraf
-from raadsgraf import iris, pipeline
+from raadsgraf import generations, iris, pipeline
 from raadsgraf.config import Settings
 from raadsgraf.query import QueryError
 from tests.graph_parser import write
@@ -37,11 +37,15 @@ def test_reingesting_unchanged_files_is_a_noop(corpus: tuple[Path, Settings]) ->
     src, settings = corpus
     first = pipeline.ingest([src], settings, progress=False, index=False)
     assert first.ok and len(first.added) == 3 and first.triples > 0
-    manifest = (settings.store / "sources.json").read_text()
+    live = generations.live(settings.store)
+    assert live is not None
+    manifest = (live / "sources.json").read_text()
     second = pipeline.ingest([src], settings, progress=False, index=False)
     assert second.added == [] and second.replaced == [] and len(second.unchanged) == 3
     assert second.store_triples == first.store_triples
-    assert (settings.store / "sources.json").read_text() == manifest
+    # nothing was written: the same generation is live, with the same manifest
+    assert generations.live(settings.store) == live
+    assert (live / "sources.json").read_text() == manifest
 
 
 def test_a_changed_file_replaces_only_its_own_graph(corpus: tuple[Path, Settings]) -> None:
@@ -55,7 +59,8 @@ def test_a_changed_file_replaces_only_its_own_graph(corpus: tuple[Path, Settings
     again = pipeline.ingest([src], settings, progress=False, index=False)
     assert again.replaced == [str(src / "c-slagelse.txt")] and len(again.unchanged) == 2
     assert count(settings.store, q) == graphs
-    entries = json.loads((settings.store / "sources.json").read_text())["sources"]
+    manifest = generations.resolve(settings.store) / "sources.json"
+    entries = json.loads(manifest.read_text())["sources"]
     assert {e["path"] for e in entries} == {str(p) for p in src.iterdir()}
     # and swapping its content for another document drops the old triples
     write(src, "c-slagelse.txt", "minutes_2023_08")
@@ -168,7 +173,8 @@ def test_ingest_feeds_the_sinks_only_what_changed(
     src, settings = corpus
     first = pipeline.ingest([src], settings, progress=False)
     assert first.sink_results == {"index": "ok"}
-    assert calls[0][0] == settings.store and len(calls[0][1]) == 3
+    # the sink writes into the new generation, which is live once ingest returns
+    assert calls[0][0] == generations.resolve(settings.store) and len(calls[0][1]) == 3
     write(src, "b-strategi.txt", "strategy", extra="v2\n")
     pipeline.ingest([src], settings, progress=False)
     assert calls[1][1] == [str(src / "b-strategi.txt")]

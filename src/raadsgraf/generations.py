@@ -7,6 +7,7 @@ search index — and a ``CURRENT`` file naming the live one::
     <store>/gen-…/graph/       the Oxigraph store
     <store>/gen-…/index/       the search index
     <store>/gen-…/sources.json
+    <store>/shared/            the embedding cache, shared by all generations
 
 An ingest copies the live generation, changes the copy, and makes it live by
 replacing ``CURRENT`` in one ``os.replace`` — atomic on POSIX. Until then
@@ -62,6 +63,15 @@ def resolve(store: Path) -> Path:
     """The folder readers should open: the live generation (or, for an empty
     store, the folder where the first generation will appear)."""
     return live(store) or store
+
+
+def shared_folder(folder: Path) -> Path:
+    """Where data shared by all generations lives (the embedding cache: keyed by
+    content, only ever added to, so a dead writer's additions do no harm): the
+    store root's ``shared/`` for a generation folder, else ``folder`` itself."""
+    if _GEN.match(folder.name):
+        return folder.parent / "shared"
+    return folder
 
 
 def _write_pointer(store: Path, name: str) -> None:

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.errors import IndexMismatch, IndexNotFound
 from raadsgraf.index import dense
@@ -203,7 +204,8 @@ def update(
 
     Only passages the cache has not seen are embedded; the FAISS and BM25
     indexes are rebuilt from all chunks, which takes seconds even at 10^5.
-    ``cache_path`` (default ``<store>/index/cache.sqlite``) lets several
+    ``cache_path`` (default ``<store>/shared/embeddings.sqlite`` for a store
+    kept in generations, else ``<store>/index/cache.sqlite``) lets several
     indexes share one embedding cache.
     """
     start = time.perf_counter()
@@ -229,7 +231,12 @@ def update(
     if not chunks:  # nothing to index (no documents yet): leave the folder as it was
         return IndexReport(len(documents), 0, 0, removed, 0, 0, "none", time.perf_counter() - start)
     encoder = get_encoder(settings.model, settings.threads)
-    cache_path = cache_path or folder / "cache.sqlite"
+    if cache_path is None:  # one cache for all generations of a store: embed nothing twice
+        shared = generations.shared_folder(Path(store_dir))
+        cache_path = (
+            folder / "cache.sqlite" if shared == Path(store_dir) else shared / "embeddings.sqlite"
+        )
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
     vectors, embedded = embed_chunks(cache_path, encoder, chunks, progress=progress)
 
     kind = write(folder, chunks, vectors, settings, encoder, normaliser, params)
