@@ -200,23 +200,3 @@ def test_a_store_in_generations_is_read_from_its_live_generation(
     with raadsgraf.open(settings.store) as rg:
         assert rg.graph.folder == generations.live(settings.store)
         assert [s.item_number for s in rg.lineage("03.00.00-P22-2-23").steps] == [5, 7]
-
-
-def test_in_memory_copy_answers_like_the_store_and_is_read_only(
-    corpus: tuple[Path, Settings],
-) -> None:
-    src, settings = corpus
-    pipeline.ingest([src], settings, progress=False, index=False)
-    q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-    with (
-        raadsgraf.open(settings.store) as disk,
-        raadsgraf.open(settings.store, in_memory=True) as ram,
-    ):
-        assert ram.sparql(q).rows == disk.sparql(q).rows
-        assert (
-            ram.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
-            == disk.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
-        )
-        assert ram.lineage("03.00.00-P22-2-23") == disk.lineage("03.00.00-P22-2-23")
-        with pytest.raises(raadsgraf.RaadsgrafError, match="read-only"):
-            ram.graph.replace_graph("https://raadsgraf.dk/graph/x", [])
