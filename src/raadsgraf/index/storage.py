@@ -155,6 +155,7 @@ def write(
     """Build FAISS and BM25 over ``chunks`` (row i ↔ ``vectors[i]``) and write
     the folder, config.json last. Returns the FAISS index kind."""
     params = params or ChunkParams()
+    dense.set_threads(settings.threads)
     kind = dense.index_kind(len(chunks))
     faiss_index = dense.build(vectors, kind)
     sparse = SparseIndex.build([c.passage for c in chunks], normaliser)
