@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import raadsgraf
-from raadsgraf import iris, pipeline
+from raadsgraf import generations, iris, pipeline
 from raadsgraf.config import Settings
 from raadsgraf.query import QueryError
 from tests.graph_parser import write
@@ -37,11 +37,14 @@ def test_reingesting_unchanged_files_is_a_noop(corpus: tuple[Path, Settings]) ->
     src, settings = corpus
     first = pipeline.ingest([src], settings, progress=False, index=False)
     assert first.ok and len(first.added) == 3 and first.triples > 0
-    manifest = (settings.store / "sources.json").read_text()
+    live = generations.live(settings.store)
+    assert live is not None
+    manifest = (live / "sources.json").read_text()
     second = pipeline.ingest([src], settings, progress=False, index=False)
     assert second.added == [] and second.replaced == [] and len(second.unchanged) == 3
     assert second.store_triples == first.store_triples
-    assert (settings.store / "sources.json").read_text() == manifest
+    assert generations.live(settings.store) == live  # nothing written: no new generation
+    assert (live / "sources.json").read_text() == manifest
 
 
 def test_a_changed_file_replaces_only_its_own_graph(corpus: tuple[Path, Settings]) -> None:
@@ -55,7 +58,9 @@ def test_a_changed_file_replaces_only_its_own_graph(corpus: tuple[Path, Settings
     again = pipeline.ingest([src], settings, progress=False, index=False)
     assert again.replaced == [str(src / "c-slagelse.txt")] and len(again.unchanged) == 2
     assert count(settings.store, q) == graphs
-    entries = json.loads((settings.store / "sources.json").read_text())["sources"]
+    live = generations.live(settings.store)
+    assert live is not None
+    entries = json.loads((live / "sources.json").read_text())["sources"]
     assert {e["path"] for e in entries} == {str(p) for p in src.iterdir()}
     # and swapping its content for another document drops the old triples
     write(src, "c-slagelse.txt", "minutes_2023_08")
@@ -168,7 +173,8 @@ def test_ingest_feeds_the_sinks_only_what_changed(
     src, settings = corpus
     first = pipeline.ingest([src], settings, progress=False)
     assert first.sink_results == {"index": "ok"}
-    assert calls[0][0] == settings.store and len(calls[0][1]) == 3
+    # the index is written into the new generation, beside its graph
+    assert calls[0][0] == generations.live(settings.store) and len(calls[0][1]) == 3
     write(src, "b-strategi.txt", "strategy", extra="v2\n")
     pipeline.ingest([src], settings, progress=False)
     assert calls[1][1] == [str(src / "b-strategi.txt")]
@@ -189,14 +195,16 @@ def test_rdflib_view_of_the_store(corpus: tuple[Path, Settings]) -> None:
         assert ds.value(policy, ELI.date_document).toPython() == dt.date(2024, 1, 29)
 
 
-def test_a_store_in_generations_is_read_from_its_live_generation(
+def test_ingest_writes_a_generation_and_readers_open_it(
     corpus: tuple[Path, Settings],
 ) -> None:
-    from raadsgraf import generations
-
     src, settings = corpus
-    with generations.writing(settings.store) as gen:
-        pipeline.ingest([src], Settings(store=gen), progress=False, index=False)
+    pipeline.ingest([src], settings, progress=False, index=False)
+    first = generations.live(settings.store)
+    write(src, "c-slagelse.txt", "other_municipality", extra="changed\n")
+    pipeline.ingest([src], settings, progress=False, index=False)
+    second = generations.live(settings.store)
+    assert first is not None and second is not None and second != first
     with raadsgraf.open(settings.store) as rg:
-        assert rg.graph.folder == generations.live(settings.store)
+        assert rg.graph.folder == second
         assert [s.item_number for s in rg.lineage("03.00.00-P22-2-23").steps] == [5, 7]
