@@ -36,14 +36,12 @@ if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on fir
 class Raadsgraf:
     """An open store folder (read-only unless ``writable``)."""
 
-    def __init__(
-        self, folder: Path, settings: Settings, *, writable: bool = False, in_memory: bool = False
-    ) -> None:
+    def __init__(self, folder: Path, settings: Settings, *, writable: bool = False) -> None:
         self.folder = folder
         self.settings = settings
         # a store written in generations (raadsgraf.generations) is read from its live one
         self.live = generations.resolve(folder)
-        self.graph = GraphStore(self.live, read_only=not writable, in_memory=in_memory)
+        self.graph = GraphStore(self.live, read_only=not writable)
         self._index: SearchIndex | None = None
         # One search at a time per store: the first loads the index and the model,
         # and a second thread (the app's warm-up and a user's query) must wait for
@@ -279,18 +277,13 @@ def open(
     settings: Settings | None = None,
     *,
     writable: bool = False,
-    in_memory: bool = False,
 ) -> Raadsgraf:
-    """Open a store folder; ``store`` defaults to ``settings.store`` (``indexes/store``).
-
-    ``in_memory`` copies the graph into RAM (read-only): corpus-wide queries run
-    3-5× faster, after a few seconds of loading — for long-lived readers.
-    """
+    """Open a store folder; ``store`` defaults to ``settings.store`` (``indexes/store``)."""
     from raadsgraf import generations
 
     settings = settings or load_settings()
     folder = Path(store) if store is not None else Path(settings.store)
-    return Raadsgraf(generations.resolve(folder), settings, writable=writable, in_memory=in_memory)
+    return Raadsgraf(generations.resolve(folder), settings, writable=writable)
 
 
 def store_version(store: str | Path) -> str | None:

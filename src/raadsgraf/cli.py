@@ -339,18 +339,9 @@ def export(fmt: str, store: str | None) -> None:
 @click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds per query.")
 @click.option("--max-rows", default=10_000, show_default=True, type=int, help="Result cap.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Query processes.")
-@click.option(
-    "--in-memory", is_flag=True, help="Each worker copies the graph into RAM: faster aggregates."
-)
 @_STORE_OPTION
 def serve_sparql(
-    host: str,
-    port: int,
-    timeout: float,
-    max_rows: int,
-    workers: int,
-    in_memory: bool,
-    store: str | None,
+    host: str, port: int, timeout: float, max_rows: int, workers: int, store: str | None
 ) -> None:
     """Serve the store as a read-only SPARQL 1.1 Protocol endpoint at /sparql.
 
@@ -371,13 +362,7 @@ def serve_sparql(
     settings = _settings(store)
     try:
         server, service = make_server(
-            Path(settings.store),
-            host,
-            port,
-            timeout=timeout,
-            max_rows=max_rows,
-            workers=workers,
-            in_memory=in_memory,
+            Path(settings.store), host, port, timeout=timeout, max_rows=max_rows, workers=workers
         )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -68,13 +68,13 @@ def uses_service(query: str) -> bool:
 # --- worker processes -----------------------------------------------------------------
 
 
-def _worker_main(conn: Connection, folder: str, max_rows: int, in_memory: bool = False) -> None:
+def _worker_main(conn: Connection, folder: str, max_rows: int) -> None:
     from raadsgraf import generations, results
     from raadsgraf.errors import RaadsgrafError
     from raadsgraf.query import run_sparql
     from raadsgraf.store import GraphStore
 
-    store = GraphStore(generations.resolve(Path(folder)), read_only=True, in_memory=in_memory)
+    store = GraphStore(generations.resolve(Path(folder)), read_only=True)
     while True:
         try:
             query, select_fmt, graph_fmt = conn.recv()
@@ -95,11 +95,11 @@ def _worker_main(conn: Connection, folder: str, max_rows: int, in_memory: bool =
 
 
 class _Worker:
-    def __init__(self, folder: Path, max_rows: int, in_memory: bool = False) -> None:
+    def __init__(self, folder: Path, max_rows: int) -> None:
         ctx = mp.get_context("spawn")  # no fork of a threaded server
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_worker_main, args=(child, str(folder), max_rows, in_memory), daemon=True
+            target=_worker_main, args=(child, str(folder), max_rows), daemon=True
         )
         self.process.start()
         child.close()
@@ -134,13 +134,7 @@ class QueryService:
     """Runs queries in a small pool of worker processes with a timeout and a row cap."""
 
     def __init__(
-        self,
-        folder: Path,
-        *,
-        timeout: float = 10.0,
-        max_rows: int = 10_000,
-        workers: int = 2,
-        in_memory: bool = False,
+        self, folder: Path, *, timeout: float = 10.0, max_rows: int = 10_000, workers: int = 2
     ) -> None:
         from raadsgraf import generations
         from raadsgraf.store import GraphStore
@@ -149,10 +143,9 @@ class QueryService:
         self.folder = folder
         self.timeout = timeout
         self.max_rows = max_rows
-        self.in_memory = in_memory
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(workers):
-            self._idle.put(_Worker(folder, max_rows, in_memory))
+            self._idle.put(_Worker(folder, max_rows))
 
     def run(self, query: str, select_fmt: str = "json", graph_fmt: str = "turtle") -> Reply:
         if uses_service(query):
@@ -160,16 +153,16 @@ class QueryService:
         worker = self._idle.get()
         if worker.manifest_mtime != _mtime(self.folder):
             worker.stop()  # the store changed since the worker opened its read-only view
-            worker = _Worker(self.folder, self.max_rows, self.in_memory)
+            worker = _Worker(self.folder, self.max_rows)
         try:
             reply = worker.run(query, select_fmt, graph_fmt, self.timeout)
         except (EOFError, OSError):
             reply = Reply(500, "text/plain; charset=utf-8", b"query worker failed\n")
             worker.stop()
-            worker = _Worker(self.folder, self.max_rows, self.in_memory)
+            worker = _Worker(self.folder, self.max_rows)
         if reply is None:
             worker.stop()
-            worker = _Worker(self.folder, self.max_rows, self.in_memory)
+            worker = _Worker(self.folder, self.max_rows)
             msg = f"query stopped after the {self.timeout:g} s timeout\n".encode()
             reply = Reply(503, "text/plain; charset=utf-8", msg)
         self._idle.put(worker)
@@ -266,12 +259,9 @@ def make_server(
     timeout: float = 10.0,
     max_rows: int = 10_000,
     workers: int = 2,
-    in_memory: bool = False,
 ) -> tuple[ThreadingHTTPServer, QueryService]:
     """A server ready for ``serve_forever()`` (port 0 picks a free port)."""
-    service = QueryService(
-        folder, timeout=timeout, max_rows=max_rows, workers=workers, in_memory=in_memory
-    )
+    service = QueryService(folder, timeout=timeout, max_rows=max_rows, workers=workers)
     handler = type("Handler", (_Handler,), {"service": service})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
