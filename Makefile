@@ -1,12 +1,13 @@
 # Two entry points, each sets everything up on a fresh machine first:
 #   make demo   ingest the bundled samples into the store if it is empty, then open the app
-#   make test   ruff, mypy and the test suite (installs Debian's chromium for the browser tests)
+#   make test   ruff, mypy and the test suite (installs Debian's chromium and Virtuoso for the
+#               browser and SPARQL-protocol tests)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint pytest setup clean browser
+.PHONY: demo test lint pytest setup clean browser services
 
 #: The demo's store and what goes into it when it is empty: the seeds, and the
 #: Greve slice when its samples (and parser) are in the checkout.
@@ -35,12 +36,16 @@ demo: $(STAMP)
 browser:
 	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
 
+# Servers the tests talk to through the standard protocols: Debian's Virtuoso.
+services:
+	bash scripts/virtuoso.sh install
+
 lint: $(STAMP)
 	$(BIN)/ruff check $(wildcard src tests bench app)
 	$(BIN)/ruff format --check $(wildcard src tests bench app)
 	$(BIN)/mypy src
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser services
 	$(BIN)/python -m pytest
 
 test: lint pytest

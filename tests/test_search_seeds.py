@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 import raadsgraf
-from raadsgraf import index, parse_files, pipeline
+from raadsgraf import generations, index, parse_files, pipeline
 from raadsgraf.cli import cli
 from raadsgraf.config import Settings
 from raadsgraf.iris import item_iri
@@ -60,7 +60,8 @@ def test_every_item_and_the_policy_is_indexed_with_graph_iris(
 
 
 def test_reingesting_unchanged_seeds_embeds_nothing(store: Path, documents) -> None:  # type: ignore[no-untyped-def]
-    again = index.update(store, documents[:2], Settings(store=store), progress=False)
+    live = generations.resolve(store)  # the index lives in the store's live generation
+    again = index.update(live, documents[:2], Settings(store=store), progress=False)
     assert again.embedded == 0 and again.removed == again.added
 
 

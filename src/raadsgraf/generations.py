@@ -68,9 +68,12 @@ def resolve(store: Path) -> Path:
 def shared_folder(folder: Path) -> Path:
     """Where data shared by all generations lives (the embedding cache: keyed by
     content, only ever added to, so a dead writer's additions do no harm): the
-    store root's ``shared/`` for a generation folder, else ``folder`` itself."""
+    store root's ``shared/`` for a generation folder or a root kept in
+    generations, else ``folder`` itself."""
     if _GEN.match(folder.name):
         return folder.parent / "shared"
+    if (folder / CURRENT).is_file():  # the store root itself
+        return folder / "shared"
     return folder
 
 
