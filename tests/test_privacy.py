@@ -91,3 +91,24 @@ def test_redact_cpr(text: str, redacted: str) -> None:
 def test_is_cpr_rejects_non_numbers() -> None:
     assert not is_cpr("07076100")
     assert not is_cpr("abcdefghij")
+
+
+def test_ingest_summary_counts_what_was_protected(
+    minutes_with_secret: Path, tmp_path: Path
+) -> None:
+    from raadsgraf.config import Settings
+
+    report = pipeline.ingest(
+        [minutes_with_secret], Settings(store=tmp_path / "store"), progress=False, index=False
+    )
+    assert (report.cpr_redacted, report.closed_sealed) == (2, 2)
+    assert "2 CPR number(s) redacted, 2 closed item(s) sealed" in report.summary()
+    import raadsgraf
+
+    with raadsgraf.open(tmp_path / "store") as rg:
+        for needle in ("Hybenvej", "070761", "0707610018"):
+            ask = f'ASK {{ GRAPH ?g {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{needle}")) }} }}'
+            assert rg.sparql(ask).boolean is False, needle
+        # the closed item is there, by title only
+        titled = 'ASK { ?i ?p "Udvikling af beskæftigelsestilbud på handicapområdet"@da }'
+        assert rg.sparql(titled).boolean is True

@@ -217,6 +217,8 @@ class IngestReport:
     store_triples: int = 0
     derived: object = None
     sink_results: dict[str, object] = field(default_factory=dict)
+    cpr_redacted: int = 0
+    closed_sealed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -226,7 +228,8 @@ class IngestReport:
         return (
             f"ingested {len(self.added)} new and {len(self.replaced)} changed file(s), "
             f"{len(self.unchanged)} unchanged, {len(self.failures)} failed; "
-            f"{self.triples} triples loaded, {self.store_triples} in the store"
+            f"{self.triples} triples loaded, {self.store_triples} in the store; "
+            f"{self.cpr_redacted} CPR number(s) redacted, {self.closed_sealed} closed item(s) sealed"
         )
 
 
@@ -278,7 +281,9 @@ def ingest(
             doc, used = read_attachments(parse_bytes(data, str(path), fmt))
             attachment_files.update(str(p) for p in used)
             # protected like every parsed document: CPR redacted, closed items sealed
-            doc, _ = protect(doc, include_closed=settings.include_closed)
+            doc, privacy = protect(doc, include_closed=settings.include_closed)
+            report.cpr_redacted += privacy.cpr_redacted
+            report.closed_sealed += privacy.closed_sealed
         except SourceError as exc:
             report.failures.append(Failure(str(path), str(exc)))
             continue
