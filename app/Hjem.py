@@ -40,6 +40,17 @@ pages = {
         st.Page("sider/indlaes.py", title="Indlæs", url_path="indlaes"),
     ],
 }
+import common  # noqa: E402  (beside this file, on the path above)
+
+_store = common.open_store()
+if _store is not None and _store.includes_closed:
+    # shown above every page: the store holds closed items' text (include_closed)
+    st.warning(
+        "Intern database: lukkede punkter vises med deres fulde tekst. "
+        "Må ikke deles uden for organisationen.",
+        icon=None,
+    )
+
 # No page icons: Streamlit turns a page's icon into the tab's favicon by fetching
 # it from a font CDN, and this app must run with no internet.
 st.navigation(pages).run()

@@ -148,3 +148,23 @@ def test_app_imports_no_graph_or_index_library() -> None:
             else:
                 continue
             assert not any(n.split(".")[0] in banned for n in names), (path, names)
+
+
+def test_internal_store_says_so_on_every_page(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A store built with include_closed carries the warning above every page;
+    the ordinary seed store carries none."""
+    from raadsgraf.config import Settings
+    from raadsgraf.pipeline import ingest
+    from tests.conftest import seed
+
+    assert not page(seed_store, monkeypatch, None).warning
+    internal = tmp_path / "internal"
+    report = ingest(
+        [seed("002")], Settings(store=internal, include_closed=True), progress=False, index=False
+    )
+    assert report.ok
+    for name in (None, "punkt", "sparql", "udvalg"):
+        at = page(internal, monkeypatch, name)
+        assert any("Intern database" in w.value for w in at.warning), name

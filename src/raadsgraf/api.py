@@ -73,6 +73,17 @@ class Raadsgraf:
 
         return Dataset(store=OxigraphStore(store=self.graph.store))
 
+    @property
+    def includes_closed(self) -> bool:
+        """Was the store built with ``include_closed`` (an internal deployment)? Then
+        closed items' text is in it, and every page that shows it must say so."""
+        import json
+
+        build = self.live / "build.json"
+        if not build.is_file():
+            return False
+        return bool(json.loads(build.read_text(encoding="utf-8")).get("include_closed"))
+
     def sources(self) -> list[SourceEntry]:
         return self.graph.sources()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib
+import json
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +24,9 @@ from raadsgraf.errors import SourceError
 from raadsgraf.model import Attachment, Document
 from raadsgraf.parsers.registry import parse_bytes
 from raadsgraf.privacy import protect
+
+#: Inside each store generation: how it was built (``include_closed``).
+BUILD_FILE = "build.json"
 
 #: File names that are never council records (folder walks skip them).
 SKIPPED_NAMES = {"README.md", "readme.md", ".DS_Store", "Thumbs.db"}
@@ -308,6 +312,11 @@ def ingest(
         return report
     del known  # the live generation is copied next; close it first
     with generations.writing(root) as gen:
+        # once a closed item's text is in a store, the store is an internal one for good
+        build = gen / BUILD_FILE
+        earlier = json.loads(build.read_text(encoding="utf-8")) if build.is_file() else {}
+        internal = bool(earlier.get("include_closed")) or settings.include_closed
+        build.write_text(json.dumps({"include_closed": internal}) + "\n", encoding="utf-8")
         gstore = store.GraphStore(gen)
         report.triples = gstore.replace_sources(loads)
         gstore.load_ontology(graph.ontology_graph())
