@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from raadsgraf.extract.dates import find_dates
+from raadsgraf.extract.nlp import danish
 from raadsgraf.model import Reference, ReferenceKind
 
 if TYPE_CHECKING:
@@ -51,12 +52,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"“”])|\n+")
 
 @lru_cache(maxsize=1)
 def _pipeline() -> tuple[Language, Matcher]:
-    import spacy
     from spacy.matcher import Matcher
 
-    nlp = spacy.blank("da")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()  # loads the lookup table from spacy-lookups-data (installed, offline)
+    nlp = danish()  # the one Danish pipeline per process (its lemma table takes seconds to load)
     matcher = Matcher(nlp.vocab)
     matcher.add("TREAT", [[{"LEMMA": {"IN": list(TREATMENT_LEMMAS)}}]])
     matcher.add("TREAT", [[{"LOWER": {"IN": list(TREATMENT_LEMMAS)}}]])
