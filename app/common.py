@@ -130,5 +130,14 @@ def link_item(iri: str, label: str, key: str | None = None) -> None:
     )
 
 
+def link_policy(iri: str, label: str) -> None:
+    st.page_link(
+        PAGES["strategi"],
+        label=label,
+        query_params={"politik": iri},
+        icon=":material/account_tree:",
+    )
+
+
 def link_person(iri: str, label: str) -> None:
     st.page_link(PAGES["person"], label=label, query_params={"person": iri})

@@ -10,6 +10,7 @@ from common import (
     fmt_date,
     link_item,
     link_person,
+    link_policy,
     outcome_text,
     param,
     require_store,
@@ -149,12 +150,7 @@ with tab_hist:
             if h.decision:
                 st.caption(f"Beslutning: {h.decision[:300]}")
         for p in history.policies:
-            st.page_link(
-                PAGES["strategi"],
-                label=f"Del af: {p.title}",
-                query_params={"politik": p.policy},
-                icon=":material/account_tree:",
-            )
+            link_policy(p.policy, f"Del af: {p.title}")
 
 with tab_text:
     if not detail.sections:
@@ -196,12 +192,7 @@ with tab_similar:
     for h in similar:
         label = f"{h.municipality} · {h.committee} · {fmt_date(h.meeting_date)} — {h.item_title}"
         if h.item_number is None:
-            st.page_link(
-                PAGES["strategi"],
-                label=label,
-                query_params={"politik": h.iri},
-                icon=":material/account_tree:",
-            )
+            link_policy(h.iri, label)
         else:
             link_item(h.iri, label)
 

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 from charts import history_frame, timeline
-from common import PAGES, fmt_date, link_item, outcome_text, param, require_store, set_params
+from common import (
+    PAGES,
+    fmt_date,
+    link_item,
+    link_policy,
+    outcome_text,
+    param,
+    require_store,
+    set_params,
+)
 
 import raadsgraf
 
@@ -62,9 +71,4 @@ for h in history.steps:
             st.caption("Beslutning")
             st.markdown(h.decision)
 for p in history.policies:
-    st.page_link(
-        PAGES["strategi"],
-        label=f"Del af: {p.title}",
-        query_params={"politik": p.policy},
-        icon=":material/account_tree:",
-    )
+    link_policy(p.policy, f"Del af: {p.title}")
