@@ -23,7 +23,7 @@ from raadsgraf.config import Settings
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Attachment, Document
 from raadsgraf.parsers.registry import parse_bytes
-from raadsgraf.privacy import protect
+from raadsgraf.privacy import PrivacyReport, protect
 
 #: Inside each store generation: how it was built (``include_closed``).
 BUILD_FILE = "build.json"
@@ -90,6 +90,23 @@ def parse_file(path: str | Path, fmt: str | None = None) -> Document:
     return parse_bytes(data, str(path), fmt)
 
 
+def prepare(doc: Document, include_closed: bool) -> tuple[Document, set[Path], PrivacyReport]:
+    """A parsed document as every later stage gets it: attachment files beside it
+    read in, then protected (CPR redacted, closed items sealed unless
+    ``include_closed``). Also returns the attachment files it used."""
+    doc, used = read_attachments(doc)
+    doc, privacy = protect(doc, include_closed=include_closed)
+    return doc, used, privacy
+
+
+def failure(path: Path, exc: Exception) -> Failure:
+    """A file's error as a Failure; anything but a SourceError is a raadsgraf bug."""
+    if isinstance(exc, SourceError):
+        return Failure(str(path), str(exc))
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    return Failure(str(path), f"internal error (please report): {detail}", bug=True)
+
+
 def parse_files(
     paths: Iterable[str | Path],
     fmt: str | None = None,
@@ -107,19 +124,14 @@ def parse_files(
     bar = tqdm(files, desc="parse", unit="file", disable=not progress or len(files) < 2)
     for path in bar:
         try:
-            doc, used = read_attachments(parse_file(path, fmt))
-            report.attachment_files.update(str(p) for p in used)
-            doc, privacy = protect(doc, include_closed=include_closed)
-            report.documents.append(doc)
-            report.cpr_redacted += privacy.cpr_redacted
-            report.closed_sealed += privacy.closed_sealed
-        except SourceError as exc:
-            report.failures.append(Failure(str(path), str(exc)))
+            doc, used, privacy = prepare(parse_file(path, fmt), include_closed)
         except Exception as exc:  # a parser bug must not lose the other files
-            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            report.failures.append(
-                Failure(str(path), f"internal error (please report): {detail}", bug=True)
-            )
+            report.failures.append(failure(path, exc))
+            continue
+        report.attachment_files.update(str(p) for p in used)
+        report.documents.append(doc)
+        report.cpr_redacted += privacy.cpr_redacted
+        report.closed_sealed += privacy.closed_sealed
     # A file read as some item's attachment is accounted for, even when it is
     # not minutes or a policy itself.
     report.failures = [f for f in report.failures if f.path not in report.attachment_files]
@@ -282,21 +294,13 @@ def ingest(
             report.unchanged.append(str(path))
             continue
         try:
-            doc, used = read_attachments(parse_bytes(data, str(path), fmt))
-            attachment_files.update(str(p) for p in used)
-            # protected like every parsed document: CPR redacted, closed items sealed
-            doc, privacy = protect(doc, include_closed=settings.include_closed)
-            report.cpr_redacted += privacy.cpr_redacted
-            report.closed_sealed += privacy.closed_sealed
-        except SourceError as exc:
-            report.failures.append(Failure(str(path), str(exc)))
-            continue
+            doc, used, privacy = prepare(parse_bytes(data, str(path), fmt), settings.include_closed)
         except Exception as exc:  # a parser bug must not lose the other files
-            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            report.failures.append(
-                Failure(str(path), f"internal error (please report): {detail}", bug=True)
-            )
+            report.failures.append(failure(path, exc))
             continue
+        attachment_files.update(str(p) for p in used)
+        report.cpr_redacted += privacy.cpr_redacted
+        report.closed_sealed += privacy.closed_sealed
         graph_iri = iris.source_graph_iri(key)
         triples = graph.document_triples(doc, graph_iri)
         entry = store.SourceEntry(
