@@ -92,3 +92,9 @@ def test_the_greve_store_satisfies_the_shapes(greve: tuple[Path, list[Path]]) ->
         data = rg.graph.dump(ox.RdfFormat.N_TRIPLES)
     conforms, report = validate(Graph().parse(data=data, format="nt"))
     assert conforms, report[:3000]
+
+
+def test_the_derived_shortcuts_equal_their_paths_on_greve(greve: tuple[Path, list[Path]]) -> None:
+    from tests.test_shortcuts import assert_shortcuts_equal_their_paths
+
+    assert_shortcuts_equal_their_paths(greve[0])

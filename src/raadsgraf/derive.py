@@ -13,7 +13,9 @@ each time a source changes:
   the hearing ("høring" in its title), used by that treatment;
 * one ``skos:prefLabel`` per body, from the names the sources use;
 * references that name only a meeting, resolved to the treatment of the
-  citing item's case at that meeting.
+  citing item's case at that meeting;
+* the materialised shortcuts of :mod:`raadsgraf.shortcuts` (``rg:treatedBy``,
+  ``rg:decisionOutcome``, ``rg:caseTreatment``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from rdflib import PROV, RDF, SKOS, XSD
 
 from raadsgraf import iris
 from raadsgraf.query import walk
+from raadsgraf.shortcuts import shortcut_quads
 from raadsgraf.store import GraphStore
 from raadsgraf.topics import Topic, matches, topic
 from raadsgraf.vocab import DERIVED_GRAPH, ELI, RG, sparql_prologue
@@ -169,8 +172,10 @@ def derived_quads(store: GraphStore) -> tuple[list[ox.Quad], DeriveReport]:
                 ox.Quad(e, _n(RG.versionStage), _n(iris.version_stage_iri("høringsudkast")), g),
             ]
             quads += [ox.Quad(_n(t), _n(PROV.used), e, g) for t in hearing]
-    quads += _resolved_meeting_references(store, g)
+    resolved = _resolved_meeting_references(store, g)
+    quads += resolved
     quads += _body_labels(store, g)
+    quads += shortcut_quads(store, resolved)
     placeholders = sum(1 for _, _, c in treatments.values() if not c)
     return quads, DeriveReport(len(treatments), placeholders, links)
 

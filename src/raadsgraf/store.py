@@ -213,8 +213,16 @@ class GraphStore:
         self._share([str(ONTOLOGY_GRAPH)])
 
     def flush(self) -> None:
+        """Write everything to disk and compact it.
+
+        A bulk load, the union-graph updates and the derived graph leave RocksDB
+        with many overlapping files; compacting them once after a write (about
+        a second on Greve) makes the lookups of every later query cheaper
+        (corpus-wide aggregates 25-35 % faster, bench/graph_README.md).
+        """
         if not self.read_only:
             self.store.flush()
+            self.store.optimize()
 
     # --- reading ------------------------------------------------------------------
 

@@ -108,6 +108,10 @@ class RG(DefinedNamespace):
     position: URIRef
     heldBy: URIRef
     stance: URIRef
+    # materialised shortcuts (derived graph; raadsgraf.shortcuts)
+    treatedBy: URIRef
+    decisionOutcome: URIRef
+    caseTreatment: URIRef
 
 
 #: Named graph holding the ontology and the concept schemes in a store.
