@@ -217,6 +217,29 @@ def time_oxigraph(store: GraphStore, query: str, repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+def lineage_sample(store: GraphStore, every: int) -> dict[str, float]:
+    """``lineage()`` of every ``every``-th treatment a source describes (sorted by IRI):
+    p50, p90 and max in ms, and the item whose lineage took longest."""
+    rows = run_sparql(
+        store,
+        "SELECT DISTINCT ?t WHERE { ?t a besluit:BehandelingVanAgendapunt ; dct:source ?s }",
+    ).rows
+    sample = sorted(str(t) for (t,) in rows)[::every]
+    times = []
+    for t in tqdm(sample, desc="lineage sample", unit="item", file=sys.stderr):
+        t0 = time.perf_counter()
+        steps = len(lineage(store, t).steps)
+        times.append(((time.perf_counter() - t0) * 1000, steps))
+    ms = sorted(t for t, _ in times)
+    return {
+        "items": len(ms),
+        "p50_ms": statistics.median(ms),
+        "p90_ms": ms[int(0.9 * (len(ms) - 1))],
+        "max_ms": ms[-1],
+        "max_steps": max(n for _, n in times),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -232,6 +255,12 @@ def main() -> None:
         help="parse this folder of real minutes (e.g. shared/corpus/greve) instead of synthetic",
     )
     ap.add_argument("--json", type=Path, default=None, help="write the figures here too")
+    ap.add_argument(
+        "--lineage-every",
+        type=int,
+        default=60,
+        help="lineage of every N-th treatment (p50/p90/max)",
+    )
     args = ap.parse_args()
     out: dict[str, Any] = {}
 
@@ -271,6 +300,9 @@ def main() -> None:
         t0 = time.perf_counter()
         report = derive.refresh(store)
         out["derive_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        store.flush()  # as an ingest does: flush and compact (GraphStore.flush)
+        out["flush_optimize_s"] = time.perf_counter() - t0
         out["derived"] = {
             "treatments": report.treatments,
             "placeholders": report.placeholders,
@@ -294,6 +326,7 @@ def main() -> None:
         for _ in range(5):
             lineage(store, t_iri)
         out["lineage_api_ms"] = (time.perf_counter() - t0) / 5 * 1000
+        out["lineage_sample"] = lineage_sample(store, args.lineage_every)
 
         queries = {
             **selective,
@@ -352,10 +385,16 @@ def main() -> None:
         print(f"parse {out['documents']} files: {out['parse_s']:.1f} s")
     print(f"records → RDF (graph.py): {out['build_rdf_s']:.1f} s")
     print(
-        f"Oxigraph load (bulk N-Quads + union graph + ontology): {out['oxigraph_load_s']:.1f} s; derive: {out['derive_s']:.1f} s"
+        f"Oxigraph load (bulk N-Quads + union graph + ontology): {out['oxigraph_load_s']:.1f} s; derive: {out['derive_s']:.1f} s; flush + compact: {out['flush_optimize_s']:.1f} s"
     )
     print(f"rdflib Memory load (parse N-Quads into a Dataset): {out['rdflib_memory_load_s']:.1f} s")
     print(f"lineage() of one item through the API: {out['lineage_api_ms']:.1f} ms")
+    ls = out["lineage_sample"]
+    print(
+        f"lineage() of every {args.lineage_every}th treatment ({ls['items']:.0f} items, up to "
+        f"{ls['max_steps']:.0f} steps): p50 {ls['p50_ms']:.1f} ms, p90 {ls['p90_ms']:.1f} ms, "
+        f"max {ls['max_ms']:.1f} ms"
+    )
     print(f"RAM copy of the store: {out['oxigraph_ram_copy_s']:.1f} s")
     print(f"{'query':40} {'oxigraph ms':>12} {'RAM ms':>9} {'rdflib ms':>12} {'×':>8}")
     for r in rows:

@@ -70,7 +70,5 @@ def shortcut_quads(store: GraphStore, derived: Iterable[ox.Quad] = ()) -> list[o
         case_treatments.update((case, u) for u in cited.get(t, ()))
     quads = [ox.Quad(s, ox.NamedNode(str(RG.treatedBy)), o, g) for s, o in treated_by]
     quads += [ox.Quad(s, ox.NamedNode(str(RG.decisionOutcome)), o, g) for s, o in outcome]
-    quads += [
-        ox.Quad(s, ox.NamedNode(str(RG.caseTreatment)), o, g) for s, o in case_treatments
-    ]
+    quads += [ox.Quad(s, ox.NamedNode(str(RG.caseTreatment)), o, g) for s, o in case_treatments]
     return quads
