@@ -251,13 +251,17 @@ def _per_treatment(values: str, var: str, pattern: str) -> str:
 
 
 def _edges(
-    store: GraphStore, treatments: list[str], members: dict[str, list[str]]
+    store: GraphStore,
+    treatments: list[str],
+    members: dict[str, list[str]],
+    case_of: dict[str, str | None],
 ) -> dict[str, list[tuple[str, str, bool]]]:
     """(neighbour, how, neighbour has a case) per treatment: references either way, same case.
 
-    ``members`` caches each case's treatments across the levels of a walk: a case is
-    fetched once, not once per treatment in it (which returned n² rows for a case
-    of n treatments).
+    ``members`` (case → treatments) and ``case_of`` (treatment → case or None) are
+    caches kept across the levels of a walk: a case is fetched once, not once per
+    treatment in it (which returned n² rows for a case of n treatments), and a
+    treatment's case is known once the walk has seen it as a neighbour.
     """
     values = " ".join(_iri(t) for t in treatments)
     refs = _rows(
@@ -277,14 +281,19 @@ def _edges(
     out: dict[str, set[tuple[str, str, bool]]] = {}
     for r in refs:
         out.setdefault(str(r["a"]), set()).add((str(r["b"]), str(r["how"]), r["case"] is not None))
-    case_of = {
-        str(r["a"]): str(r["c"])
+        case_of[str(r["b"])] = None if r["case"] is None else str(r["case"])
+    unknown = [t for t in treatments if t not in case_of]
+    if unknown:
+        case_of.update((t, None) for t in unknown)
         for r in _rows(
             store,
-            f"SELECT ?a ?c WHERE {{ VALUES ?a {{ {values} }} ?a eli-dl:forms_part_of ?c }}",
-        )
-    }
-    new_cases = sorted(set(case_of.values()) - members.keys())
+            "SELECT ?a ?c WHERE { VALUES ?a { "
+            + " ".join(_iri(t) for t in unknown)
+            + " } ?a eli-dl:forms_part_of ?c }",
+        ):
+            case_of[str(r["a"])] = str(r["c"])
+    cases = {t: case_of[t] for t in treatments}
+    new_cases = sorted({c for c in cases.values() if c is not None} - members.keys())
     if new_cases:
         for c in new_cases:
             members[c] = []
@@ -297,8 +306,10 @@ def _edges(
             + " }",
         ):
             members[str(r["c"])].append(str(r["b"]))
-    for a, c in case_of.items():
-        out.setdefault(a, set()).update((b, SAME_CASE, True) for b in members[c] if b != a)
+            case_of[str(r["b"])] = str(r["c"])
+    for a, case in cases.items():
+        if case is not None:
+            out.setdefault(a, set()).update((b, SAME_CASE, True) for b in members[case] if b != a)
     return {a: sorted(edges) for a, edges in out.items()}
 
 
@@ -316,8 +327,9 @@ def walk(store: GraphStore, start: list[str]) -> dict[str, tuple[str, str | None
     reached: dict[str, tuple[str, str | None]] = {t: ("start", None) for t in start}
     frontier = sorted(start)
     members: dict[str, list[str]] = {}
+    case_of: dict[str, str | None] = {}
     while frontier and len(reached) < MAX_STEPS:
-        edges = _edges(store, frontier, members)
+        edges = _edges(store, frontier, members, case_of)
         nxt = []
         for t in frontier:
             for n, how, has_case in edges.get(t, ()):
