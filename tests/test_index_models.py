@@ -29,7 +29,9 @@ def test_models_live_beside_the_generations_not_inside_one(tmp_path: Path) -> No
     assert models.models_folder(Settings(store=store), store) == store / "models"
     plain = tmp_path / "plain"  # an index folder not kept in generations
     assert models.models_folder(Settings(store=store), plain) == plain / "models"
-    assert models.models_folder(Settings(store=store, models=tmp_path / "m"), plain) == tmp_path / "m"
+    assert (
+        models.models_folder(Settings(store=store, models=tmp_path / "m"), plain) == tmp_path / "m"
+    )
 
 
 class FakeBuild:
@@ -114,7 +116,7 @@ def test_an_index_of_other_weights_under_the_same_name_is_refused(tmp_path: Path
     register_encoder("test-renamed", lambda _n, _t: HashEncoder("weights-v2"))
     idx = index.open_index(settings.store, settings)
     assert idx.search("hjemløshed", mode="bm25")  # BM25 needs no model
-    with pytest.raises(IndexMismatch, match="built with 'weights-v1'.*now 'weights-v2'"):
+    with pytest.raises(IndexMismatch, match=r"built with 'weights-v1'.*now 'weights-v2'"):
         idx.search("hjemløshed", mode="dense")
 
 

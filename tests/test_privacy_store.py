@@ -26,7 +26,9 @@ NEEDLES = ("Hybenvej", SECRET, CPR, CPR.replace("-", ""))
 @pytest.mark.slow
 def test_secret_and_cpr_are_nowhere(minutes_with_secret: Path, tmp_path: Path) -> None:  # noqa: F811
     store = tmp_path / "store"
-    report = pipeline.ingest([minutes_with_secret], Settings(store=store, models=MODELS), progress=False)
+    report = pipeline.ingest(
+        [minutes_with_secret], Settings(store=store, models=MODELS), progress=False
+    )
     assert report.ok and (report.cpr_redacted, report.closed_sealed) == (2, 2)
     # every file on disk that holds text of the index (chunks, BM25 vocabulary, config)
     index_files = [p for p in generations.resolve(store).rglob("*") if p.is_file()]
