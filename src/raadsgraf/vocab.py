@@ -88,6 +88,8 @@ class RG(DefinedNamespace):
     VersionStage: URIRef
     Position: URIRef
     Stance: URIRef
+    Section: URIRef
+    SectionKind: URIRef
     # properties
     referencesTreatment: URIRef
     earlierTreatment: URIRef
