@@ -164,6 +164,16 @@ def section_iri(owner: str, position: int) -> str:
     return f"{owner}/afsnit/{position}"
 
 
+def attachment_iri(item: str, position: int) -> str:
+    """Attachment (bilag) ``position`` (1-based, as listed) of an item."""
+    return f"{item}/bilag/{position}"
+
+
+def recommendation_point_iri(recommendation: str, position: int) -> str:
+    """Numbered point ``position`` of a recommendation (indstilling)."""
+    return f"{recommendation}/led/{position}"
+
+
 def absence_iri(holder: str, municipality: str, person: str) -> str:
     return f"{holder}/fravaer/{slug(person_key(person))}"
 

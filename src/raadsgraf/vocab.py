@@ -90,6 +90,8 @@ class RG(DefinedNamespace):
     Stance: URIRef
     Section: URIRef
     SectionKind: URIRef
+    Attachment: URIRef
+    RecommendationPoint: URIRef
     # properties
     referencesTreatment: URIRef
     earlierTreatment: URIRef
@@ -110,6 +112,9 @@ class RG(DefinedNamespace):
     position: URIRef
     heldBy: URIRef
     stance: URIRef
+    attachment: URIRef
+    recommendedReading: URIRef
+    point: URIRef
 
 
 #: Named graph holding the ontology and the concept schemes in a store.
