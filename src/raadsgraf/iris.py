@@ -244,6 +244,7 @@ SECTION_KIND_NOTATIONS: dict[str, str] = {
     "responsible": "ansvarlig",
     "duration": "tid",
     "climate": "klimakonsekvenser",
+    "consequences": "konsekvenser",
     "policy": "politikafsnit",
     "other": "andet",
 }
