@@ -30,7 +30,7 @@ from raadsgraf.store import GraphStore, SourceEntry
 
 if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
     from raadsgraf.index.search import Filters, Hit, SearchIndex
-    from raadsgraf.model import Document, PolicyDocument
+    from raadsgraf.model import Document, PolicyDocument, Section
 
 
 class Raadsgraf:
@@ -176,6 +176,10 @@ class Raadsgraf:
 
     def policies(self) -> list[tuple[str, str, dt.date | None]]:
         return views.policies(self.graph)
+
+    def sections(self, iri: str) -> tuple[Section, ...]:
+        """The sections of an agenda item or a policy, in source order, from the graph."""
+        return views.sections(self.graph, iri)
 
     def policy_network(self, iri: str) -> views.PolicyNetwork | None:
         """A policy's versions, treatments, adoption, what it replaces and the policies it names."""
