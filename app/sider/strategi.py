@@ -45,6 +45,15 @@ st.altair_chart(network(net), width="stretch")
 st.subheader("Som tabel")
 st.dataframe(pd.DataFrame(net.table()), hide_index=True, width="stretch")
 
+st.subheader("Indhold")
+sections = rg.sections(chosen)
+if not sections:
+    st.caption("Dokumentets tekst er ikke i databasen.")
+for section in sections:
+    title = " ".join(p for p in (section.number, section.heading) if p) or "(uden overskrift)"
+    with st.expander(title + (f" · s. {section.page}" if section.page else "")):
+        st.markdown(section.text)
+
 st.subheader("Behandlinger")
 for n in sorted(treatments, key=lambda n: n.date or pd.Timestamp.min.date()):
     if n.detail == "uden for korpus":

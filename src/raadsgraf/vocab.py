@@ -88,6 +88,10 @@ class RG(DefinedNamespace):
     VersionStage: URIRef
     Position: URIRef
     Stance: URIRef
+    Section: URIRef
+    SectionKind: URIRef
+    Attachment: URIRef
+    RecommendationPoint: URIRef
     # properties
     referencesTreatment: URIRef
     earlierTreatment: URIRef
@@ -108,6 +112,9 @@ class RG(DefinedNamespace):
     position: URIRef
     heldBy: URIRef
     stance: URIRef
+    attachment: URIRef
+    recommendedReading: URIRef
+    point: URIRef
     # materialised shortcuts (derived graph; raadsgraf.shortcuts)
     treatedBy: URIRef
     decisionOutcome: URIRef

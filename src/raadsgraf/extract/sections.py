@@ -15,11 +15,11 @@ SECTION_KINDS: dict[str, tuple[str, ...]] = {
         "sammendrag", "resume", "resumé", "kort fortalt", "beslutningstema", "formål",
         "præsentation",
     ),
-    "background": ("baggrund",),
+    "background": ("baggrund", "historik", "baggrund og historik"),
     "case": (
         "sagsfremstilling", "sagens indhold", "sagsbeskrivelse", "beskrivelse", "indhold",
         "sagen", "sagsfremstilling og vurdering", "vurdering", "administrationens vurdering",
-        "supplerende sagsfremstilling", "fremstilling",
+        "fremstilling",
     ),
     "recommendation": (
         "indstilling", "forslag", "administrationens indstilling", "indstillinger",
@@ -43,10 +43,20 @@ SECTION_KINDS: dict[str, tuple[str, ...]] = {
     ),
     "decision_history": ("beslutningshistorik",),
     "case_history": ("sagens forløb", "sagsforløb"),
-    "legal_basis": ("lovgrundlag", "lovgivning", "retsgrundlag", "hjemmel"),
+    "legal_basis": (
+        "lovgrundlag", "lovgivning", "retsgrundlag", "hjemmel", "lovhjemmel", "juridisk grundlag",
+        "juridiske forhold", "lovgrundlag og hjemmel",
+    ),
     "hearing": ("høring", "høringssvar", "høringsvar", "høringsperiode"),
     "participants": ("yderligere deltagelse på mødet", "deltagere", "yderligere deltagelse"),
-    "process": ("den videre proces", "videre proces", "tidsplan", "proces"),
+    "process": (
+        "den videre proces", "videre proces", "tidsplan", "proces", "sagsprocedure", "sagsproces",
+        "procedure", "den efterfølgende proces", "proces og tidsplan", "tidsplan og proces",
+    ),
+    "consequences": (
+        "konsekvenser", "øvrige konsekvenser", "konsekvensvurdering", "personalemæssige konsekvenser",
+        "organisatoriske konsekvenser", "administrative konsekvenser",
+    ),
     "communication": ("kommunikation", "kommunikation og inddragelse"),
     "responsible": ("ansvarlig",),
     "duration": ("tid",),
@@ -69,12 +79,21 @@ def normalise_heading(text: str) -> str:
     return " ".join(text.split()).strip(" :")
 
 
+#: "Supplerende indstilling", "Ny supplerende sagsfremstilling": a later addition
+#: to a section is still that section.
+_SUPPLEMENT = re.compile(r"^(?:ny\s+)?(?:supplerende|revideret|opdateret|ændret)\s+")
+#: "Administrationen indstiller", "Børne- og Ungeforvaltningen indstiller".
+_RECOMMENDS = re.compile(r"^[\wæøå\- ]*(?:administration|forvaltning|direktion)\w*\s+indstiller$")
+
+
 def section_kind(heading: str) -> str | None:
     """The kind of a section heading, or None when it is not a known heading."""
     key = normalise_heading(heading).lower()
-    kind = _BY_HEADING.get(key)
+    kind = _BY_HEADING.get(key) or _BY_HEADING.get(_SUPPLEMENT.sub("", key))
     if kind:
         return kind
+    if _RECOMMENDS.match(key):
+        return "recommendation"
     # "Yderligere deltagelse på Socialudvalgets møde" and similar open-ended headings
     if key.startswith("yderligere deltagelse"):
         return "participants"

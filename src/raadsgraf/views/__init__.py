@@ -7,9 +7,10 @@ could be drawn by another front end. Predicates follow ``docs/graph.md``.
 Modules: ``items`` (item, history, summaries), ``bodies`` (meetings,
 committees, people), ``facets``, ``policies``; records in ``records``.
 
-What the graph does not hold (an item's sections and attachments, a person's
-role, the policies a policy names) is added from the source records by
-:class:`raadsgraf.api.Raadsgraf`, which can read the source files.
+What the graph does not hold (a person's role, the policies a policy names) is
+added from the source records by :class:`raadsgraf.api.Raadsgraf`, which can
+read the source files. An item's sections, attachments and recommendation
+points are in the graph and come from it.
 """
 
 from raadsgraf.views.bodies import (
@@ -28,6 +29,7 @@ from raadsgraf.views.items import (
     history,
     item_detail,
     item_summaries,
+    sections,
     sources_of,
     treatment_of,
 )
@@ -83,6 +85,7 @@ __all__ = [
     "person_page",
     "policies",
     "policy_network",
+    "sections",
     "sources_of",
     "treatment_of",
 ]

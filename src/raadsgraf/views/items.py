@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from raadsgraf.iris import SECTION_KIND_BY_NOTATION
+from raadsgraf.model import Attachment, Section
 from raadsgraf.query import lineage
 from raadsgraf.store import GraphStore
 from raadsgraf.views.records import (
@@ -96,7 +98,63 @@ def item_detail(store: GraphStore, iri: str) -> ItemDetail | None:
         source=_s(r["src"]),
         source_title=_s(r["srct"]),
         in_corpus=r["src"] is not None or r["in"] is True,
+        sections=sections(store, str(r["a"])),
+        attachments=_attachments(store, str(r["a"])),
+        recommendation_points=_points(store, t),
     )
+
+
+def sections(store: GraphStore, owner: str) -> tuple[Section, ...]:
+    """The sections of an item or policy, in source order, as records."""
+    rows = _rows(
+        store,
+        f"""SELECT ?n ?heading ?text ?kind ?number ?page WHERE {{
+          ?s dct:isPartOf {_iri(owner)} ; a rg:Section ; schema:position ?n .
+          OPTIONAL {{ ?s dct:type/skos:notation ?kind }}
+          OPTIONAL {{ ?s dct:title ?heading }}
+          OPTIONAL {{ ?s prov:value ?text }}
+          OPTIONAL {{ ?s dct:identifier ?number }}
+          OPTIONAL {{ ?s schema:pageStart ?page }}
+        }} ORDER BY ?n""",
+    )
+    return tuple(
+        Section(
+            heading=_s(r["heading"]) or "",
+            text=_s(r["text"]) or "",
+            kind=SECTION_KIND_BY_NOTATION.get(_s(r["kind"]) or "", "other"),
+            number=_s(r["number"]),
+            page=_i(r["page"]),
+        )
+        for r in rows
+    )
+
+
+def _attachments(store: GraphStore, item: str) -> tuple[Attachment, ...]:
+    rows = _rows(
+        store,
+        f"""SELECT ?title ?number ?rec WHERE {{
+          {_iri(item)} rg:attachment ?x . ?x schema:position ?n ; dct:title ?title .
+          OPTIONAL {{ ?x dct:identifier ?number }} OPTIONAL {{ ?x rg:recommendedReading ?rec }}
+        }} ORDER BY ?n""",
+    )
+    return tuple(
+        Attachment(
+            title=str(r["title"]),
+            number=_s(r["number"]),
+            recommended=r["rec"] if isinstance(r["rec"], bool) else None,
+        )
+        for r in rows
+    )
+
+
+def _points(store: GraphStore, treatment: str) -> tuple[str, ...]:
+    rows = _rows(
+        store,
+        f"""SELECT ?v WHERE {{
+          {_iri(treatment)} rg:recommendation/rg:point ?x . ?x schema:position ?n ; prov:value ?v
+        }} ORDER BY ?n""",
+    )
+    return tuple(str(r["v"]) for r in rows)
 
 
 def _present(store: GraphStore, holder: str, predicate: str) -> tuple[PersonRef, ...]:

@@ -65,7 +65,7 @@ class ItemDetail:
     source: str | None  # named-graph IRI of the source file
     source_title: str | None
     in_corpus: bool
-    # from the source record (added by the API; the graph does not hold them)
+    # in source order, from the graph (rg:Section, rg:Attachment, rg:RecommendationPoint)
     sections: tuple[Section, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     recommendation_points: tuple[str, ...] = ()

