@@ -4,6 +4,7 @@ it is now and as it was at a git revision on the same store, and compares the ro
 sorted) and the time.
 
     PYTHONPATH=src python bench/graph_query_diff.py STORE_FOLDER --before main
+    PYTHONPATH=src python bench/graph_query_diff.py STORE_FOLDER --before-dir bench/queries_plain
 
 The store is one built by `raadsgraf ingest` (or by bench/graph_bench.py's loader),
 e.g. of the Greve corpus: `raadsgraf ingest ../shared/corpus/greve --store /tmp/greve --no-index`.
@@ -46,6 +47,12 @@ def main() -> int:
     )
     ap.add_argument("store", type=Path)
     ap.add_argument("--before", default="main", help="git revision of the old queries")
+    ap.add_argument(
+        "--before-dir",
+        type=Path,
+        default=None,
+        help="compare with the NAME.rq files in this folder instead (e.g. bench/queries_plain)",
+    )
     args = ap.parse_args()
     store = GraphStore(args.store, read_only=True)
     differ = 0
@@ -54,14 +61,18 @@ def main() -> int:
     )
     for path in sorted(QUERIES.glob("*.rq")):
         rel = path.relative_to(ROOT).as_posix()
-        old_text = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{args.before}:{rel}"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout
+        if args.before_dir is not None:
+            old_path = args.before_dir / path.name
+            old_text = old_path.read_text(encoding="utf-8") if old_path.is_file() else ""
+        else:
+            old_text = subprocess.run(
+                ["git", "-C", str(ROOT), "show", f"{args.before}:{rel}"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
         if not old_text:
-            print(f"{path.stem:40} (new query)")
+            print(f"{path.stem:40} (no old text)")
             continue
         timed = []
         for text in (old_text, path.read_text(encoding="utf-8")):
