@@ -205,8 +205,21 @@ def test_other_model_or_no_index_is_a_clear_error(settings: Settings, tmp_path: 
     other = Settings(store=settings.store, model="test-other")
     with pytest.raises(IndexMismatch, match="built with model 'test-hash'"):
         index.open_index(settings.store, other)
-    with pytest.raises(IndexMismatch):
-        index.update(settings.store, _documents(), other, progress=False)
+
+
+def test_ingesting_with_another_model_embeds_every_passage_again(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = _documents()
+    first = index.update(settings.store, docs, settings, progress=False)
+    other = Settings(store=settings.store, model="test-other")
+    # one document re-read: the others' passages are embedded again from the index's chunks
+    report = index.update(settings.store, docs[:1], other, progress=False)
+    assert report.chunks == first.chunks and report.embedded == first.chunks
+    assert "embedding every passage again with 'test-other'" in capsys.readouterr().err
+    assert len(index.open_index(settings.store, other)) == first.chunks
+    with pytest.raises(IndexMismatch, match="built with model 'test-other'"):
+        index.open_index(settings.store, settings)
 
 
 def test_hits_are_grouped_per_item_with_json_fields(built: index.SearchIndex) -> None:
