@@ -278,7 +278,7 @@ def test_fusion_keeps_a_sharp_margin_and_rrf_counts_ranks() -> None:
     assert rrf[3] > rrf[2] and rrf[1] > rrf[2]
 
 
-@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+@pytest.mark.parametrize("kind", ["ivf", "ivf-flat", "hnsw"])
 def test_dense_selector_and_approximate_indexes_agree_with_flat(kind: str, tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     vecs = rng.normal(size=(4000, 32)).astype(np.float32)
@@ -286,6 +286,8 @@ def test_dense_selector_and_approximate_indexes_agree_with_flat(kind: str, tmp_p
     flat = dense.build(vecs, "flat")
     dense.save(dense.build(vecs, kind), tmp_path / "x.faiss")
     approx = dense.load(tmp_path / "x.faiss")
+    if kind == "ivf":  # one byte per dimension in the cells
+        assert approx.code_size == 32 and approx.nprobe == dense.ivf_probes(approx.nlist)
     q = vecs[7]
     assert dense.search(flat, q, 1)[0][0] == 7 == dense.search(approx, q, 1)[0][0]
     allowed = np.arange(1000, 4000, dtype=np.int64)
