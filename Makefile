@@ -1,5 +1,5 @@
 # Two entry points, each sets everything up on a fresh machine first:
-#   make demo   ingest the bundled samples into the store if it is empty, then open the app
+#   make demo   ingest the bundled samples into the store (a no-op when they are in it), then open the app
 #   make test   ruff, mypy and the test suite (installs Debian's chromium and Virtuoso for the
 #               browser and SPARQL-protocol tests)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint pytest setup clean browser services
 
-#: The demo's store and what goes into it when it is empty: the seeds, and the
+#: The demo's store and what goes into it: the seeds, and the
 #: Greve slice when its samples (and parser) are in the checkout.
 DEMO_STORE ?= indexes/store
 DEMO_SAMPLES := tests/samples/seeds $(wildcard tests/samples/firstagenda)
@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 demo: $(STAMP)
-	test -f $(DEMO_STORE)/sources.json -o -f $(DEMO_STORE)/CURRENT || $(BIN)/raadsgraf ingest --store $(DEMO_STORE) $(DEMO_SAMPLES)
+	$(BIN)/raadsgraf ingest --store $(DEMO_STORE) $(DEMO_SAMPLES)
 	RAADSGRAF_STORE=$(DEMO_STORE) $(BIN)/streamlit run app/Hjem.py \
 		--server.address 127.0.0.1 --server.port $(DEMO_PORT) --server.headless true \
 		--browser.gatherUsageStats false \

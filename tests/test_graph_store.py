@@ -47,6 +47,36 @@ def test_reingesting_unchanged_files_is_a_noop(corpus: tuple[Path, Settings]) ->
     assert (live / "sources.json").read_text() == manifest
 
 
+def test_a_store_built_by_an_older_raadsgraf_is_rebuilt_by_the_next_ingest(
+    corpus: tuple[Path, Settings],
+) -> None:
+    src, settings = corpus
+    pipeline.ingest([src], settings, progress=False, index=False)
+    live = generations.live(settings.store)
+    assert live is not None
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s a rg:Section }"
+    sections = count(settings.store, q)
+    # what an older raadsgraf left: no content version, and less in the graph
+    (live / pipeline.BUILD_FILE).write_text('{"include_closed": false}\n')
+    build = json.loads((live / "sources.json").read_text())
+    (src / "b-strategi.txt").rename(src.parent / "moved.txt")
+    # the user ingests one file: every source the store knows is read again
+    report = pipeline.ingest([src / "c-slagelse.txt"], settings, progress=False, index=False)
+    assert report.upgraded and report.ok
+    assert sorted(report.replaced) == [str(src / "a-2023-11-07.txt"), str(src / "c-slagelse.txt")]
+    assert report.outdated_kept == [str(src / "b-strategi.txt")]
+    assert "no longer on disk" in report.summary()
+    assert count(settings.store, q) == sections
+    new = generations.live(settings.store)
+    assert new is not None and new != live
+    info = json.loads((new / pipeline.BUILD_FILE).read_text())
+    assert info["content_version"] == pipeline.CONTENT_VERSION
+    assert len(json.loads((new / "sources.json").read_text())["sources"]) == len(build["sources"])
+    # and from then on an unchanged file is skipped again
+    again = pipeline.ingest([src], settings, progress=False, index=False)
+    assert not again.upgraded and len(again.unchanged) == 2 and again.added == []
+
+
 def test_a_changed_file_replaces_only_its_own_graph(corpus: tuple[Path, Settings]) -> None:
     src, settings = corpus
     pipeline.ingest([src], settings, progress=False, index=False)

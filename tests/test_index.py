@@ -205,8 +205,21 @@ def test_other_model_or_no_index_is_a_clear_error(settings: Settings, tmp_path: 
     other = Settings(store=settings.store, model="test-other")
     with pytest.raises(IndexMismatch, match="built with model 'test-hash'"):
         index.open_index(settings.store, other)
-    with pytest.raises(IndexMismatch):
-        index.update(settings.store, _documents(), other, progress=False)
+
+
+def test_ingesting_with_another_model_embeds_every_passage_again(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = _documents()
+    first = index.update(settings.store, docs, settings, progress=False)
+    other = Settings(store=settings.store, model="test-other")
+    # one document re-read: the others' passages are embedded again from the index's chunks
+    report = index.update(settings.store, docs[:1], other, progress=False)
+    assert report.chunks == first.chunks and report.embedded == first.chunks
+    assert "embedding every passage again with 'test-other'" in capsys.readouterr().err
+    assert len(index.open_index(settings.store, other)) == first.chunks
+    with pytest.raises(IndexMismatch, match="built with model 'test-other'"):
+        index.open_index(settings.store, settings)
 
 
 def test_hits_are_grouped_per_item_with_json_fields(built: index.SearchIndex) -> None:
@@ -265,7 +278,7 @@ def test_fusion_keeps_a_sharp_margin_and_rrf_counts_ranks() -> None:
     assert rrf[3] > rrf[2] and rrf[1] > rrf[2]
 
 
-@pytest.mark.parametrize("kind", ["ivf", "hnsw"])
+@pytest.mark.parametrize("kind", ["ivf", "ivf-flat", "hnsw"])
 def test_dense_selector_and_approximate_indexes_agree_with_flat(kind: str, tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     vecs = rng.normal(size=(4000, 32)).astype(np.float32)
@@ -273,6 +286,8 @@ def test_dense_selector_and_approximate_indexes_agree_with_flat(kind: str, tmp_p
     flat = dense.build(vecs, "flat")
     dense.save(dense.build(vecs, kind), tmp_path / "x.faiss")
     approx = dense.load(tmp_path / "x.faiss")
+    if kind == "ivf":  # one byte per dimension in the cells
+        assert approx.code_size == 32 and approx.nprobe == dense.ivf_probes(approx.nlist)
     q = vecs[7]
     assert dense.search(flat, q, 1)[0][0] == 7 == dense.search(approx, q, 1)[0][0]
     allowed = np.arange(1000, 4000, dtype=np.int64)

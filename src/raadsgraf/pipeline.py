@@ -25,8 +25,16 @@ from raadsgraf.model import Attachment, Document
 from raadsgraf.parsers.registry import parse_bytes
 from raadsgraf.privacy import PrivacyReport, protect
 
-#: Inside each store generation: how it was built (``include_closed``).
+#: Inside each store generation: how it was built (``include_closed``,
+#: ``content_version``).
 BUILD_FILE = "build.json"
+
+#: What this raadsgraf writes into a store for the same input files. Bump it
+#: whenever parsing, the graph or the derived graph change what an unchanged file
+#: yields: the next ingest into an older store then re-reads every source it
+#: knows, instead of skipping them as unchanged (3: sections in the graph,
+#: derived shortcuts, the e5-small-int8 encoder).
+CONTENT_VERSION = 3
 
 #: File names that are never council records (folder walks skip them).
 SKIPPED_NAMES = {"README.md", "readme.md", ".DS_Store", "Thumbs.db"}
@@ -235,18 +243,41 @@ class IngestReport:
     sink_results: dict[str, object] = field(default_factory=dict)
     cpr_redacted: int = 0
     closed_sealed: int = 0
+    #: the store was built by an older raadsgraf (:data:`CONTENT_VERSION`): its
+    #: sources were re-read; ``outdated_kept`` could not be (their files are gone)
+    upgraded: bool = False
+    outdated_kept: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
     def summary(self) -> str:
-        return (
+        text = (
             f"ingested {len(self.added)} new and {len(self.replaced)} changed file(s), "
             f"{len(self.unchanged)} unchanged, {len(self.failures)} failed; "
             f"{self.triples} triples loaded, {self.store_triples} in the store; "
             f"{self.cpr_redacted} CPR number(s) redacted, {self.closed_sealed} closed item(s) sealed"
         )
+        if self.upgraded:
+            text += "; the store was built by an older raadsgraf: every known source was re-read"
+        if self.outdated_kept:
+            text += (
+                f"; {len(self.outdated_kept)} source(s) no longer on disk kept as an older "
+                f"raadsgraf built them: {', '.join(self.outdated_kept)}"
+            )
+        return text
+
+
+def _content_version(generation: Path) -> int | None:
+    """The :data:`CONTENT_VERSION` a store generation was built with (None: before 3)."""
+    build = generation / BUILD_FILE
+    try:
+        info = json.loads(build.read_text(encoding="utf-8")) if build.is_file() else {}
+    except (OSError, ValueError):
+        return None
+    version = info.get("content_version") if isinstance(info, dict) else None
+    return version if isinstance(version, int) else None
 
 
 def ingest(
@@ -278,6 +309,20 @@ def ingest(
     live = generations.live(root)
     known = store.GraphStore(live, read_only=True) if live is not None else None
     files = list(iter_files(paths))
+    formats: dict[Path, str | None] = dict.fromkeys(files, fmt)
+    if known is not None and live is not None and _content_version(live) != CONTENT_VERSION:
+        # an older raadsgraf built this store: what it holds for an unchanged file
+        # is not what this one would build, so every known source is read again
+        report.upgraded = True
+        named = {store.source_key(f) for f in files}
+        for entry in known.sources():
+            if entry.key in named:
+                continue
+            if Path(entry.key).is_file():
+                files.append(Path(entry.key))
+                formats[Path(entry.key)] = entry.format
+            else:
+                report.outdated_kept.append(entry.path)
     documents: list[Document] = []
     attachment_files: set[str] = set()
     loads = []
@@ -290,11 +335,12 @@ def ingest(
             report.failures.append(Failure(str(path), exc.strerror or str(exc)))
             continue
         sha = hashlib.sha256(data).hexdigest()
-        if known is not None and known.is_current(key, sha):
+        if known is not None and not report.upgraded and known.is_current(key, sha):
             report.unchanged.append(str(path))
             continue
         try:
-            doc, used, privacy = prepare(parse_bytes(data, str(path), fmt), settings.include_closed)
+            parsed = parse_bytes(data, str(path), formats.get(path, fmt))
+            doc, used, privacy = prepare(parsed, settings.include_closed)
         except Exception as exc:  # a parser bug must not lose the other files
             report.failures.append(failure(path, exc))
             continue
@@ -320,7 +366,8 @@ def ingest(
         build = gen / BUILD_FILE
         earlier = json.loads(build.read_text(encoding="utf-8")) if build.is_file() else {}
         internal = bool(earlier.get("include_closed")) or settings.include_closed
-        build.write_text(json.dumps({"include_closed": internal}) + "\n", encoding="utf-8")
+        info = {"include_closed": internal, "content_version": CONTENT_VERSION}
+        build.write_text(json.dumps(info) + "\n", encoding="utf-8")
         gstore = store.GraphStore(gen)
         report.triples = gstore.replace_sources(loads)
         gstore.load_ontology(graph.ontology_graph())

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -216,7 +217,13 @@ def update(
     old: list[Chunk] = []
     if (folder / "config.json").is_file():
         config = read_config(folder)
-        check_model(config, folder, settings.model)
+        if config.get("model") != settings.model:
+            # every passage is embedded again below (the cache is keyed by model)
+            print(
+                f"{folder}: the index was built with model {config.get('model')!r}; "
+                f"embedding every passage again with {settings.model!r}",
+                file=sys.stderr,
+            )
         if config.get("chunking") != params.as_dict() or config.get("bm25") != normaliser:
             raise IndexMismatch(
                 f"{folder}: the index was built with other chunking/BM25 settings; "
