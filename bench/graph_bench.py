@@ -265,6 +265,12 @@ def main() -> None:
     )
     ap.add_argument("--json", type=Path, default=None, help="write the figures here too")
     ap.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="build the graph store in this new folder and keep it (for graph_query_diff.py)",
+    )
+    ap.add_argument(
         "--rdflib-best-of",
         type=Path,
         default=PLAIN_QUERIES,
@@ -306,7 +312,11 @@ def main() -> None:
     out["triples_built"] = sum(len(g) for _, g in graphs)
 
     with tempfile.TemporaryDirectory() as tmp:
-        store = GraphStore(Path(tmp))
+        if args.keep is not None:
+            if args.keep.exists() and any(args.keep.iterdir()):
+                sys.exit(f"{args.keep}: not empty; --keep needs a new or empty folder")
+            args.keep.mkdir(parents=True, exist_ok=True)
+        store = GraphStore(args.keep or Path(tmp))
         t0 = time.perf_counter()
         store.replace_sources(graphs)
         store.load_ontology(ontology_graph())
