@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -174,6 +174,16 @@ def _rows(store: GraphStore, body: str) -> list[dict[str, Value]]:
     return run_sparql(store, sparql_prologue() + body).dicts()
 
 
+def _strings(store: GraphStore, body: str) -> list[dict[str, str | None]]:
+    """A SELECT's rows as the terms' lexical values: for the walk, which needs IRIs
+    and flags only and reads hundreds of rows, a quarter of the time of ``_rows``."""
+    result = store.query(body, prefixes=_prefixes())
+    names = [v.value for v in result.variables]
+    return [
+        {k: None if t is None else t.value for k, t in zip(names, s, strict=True)} for s in result
+    ]
+
+
 def resolve_target(
     store: GraphStore,
     target: str | None = None,
@@ -250,42 +260,81 @@ def _per_treatment(values: str, var: str, pattern: str) -> str:
     return f"VALUES {var} {{ {values} }} LATERAL {{ {pattern} }}"
 
 
-def _edges(
-    store: GraphStore,
-    treatments: list[str],
-    members: dict[str, list[str]],
-    case_of: dict[str, str | None],
-) -> dict[str, list[tuple[str, str, bool]]]:
-    """(neighbour, how, neighbour has a case) per treatment: references either way, same case.
+@dataclass
+class _WalkState:
+    """What a walk has learnt so far, kept across its levels so nothing is fetched twice.
 
-    ``members`` (case → treatments) and ``case_of`` (treatment → case or None) are
-    caches kept across the levels of a walk: a case is fetched once, not once per
-    treatment in it (which returned n² rows for a case of n treatments), and a
-    treatment's case is known once the walk has seen it as a neighbour.
+    ``members``: case → its treatments (a case is fetched once, not once per
+    treatment in it, which returned n² rows for a case of n treatments);
+    ``case_of``: treatment → case or None, known once the walk has seen it as a
+    neighbour; ``out_refs``: treatment → its outgoing references as (reference,
+    influencer, kind, influencer is a meeting), for every treatment a level
+    expanded — the meeting references of the lineage come from these, and only the
+    treatments the walk did not expand are asked for theirs again;
+    ``notations``: concept (reference kind, outcome) → its notation.
     """
+
+    members: dict[str, list[str]] = field(default_factory=dict)
+    case_of: dict[str, str | None] = field(default_factory=dict)
+    out_refs: dict[str, list[tuple[str, str, str, bool]]] = field(default_factory=dict)
+    notations: dict[str, str] = field(default_factory=dict)
+
+
+def _notations(store: GraphStore, state: _WalkState, concepts: set[str]) -> dict[str, str]:
+    """Concept → ``skos:notation`` (reference kinds, outcomes: a handful of concepts),
+    each fetched once per lineage: one lookup fewer per row than joining the
+    notation in every query."""
+    missing = sorted(c for c in concepts if c not in state.notations)
+    if missing:
+        state.notations.update((c, "") for c in missing)
+        for r in _strings(
+            store,
+            "SELECT ?k ?n WHERE { "
+            + _per_treatment(" ".join(_iri(c) for c in missing), "?k", "?k skos:notation ?n")
+            + " }",
+        ):
+            state.notations[str(r["k"])] = str(r["n"])
+    return state.notations
+
+
+def _edges(
+    store: GraphStore, treatments: list[str], state: _WalkState
+) -> dict[str, list[tuple[str, str, bool]]]:
+    """(neighbour, how, neighbour has a case) per treatment: references either way, same case."""
     values = " ".join(_iri(t) for t in treatments)
-    refs = _rows(
+    # Outgoing references with every influencer (a treatment, or a meeting named
+    # without an item number), incoming ones from the treatments that cite these.
+    rows = _strings(
         store,
-        "SELECT DISTINCT ?a ?b ?how ?case WHERE { "
+        "SELECT ?a ?r ?b ?k ?meeting ?case WHERE { "
         + _per_treatment(
             values,
             "?a",
-            """{ ?a rg:reference ?r . ?r prov:influencer ?b . ?r dct:type ?k . ?k skos:notation ?how
-                 FILTER EXISTS { ?b a besluit:BehandelingVanAgendapunt } }
+            """{ ?a rg:reference ?r . ?r prov:influencer ?b . ?r dct:type ?k
+                 BIND(EXISTS { ?b a besluit:Zitting } AS ?meeting) }
                UNION
-               { ?b rg:reference ?r . ?r prov:influencer ?a . ?r dct:type ?k . ?k skos:notation ?how }
+               { ?r prov:influencer ?a . ?b rg:reference ?r . ?r dct:type ?k }
                OPTIONAL { ?b eli-dl:forms_part_of ?case }""",
         )
         + " }",
     )
+    kinds = _notations(store, state, {str(r["k"]) for r in rows})
     out: dict[str, set[tuple[str, str, bool]]] = {}
-    for r in refs:
-        out.setdefault(str(r["a"]), set()).add((str(r["b"]), str(r["how"]), r["case"] is not None))
-        case_of[str(r["b"])] = None if r["case"] is None else str(r["case"])
+    for t in treatments:
+        state.out_refs.setdefault(t, [])
+    for r in rows:
+        a, b, how = str(r["a"]), str(r["b"]), kinds.get(str(r["k"]), "")
+        if r["meeting"] is not None:  # an outgoing reference
+            state.out_refs[a].append((str(r["r"]), b, how, r["meeting"] == "true"))
+            if r["meeting"] == "true":
+                continue
+        out.setdefault(a, set()).add((b, how, r["case"] is not None))
+        state.case_of[b] = None if r["case"] is None else str(r["case"])
+    case_of, members = state.case_of, state.members
     unknown = [t for t in treatments if t not in case_of]
     if unknown:
         case_of.update((t, None) for t in unknown)
-        for r in _rows(
+        for r in _strings(
             store,
             "SELECT ?a ?c WHERE { VALUES ?a { "
             + " ".join(_iri(t) for t in unknown)
@@ -297,7 +346,7 @@ def _edges(
     if new_cases:
         for c in new_cases:
             members[c] = []
-        for r in _rows(
+        for r in _strings(
             store,
             "SELECT ?c ?b WHERE { "
             + _per_treatment(
@@ -313,7 +362,9 @@ def _edges(
     return {a: sorted(edges) for a, edges in out.items()}
 
 
-def walk(store: GraphStore, start: list[str]) -> dict[str, tuple[str, str | None]]:
+def walk(
+    store: GraphStore, start: list[str], state: _WalkState | None = None
+) -> dict[str, tuple[str, str | None]]:
     """Treatments of the same matter as ``start``: treatment → (how reached, from which).
 
     Breadth first, a few queries per level. Every treatment sharing a case with one
@@ -324,12 +375,11 @@ def walk(store: GraphStore, start: list[str]) -> dict[str, tuple[str, str | None
     by a prose mention, or by a reference into another case — otherwise one
     agenda item citing the budget would pull in the whole council term.
     """
+    state = state if state is not None else _WalkState()
     reached: dict[str, tuple[str, str | None]] = {t: ("start", None) for t in start}
     frontier = sorted(start)
-    members: dict[str, list[str]] = {}
-    case_of: dict[str, str | None] = {}
     while frontier and len(reached) < MAX_STEPS:
-        edges = _edges(store, frontier, members, case_of)
+        edges = _edges(store, frontier, state)
         nxt = []
         for t in frontier:
             for n, how, has_case in edges.get(t, ()):
@@ -342,43 +392,76 @@ def walk(store: GraphStore, start: list[str]) -> dict[str, tuple[str, str | None
     return reached
 
 
-def _details(store: GraphStore, treatments: list[str]) -> dict[str, dict[str, Value]]:
+def _details(
+    store: GraphStore, treatments: list[str], state: _WalkState
+) -> dict[str, dict[str, Value]]:
+    """Date, item, committee, municipality, title, case, source and outcome per treatment."""
     # Structural parts every treatment has (the shapes require them, placeholders
-    # included) are required, the rest OPTIONAL; the outcome is a query of its
-    # own: as a third OPTIONAL chain Oxigraph 0.5 plans it as a scan (20 ms
-    # here) instead of lookups (0.2 ms).
-    values = " ".join(_iri(t) for t in treatments)
-    rows = _rows(
+    # included) are required, the rest OPTIONAL of one pattern each (looked up per
+    # treatment; a longer OPTIONAL chain Oxigraph 0.5 may plan as a scan). The
+    # bodies' names are fetched once per body, the outcomes' notations once per
+    # outcome class, rather than once per treatment.
+    rows = _strings(
         store,
-        f"""
-        SELECT ?t ?z ?d ?muni ?committee ?n ?ti ?rti ?case ?source WHERE {{
-          VALUES ?t {{ {values} }} LATERAL {{
-          ?t dct:subject ?a ; eli-dl:activity_date ?d .
-          ?a schema:position ?n .
-          ?z besluit:behandelt ?a ; besluit:isGehoudenDoor ?c .
-          ?c skos:prefLabel ?committee ; besluit:bestuurt ?m .
-          ?m skos:prefLabel ?muni .
-          OPTIONAL {{ ?a dct:title ?ti }}
-          OPTIONAL {{ ?t rg:referencedTitle ?rti }}
-          OPTIONAL {{ ?t eli-dl:forms_part_of ?cs . ?cs dct:identifier ?case }}
-          OPTIONAL {{ ?t dct:source ?source }} }}
-        }}""",
+        "SELECT ?t ?z ?d ?c ?n ?ti ?rti ?case ?source ?oc WHERE { "
+        + _per_treatment(
+            " ".join(_iri(t) for t in treatments),
+            "?t",
+            """?t dct:subject ?a ; eli-dl:activity_date ?d .
+               ?a schema:position ?n .
+               ?z besluit:behandelt ?a ; besluit:isGehoudenDoor ?c .
+               OPTIONAL { ?a dct:title ?ti }
+               OPTIONAL { ?t rg:referencedTitle ?rti }
+               OPTIONAL { ?t eli-dl:forms_part_of ?cs . OPTIONAL { ?cs dct:identifier ?case } }
+               OPTIONAL { ?t dct:source ?source }
+               OPTIONAL { ?t rg:decisionOutcome ?oc }""",
+        )
+        + " }",
     )
+    bodies = (
+        {
+            str(r["c"]): r
+            for r in _strings(
+                store,
+                "SELECT ?c ?committee ?muni WHERE { "
+                + _per_treatment(
+                    " ".join(sorted({_iri(str(r["c"])) for r in rows})),
+                    "?c",
+                    "?c skos:prefLabel ?committee ; besluit:bestuurt ?m . ?m skos:prefLabel ?muni",
+                )
+                + " }",
+            )
+        }
+        if rows
+        else {}
+    )
+    outcomes = _notations(store, state, {str(r["oc"]) for r in rows if r["oc"]})
     out: dict[str, dict[str, Value]] = {}
     for r in rows:
-        out.setdefault(str(r["t"]), r)  # one row per treatment; extra rows only repeat it
-    outcomes = _rows(
-        store,
-        f"""
-        SELECT ?t ?outcome WHERE {{
-          VALUES ?t {{ {values} }}
-          LATERAL {{ ?t prov:generated ?dec . ?dec rg:outcome ?oc . ?oc skos:notation ?outcome }}
-        }}""",
-    )
-    for r in outcomes:
-        if str(r["t"]) in out:
-            out[str(r["t"])]["outcome"] = r["outcome"]
+        t = str(r["t"])
+        if t in out:
+            continue  # one row per treatment; extra rows only repeat it
+        body = bodies.get(str(r["c"]), {})
+        out[t] = {
+            "z": r["z"],
+            "d": _date_or_none(r["d"]),
+            "n": int(r["n"]) if r["n"] and r["n"].lstrip("-").isdigit() else None,
+            "committee": body.get("committee"),
+            "muni": body.get("muni"),
+            "ti": r["ti"],
+            "rti": r["rti"],
+            "case": r["case"],
+            "source": r["source"],
+            "outcome": outcomes.get(r["oc"]) or None if r["oc"] else None,
+        }
     return out
+
+
+def _date_or_none(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _policies(store: GraphStore, treatments: list[str]) -> tuple[PolicyLink, ...]:
@@ -412,42 +495,52 @@ def _policies(store: GraphStore, treatments: list[str]) -> tuple[PolicyLink, ...
     return tuple(out)
 
 
-def _meeting_references(store: GraphStore, treatments: list[str]) -> list[LineageStep]:
+def _meeting_references(
+    store: GraphStore, treatments: list[str], state: _WalkState
+) -> list[LineageStep]:
     """Meetings the walk's treatments name without an item number ("Sagens forløb:
     17-01-2022 Økonomiudvalget") and that no treatment of the same case resolves."""
-    # Three small queries rather than one: joined in one, Oxigraph 0.5 plans the
-    # meeting details as a scan (200 ms on Greve) instead of lookups (a few ms).
-    values = " ".join(_iri(t) for t in treatments)
-    refs = _rows(
-        store,
-        f"""
-        SELECT ?t ?r ?z ?how WHERE {{
-          VALUES ?t {{ {values} }} LATERAL {{
-          ?t rg:reference ?r . ?r prov:influencer ?z . ?r dct:type ?k . ?k skos:notation ?how
-          FILTER EXISTS {{ ?z a besluit:Zitting }} }}
-        }}""",
-    )
-    if not refs:
-        return []
-    ref_values = " ".join(_iri(str(r["r"])) for r in refs)
-    resolved = {
-        str(r["r"])
-        for r in _rows(
+    # The walk has the outgoing references of every treatment it expanded; only
+    # the others are asked for theirs. The meeting details are a query of their
+    # own: joined in one, Oxigraph 0.5 plans them as a scan (200 ms on Greve)
+    # instead of lookups (a few ms).
+    rest = [t for t in treatments if t not in state.out_refs]
+    if rest:
+        for t in rest:
+            state.out_refs[t] = []
+        rows = _strings(
             store,
-            f"""SELECT DISTINCT ?r WHERE {{
-                  VALUES ?r {{ {ref_values} }}
-                  LATERAL {{ ?r prov:influencer ?u FILTER EXISTS {{ ?u a besluit:BehandelingVanAgendapunt }} }} }}""",
+            "SELECT ?a ?r ?b ?k ?meeting WHERE { "
+            + _per_treatment(
+                " ".join(_iri(t) for t in rest),
+                "?a",
+                """?a rg:reference ?r . ?r prov:influencer ?b . ?r dct:type ?k
+                   BIND(EXISTS { ?b a besluit:Zitting } AS ?meeting)""",
+            )
+            + " }",
         )
-    }
+        kinds = _notations(store, state, {str(r["k"]) for r in rows})
+        for row in rows:
+            state.out_refs[str(row["a"])].append(
+                (
+                    str(row["r"]),
+                    str(row["b"]),
+                    kinds.get(str(row["k"]), ""),
+                    row["meeting"] == "true",
+                )
+            )
+    refs = [(t, *ref) for t in treatments for ref in state.out_refs[t]]
+    # a reference to a meeting that also names one of its treatments is resolved
+    resolved = {r for _, r, _, _, is_meeting in refs if not is_meeting}
     open_refs = sorted(
-        (str(r["z"]), str(r["t"]), str(r["how"])) for r in refs if str(r["r"]) not in resolved
+        (z, t, how) for t, r, z, how, is_meeting in refs if is_meeting and r not in resolved
     )
     if not open_refs:
         return []
     meeting_values = " ".join(sorted({_iri(z) for z, _, _ in open_refs}))
     info = {
         str(r["z"]): r
-        for r in _rows(
+        for r in _strings(
             store,
             f"""SELECT ?z ?d ?committee ?muni ?source WHERE {{
                   VALUES ?z {{ {meeting_values} }} LATERAL {{
@@ -462,12 +555,11 @@ def _meeting_references(store: GraphStore, treatments: list[str]) -> list[Lineag
         if z in seen or z not in info:
             continue
         r = info[z]
-        d = r["d"]
         seen[z] = LineageStep(
             treatment=z,
-            date=d if isinstance(d, dt.date) else None,
-            municipality=_str(r["muni"]),
-            committee=_str(r["committee"]),
+            date=_date_or_none(r["d"]),
+            municipality=r["muni"],
+            committee=r["committee"],
             item_number=None,
             title=None,
             outcome=None,
@@ -489,10 +581,11 @@ def lineage(
 ) -> Lineage:
     """The chronological treatment history of a matter, and the policies it belongs to."""
     start = resolve_target(store, target, date=date, item=item, committee=committee)
-    reached = walk(store, start)
+    state = _WalkState()
+    reached = walk(store, start, state)
     ordered = sorted(reached)
-    meetings = _meeting_references(store, ordered)
-    details = _details(store, ordered)
+    meetings = _meeting_references(store, ordered, state)
+    details = _details(store, ordered, state)
     steps = []
     for t in ordered:
         d = details.get(t, {})
