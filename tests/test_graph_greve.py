@@ -12,6 +12,7 @@ import raadsgraf
 from raadsgraf import iris, pipeline
 from raadsgraf.config import Settings
 from raadsgraf.model import ReferenceKind
+from raadsgraf.query import SAME_CASE, STRUCTURED
 from tests.formats_support import CORPUS
 
 GREVE = CORPUS / "greve"
@@ -79,6 +80,33 @@ def test_case_history_resolves_to_the_same_case_at_that_meeting(
     q = 'SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a besluit:Bestuursorgaan ; skos:prefLabel ?l FILTER(STRSTARTS(?l, "Byråd")) }'
     with raadsgraf.open(store) as rg:
         assert rg.sparql(q).rows[0][0] == 1
+
+
+def test_meeting_steps_come_from_treatments_the_walk_went_on_from(
+    greve: tuple[Path, list[Path]],
+) -> None:
+    """A meeting named without an item number is a step only when a treatment of this
+    matter names it: an item reached by a prose mention, or of another case, lists
+    the meetings of its own matter."""
+    store, _ = greve
+    checked = 0
+    with raadsgraf.open(store) as rg:
+        items = rg.sparql(
+            "SELECT DISTINCT ?t WHERE { ?t a besluit:BehandelingVanAgendapunt ; dct:source ?s }"
+        ).rows
+        for (t,) in items:
+            steps = rg.lineage(str(t)).steps
+            by_iri = {s.treatment: s for s in steps}
+            for s in steps:
+                if s.item_number is not None:
+                    continue
+                via = by_iri[s.via or ""]
+                went_on = via.link in ("start", SAME_CASE) or (
+                    via.link in STRUCTURED and via.case_number is None
+                )
+                assert went_on, (t, s, via)
+                checked += 1
+    assert checked > 20
 
 
 def test_the_greve_store_satisfies_the_shapes(greve: tuple[Path, list[Path]]) -> None:

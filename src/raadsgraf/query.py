@@ -285,41 +285,55 @@ def _notations(store: GraphStore, state: _WalkState, concepts: set[str]) -> dict
     each fetched once per lineage: one lookup fewer per row than joining the
     notation in every query."""
     missing = sorted(c for c in concepts if c not in state.notations)
-    if missing:
-        state.notations.update((c, "") for c in missing)
-        for r in _strings(
-            store,
-            "SELECT ?k ?n WHERE { "
-            + _per_treatment(" ".join(_iri(c) for c in missing), "?k", "?k skos:notation ?n")
-            + " }",
-        ):
-            state.notations[str(r["k"])] = str(r["n"])
+    state.notations.update((c, "") for c in missing)
+    state.notations.update(_objects(store, missing, "skos:notation"))
     return state.notations
+
+
+def _objects(store: GraphStore, subjects: list[str], predicate: str) -> list[tuple[str, str]]:
+    """(subject, object) pairs of ``predicate`` for ``subjects``, looked up one by one."""
+    if not subjects:
+        return []
+    rows = _strings(
+        store,
+        "SELECT ?s ?o WHERE { "
+        + _per_treatment(" ".join(_iri(s) for s in subjects), "?s", f"?s {predicate} ?o")
+        + " }",
+    )
+    return [(str(r["s"]), str(r["o"])) for r in rows]
+
+
+def _cases_of(store: GraphStore, state: _WalkState, treatments: list[str]) -> None:
+    """Record the case (or None) of each treatment the walk does not know yet."""
+    unknown = sorted({t for t in treatments if t not in state.case_of})
+    state.case_of.update((t, None) for t in unknown)
+    state.case_of.update(_objects(store, unknown, "eli-dl:forms_part_of"))
 
 
 def _edges(
     store: GraphStore, treatments: list[str], state: _WalkState
-) -> dict[str, list[tuple[str, str, bool]]]:
-    """(neighbour, how, neighbour has a case) per treatment: references either way, same case."""
+) -> dict[str, list[tuple[str, str]]]:
+    """(neighbour, how) per treatment: references either way, and the same case."""
     values = " ".join(_iri(t) for t in treatments)
     # Outgoing references with every influencer (a treatment, or a meeting named
     # without an item number), incoming ones from the treatments that cite these.
+    # A neighbour's case is not joined here: the walk asks for it only for the
+    # few new neighbours whose case decides whether it goes on from them.
     rows = _strings(
         store,
-        "SELECT ?a ?r ?b ?k ?meeting ?case WHERE { "
+        "SELECT ?a ?r ?b ?k ?meeting WHERE { "
         + _per_treatment(
             values,
             "?a",
             """{ ?a rg:reference ?r . ?r prov:influencer ?b . ?r dct:type ?k
                  BIND(EXISTS { ?b a besluit:Zitting } AS ?meeting) }
                UNION
-               { ?r prov:influencer ?a . ?b rg:reference ?r . ?r dct:type ?k }
-               OPTIONAL { ?b eli-dl:forms_part_of ?case }""",
+               { ?r prov:influencer ?a . ?b rg:reference ?r . ?r dct:type ?k }""",
         )
         + " }",
     )
     kinds = _notations(store, state, {str(r["k"]) for r in rows})
-    out: dict[str, set[tuple[str, str, bool]]] = {}
+    out: dict[str, set[tuple[str, str]]] = {}
     for t in treatments:
         state.out_refs.setdefault(t, [])
     for r in rows:
@@ -328,19 +342,9 @@ def _edges(
             state.out_refs[a].append((str(r["r"]), b, how, r["meeting"] == "true"))
             if r["meeting"] == "true":
                 continue
-        out.setdefault(a, set()).add((b, how, r["case"] is not None))
-        state.case_of[b] = None if r["case"] is None else str(r["case"])
+        out.setdefault(a, set()).add((b, how))
+    _cases_of(store, state, treatments)
     case_of, members = state.case_of, state.members
-    unknown = [t for t in treatments if t not in case_of]
-    if unknown:
-        case_of.update((t, None) for t in unknown)
-        for r in _strings(
-            store,
-            "SELECT ?a ?c WHERE { VALUES ?a { "
-            + " ".join(_iri(t) for t in unknown)
-            + " } ?a eli-dl:forms_part_of ?c }",
-        ):
-            case_of[str(r["a"])] = str(r["c"])
     cases = {t: case_of[t] for t in treatments}
     new_cases = sorted({c for c in cases.values() if c is not None} - members.keys())
     if new_cases:
@@ -358,7 +362,7 @@ def _edges(
             case_of[str(r["b"])] = str(r["c"])
     for a, case in cases.items():
         if case is not None:
-            out.setdefault(a, set()).update((b, SAME_CASE, True) for b in members[case] if b != a)
+            out.setdefault(a, set()).update((b, SAME_CASE) for b in members[case] if b != a)
     return {a: sorted(edges) for a, edges in out.items()}
 
 
@@ -380,15 +384,21 @@ def walk(
     frontier = sorted(start)
     while frontier and len(reached) < MAX_STEPS:
         edges = _edges(store, frontier, state)
-        nxt = []
+        new: list[tuple[str, str]] = []
         for t in frontier:
-            for n, how, has_case in edges.get(t, ()):
+            for n, how in edges.get(t, ()):
                 if n in reached:
                     continue
                 reached[n] = (how, t)
-                if how == SAME_CASE or (how in STRUCTURED and not has_case):
-                    nxt.append(n)
-        frontier = sorted(set(nxt))
+                new.append((n, how))
+        _cases_of(store, state, [n for n, how in new if how in STRUCTURED])
+        frontier = sorted(
+            {
+                n
+                for n, how in new
+                if how == SAME_CASE or (how in STRUCTURED and state.case_of[n] is None)
+            }
+        )
     return reached
 
 
@@ -499,37 +509,14 @@ def _meeting_references(
     store: GraphStore, treatments: list[str], state: _WalkState
 ) -> list[LineageStep]:
     """Meetings the walk's treatments name without an item number ("Sagens forløb:
-    17-01-2022 Økonomiudvalget") and that no treatment of the same case resolves."""
-    # The walk has the outgoing references of every treatment it expanded; only
-    # the others are asked for theirs. The meeting details are a query of their
-    # own: joined in one, Oxigraph 0.5 plans them as a scan (200 ms on Greve)
-    # instead of lookups (a few ms).
-    rest = [t for t in treatments if t not in state.out_refs]
-    if rest:
-        for t in rest:
-            state.out_refs[t] = []
-        rows = _strings(
-            store,
-            "SELECT ?a ?r ?b ?k ?meeting WHERE { "
-            + _per_treatment(
-                " ".join(_iri(t) for t in rest),
-                "?a",
-                """?a rg:reference ?r . ?r prov:influencer ?b . ?r dct:type ?k
-                   BIND(EXISTS { ?b a besluit:Zitting } AS ?meeting)""",
-            )
-            + " }",
-        )
-        kinds = _notations(store, state, {str(r["k"]) for r in rows})
-        for row in rows:
-            state.out_refs[str(row["a"])].append(
-                (
-                    str(row["r"]),
-                    str(row["b"]),
-                    kinds.get(str(row["k"]), ""),
-                    row["meeting"] == "true",
-                )
-            )
-    refs = [(t, *ref) for t in treatments for ref in state.out_refs[t]]
+    17-01-2022 Økonomiudvalget") and that no treatment of the same case resolves.
+
+    Only the treatments the walk went on from count (their outgoing references are
+    in ``state``): one it stopped at — a prose mention, or an item of another case —
+    names the meetings of its own matter, not of this one."""
+    # The meeting details are a query of their own: joined in one, Oxigraph 0.5
+    # plans them as a scan (200 ms on Greve) instead of lookups (a few ms).
+    refs = [(t, *ref) for t in treatments for ref in state.out_refs.get(t, ())]
     # a reference to a meeting that also names one of its treatments is resolved
     resolved = {r for _, r, _, _, is_meeting in refs if not is_meeting}
     open_refs = sorted(
