@@ -12,7 +12,7 @@ import raadsgraf
 from raadsgraf import iris, pipeline
 from raadsgraf.config import Settings
 from raadsgraf.model import ReferenceKind
-from raadsgraf.query import SAME_CASE, STRUCTURED
+from raadsgraf.walk import SAME_CASE, STRUCTURED
 from tests.formats_support import CORPUS
 
 GREVE = CORPUS / "greve"

@@ -25,7 +25,8 @@ from rdflib import Dataset
 from raadsgraf import generations, views
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
-from raadsgraf.query import Lineage, SparqlResult, lineage, run_sparql
+from raadsgraf.lineage import Lineage, lineage
+from raadsgraf.query import SparqlResult, run_sparql
 from raadsgraf.store import GraphStore, SourceEntry
 
 if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
