@@ -354,7 +354,9 @@ def ingest(
         )
         replaced = known is not None and known.sources_has(key)
         (report.replaced if replaced else report.added).append(str(path))
-        loads.append((entry, triples))
+        # kept as N-Triples until the load: a fraction of the memory of rdflib terms
+        loads.append((entry, store.to_nquads(triples)))
+        del triples
         documents.append(doc)
     report.failures = [f for f in report.failures if f.path not in attachment_files]
     if not loads:

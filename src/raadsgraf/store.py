@@ -172,12 +172,15 @@ class GraphStore:
             self.store.remove_graph(node)
 
     def replace_sources(
-        self, loads: Iterable[tuple[SourceEntry, Iterable[tuple[Node, Node, Node]]]]
+        self, loads: Iterable[tuple[SourceEntry, bytes | Iterable[tuple[Node, Node, Node]]]]
     ) -> int:
         """Replace each source's named graph by its new triples, in one bulk load.
 
-        The same triples are bulk-loaded into the default graph too (a set, so
-        what other sources already state is not doubled).
+        A source's triples come as rdflib terms or, more compactly, as N-Triples
+        (:func:`to_nquads` without a graph): an ingest turns each document into
+        N-Triples as soon as it is read, so it holds bytes, not millions of rdflib
+        terms, until the load. The same triples are bulk-loaded into the default
+        graph too (a set, so what other sources already state is not doubled).
         """
         self._writable()
         quads: list[bytes] = []
@@ -187,9 +190,11 @@ class GraphStore:
             old = self._sources.get(entry.key)
             for iri in sorted({entry.graph, old.graph if old else entry.graph}):
                 self._drop(iri)
-            listed = list(triples)
-            quads.append(to_nquads(listed, entry.graph))
-            plain.append(to_nquads(listed))
+            nt = triples if isinstance(triples, bytes) else to_nquads(triples)
+            # every N-Triples line ends in " .\n" (a newline inside a literal is
+            # escaped), so naming the graph before it makes N-Quads
+            quads.append(nt.replace(b" .\n", f" <{entry.graph}> .\n".encode()))
+            plain.append(nt)
             entries.append(entry)
         if quads:
             self.store.bulk_load(b"".join(quads), ox.RdfFormat.N_QUADS)
