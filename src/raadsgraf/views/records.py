@@ -116,7 +116,7 @@ class PersonPage:
     meetings: tuple[MeetingRef, ...]
     item_absences: tuple[ItemAbsence, ...]
     items_present: int
-    roles: tuple[str, ...] = ()  # from the source records (added by the API)
+    roles: tuple[str, ...] = ()  # as the minutes word them ("formand"), any body
 
 
 @dataclass(frozen=True, slots=True)
