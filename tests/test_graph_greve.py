@@ -109,6 +109,30 @@ def test_meeting_steps_come_from_treatments_the_walk_went_on_from(
     assert checked > 20
 
 
+def test_a_treatment_of_the_same_case_is_linked_by_its_case(
+    greve: tuple[Path, list[Path]],
+) -> None:
+    """A treatment that shares its case with the one it was reached from, and is
+    also mentioned in prose, is linked as "sag" (and the walk goes on from it)."""
+    store, _ = greve
+    checked = 0
+    with raadsgraf.open(store) as rg:
+        items = rg.sparql(
+            "SELECT DISTINCT ?t WHERE { ?t a besluit:BehandelingVanAgendapunt ; dct:source ?s }"
+        ).rows
+        for (t,) in items:
+            steps = rg.lineage(str(t)).steps
+            by_iri = {s.treatment: s for s in steps}
+            for s in steps:
+                via = by_iri.get(s.via or "")
+                if via is None or s.case_number is None:
+                    continue
+                if s.case_number == via.case_number:
+                    assert s.link == SAME_CASE, (t, s, via)
+                    checked += 1
+    assert checked > 20
+
+
 def test_the_greve_store_satisfies_the_shapes(greve: tuple[Path, list[Path]]) -> None:
     import pyoxigraph as ox
     from rdflib import Graph

@@ -17,6 +17,7 @@ MAX_STEPS = 2000
 #: about something else, so a walk includes its target but goes no further.
 STRUCTURED = frozenset({"tidligere-behandling", "beslutningshistorik", "sagens-forloeb"})
 SAME_CASE = "sag"
+_RANK = {SAME_CASE: 0, **dict.fromkeys(STRUCTURED, 1)}
 
 
 def per_value(values: str, var: str, pattern: str) -> str:
@@ -155,19 +156,23 @@ def walk(
     frontier = sorted(start)
     while frontier and len(reached) < MAX_STEPS:
         edges = _edges(store, frontier, state)
-        new: list[tuple[str, str]] = []
+        found: dict[str, list[tuple[str, str]]] = {}  # new treatment → (how, from) edges
         for t in frontier:
             for n, how in edges.get(t, ()):
-                if n in reached:
-                    continue
-                reached[n] = (how, t)
-                new.append((n, how))
-        _cases_of(store, state, [n for n, how in new if how in STRUCTURED])
-        frontier = sorted(
-            {
-                n
-                for n, how in new
-                if how == SAME_CASE or (how in STRUCTURED and state.case_of[n] is None)
-            }
+                if n not in reached:
+                    found.setdefault(n, []).append((how, t))
+        _cases_of(
+            store, state, [n for n, ways in found.items() if any(h in STRUCTURED for h, _ in ways)]
         )
+        nxt = []
+        for n, ways in found.items():
+            # the strongest link names how it was reached: the shared case, else
+            # what the minutes state in a labelled block, else a prose mention (a
+            # treatment reached both ways was shown as "prosa" and not gone on from)
+            reached[n] = min(ways, key=lambda w: (_RANK.get(w[0], 2), w))
+            if any(
+                h == SAME_CASE or (h in STRUCTURED and state.case_of[n] is None) for h, _ in ways
+            ):
+                nxt.append(n)
+        frontier = sorted(nxt)
     return reached
