@@ -17,10 +17,11 @@ from raadsgraf.errors import IndexMismatch, QueryError
 from raadsgraf.index import dense, fusion
 from raadsgraf.index.chunking import Chunk
 from raadsgraf.index.encoders import Encoder, get_encoder
-from raadsgraf.index.highlight import contains_phrase, exact_phrase, snippet
+from raadsgraf.index.highlight import bare_identifier, contains_phrase, exact_phrase, snippet
 from raadsgraf.index.models import models_folder
 from raadsgraf.index.sparse import SparseIndex
 from raadsgraf.index.storage import check_model, index_dir, read_chunks, read_config
+from raadsgraf.index.variants import identifier_key
 
 MODES = ("hybrid", "dense", "bm25")
 MAX_QUERY_CHARS = 1000
@@ -209,14 +210,19 @@ class SearchIndex:
     def _exact_rows(self, query: str, allowed: npt.NDArray[np.int64] | None) -> set[int]:
         """Rows whose item contains the query verbatim, for exact-looking queries."""
         phrase = exact_phrase(query)
-        if phrase is None:
+        bare = bare_identifier(query) if phrase is None else None
+        if phrase is None and bare is None:
             return set()
         ids, _ = self._sparse.search(query, 1000, allowed)
         rows = set()
         for row in ids.tolist():
             c = self.chunks[row]
+            if bare is not None:
+                if c.case_number and identifier_key(c.case_number) == bare:
+                    rows.add(row)
+                continue
             fields = (c.passage, c.case_number or "", c.kle or "")
-            if any(contains_phrase(f, phrase) for f in fields):
+            if any(contains_phrase(f, phrase or "") for f in fields):
                 rows.add(row)
         return rows
 

@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from raadsgraf.errors import ConfigError
+from raadsgraf.index import variants
 
 NORMALISERS = ("stem", "lemma", "lower")
 
@@ -67,15 +68,20 @@ def word_normaliser(name: str) -> Callable[[str], str]:
     raise ConfigError(f"unknown BM25 normaliser {name!r}; known: {', '.join(NORMALISERS)}")
 
 
+def words(text: str) -> list[str]:
+    """The lower-cased words of ``text`` that can carry a topic (no stop words)."""
+    return [
+        w
+        for w in _WORD.findall(text.lower())
+        if w not in STOPWORDS and (len(w) >= 2 or w.isdigit())
+    ]
+
+
 def tokenize(text: str, normaliser: str = "stem") -> list[str]:
     norm = word_normaliser(normaliser)
     text = text.lower()
     tokens = [m.group(0) for m in _IDENT.finditer(text) if any(c.isdigit() for c in m.group(0))]
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
-            continue
-        tokens.append(word if word.isdigit() else norm(word))
+    tokens += [w if w.isdigit() else norm(w) for w in words(text)]
     return tokens
 
 
@@ -84,6 +90,7 @@ class SparseIndex:
         self._bm25 = model
         self.normaliser = normaliser
         self.size = int(model.scores["num_docs"]) if model.scores else 0
+        self._identifiers: dict[str, list[str]] | None = None
 
     @classmethod
     def build(
@@ -105,8 +112,7 @@ class SparseIndex:
         self, query: str, k: int, allowed: npt.NDArray[np.int64] | None = None
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         """Row ids and BM25 scores of the best ``k`` rows with a positive score."""
-        vocab = self._bm25.vocab_dict
-        token_ids = [vocab[t] for t in tokenize(query, self.normaliser) if t in vocab]
+        token_ids = [self._bm25.vocab_dict[t] for t in self.query_terms(query)]
         k = min(k, self.size)
         if not token_ids or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -122,6 +128,19 @@ class SparseIndex:
         order = np.argsort(-scores[candidates], kind="stable")
         ids = candidates[order].astype(np.int64)
         return ids, scores[ids].astype(np.float32)
+
+    def query_terms(self, query: str) -> list[str]:
+        """The index terms a query looks for: its own tokens the index knows, and
+        for the words it does not know, their Danish variants (:mod:`.variants`)."""
+        vocab = self._bm25.vocab_dict
+        if self._identifiers is None:
+            self._identifiers = variants.identifier_keys(vocab)
+        norm = word_normaliser(self.normaliser)
+        terms = [t for t in tokenize(query, self.normaliser) if t in vocab]
+        extra = variants.variants(
+            words(query), lambda w: w if w.isdigit() else norm(w), vocab, self._identifiers
+        )
+        return terms + list(dict.fromkeys(extra))  # a repeated query word counts twice, as in bm25s
 
     def _scores(self, token_ids: list[int]) -> npt.NDArray[np.float32]:
         """Σ over query tokens of the precomputed BM25 column (bm25s's eager
