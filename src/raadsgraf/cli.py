@@ -333,6 +333,40 @@ def export(fmt: str, store: str | None) -> None:
     sys.stdout.buffer.write(data)
 
 
+@cli.command()
+@_STORE_OPTION
+def validate(store: str | None) -> None:
+    """Check the store's graph against the SHACL shapes (ontology/shapes.ttl).
+
+    Prints the number of triples when the graph conforms; otherwise the
+    violations (pyshacl's report) and exits 1. A whole council term takes a
+    few minutes.
+
+    \b
+    Example:
+      raadsgraf validate --store indexes/store
+    """
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    import raadsgraf
+    from raadsgraf import graph
+
+    try:
+        with raadsgraf.open(settings=_settings(store)) as rg:
+            data = rg.graph.dump(ox.RdfFormat.N_TRIPLES)
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    g = Graph()
+    g.parse(data=data, format="nt")
+    conforms, report = graph.validate(g)
+    if conforms:
+        click.echo(f"conforms: {len(g)} triples satisfy ontology/shapes.ttl")
+        return
+    click.echo(report)
+    raise SystemExit(1)
+
+
 @cli.command("serve-sparql")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=7878, show_default=True, type=int)
