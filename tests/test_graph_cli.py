@@ -167,3 +167,23 @@ def test_validate_says_whether_the_store_satisfies_the_shapes(store: str, tmp_pa
     result = CliRunner().invoke(cli, ["validate", "--store", str(broken)])
     assert result.exit_code == 1
     assert "Constraint Violation" in result.stdout and "2020-01-01" in result.stdout
+
+
+def test_sparql_update_is_refused_as_read_only(store: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["sparql", "PREFIX x: <urn:x#> INSERT DATA { x:a x:b x:c }", "--store", store]
+    )
+    assert result.exit_code != 0 and "read-only: SPARQL updates are refused" in result.output
+    result = CliRunner().invoke(cli, ["sparql", "SELECT ?x WHERE { ?x ?y }", "--store", store])
+    assert result.exit_code != 0 and "SPARQL syntax error" in result.output
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    for module in ("raadsgraf", "raadsgraf.cli"):
+        done = subprocess.run(
+            [sys.executable, "-m", module, "--help"], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0 and "ingest" in done.stdout, (module, done.stderr)

@@ -130,6 +130,8 @@ def test_cli_search_json(store: Path) -> None:
         (["search", ""], "empty query"),
         (["search", "x" * 10_000], "10,000 characters"),
         (["search", "budget", "--from", "2023-02-30"], "not a date"),
+        (["search", "budget", "--from", "2024-01-01", "--to", "2023-01-01"], "is after"),
+        (["search", "budget", "--outcome", "vedtaget"], "'vedtaget' is not one of"),
     ],
 )
 def test_cli_bad_input_is_one_line_no_traceback(store: Path, args: list[str], message: str) -> None:

@@ -34,8 +34,12 @@ if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on fir
 class Raadsgraf:
     """An open store folder (read-only unless ``writable``)."""
 
-    def __init__(self, folder: Path, settings: Settings, *, writable: bool = False) -> None:
+    def __init__(
+        self, folder: Path, settings: Settings, *, writable: bool = False, root: Path | None = None
+    ) -> None:
         self.folder = folder
+        #: the store folder as the user names it (``folder`` may be its live generation)
+        self.root = root or folder
         self.settings = settings
         # a store written in generations (raadsgraf.generations) is read from its live one
         self.live = generations.resolve(folder)
@@ -204,7 +208,7 @@ def open(
 
     settings = settings or load_settings()
     folder = Path(store) if store is not None else Path(settings.store)
-    return Raadsgraf(generations.resolve(folder), settings, writable=writable)
+    return Raadsgraf(generations.resolve(folder), settings, writable=writable, root=folder)
 
 
 def store_version(store: str | Path) -> str | None:

@@ -15,7 +15,7 @@ import click
 
 from raadsgraf import config, pipeline
 from raadsgraf.errors import RaadsgrafError, SourceError
-from raadsgraf.model import Document, to_jsonable
+from raadsgraf.model import Document, Outcome, to_jsonable
 
 EXIT_FAILED = 1
 EXIT_WARNINGS = 3
@@ -470,7 +470,12 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
 @click.option("--from", "date_from", default=None, help="Meetings on or after YYYY-MM-DD.")
 @click.option("--to", "date_to", default=None, help="Meetings on or before YYYY-MM-DD.")
 @click.option("--open-only", is_flag=True, help="Only open items (no closed items' titles).")
-@click.option("--outcome", default=None, help="Only items with this decision, e.g. godkendt.")
+@click.option(
+    "--outcome",
+    default=None,
+    type=click.Choice([o.value for o in Outcome]),
+    help="Only items whose decision has this outcome class.",
+)
 @click.option(
     "--mode",
     type=click.Choice(["hybrid", "dense", "bm25"]),
@@ -519,6 +524,8 @@ def search(
             msg = f"{value!r} is not a date like 2023-11-07"
             raise click.BadParameter(msg, param_hint=flag) from None
 
+    if date_from and date_to and day(date_from, "--from") > day(date_to, "--to"):  # type: ignore[operator]
+        raise click.BadParameter(f"{date_from} is after {date_to}", param_hint="--from/--to")
     filters = Filters(
         municipality=municipality,
         committee=committee,
@@ -619,3 +626,7 @@ def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":  # python -m raadsgraf.cli
+    main()

@@ -4,6 +4,7 @@ question modules (:mod:`raadsgraf.lineage`) build their queries with."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -79,11 +80,23 @@ class SparqlResult:
         return [row[i] for row in self.rows]
 
 
+#: PREFIX/BASE declarations and comments before a request's first keyword.
+_PROLOGUE = re.compile(r"^(?:\s+|#[^\n]*\n|(?:PREFIX\s+[\w-]*:|BASE)\s*<[^>]*>)*", re.IGNORECASE)
+_UPDATE = re.compile(
+    r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE
+)
+
+
 def run_sparql(store: GraphStore, query: str, *, limit: int | None = None) -> SparqlResult:
     """Run a read-only query over the union of all graphs; at most ``limit`` rows."""
     try:
         result = store.query(query, prefixes=_prefixes())
     except SyntaxError as exc:
+        if _UPDATE.match(_PROLOGUE.sub("", query)):
+            raise QueryError(
+                "read-only: SPARQL updates are refused; the store changes only "
+                "through `raadsgraf ingest`"
+            ) from None
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     except OSError as exc:
         raise QueryError(f"SPARQL query failed: {exc}") from None

@@ -22,6 +22,7 @@ from raadsgraf.index.models import models_folder
 from raadsgraf.index.sparse import SparseIndex
 from raadsgraf.index.storage import check_model, index_dir, read_chunks, read_config
 from raadsgraf.index.variants import identifier_key
+from raadsgraf.model import Outcome
 
 MODES = ("hybrid", "dense", "bm25")
 MAX_QUERY_CHARS = 1000
@@ -99,6 +100,18 @@ def _codes(values: list[str | None]) -> tuple[npt.NDArray[np.int32], list[str]]:
     names = sorted({v for v in values if v})
     index = {n: i for i, n in enumerate(names)}
     return np.array([index.get(v, -1) if v else -1 for v in values], dtype=np.int32), names
+
+
+def _check(filters: Filters) -> None:
+    """A filter that can match nothing by construction is the user's mistake: say so."""
+    outcomes = [o.value for o in Outcome]
+    if filters.outcome is not None and filters.outcome not in outcomes:
+        raise QueryError(f"unknown outcome {filters.outcome!r}; known: {', '.join(outcomes)}")
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise QueryError(
+            f"the date range is empty: from {filters.date_from.isoformat()} "
+            f"is after to {filters.date_to.isoformat()}"
+        )
 
 
 class SearchIndex:
@@ -191,7 +204,9 @@ class SearchIndex:
             raise QueryError(f"unknown search mode {mode!r}; known: {', '.join(MODES)}")
         if top_k < 1:
             raise QueryError(f"top-k must be at least 1, not {top_k}")
-        allowed = self._allowed(filters or Filters())
+        filters = filters or Filters()
+        _check(filters)
+        allowed = self._allowed(filters)
         depth = max(CANDIDATES, top_k * 5)
         lists: dict[str, fusion.Ranked] = {}
         if mode in ("hybrid", "dense"):
