@@ -64,7 +64,9 @@ def test_item_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     shown = texts(at)
     assert "Boligsocial strategi 2024-2029: Præsentation af høringsvar" in shown
     assert "Indstillingen godkendt" in shown
-    assert "2 behandlinger" in shown and "uden for korpus" in shown
+    # the Tidligere behandling block (15.08.2023) and a sentence of the text
+    # ("Økonomiudvalget besluttede den 22. februar 2022 …"), both outside the corpus
+    assert "3 behandlinger" in shown and "uden for korpus" in shown
     assert "03.00.00 — titel ikke indlæst" in shown
     assert any(s.label == "Sammendrag" for s in at.expander)
     assert any("Lignende" in t.label for t in at.tabs)
@@ -80,7 +82,7 @@ def test_item_page_without_item_lists_meetings(
 def test_case_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page(seed_store, monkeypatch, "sag", sag=CASE)
     shown = texts(at)
-    assert "2 behandlinger" in shown and "Indstillingen godkendt" in shown
+    assert "3 behandlinger" in shown and "Indstillingen godkendt" in shown
     at = page(seed_store, monkeypatch, "sag", sag="99.99.99-X00-0-00")
     assert at.error and "no treatment" in at.error[0].value
 

@@ -69,6 +69,8 @@ def test_lineage_of_the_housing_strategy(store: Path) -> None:
     with raadsgraf.open(store) as rg:
         result = rg.lineage(date=dt.date(2023, 11, 7), item=7, committee="Socialudvalget")
     assert [(s.date, s.committee, s.item_number, s.in_corpus, s.link) for s in result.steps] == [
+        # "Økonomiudvalget besluttede den 22. februar 2022, at …": a sentence of the item
+        (dt.date(2022, 2, 22), "Økonomiudvalget", None, False, "prosa"),
         (dt.date(2023, 8, 15), "Socialudvalget", 5, False, "tidligere-behandling"),
         (dt.date(2023, 11, 7), "Socialudvalget", 7, True, "start"),
     ]
@@ -94,8 +96,16 @@ def test_references_name_the_same_bodies_as_the_minutes(store: Path) -> None:
 def test_case_number_lineage_orders_items_in_time(store: Path) -> None:
     with raadsgraf.open(store) as rg:
         steps = rg.lineage("24-012144").steps
-    assert [s.item_number for s in steps] == [2, 3]
-    assert all(s.case_number == "24-012144" and s.in_corpus for s in steps)
+    items = [s for s in steps if s.item_number is not None]
+    assert [s.item_number for s in items] == [2, 3]
+    assert all(s.case_number == "24-012144" and s.in_corpus for s in items)
+    # the meetings the items' text names (19 Nov 2024 in Teknik-, Plan- og
+    # Landdistriktsudvalget; the dates planned ahead), in date order around them
+    dates = [s.date for s in steps]
+    assert dates == sorted(dates)  # type: ignore[type-var]
+    assert (dt.date(2024, 11, 19), "Teknik-, Plan- og Landdistriktsudvalget") in {
+        (s.date, s.committee) for s in steps if s.item_number is None
+    }
 
 
 def test_the_ingested_store_satisfies_the_shapes(store: Path) -> None:

@@ -149,7 +149,11 @@ def test_case_numbers_and_kle(docs: dict[str, Document]) -> None:
 
 def test_earlier_treatment_references(docs: dict[str, Document]) -> None:
     def refs(s: str, n: int) -> list[tuple[str | None, dt.date | None, int | None]]:
-        return [(r.body, r.date, r.item_number) for r in item(docs, s, n).references]
+        return [
+            (r.body, r.date, r.item_number)
+            for r in item(docs, s, n).references
+            if r.kind != ReferenceKind.PROSE
+        ]
 
     assert refs("000", 3) == [("Kommunalbestyrelsen", dt.date(2023, 8, 28), 2)]
     assert refs("000", 5) == [("Klima- og Miljøudvalget", dt.date(2023, 10, 3), 11)]
@@ -163,6 +167,13 @@ def test_earlier_treatment_references(docs: dict[str, Document]) -> None:
     )
     # "Klima- og Miljøudvalgets møde den 14. juni 2022 Punkt 2": genitive and "møde" dropped
     assert refs("003", 12) == [("Klima- og Miljøudvalget", dt.date(2022, 6, 14), 2)]
+    # a treatment told in a sentence of the text (minutes read as text, PDF or DOCX)
+    prose = [
+        (r.body, r.date, r.item_number)
+        for r in item(docs, "000", 7).references
+        if r.kind == ReferenceKind.PROSE
+    ]
+    assert prose == [("Økonomiudvalget", dt.date(2022, 2, 22), None)]
 
 
 def test_decision_history(docs: dict[str, Document]) -> None:

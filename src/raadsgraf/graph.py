@@ -9,6 +9,7 @@ by :mod:`raadsgraf.derive`, since one document cannot see the others.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path, PurePath
 
@@ -27,12 +28,15 @@ from raadsgraf.model import (
     PolicyDocument,
     Position,
     Reference,
+    ReferenceKind,
     Section,
 )
 from raadsgraf.topics import topic, topic_key, topic_label
 from raadsgraf.vocab import BESLUIT, ELI, ELI_DL, PERSON, PREFIXES, RG
 
 _DANISH = "da"
+#: What minutes call their own committee ("udvalget besluttede den …").
+_GENERIC_BODIES = frozenset({"Udvalget", "Udvalg", "udvalget"})
 
 #: One RDF triple as rdflib terms.
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -333,6 +337,17 @@ class _Builder:
 
     def reference(self, meeting: Meeting, t: str, index: int, ref: Reference) -> None:
         muni = meeting.municipality.name
+        if ref.body in _GENERIC_BODIES:
+            # "udvalget" in a committee's own minutes is that committee
+            ref = dataclasses.replace(ref, body=meeting.committee.name)
+        own = iris.committee_name(meeting.committee.name)
+        if (
+            ref.kind == ReferenceKind.PROSE
+            and ref.date == meeting.date
+            and ref.body
+            and iris.committee_name(ref.body) == own
+        ):
+            return  # a sentence about this very meeting names no other treatment
         r = iris.reference_iri(t, index)
         self.add(t, RG.reference, r)
         self.add(r, RDF.type, RG.TreatmentReference)

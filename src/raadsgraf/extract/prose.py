@@ -122,9 +122,16 @@ def sentence_reference(sentence: str) -> Reference | None:
     )
 
 
+_ACTIVITY = re.compile(r"^[A-ZÆØÅ][a-zæøå]+\s+(?:i|af|på|fra|til|med)\s+(\S.*)$")
+
+
 def _body(name: str) -> str:
     """ "byrådet", "Byrådets" → "Byrådet"; "Økonomiudvalgets" → "Økonomiudvalget"."""
     name = " ".join(name.split())
+    # "Drøftelse i Teknik-, Plan- og Landdistriktsudvalget": the body after the activity
+    lead = _ACTIVITY.match(name)
+    if lead:
+        name = lead[1]
     name = name[0].upper() + name[1:]
     if name.endswith(("ets", "ens")):
         name = name[:-1]

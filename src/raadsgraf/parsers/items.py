@@ -16,6 +16,7 @@ from raadsgraf.extract.casenumbers import find_case_number, is_case_number, spli
 from raadsgraf.extract.dates import parse_date
 from raadsgraf.extract.outcomes import make_decision
 from raadsgraf.extract.people import parse_attendee_list
+from raadsgraf.extract.prose import find_prose_references
 from raadsgraf.extract.references import clean_body, parse_reference
 from raadsgraf.extract.sections import DATED_DECISION, normalise_heading, section_kind
 from raadsgraf.model import (
@@ -47,6 +48,12 @@ _LABELLED_SECTION = re.compile(r"^(?P<label>[^:]{3,40}):\s+(?P<value>\S.*)$")
 _ATTACHMENT_STATUS = re.compile(r"^(?:åben|åbent|lukket)\s+", re.I)
 _DOCUMENT_ID = re.compile(r"\s+\d{3,}/\d{2}$")  # Acadre's document number after the title
 _ATTACHMENT_LINE = re.compile(r"^(?:\d+(?:\.\d+)*[.:)]?\s|bilag\s+\d|anbefal)", re.I)
+
+#: Sections whose text is read as references already (one per line or entry),
+#: or is a list of attachments: no sentence in them is a prose reference.
+_NOT_PROSE = frozenset(
+    {"earlier_treatment", "decision_history", "earlier_decision", "case_history", "attachments"}
+)
 
 
 @dataclass(slots=True)
@@ -269,6 +276,10 @@ def parse_item(
                         (a.number, a.title) != (att.number, att.title) for a in attachments
                     ):
                         attachments.append(att)
+        if text and raw.kind not in _NOT_PROSE:
+            # "Økonomiudvalget besluttede den 22. februar 2022, at …": a treatment
+            # told in a sentence, as the portal parsers read it (itemhtml.py)
+            references.extend(find_prose_references(text))
         if text:
             first_page = next((ln.page for ln in raw.lines if ln.text.strip()), None)
             built.append(Section(raw.heading, text, raw.kind, page=first_page))
