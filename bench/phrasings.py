@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search_quality import ROOT, build, evaluate  # noqa: E402
+from search_quality import ROOT, build, evaluate
 
-from raadsgraf import config  # noqa: E402
-from raadsgraf.index.search import DEFAULT_DENSE_WEIGHT, DEFAULT_FUSION  # noqa: E402
+from raadsgraf import config
+from raadsgraf.index.search import DEFAULT_DENSE_WEIGHT, DEFAULT_FUSION
 
 METRICS = ("ndcg@10", "recall@5", "mrr")
 MODES = ("hybrid", "dense", "bm25")

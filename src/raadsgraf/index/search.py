@@ -19,7 +19,7 @@ from raadsgraf.index.chunking import Chunk
 from raadsgraf.index.encoders import Encoder, get_encoder
 from raadsgraf.index.highlight import contains_phrase, exact_phrase, snippet
 from raadsgraf.index.models import models_folder
-from raadsgraf.index.sparse import SparseIndex
+from raadsgraf.index.sparse import ANALYSER_VERSION, SparseIndex
 from raadsgraf.index.storage import check_model, index_dir, read_chunks, read_config
 
 MODES = ("hybrid", "dense", "bm25")
@@ -111,6 +111,13 @@ class SearchIndex:
         self.settings = settings
         self.chunks: list[Chunk] = read_chunks(self.folder)
         self.normaliser: str = self.config["bm25"]
+        if self.config.get("bm25_analyser", 1) != ANALYSER_VERSION:
+            # BM25 is rebuilt from the stored passages on every ingest
+            raise IndexMismatch(
+                f"{self.folder}: the BM25 index was built by analyser "
+                f"{self.config.get('bm25_analyser', 1)}, this raadsgraf tokenises with "
+                f"{ANALYSER_VERSION}; run `raadsgraf ingest` again to rebuild it"
+            )
         self._dense = dense.load(self.folder / "dense.faiss")
         dense.set_threads(QUERY_THREADS)
         self._sparse = SparseIndex.load(self.folder / "bm25", self.normaliser)
