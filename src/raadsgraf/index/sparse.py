@@ -193,7 +193,12 @@ class SparseIndex:
             if folded != word and norm(folded) in vocab:
                 tokens.append(norm(folded))
                 continue
-            tokens += [norm(p) for p in split_compound(folded, lambda part: norm(part) in vocab)]
+            # "beboelse" has a real "oe": split the word as written before folding it
+            for form in dict.fromkeys((word, folded)):
+                parts = split_compound(form, lambda part: norm(part) in vocab)
+                if parts:
+                    tokens += [norm(p) for p in parts]
+                    break
         return tokens
 
     def _scores(self, token_ids: list[int]) -> npt.NDArray[np.float32]:
