@@ -17,11 +17,13 @@ DEMO_PORT ?= 8501
 
 setup: $(STAMP)
 
-# torch goes in first and pinned: an unpinned torch pulls a multi-GB CUDA build.
+# torch goes in first and pinned: an unpinned torch pulls a multi-GB CUDA build. The CPU
+# build (+cpu) when pip can find it (a local wheel folder in PIP_FIND_LINKS), else PyPI's.
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet torch==2.13.0+cpu 2>/dev/null \
+		|| $(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
 	touch $(STAMP)
 

@@ -45,6 +45,7 @@ from tqdm import tqdm
 
 from raadsgraf import derive, iris
 from raadsgraf.graph import document_triples, ontology_graph
+from raadsgraf.lineage import lineage
 from raadsgraf.model import (
     KLE,
     AgendaItem,
@@ -63,7 +64,7 @@ from raadsgraf.model import (
     ReferenceKind,
     Source,
 )
-from raadsgraf.query import lineage, run_sparql
+from raadsgraf.query import run_sparql
 from raadsgraf.store import GraphStore, SourceEntry, now
 from raadsgraf.vocab import PREFIXES
 

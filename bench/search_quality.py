@@ -11,6 +11,7 @@ gains (as trec_eval does).
     PYTHONPATH=src python bench/search_quality.py
     PYTHONPATH=src python bench/search_quality.py --normaliser lemma --fusion rrf
     PYTHONPATH=src python bench/search_quality.py --sweep      # fusion × weight grid
+    PYTHONPATH=src python bench/search_quality.py --without-danish-letters  # æ ø å typed ae oe aa
 """
 
 from __future__ import annotations
@@ -104,9 +105,17 @@ def main() -> None:
     ap.add_argument("--sweep", action="store_true", help="Grid over fusion and dense weight.")
     ap.add_argument("--per-query", action="store_true", help="Show every query's scores.")
     ap.add_argument("--json", action="store_true", help="Print the results as JSON.")
+    ap.add_argument(
+        "--without-danish-letters",
+        action="store_true",
+        help="Type every query as on a keyboard without æ, ø, å (ae, oe, aa).",
+    )
     args = ap.parse_args()
 
     queries = json.loads(args.queries.read_text(encoding="utf-8"))["queries"]
+    if args.without_danish_letters:
+        spell = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+        queries = [{**q, "text": q["text"].translate(spell)} for q in queries]
     idx = build(args.work, args.seeds, args.normaliser, args.model)
     runs: dict[str, dict[str, Any]] = {}
     for mode in ("hybrid", "dense", "bm25"):

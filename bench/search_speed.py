@@ -73,7 +73,13 @@ def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
 
 
 def greve_chunks() -> list[Chunk]:
-    return [c for d in greve.documents() for c in chunk_document(d)]
+    """Greve's passages as an ingest makes them: the FirstAgenda parser, privacy
+    rules applied (closed items sealed), every part the chunker indexes
+    (sections, recommendation, decision, attachment titles, attendance)."""
+    from raadsgraf import pipeline
+
+    docs = pipeline.parse_files([greve.GREVE], progress=False).documents
+    return [c for d in docs for c in chunk_document(d)]
 
 
 def sample_passages(chunks: list[Chunk], n: int, seed: int = 0) -> list[str]:

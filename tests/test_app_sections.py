@@ -1,6 +1,7 @@
 """The item page and ``api.item()`` read an item's sections, attachments and
-recommendation points from the graph, so they still show them when the source
-file has moved since the ingest."""
+recommendation points from the graph, and so do the person page (roles) and the
+strategy network (the policies a policy names): they still show them when the
+source file has moved since the ingest."""
 
 from __future__ import annotations
 
@@ -53,6 +54,37 @@ def test_item_text_comes_from_the_graph(moved: tuple[Path, raadsgraf.Document]) 
             rg.item(iris.item_iri(doc.meetings[0], i)).sections == ()  # type: ignore[union-attr]
             for i in sealed
         )
+
+
+def test_roles_come_from_the_graph(moved: tuple[Path, raadsgraf.Document]) -> None:
+    store, doc = moved
+    muni = doc.meetings[0].municipality.name
+    with_role = {
+        a.person.name: a.person.role for m in doc.meetings for a in m.attendance if a.person.role
+    }
+    assert with_role
+    with raadsgraf.open(store) as rg:
+        for name, role in with_role.items():
+            page = rg.person(iris.person_iri(muni, name))
+            assert page is not None
+            assert {r[:1].lower() + r[1:] for r in role.split("; ")} <= set(page.roles), name
+
+
+def test_named_policies_come_from_the_graph(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    path = Path(shutil.copy(seed_file("004"), src))
+    (doc,) = pipeline.parse_files([path], progress=False).documents
+    (policy,) = doc.policies
+    assert policy.mentions
+    store = tmp_path / "store"
+    assert pipeline.ingest([src], Settings(store=store), progress=False, index=False).ok
+    path.unlink()
+    with raadsgraf.open(store) as rg:
+        net = rg.policy_network(iris.policy_iri(policy))
+    assert net is not None
+    assert net.mentions == tuple(sorted(set(policy.mentions)))
+    assert sorted(n.label for n in net.nodes if n.kind == "nævnt") == sorted(net.mentions)
 
 
 def test_item_page_shows_sections_without_the_source_file(

@@ -31,10 +31,12 @@ def bad_files(tmp_path: Path) -> dict[str, Path]:
             "Mødet blev aflyst.\n"
         ).encode(),
         "no_date": b"REFERAT Socialudvalget\n\nPunkt 1: Meddelelser\n\nBeslutning\n\nTaget til efterretning\n",
+        "truncated": b'{"Udvalg": {"Navn": "Byr\xc3\xa5det"},\n "Dagsordenpunkter": [{"Caption": "x"',
+        "cut_json": b'{"meetings": [{"title": "x"',
     }
     out = {}
     for name, data in files.items():
-        path = tmp_path / f"{name}.txt"
+        path = tmp_path / (f"{name}.json" if name in ("truncated", "cut_json") else f"{name}.txt")
         path.write_bytes(data)
         out[name] = path
     return out
@@ -63,6 +65,8 @@ def test_parse_json_is_utf8_records() -> None:
         ("unknown", "unknown format (.txt, no agenda items, meeting header or policy found)"),
         ("no_items", "no agenda items found"),
         ("no_date", "no meeting date"),
+        ("truncated", "truncated.json:l2: invalid JSON: Expecting ',' delimiter"),
+        ("cut_json", "cut_json.json:l1: invalid JSON: Expecting ',' delimiter (column 28)"),
     ],
 )
 def test_bad_input_one_line_and_the_rest_kept(

@@ -142,3 +142,48 @@ def test_kle_load(tmp_path: Path) -> None:
     bad.write_text("<a><b></a>", encoding="utf-8")
     result = runner.invoke(cli, ["kle", "load", str(bad), "--store", folder])
     assert result.exit_code == 1 and "bad.xml:l1" in result.output
+
+
+def test_validate_says_whether_the_store_satisfies_the_shapes(store: str, tmp_path: Path) -> None:
+    import shutil
+
+    import pyoxigraph as ox
+
+    from raadsgraf import generations
+    from raadsgraf.store import GraphStore
+
+    result = CliRunner().invoke(cli, ["validate", "--store", store])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("conforms: ")
+    # a meeting with no date and no body breaks rgsh:Meeting
+    broken = tmp_path / "store"
+    shutil.copytree(store, broken)
+    gen = generations.live(broken)
+    assert gen is not None
+    meeting = ox.NamedNode("https://raadsgraf.dk/id/kommune/x/organ/y/moede/2020-01-01")
+    zitting = ox.NamedNode("http://data.vlaanderen.be/ns/besluit#Zitting")
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    GraphStore(gen).replace_graph("urn:test:broken", [ox.Quad(meeting, rdf_type, zitting)])
+    result = CliRunner().invoke(cli, ["validate", "--store", str(broken)])
+    assert result.exit_code == 1
+    assert "Constraint Violation" in result.stdout and "2020-01-01" in result.stdout
+
+
+def test_sparql_update_is_refused_as_read_only(store: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["sparql", "PREFIX x: <urn:x#> INSERT DATA { x:a x:b x:c }", "--store", store]
+    )
+    assert result.exit_code != 0 and "read-only: SPARQL updates are refused" in result.output
+    result = CliRunner().invoke(cli, ["sparql", "SELECT ?x WHERE { ?x ?y }", "--store", store])
+    assert result.exit_code != 0 and "SPARQL syntax error" in result.output
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    for module in ("raadsgraf", "raadsgraf.cli"):
+        done = subprocess.run(
+            [sys.executable, "-m", module, "--help"], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0 and "ingest" in done.stdout, (module, done.stderr)

@@ -4,6 +4,7 @@ item with the case number and every "Sagens forløb" entry appears, in date orde
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,9 @@ import pytest
 import raadsgraf
 from raadsgraf import iris, pipeline
 from raadsgraf.config import Settings
+from raadsgraf.lineage import LineageStep
 from raadsgraf.model import ReferenceKind
-from raadsgraf.query import SAME_CASE, STRUCTURED
+from raadsgraf.walk import SAME_CASE, STRUCTURED
 from tests.formats_support import CORPUS
 
 GREVE = CORPUS / "greve"
@@ -82,14 +84,8 @@ def test_case_history_resolves_to_the_same_case_at_that_meeting(
         assert rg.sparql(q).rows[0][0] == 1
 
 
-def test_meeting_steps_come_from_treatments_the_walk_went_on_from(
-    greve: tuple[Path, list[Path]],
-) -> None:
-    """A meeting named without an item number is a step only when a treatment of this
-    matter names it: an item reached by a prose mention, or of another case, lists
-    the meetings of its own matter."""
-    store, _ = greve
-    checked = 0
+def _steps_with_via(store: Path) -> Iterator[tuple[str, LineageStep, LineageStep]]:
+    """(start, step, the step it was reached from) over the lineage of every treatment."""
     with raadsgraf.open(store) as rg:
         items = rg.sparql(
             "SELECT DISTINCT ?t WHERE { ?t a besluit:BehandelingVanAgendapunt ; dct:source ?s }"
@@ -98,14 +94,37 @@ def test_meeting_steps_come_from_treatments_the_walk_went_on_from(
             steps = rg.lineage(str(t)).steps
             by_iri = {s.treatment: s for s in steps}
             for s in steps:
-                if s.item_number is not None:
-                    continue
-                via = by_iri[s.via or ""]
-                went_on = via.link in ("start", SAME_CASE) or (
-                    via.link in STRUCTURED and via.case_number is None
-                )
-                assert went_on, (t, s, via)
-                checked += 1
+                if s.via in by_iri:
+                    yield str(t), s, by_iri[s.via]
+
+
+def test_meeting_steps_come_from_treatments_the_walk_went_on_from(
+    greve: tuple[Path, list[Path]],
+) -> None:
+    """A meeting named without an item number is a step only when a treatment of this
+    matter names it: an item reached by a prose mention, or of another case, lists
+    the meetings of its own matter."""
+    checked = 0
+    for t, s, via in _steps_with_via(greve[0]):
+        if s.item_number is None:
+            went_on = via.link in ("start", SAME_CASE) or (
+                via.link in STRUCTURED and via.case_number is None
+            )
+            assert went_on, (t, s, via)
+            checked += 1
+    assert checked > 20
+
+
+def test_a_treatment_of_the_same_case_is_linked_by_its_case(
+    greve: tuple[Path, list[Path]],
+) -> None:
+    """A treatment that shares its case with the one it was reached from, and is
+    also mentioned in prose, is linked as "sag" (and the walk goes on from it)."""
+    checked = 0
+    for t, s, via in _steps_with_via(greve[0]):
+        if s.case_number is not None and s.case_number == via.case_number:
+            assert s.link == SAME_CASE, (t, s, via)
+            checked += 1
     assert checked > 20
 
 

@@ -76,6 +76,9 @@ def test_exact_queries_put_their_items_first(idx: index.SearchIndex) -> None:
     assert set(_keys(idx.search("24-012144"))[:2]) == {"2025-02-18#2", "2025-02-18#3"}
     assert _keys(idx.search("00.22.04-I00-5-21"))[0] == "2023-11-07#1"
     assert _keys(idx.search("EMN-2018-01605"))[0] == "2018-04-09#1"
+    # typed without separators, a case number still puts its items first
+    assert set(_keys(idx.search("24012144"))[:2]) == {"2025-02-18#2", "2025-02-18#3"}
+    assert _keys(idx.search("emn201801605"))[0] == "2018-04-09#1"
     assert _keys(idx.search("Christine Helmudt"))[0] == "2023-11-07#1"
     # absent ("afbud") from these open items: the item records name him
     absent = set(_keys(idx.search("André Amingsø", top_k=20))[:5])
@@ -127,6 +130,8 @@ def test_cli_search_json(store: Path) -> None:
         (["search", ""], "empty query"),
         (["search", "x" * 10_000], "10,000 characters"),
         (["search", "budget", "--from", "2023-02-30"], "not a date"),
+        (["search", "budget", "--from", "2024-01-01", "--to", "2023-01-01"], "is after"),
+        (["search", "budget", "--outcome", "vedtaget"], "'vedtaget' is not one of"),
     ],
 )
 def test_cli_bad_input_is_one_line_no_traceback(store: Path, args: list[str], message: str) -> None:

@@ -20,7 +20,7 @@ MODES = {"Hybrid": "hybrid", "Semantisk": "dense", "Nøgleord": "bm25"}
 ALL = "Alle"
 
 rg = require_store()
-stamp = store_version(rg.folder) or ""
+stamp = store_version(rg.root) or ""
 
 
 @st.cache_data(max_entries=4, show_spinner=False)

@@ -34,7 +34,7 @@ def examples() -> dict[str, str]:
 
 rg = require_store()
 st.title("SPARQL")
-store = rg.folder
+store = rg.root
 st.markdown(
     "Grafen kan også bruges fra andre værktøjer gennem et SPARQL 1.1-endpoint: start det med "
     f"`raadsgraf serve-sparql --store {store}` og brug "

@@ -11,11 +11,8 @@ Example::
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import hashlib
 import threading
-from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -25,19 +22,24 @@ from rdflib import Dataset
 from raadsgraf import generations, views
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
-from raadsgraf.query import Lineage, SparqlResult, lineage, run_sparql
+from raadsgraf.lineage import Lineage, lineage
+from raadsgraf.query import SparqlResult, run_sparql
 from raadsgraf.store import GraphStore, SourceEntry
 
 if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
     from raadsgraf.index.search import Filters, Hit, SearchIndex
-    from raadsgraf.model import Document, PolicyDocument, Section
+    from raadsgraf.model import Section
 
 
 class Raadsgraf:
     """An open store folder (read-only unless ``writable``)."""
 
-    def __init__(self, folder: Path, settings: Settings, *, writable: bool = False) -> None:
+    def __init__(
+        self, folder: Path, settings: Settings, *, writable: bool = False, root: Path | None = None
+    ) -> None:
         self.folder = folder
+        #: the store folder as the user names it (``folder`` may be its live generation)
+        self.root = root or folder
         self.settings = settings
         # a store written in generations (raadsgraf.generations) is read from its live one
         self.live = generations.resolve(folder)
@@ -166,10 +168,7 @@ class Raadsgraf:
 
     def person(self, iri: str) -> views.PersonPage | None:
         """A person's meetings, party, absences; roles as the minutes give them."""
-        page = views.person_page(self.graph, iri)
-        if page is None:
-            return None
-        return dataclasses.replace(page, roles=self._roles(page))
+        return views.person_page(self.graph, iri)
 
     def facets(self) -> views.Facets:
         return views.facets(self.graph)
@@ -183,55 +182,7 @@ class Raadsgraf:
 
     def policy_network(self, iri: str) -> views.PolicyNetwork | None:
         """A policy's versions, treatments, adoption, what it replaces and the policies it names."""
-        net = views.policy_network(self.graph, iri)
-        if net is None:
-            return None
-        record = self._policy_record(iri)
-        if record is None or not record.mentions:
-            return net
-        nodes = list(net.nodes)
-        edges = list(net.edges)
-        for i, name in enumerate(record.mentions, start=1):
-            node = f"{iri}#naevnt-{i}"
-            nodes.append(views.NetworkNode(node, name, "nævnt"))
-            edges.append(views.NetworkEdge(iri, node, "nævner"))
-        return dataclasses.replace(
-            net, nodes=tuple(nodes), edges=tuple(edges), mentions=record.mentions
-        )
-
-    # --- source records: what the graph does not hold ----------------------------------
-
-    def _document(self, graph_iri: str | None) -> Document | None:
-        """The protected record of a source file, when the file is still as ingested."""
-        if graph_iri is None:
-            return None
-        entry = next((e for e in self.graph.sources() if e.graph == graph_iri), None)
-        if entry is None:
-            return None
-        return _read_source(entry.key, entry.sha256, self.settings.include_closed)
-
-    def _policy_record(self, iri: str) -> PolicyDocument | None:
-        from raadsgraf import iris
-
-        for src in sorted(views.sources_of(self.graph, [iri])):
-            doc = self._document(src)
-            for policy in doc.policies if doc else ():
-                if iris.policy_iri(policy) == iri:
-                    return policy
-        return None
-
-    def _roles(self, page: views.PersonPage) -> tuple[str, ...]:
-        from raadsgraf import iris
-
-        roles: set[str] = set()
-        for src in sorted(views.sources_of(self.graph, [m.iri for m in page.meetings])):
-            doc = self._document(src)
-            for meeting in doc.meetings if doc else ():
-                for a in meeting.attendance:
-                    muni = meeting.municipality.name
-                    if a.person.role and iris.person_iri(muni, a.person.name) == page.person.iri:
-                        roles.add(a.person.role)
-        return tuple(sorted(roles))
+        return views.policy_network(self.graph, iri)
 
     def close(self) -> None:
         self._index = None
@@ -246,26 +197,6 @@ class Raadsgraf:
         self.close()
 
 
-@lru_cache(maxsize=64)
-def _read_source(path: str, sha256: str, include_closed: bool) -> Document | None:
-    """Parse a source file again (cached); None when it is gone or has changed since ingest."""
-    from raadsgraf.errors import RaadsgrafError
-    from raadsgraf.parsers.registry import parse_bytes
-    from raadsgraf.privacy import protect
-
-    try:
-        data = Path(path).read_bytes()
-    except OSError:
-        return None
-    if hashlib.sha256(data).hexdigest() != sha256:
-        return None
-    try:
-        doc, _ = protect(parse_bytes(data, path), include_closed=include_closed)
-    except RaadsgrafError:
-        return None
-    return doc
-
-
 def open(
     store: str | Path | None = None,
     settings: Settings | None = None,
@@ -277,7 +208,7 @@ def open(
 
     settings = settings or load_settings()
     folder = Path(store) if store is not None else Path(settings.store)
-    return Raadsgraf(generations.resolve(folder), settings, writable=writable)
+    return Raadsgraf(generations.resolve(folder), settings, writable=writable, root=folder)
 
 
 def store_version(store: str | Path) -> str | None:

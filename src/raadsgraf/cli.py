@@ -15,7 +15,7 @@ import click
 
 from raadsgraf import config, pipeline
 from raadsgraf.errors import RaadsgrafError, SourceError
-from raadsgraf.model import Document, to_jsonable
+from raadsgraf.model import Document, Outcome, to_jsonable
 
 EXIT_FAILED = 1
 EXIT_WARNINGS = 3
@@ -333,6 +333,40 @@ def export(fmt: str, store: str | None) -> None:
     sys.stdout.buffer.write(data)
 
 
+@cli.command()
+@_STORE_OPTION
+def validate(store: str | None) -> None:
+    """Check the store's graph against the SHACL shapes (ontology/shapes.ttl).
+
+    Prints the number of triples when the graph conforms; otherwise the
+    violations (pyshacl's report) and exits 1. A whole council term takes a
+    few minutes.
+
+    \b
+    Example:
+      raadsgraf validate --store indexes/store
+    """
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    import raadsgraf
+    from raadsgraf import graph
+
+    try:
+        with raadsgraf.open(settings=_settings(store)) as rg:
+            data = rg.graph.dump(ox.RdfFormat.N_TRIPLES)
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    g = Graph()
+    g.parse(data=data, format="nt")
+    conforms, report = graph.validate(g)
+    if conforms:
+        click.echo(f"conforms: {len(g)} triples satisfy ontology/shapes.ttl")
+        return
+    click.echo(report)
+    raise SystemExit(1)
+
+
 @cli.command("serve-sparql")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=7878, show_default=True, type=int)
@@ -436,7 +470,12 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
 @click.option("--from", "date_from", default=None, help="Meetings on or after YYYY-MM-DD.")
 @click.option("--to", "date_to", default=None, help="Meetings on or before YYYY-MM-DD.")
 @click.option("--open-only", is_flag=True, help="Only open items (no closed items' titles).")
-@click.option("--outcome", default=None, help="Only items with this decision, e.g. godkendt.")
+@click.option(
+    "--outcome",
+    default=None,
+    type=click.Choice([o.value for o in Outcome]),
+    help="Only items whose decision has this outcome class.",
+)
 @click.option(
     "--mode",
     type=click.Choice(["hybrid", "dense", "bm25"]),
@@ -485,6 +524,8 @@ def search(
             msg = f"{value!r} is not a date like 2023-11-07"
             raise click.BadParameter(msg, param_hint=flag) from None
 
+    if date_from and date_to and day(date_from, "--from") > day(date_to, "--to"):  # type: ignore[operator]
+        raise click.BadParameter(f"{date_from} is after {date_to}", param_hint="--from/--to")
     filters = Filters(
         municipality=municipality,
         committee=committee,
@@ -585,3 +626,7 @@ def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":  # python -m raadsgraf.cli
+    main()

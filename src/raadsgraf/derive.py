@@ -27,11 +27,11 @@ import pyoxigraph as ox
 from rdflib import PROV, RDF, SKOS, XSD
 
 from raadsgraf import iris
-from raadsgraf.query import walk
 from raadsgraf.shortcuts import shortcut_quads
 from raadsgraf.store import GraphStore
 from raadsgraf.topics import Topic, matches, topic
 from raadsgraf.vocab import DERIVED_GRAPH, ELI, RG, sparql_prologue
+from raadsgraf.walk import walk
 
 _TRUE = ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean)))
 _FALSE = ox.Literal("false", datatype=ox.NamedNode(str(XSD.boolean)))

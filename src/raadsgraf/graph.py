@@ -117,10 +117,21 @@ class _Builder:
     def attendance(
         self, holder: str, municipality: str, records: tuple[Attendance, ...], *, meeting: bool
     ) -> set[str]:
-        """Presence and absence at ``holder`` (a Zitting or a treatment); returns the absent."""
+        """Presence and absence at ``holder`` (a Zitting or a treatment); returns the
+        absent. A role the minutes give ("formand", "direktør") is the role the person
+        took part in: a ``prov:qualifiedAssociation`` with ``prov:hadRole``."""
         absent: set[str] = set()
         for a in records:
             p = self.person(municipality, a.person)
+            for role in filter(None, (r.strip() for r in (a.person.role or "").split(";"))):
+                r = iris.role_iri(municipality, role)
+                q = iris.association_iri(holder, a.person.name)
+                self.add(r, RDF.type, PROV.Role)
+                self.text(r, SKOS.prefLabel, role[:1].lower() + role[1:])
+                self.add(holder, PROV.qualifiedAssociation, q)
+                self.add(q, RDF.type, PROV.Association)
+                self.add(q, PROV.agent, p)
+                self.add(q, PROV.hadRole, r)
             if a.status == AttendanceStatus.PRESENT:
                 self.add(
                     holder, BESLUIT.heeftAanwezigeBijStart if meeting else BESLUIT.heeftAanwezige, p
@@ -392,6 +403,8 @@ class _Builder:
             self.add(p, DCTERMS.replaces, old)
         for sentence in policy.replaces:
             self.text(p, SKOS.note, sentence)
+        for name in policy.mentions:
+            self.text(p, RG.mentionsPolicy, name)
         self.sections(p, policy.sections)
 
 

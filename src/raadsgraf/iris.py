@@ -192,6 +192,16 @@ def person_iri(municipality: str, name: str) -> str:
     return f"{municipality_iri(municipality)}/person/{slug(person_key(name))}"
 
 
+def role_iri(municipality: str, role: str) -> str:
+    """A role as the minutes word it ("formand", "næstformand"), per municipality."""
+    return f"{municipality_iri(municipality)}/rolle/{slug(role)}"
+
+
+def association_iri(holder: str, person: str) -> str:
+    """How ``person`` took part in ``holder`` (a meeting or a treatment): their role."""
+    return f"{holder}/rolle/{slug(person_key(person))}"
+
+
 def party_iri(municipality: str, letter: str) -> str:
     return f"{municipality_iri(municipality)}/parti/{slug(letter)}"
 

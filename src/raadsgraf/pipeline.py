@@ -33,8 +33,8 @@ BUILD_FILE = "build.json"
 #: whenever parsing, the graph or the derived graph change what an unchanged file
 #: yields: the next ingest into an older store then re-reads every source it
 #: knows, instead of skipping them as unchanged (3: sections in the graph,
-#: derived shortcuts, the e5-small-int8 encoder; 4: BM25 analyser 2, whose
-#: index an older store must rebuild).
+#: derived shortcuts, the e5-small-int8 encoder; 4: roles as prov:Association,
+#: the policies a policy names).
 CONTENT_VERSION = 4
 
 #: File names that are never council records (folder walks skip them).
@@ -355,7 +355,9 @@ def ingest(
         )
         replaced = known is not None and known.sources_has(key)
         (report.replaced if replaced else report.added).append(str(path))
-        loads.append((entry, triples))
+        # kept as N-Triples until the load: a fraction of the memory of rdflib terms
+        loads.append((entry, store.to_nquads(triples)))
+        del triples
         documents.append(doc)
     report.failures = [f for f in report.failures if f.path not in attachment_files]
     if not loads:

@@ -77,6 +77,10 @@ def _term(term: Node) -> str:
     return f"<{term}>"
 
 
+#: N-Triples bytes per bulk load (see GraphStore._bulk_load).
+BULK_BATCH_BYTES = 32 * 1024 * 1024
+
+
 def to_nquads(triples: Iterable[tuple[Node, Node, Node]], graph_iri: str | None = None) -> bytes:
     """Triples as N-Quads in ``graph_iri`` (N-Triples when it is None)."""
     suffix = f" <{graph_iri}> .\n" if graph_iri else " .\n"
@@ -172,32 +176,51 @@ class GraphStore:
             self.store.remove_graph(node)
 
     def replace_sources(
-        self, loads: Iterable[tuple[SourceEntry, Iterable[tuple[Node, Node, Node]]]]
+        self, loads: Iterable[tuple[SourceEntry, bytes | Iterable[tuple[Node, Node, Node]]]]
     ) -> int:
-        """Replace each source's named graph by its new triples, in one bulk load.
+        """Replace each source's named graph by its new triples, loaded in bulk.
 
-        The same triples are bulk-loaded into the default graph too (a set, so
-        what other sources already state is not doubled).
+        A source's triples come as rdflib terms or, more compactly, as N-Triples
+        (:func:`to_nquads` without a graph): an ingest turns each document into
+        N-Triples as soon as it is read, so it holds bytes, not millions of rdflib
+        terms, until the load. The same triples are bulk-loaded into the default
+        graph too (a set, so what other sources already state is not doubled).
         """
         self._writable()
         quads: list[bytes] = []
         plain: list[bytes] = []
+        size = 0
         entries: list[SourceEntry] = []
         for entry, triples in loads:
             old = self._sources.get(entry.key)
             for iri in sorted({entry.graph, old.graph if old else entry.graph}):
                 self._drop(iri)
-            listed = list(triples)
-            quads.append(to_nquads(listed, entry.graph))
-            plain.append(to_nquads(listed))
+            nt = triples if isinstance(triples, bytes) else to_nquads(triples)
+            # every N-Triples line ends in " .\n" (a newline inside a literal is
+            # escaped), so naming the graph before it makes N-Quads
+            quads.append(nt.replace(b" .\n", f" <{entry.graph}> .\n".encode()))
+            plain.append(nt)
+            size += len(nt)
             entries.append(entry)
-        if quads:
-            self.store.bulk_load(b"".join(quads), ox.RdfFormat.N_QUADS)
-            self.store.bulk_load(b"".join(plain), ox.RdfFormat.N_TRIPLES)
+            if size >= BULK_BATCH_BYTES:
+                self._bulk_load(quads, plain)
+                size = 0
+        self._bulk_load(quads, plain)
         for entry in entries:
             self._sources[entry.key] = entry
         self._write_manifest()
         return sum(e.triples for e in entries)
+
+    def _bulk_load(self, quads: list[bytes], plain: list[bytes]) -> None:
+        """Load a batch into the named graphs and the union graph, and empty it.
+
+        Oxigraph's bulk loader holds a batch several times over while it sorts it
+        (Greve in one batch: +880 MB); batches of :data:`BULK_BATCH_BYTES` cap that."""
+        if quads:
+            self.store.bulk_load(b"".join(quads), ox.RdfFormat.N_QUADS)
+            self.store.bulk_load(b"".join(plain), ox.RdfFormat.N_TRIPLES)
+        quads.clear()
+        plain.clear()
 
     def replace_graph(self, iri: str, quads: Iterable[ox.Quad]) -> None:
         """Replace one store-level graph (ontology, derived)."""

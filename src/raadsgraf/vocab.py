@@ -105,6 +105,7 @@ class RG(DefinedNamespace):
     recommendedBy: URIRef
     outcome: URIRef
     treatsPolicy: URIRef
+    mentionsPolicy: URIRef
     inCorpus: URIRef
     kleFacet: URIRef
     versionStage: URIRef

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from raadsgraf.index.sparse import STOPWORDS, word_normaliser
+from raadsgraf.index.variants import identifier_key
 
 MARK_OPEN, MARK_CLOSE = "**", "**"
 SNIPPET_WORDS = 40
@@ -24,6 +25,7 @@ _IDENTIFIER = re.compile(
 )
 _NAME_WORD = re.compile(r"^[A-ZÆØÅ][a-zæøåéüöä'-]+\.?$|^[A-ZÆØÅ]\.$")
 _SPACE = re.compile(r"\s+")
+_BARE = re.compile(r"^[A-ZÆØÅ]{0,5}\d+$", re.IGNORECASE)
 
 
 def exact_phrase(query: str) -> str | None:
@@ -34,6 +36,15 @@ def exact_phrase(query: str) -> str | None:
     words = q.split(" ")
     if 2 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words):
         return q
+    return None
+
+
+def bare_identifier(query: str) -> str | None:
+    """A case number typed without its separators ("24012144", "EMN201801605"):
+    its separator-free key, to compare with the items' case numbers; else None."""
+    q = query.strip().strip("\"'“”«»")
+    if _BARE.match(q) and sum(c.isdigit() for c in q) >= 6:
+        return identifier_key(q)
     return None
 
 

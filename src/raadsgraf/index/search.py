@@ -17,10 +17,12 @@ from raadsgraf.errors import IndexMismatch, QueryError
 from raadsgraf.index import dense, fusion
 from raadsgraf.index.chunking import Chunk
 from raadsgraf.index.encoders import Encoder, get_encoder
-from raadsgraf.index.highlight import contains_phrase, exact_phrase, snippet
+from raadsgraf.index.highlight import bare_identifier, contains_phrase, exact_phrase, snippet
 from raadsgraf.index.models import models_folder
-from raadsgraf.index.sparse import ANALYSER_VERSION, SparseIndex
+from raadsgraf.index.sparse import SparseIndex
 from raadsgraf.index.storage import check_model, index_dir, read_chunks, read_config
+from raadsgraf.index.variants import identifier_key
+from raadsgraf.model import Outcome
 
 MODES = ("hybrid", "dense", "bm25")
 MAX_QUERY_CHARS = 1000
@@ -100,6 +102,18 @@ def _codes(values: list[str | None]) -> tuple[npt.NDArray[np.int32], list[str]]:
     return np.array([index.get(v, -1) if v else -1 for v in values], dtype=np.int32), names
 
 
+def _check(filters: Filters) -> None:
+    """A filter that can match nothing by construction is the user's mistake: say so."""
+    outcomes = [o.value for o in Outcome]
+    if filters.outcome is not None and filters.outcome not in outcomes:
+        raise QueryError(f"unknown outcome {filters.outcome!r}; known: {', '.join(outcomes)}")
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise QueryError(
+            f"the date range is empty: from {filters.date_from.isoformat()} "
+            f"is after to {filters.date_to.isoformat()}"
+        )
+
+
 class SearchIndex:
     """An opened index folder. Open once, search many times: the model loads
     on the first dense query and stays."""
@@ -111,13 +125,6 @@ class SearchIndex:
         self.settings = settings
         self.chunks: list[Chunk] = read_chunks(self.folder)
         self.normaliser: str = self.config["bm25"]
-        if self.config.get("bm25_analyser", 1) != ANALYSER_VERSION:
-            # BM25 is rebuilt from the stored passages on every ingest
-            raise IndexMismatch(
-                f"{self.folder}: the BM25 index was built by analyser "
-                f"{self.config.get('bm25_analyser', 1)}, this raadsgraf tokenises with "
-                f"{ANALYSER_VERSION}; run `raadsgraf ingest` again to rebuild it"
-            )
         self._dense = dense.load(self.folder / "dense.faiss")
         dense.set_threads(QUERY_THREADS)
         self._sparse = SparseIndex.load(self.folder / "bm25", self.normaliser)
@@ -197,7 +204,9 @@ class SearchIndex:
             raise QueryError(f"unknown search mode {mode!r}; known: {', '.join(MODES)}")
         if top_k < 1:
             raise QueryError(f"top-k must be at least 1, not {top_k}")
-        allowed = self._allowed(filters or Filters())
+        filters = filters or Filters()
+        _check(filters)
+        allowed = self._allowed(filters)
         depth = max(CANDIDATES, top_k * 5)
         lists: dict[str, fusion.Ranked] = {}
         if mode in ("hybrid", "dense"):
@@ -216,14 +225,19 @@ class SearchIndex:
     def _exact_rows(self, query: str, allowed: npt.NDArray[np.int64] | None) -> set[int]:
         """Rows whose item contains the query verbatim, for exact-looking queries."""
         phrase = exact_phrase(query)
-        if phrase is None:
+        bare = bare_identifier(query) if phrase is None else None
+        if phrase is None and bare is None:
             return set()
         ids, _ = self._sparse.search(query, 1000, allowed)
         rows = set()
         for row in ids.tolist():
             c = self.chunks[row]
+            if bare is not None:
+                if c.case_number and identifier_key(c.case_number) == bare:
+                    rows.add(row)
+                continue
             fields = (c.passage, c.case_number or "", c.kle or "")
-            if any(contains_phrase(f, phrase) for f in fields):
+            if any(contains_phrase(f, phrase or "") for f in fields):
                 rows.add(row)
         return rows
 

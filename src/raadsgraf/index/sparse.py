@@ -7,13 +7,7 @@ nothing (``lower``). ``bench/search_quality.py --normaliser`` compares them.
 
 Identifiers are kept whole as well as split: a case number
 ``00.22.04-I00-5-21`` or ``24-012144`` is one token (so an exact search for it
-is sharp) and its parts are tokens too (so ``2024`` still meets ``2024-2029``);
-its compact form without separators (``24012144``) is a token as well, since users
-type case numbers without the dash.
-
-At query time only, a word missing from the vocabulary is tried with the
-keyboard spellings ae/oe/aa read as æ/ø/å (``hjemloesetaelling``), and kept
-folded only when that form is in the vocabulary (``Aalborg`` stays as written).
+is sharp) and its parts are tokens too (so ``2024`` still meets ``2024-2029``).
 """
 
 from __future__ import annotations
@@ -31,11 +25,9 @@ import numpy as np
 import numpy.typing as npt
 
 from raadsgraf.errors import ConfigError
+from raadsgraf.index import variants
 
 NORMALISERS = ("stem", "lemma", "lower")
-#: Bump when tokenize() changes what it emits: an index built by another
-#: analyser is rebuilt by the next ingest, and refused by search until then.
-ANALYSER_VERSION = 2
 
 # Snowball's Danish stop-word list (the words that carry no topic).
 _STOPWORD_TEXT = """
@@ -48,8 +40,6 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 _IDENT = re.compile(r"\w+(?:[.\-/]\w+)+")
 _WORD = re.compile(r"[^\W_]+")
-_SEPARATORS = re.compile(r"[.\-/]")
-_FOLDS = (("ae", "æ"), ("oe", "ø"), ("aa", "å"))
 
 
 @functools.cache
@@ -78,61 +68,21 @@ def word_normaliser(name: str) -> Callable[[str], str]:
     raise ConfigError(f"unknown BM25 normaliser {name!r}; known: {', '.join(NORMALISERS)}")
 
 
+def words(text: str) -> list[str]:
+    """The lower-cased words of ``text`` that can carry a topic (no stop words)."""
+    return [
+        w
+        for w in _WORD.findall(text.lower())
+        if w not in STOPWORDS and (len(w) >= 2 or w.isdigit())
+    ]
+
+
 def tokenize(text: str, normaliser: str = "stem") -> list[str]:
     norm = word_normaliser(normaliser)
     text = text.lower()
-    tokens = []
-    for m in _IDENT.finditer(text):
-        ident = m.group(0)
-        if any(c.isdigit() for c in ident):
-            tokens += [ident, _SEPARATORS.sub("", ident)]
-    for m in _WORD.finditer(text):
-        word = m.group(0)
-        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
-            continue
-        tokens.append(word if word.isdigit() else norm(word))
+    tokens = [m.group(0) for m in _IDENT.finditer(text) if any(c.isdigit() for c in m.group(0))]
+    tokens += [w if w.isdigit() else norm(w) for w in words(text)]
     return tokens
-
-
-def fold_keyboard(word: str) -> str:
-    """``word`` with the ASCII spellings of æ, ø and å replaced (``hjemloese`` →
-    ``hjemløse``)."""
-    for ascii_form, letter in _FOLDS:
-        word = word.replace(ascii_form, letter)
-    return word
-
-
-#: Shortest compound part tried; shorter ones ("is", "ur") match by accident.
-MIN_PART = 4
-
-
-def split_compound(word: str, known: Callable[[str], bool]) -> list[str]:
-    """Parts of a Danish compound, fewest first, each ``known`` — or ``[]``.
-
-    Danish joins words directly (``kolonihave|beboelse``) or with a linking
-    -s- or -e- (``socialudvalg|s|studietur``), so a part may drop one trailing
-    s or e before the next. Only a word of at least two known parts is split:
-    the parts come back in the normaliser's form, ready to look up.
-    """
-
-    @functools.cache
-    def parts(start: int) -> tuple[str, ...] | None:
-        if start == len(word):
-            return ()
-        best: tuple[str, ...] | None = None
-        for end in range(len(word), start + MIN_PART - 1, -1):
-            piece = word[start:end]
-            if not known(piece):
-                continue
-            nexts = [end] + ([end + 1] if end < len(word) and word[end] in "se" else [])
-            for nxt in nexts:
-                rest = parts(nxt) if len(word) - nxt >= MIN_PART or nxt == len(word) else None
-                if rest is not None and (best is None or len(rest) + 1 < len(best)):
-                    best = (piece, *rest)
-        return best
-
-    found = parts(0)
-    return list(found) if found is not None and len(found) >= 2 else []
 
 
 class SparseIndex:
@@ -140,6 +90,7 @@ class SparseIndex:
         self._bm25 = model
         self.normaliser = normaliser
         self.size = int(model.scores["num_docs"]) if model.scores else 0
+        self._identifiers: dict[str, list[str]] | None = None
 
     @classmethod
     def build(
@@ -161,8 +112,7 @@ class SparseIndex:
         self, query: str, k: int, allowed: npt.NDArray[np.int64] | None = None
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         """Row ids and BM25 scores of the best ``k`` rows with a positive score."""
-        vocab = self._bm25.vocab_dict
-        token_ids = [vocab[t] for t in self.query_tokens(query) if t in vocab]
+        token_ids = [self._bm25.vocab_dict[t] for t in self.query_terms(query)]
         k = min(k, self.size)
         if not token_ids or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -179,27 +129,18 @@ class SparseIndex:
         ids = candidates[order].astype(np.int64)
         return ids, scores[ids].astype(np.float32)
 
-    def query_tokens(self, query: str) -> list[str]:
-        """The query's tokens, plus, for a word the vocabulary lacks: the word
-        with ae/oe/aa read as æ/ø/å, or else its compound parts (see
-        :func:`split_compound`), when those are in the vocabulary."""
+    def query_terms(self, query: str) -> list[str]:
+        """The index terms a query looks for: its own tokens the index knows, and
+        for the words it does not know, their Danish variants (:mod:`.variants`)."""
         vocab = self._bm25.vocab_dict
+        if self._identifiers is None:
+            self._identifiers = variants.identifier_keys(vocab)
         norm = word_normaliser(self.normaliser)
-        tokens = tokenize(query, self.normaliser)
-        for word in _WORD.findall(query.lower()):
-            if word in STOPWORDS or word.isdigit() or norm(word) in vocab:
-                continue
-            folded = fold_keyboard(word)
-            if folded != word and norm(folded) in vocab:
-                tokens.append(norm(folded))
-                continue
-            # "beboelse" has a real "oe": split the word as written before folding it
-            for form in dict.fromkeys((word, folded)):
-                parts = split_compound(form, lambda part: norm(part) in vocab)
-                if parts:
-                    tokens += [norm(p) for p in parts]
-                    break
-        return tokens
+        terms = [t for t in tokenize(query, self.normaliser) if t in vocab]
+        extra = variants.variants(
+            words(query), lambda w: w if w.isdigit() else norm(w), vocab, self._identifiers
+        )
+        return terms + list(dict.fromkeys(extra))  # a repeated query word counts twice, as in bm25s
 
     def _scores(self, token_ids: list[int]) -> npt.NDArray[np.float32]:
         """Σ over query tokens of the precomputed BM25 column (bm25s's eager

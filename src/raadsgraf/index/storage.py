@@ -38,7 +38,7 @@ from raadsgraf.index.cache import EmbeddingCache, embed_with_cache, passage_key
 from raadsgraf.index.chunking import Chunk, ChunkParams, chunk_document
 from raadsgraf.index.encoders import Encoder, Vectors, get_encoder
 from raadsgraf.index.models import models_folder
-from raadsgraf.index.sparse import ANALYSER_VERSION, SparseIndex
+from raadsgraf.index.sparse import SparseIndex
 from raadsgraf.model import Document
 
 #: Bump when the folder's layout or the chunk format changes.
@@ -183,7 +183,6 @@ def write(
         "metric": "inner-product",
         "dense_index": kind,
         "bm25": normaliser,
-        "bm25_analyser": ANALYSER_VERSION,
         "chunking": params.as_dict(),
         "include_closed": settings.include_closed,
         "chunks": len(chunks),

@@ -9,6 +9,7 @@ through the ``raadsgraf.parsers`` entry-point group.
 from __future__ import annotations
 
 import hashlib
+import json
 from importlib.metadata import entry_points
 from pathlib import PurePath
 from typing import Protocol, runtime_checkable
@@ -79,8 +80,25 @@ def detect(data: bytes, path: str) -> Parser:
     scored = sorted(((p.sniff(data, path), p.name) for p in known.values()), reverse=True)
     best_score, best_name = scored[0] if scored else (0.0, "")
     if best_score < MIN_CONFIDENCE:
+        _check_json(data, path)
         raise UnknownFormat(path, list(known), _describe(data, path))
     return known[best_name]
+
+
+def _check_json(data: bytes, path: str) -> None:
+    """A file that is meant to be JSON but does not parse says where it breaks
+    (a truncated download), rather than "unknown format"."""
+    head = data.lstrip()[:1]
+    if not (path.lower().endswith(".json") or head in (b"{", b"[")):
+        return
+    try:
+        json.loads(data)
+    except UnicodeDecodeError:
+        return
+    except json.JSONDecodeError as exc:
+        raise SourceError(
+            path, f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno
+        ) from None
 
 
 def _describe(data: bytes, path: str) -> str:

@@ -176,6 +176,11 @@ def person_page(store: GraphStore, iri: str) -> PersonPage | None:
     (count,) = _rows(
         store, f"SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {{ ?t besluit:heeftAanwezige {P} }}"
     )
+    roles = _rows(
+        store,
+        f"""SELECT DISTINCT ?role WHERE {{ ?q prov:agent {P} ; prov:hadRole ?r .
+              ?r skos:prefLabel ?role }} ORDER BY ?role""",
+    )
     return PersonPage(
         person=PersonRef(iri, str(head[0]["name"]), parties[0] if parties else None),
         municipality=_s(head[0]["ml"]),
@@ -194,4 +199,5 @@ def person_page(store: GraphStore, iri: str) -> PersonPage | None:
             for r in missed
         ),
         items_present=_i(count["n"]) or 0,
+        roles=tuple(str(r["role"]) for r in roles),
     )

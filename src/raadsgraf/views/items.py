@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from raadsgraf.iris import SECTION_KIND_BY_NOTATION
+from raadsgraf.lineage import lineage
 from raadsgraf.model import Attachment, Section
-from raadsgraf.query import lineage
 from raadsgraf.store import GraphStore
 from raadsgraf.views.records import (
     AbsenceView,

@@ -88,4 +88,14 @@ def policy_network(store: GraphStore, iri: str) -> PolicyNetwork | None:
             edges.append(NetworkEdge(t, iri, "behandler"))
         if r["e"] and str(r["e"]) in nodes:
             edges.append(NetworkEdge(t, str(r["e"]), "bruger"))
-    return PolicyNetwork(iri, title, tuple(nodes.values()), tuple(edges))
+    mentions = tuple(
+        str(r["name"])
+        for r in _rows(
+            store, f"SELECT DISTINCT ?name WHERE {{ {P} rg:mentionsPolicy ?name }} ORDER BY ?name"
+        )
+    )
+    for i, name in enumerate(mentions, start=1):
+        node = f"{iri}#naevnt-{i}"
+        nodes[node] = NetworkNode(node, name, "nævnt")
+        edges.append(NetworkEdge(iri, node, "nævner"))
+    return PolicyNetwork(iri, title, tuple(nodes.values()), tuple(edges), mentions)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from raadsgraf.lineage import LineageStep, PolicyLink
 from raadsgraf.model import Attachment, Section
-from raadsgraf.query import LineageStep, PolicyLink
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +116,7 @@ class PersonPage:
     meetings: tuple[MeetingRef, ...]
     item_absences: tuple[ItemAbsence, ...]
     items_present: int
-    roles: tuple[str, ...] = ()  # from the source records (added by the API)
+    roles: tuple[str, ...] = ()  # as the minutes word them ("formand"), any body
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,5 @@
+"""``python -m raadsgraf``: the command line."""
+
+from raadsgraf.cli import main
+
+main()
