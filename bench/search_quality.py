@@ -70,9 +70,9 @@ def evaluate(
     return {"mean": means, "per_query": per_query}
 
 
-def build(work: Path, seeds: Path, normaliser: str, model: str) -> SearchIndex:
+def build(work: Path, seeds: Path | list[Path], normaliser: str, model: str) -> SearchIndex:
     settings = config.load({"store": str(work / f"store-{normaliser}"), "model": model})
-    report = pipeline.parse_files([seeds], progress=False)
+    report = pipeline.parse_files(seeds if isinstance(seeds, list) else [seeds], progress=False)
     for failure in report.failures:
         print(f"warning: {failure}", file=sys.stderr)
     if not report.documents:
