@@ -91,3 +91,12 @@ def test_bare_identifier_is_narrow() -> None:
     assert bare_identifier("2024") is None  # a year is not a case number
     assert bare_identifier("boligsocial") is None
     assert bare_identifier("24-012144") is None  # with its dash it is exact_phrase's
+
+
+def test_a_case_number_after_the_word_sag_is_still_exact() -> None:
+    from raadsgraf.index.highlight import exact_phrase
+
+    assert bare_identifier("sag 24012144") == "24012144"
+    assert exact_phrase("j.nr. 24-012144") == "24-012144"
+    assert exact_phrase("Sagsnr: 24-012144") == "24-012144"
+    assert exact_phrase("sagen om budget") is None and bare_identifier("sag") is None

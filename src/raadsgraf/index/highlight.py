@@ -25,12 +25,16 @@ _IDENTIFIER = re.compile(
 )
 _NAME_WORD = re.compile(r"^[A-ZÆØÅ][a-zæøåéüöä'-]+\.?$|^[A-ZÆØÅ]\.$")
 _SPACE = re.compile(r"\s+")
+#: The word a user may put before a case number: "sag 24-012144", "j.nr. 24012144".
+_CASE_WORD = re.compile(
+    r"^(?:sag(?:s?nr|snummer)?|j\.?\s?nr|journal(?:nr|nummer)?)\.?:?\s+(?=\S*\d)", re.IGNORECASE
+)
 _BARE = re.compile(r"^[A-ZÆØÅ]{0,5}\d+$", re.IGNORECASE)
 
 
 def exact_phrase(query: str) -> str | None:
     """The phrase to require verbatim when the query looks exact, else None."""
-    q = _SPACE.sub(" ", query.strip().strip("\"'“”«»"))
+    q = _CASE_WORD.sub("", _SPACE.sub(" ", query.strip().strip("\"'“”«»")))
     if _IDENTIFIER.match(q):
         return q
     words = q.split(" ")
@@ -42,7 +46,7 @@ def exact_phrase(query: str) -> str | None:
 def bare_identifier(query: str) -> str | None:
     """A case number typed without its separators ("24012144", "EMN201801605"):
     its separator-free key, to compare with the items' case numbers; else None."""
-    q = query.strip().strip("\"'“”«»")
+    q = _CASE_WORD.sub("", query.strip().strip("\"'“”«»"))
     if _BARE.match(q) and sum(c.isdigit() for c in q) >= 6:
         return identifier_key(q)
     return None
