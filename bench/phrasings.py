@@ -20,10 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search_quality import ROOT, build, evaluate
-
-from raadsgraf import config
-from raadsgraf.index.search import DEFAULT_DENSE_WEIGHT, DEFAULT_FUSION
+from search_quality import ROOT, add_index_options, build, evaluate
 
 METRICS = ("ndcg@10", "recall@5", "mrr")
 MODES = ("hybrid", "dense", "bm25")
@@ -41,10 +38,7 @@ def main() -> None:
         default=[ROOT / "tests" / "samples" / "seeds", ROOT / "tests" / "samples" / "firstagenda"],
     )
     ap.add_argument("--work", type=Path, default=ROOT / "indexes" / "bench-phrasings")
-    ap.add_argument("--model", default=config.Settings().model)
-    ap.add_argument("--normaliser", default="stem", choices=["stem", "lemma", "lower"])
-    ap.add_argument("--fusion", default=DEFAULT_FUSION, choices=["relative", "rrf"])
-    ap.add_argument("--dense-weight", type=float, default=DEFAULT_DENSE_WEIGHT)
+    add_index_options(ap)
     ap.add_argument("--per-query", action="store_true", help="Show every query's nDCG@10.")
     ap.add_argument("--json", action="store_true", help="Print the results as JSON.")
     args = ap.parse_args()

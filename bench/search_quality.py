@@ -91,6 +91,15 @@ def build(work: Path, seeds: Path | list[Path], normaliser: str, model: str) -> 
     return open_index(settings.store, settings)
 
 
+def add_index_options(ap: argparse.ArgumentParser) -> None:
+    """The options that choose how the bench index is built and fused (shared with
+    bench/phrasings.py)."""
+    ap.add_argument("--model", default=config.Settings().model)
+    ap.add_argument("--normaliser", default="stem", choices=["stem", "lemma", "lower"])
+    ap.add_argument("--fusion", default=DEFAULT_FUSION, choices=["relative", "rrf"])
+    ap.add_argument("--dense-weight", type=float, default=DEFAULT_DENSE_WEIGHT)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -98,10 +107,7 @@ def main() -> None:
     ap.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
     ap.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
     ap.add_argument("--work", type=Path, default=ROOT / "indexes" / "bench-quality")
-    ap.add_argument("--model", default=config.Settings().model)
-    ap.add_argument("--normaliser", default="stem", choices=["stem", "lemma", "lower"])
-    ap.add_argument("--fusion", default=DEFAULT_FUSION, choices=["relative", "rrf"])
-    ap.add_argument("--dense-weight", type=float, default=DEFAULT_DENSE_WEIGHT)
+    add_index_options(ap)
     ap.add_argument("--sweep", action="store_true", help="Grid over fusion and dense weight.")
     ap.add_argument("--per-query", action="store_true", help="Show every query's scores.")
     ap.add_argument("--json", action="store_true", help="Print the results as JSON.")

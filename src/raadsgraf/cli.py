@@ -524,13 +524,14 @@ def search(
             msg = f"{value!r} is not a date like 2023-11-07"
             raise click.BadParameter(msg, param_hint=flag) from None
 
-    if date_from and date_to and day(date_from, "--from") > day(date_to, "--to"):  # type: ignore[operator]
+    first, last = day(date_from, "--from"), day(date_to, "--to")
+    if first and last and first > last:
         raise click.BadParameter(f"{date_from} is after {date_to}", param_hint="--from/--to")
     filters = Filters(
         municipality=municipality,
         committee=committee,
-        date_from=day(date_from, "--from"),
-        date_to=day(date_to, "--to"),
+        date_from=first,
+        date_to=last,
         open_only=open_only,
         outcome=outcome,
     )
