@@ -55,8 +55,8 @@ def build(work: Path) -> None:
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from raadsgraf.index.convert import build_sentence_transformer, export_raw_onnx
-    from raadsgraf.index.recipe import optimise
+    from raadsgraf.index.encoders.convert import build_sentence_transformer, export_raw_onnx
+    from raadsgraf.index.encoders.recipe import optimise
 
     build_sentence_transformer(work)
     out = work / "onnx"
@@ -84,7 +84,7 @@ def _export_sdpa(folder: Path, dest: Path) -> None:
 
     from transformers import AutoModel
 
-    from raadsgraf.index import convert
+    from raadsgraf.index.encoders import convert
 
     real = AutoModel.from_pretrained
 

@@ -43,9 +43,12 @@ import pyoxigraph
 from rdflib import Dataset
 from tqdm import tqdm
 
-from raadsgraf import derive, iris
-from raadsgraf.graph import document_triples, ontology_graph
-from raadsgraf.lineage import lineage
+from raadsgraf import iris
+from raadsgraf.graph import derive
+from raadsgraf.graph.build import document_triples, ontology_graph
+from raadsgraf.graph.sparql import run_sparql
+from raadsgraf.graph.store import GraphStore, SourceEntry, now
+from raadsgraf.graph.vocab import PREFIXES
 from raadsgraf.model import (
     KLE,
     AgendaItem,
@@ -64,9 +67,7 @@ from raadsgraf.model import (
     ReferenceKind,
     Source,
 )
-from raadsgraf.query import run_sparql
-from raadsgraf.store import GraphStore, SourceEntry, now
-from raadsgraf.vocab import PREFIXES
+from raadsgraf.query.lineage import lineage
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "docs" / "queries"

@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from raadsgraf.query import run_sparql
-from raadsgraf.store import GraphStore
+from raadsgraf.graph.sparql import run_sparql
+from raadsgraf.graph.store import GraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "docs" / "queries"

@@ -46,9 +46,9 @@ import greve  # noqa: E402
 
 from raadsgraf import config  # noqa: E402
 from raadsgraf.index import dense, open_index  # noqa: E402
-from raadsgraf.index.cache import EmbeddingCache, embed_with_cache  # noqa: E402
 from raadsgraf.index.chunking import Chunk, chunk_document  # noqa: E402
 from raadsgraf.index.encoders import Encoder, get_encoder  # noqa: E402
+from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache  # noqa: E402
 from raadsgraf.index.sparse import SparseIndex, tokenize  # noqa: E402
 from raadsgraf.index.storage import write  # noqa: E402
 

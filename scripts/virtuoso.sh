@@ -9,7 +9,7 @@
 #   scripts/virtuoso.sh stop DIR           stop it
 #
 # Then load a store through the Graph Store protocol and compare:
-#   PYTHONPATH=src python -m raadsgraf.gsp --store indexes/store http://127.0.0.1:8899
+#   PYTHONPATH=src python -m raadsgraf.graph.gsp --store indexes/store http://127.0.0.1:8899
 set -euo pipefail
 
 cmd=${1:-}

@@ -215,7 +215,7 @@ def test_xml_entities_are_not_expanded() -> None:
 
 def test_every_format_sample_gives_a_valid_graph() -> None:
     """The records of each format meet the graph's SHACL shapes."""
-    from raadsgraf import graph
+    from raadsgraf.graph import build as graph
 
     folders = ["firstagenda", "portal_html", "pdf", "acadre", "sbsys", "edoc"]
     report = parse_files([SAMPLES / f for f in folders], progress=False)

@@ -9,9 +9,9 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from raadsgraf import iris
-from raadsgraf.graph import document_graph, ontology_graph, validate
+from raadsgraf.graph.build import document_graph, ontology_graph, validate
+from raadsgraf.graph.vocab import BESLUIT, ELI, RG
 from raadsgraf.model import Outcome, ReferenceKind, Stance
-from raadsgraf.vocab import BESLUIT, ELI, RG
 from tests.graph_records import minutes_2023, minutes_2023_08, other_municipality, strategy
 
 ALL = (minutes_2023, minutes_2023_08, strategy, other_municipality)

@@ -151,7 +151,7 @@ def test_validate_says_whether_the_store_satisfies_the_shapes(store: str, tmp_pa
     import pyoxigraph as ox
 
     from raadsgraf import generations
-    from raadsgraf.store import GraphStore
+    from raadsgraf.graph.store import GraphStore
 
     result = CliRunner().invoke(cli, ["validate", "--store", store])
     assert result.exit_code == 0, result.output

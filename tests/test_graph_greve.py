@@ -12,9 +12,9 @@ import pytest
 import raadsgraf
 from raadsgraf import iris, pipeline
 from raadsgraf.config import Settings
-from raadsgraf.lineage import LineageStep
+from raadsgraf.graph.walk import SAME_CASE, STRUCTURED
 from raadsgraf.model import ReferenceKind
-from raadsgraf.walk import SAME_CASE, STRUCTURED
+from raadsgraf.query.lineage import LineageStep
 from tests.formats_support import CORPUS
 
 GREVE = CORPUS / "greve"
@@ -132,7 +132,7 @@ def test_the_greve_store_satisfies_the_shapes(greve: tuple[Path, list[Path]]) ->
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from raadsgraf.graph import validate
+    from raadsgraf.graph.build import validate
 
     store, _ = greve
     with raadsgraf.open(store) as rg:

@@ -14,9 +14,9 @@ import raadsgraf
 from raadsgraf import iris, pipeline
 from raadsgraf.config import Settings
 from raadsgraf.extract.sections import SECTION_KINDS
-from raadsgraf.graph import document_graph, ontology_graph, validate
+from raadsgraf.graph.build import document_graph, ontology_graph, validate
+from raadsgraf.graph.vocab import RG, sparql_prologue
 from raadsgraf.model import Document, Section
-from raadsgraf.vocab import RG, sparql_prologue
 
 SEEDS = Path(__file__).parent / "samples" / "seeds"
 SEED_FILES = sorted(SEEDS.glob("*.txt"))

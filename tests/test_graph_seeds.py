@@ -12,7 +12,7 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 import raadsgraf
 from raadsgraf import iris, pipeline
 from raadsgraf.config import Settings
-from raadsgraf.graph import document_graph, validate
+from raadsgraf.graph.build import document_graph, validate
 
 SEEDS = Path(__file__).parent / "samples" / "seeds"
 GOLDEN = Path(__file__).parent / "golden" / "graph"

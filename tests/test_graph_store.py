@@ -11,7 +11,7 @@ import pytest
 import raadsgraf
 from raadsgraf import generations, iris, pipeline
 from raadsgraf.config import Settings
-from raadsgraf.query import QueryError
+from raadsgraf.graph.sparql import QueryError
 from tests.graph_parser import write
 from tests.graph_records import strategy
 
@@ -164,7 +164,7 @@ def test_nquads_escaping_round_trips_through_oxigraph(tmp_path: Path) -> None:
     from rdflib import Literal, URIRef
     from rdflib.namespace import XSD
 
-    from raadsgraf.store import to_nquads
+    from raadsgraf.graph.store import to_nquads
 
     s, p = URIRef("https://raadsgraf.dk/id/x"), URIRef("https://raadsgraf.dk/id/p")
     values = [
@@ -215,7 +215,7 @@ def test_ingest_feeds_the_sinks_only_what_changed(
 def test_rdflib_view_of_the_store(corpus: tuple[Path, Settings]) -> None:
     from rdflib import URIRef
 
-    from raadsgraf.vocab import ELI
+    from raadsgraf.graph.vocab import ELI
 
     src, settings = corpus
     pipeline.ingest([src], settings, progress=False, index=False)

@@ -18,8 +18,8 @@ import pytest
 import raadsgraf
 from raadsgraf import pipeline
 from raadsgraf.config import Settings
-from raadsgraf.gsp import UNION_GRAPH, VIRTUOSO_PATH, push
-from raadsgraf.vocab import PREFIXES
+from raadsgraf.graph.gsp import UNION_GRAPH, VIRTUOSO_PATH, push
+from raadsgraf.graph.vocab import PREFIXES
 
 ROOT = Path(__file__).parent.parent
 SCRIPT = ROOT / "scripts" / "virtuoso.sh"

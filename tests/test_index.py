@@ -19,9 +19,9 @@ from raadsgraf import index
 from raadsgraf.config import Settings
 from raadsgraf.errors import IndexMismatch, IndexNotFound, QueryError
 from raadsgraf.index import dense
-from raadsgraf.index.cache import EmbeddingCache, embed_with_cache
 from raadsgraf.index.chunking import ChunkParams, chunk_document, split_text
 from raadsgraf.index.encoders import Vectors, register_encoder
+from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache
 from raadsgraf.index.fusion import fuse
 from raadsgraf.index.highlight import exact_phrase, snippet
 from raadsgraf.index.sparse import SparseIndex, tokenize

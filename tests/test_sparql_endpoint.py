@@ -15,7 +15,7 @@ import pytest
 
 from raadsgraf import pipeline
 from raadsgraf.config import Settings
-from raadsgraf.endpoint import make_server, serve_in_thread, uses_service
+from raadsgraf.serve.endpoint import make_server, serve_in_thread, uses_service
 from tests.graph_parser import write
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

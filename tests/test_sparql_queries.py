@@ -10,7 +10,7 @@ import pytest
 import raadsgraf
 from raadsgraf import pipeline
 from raadsgraf.config import Settings
-from raadsgraf.query import SparqlResult
+from raadsgraf.graph.sparql import SparqlResult
 
 ROOT = Path(__file__).parent.parent
 QUERIES = ROOT / "docs" / "queries"

@@ -11,7 +11,7 @@ from common import PAGES, fmt_date, outcome_text, param, require_store, set_para
 
 import raadsgraf
 from raadsgraf.api import store_version
-from raadsgraf.views import Facets
+from raadsgraf.query.views import Facets
 
 if TYPE_CHECKING:  # the index package (FAISS, BM25) is imported when there is a query
     from raadsgraf.index import Filters, Hit

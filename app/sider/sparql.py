@@ -10,8 +10,8 @@ import streamlit as st
 from common import param, require_store, set_params
 
 import raadsgraf
-from raadsgraf.endpoint import DEFAULT_PORT
-from raadsgraf.results import to_csv, to_table
+from raadsgraf.query.results import to_csv, to_table
+from raadsgraf.serve.endpoint import DEFAULT_PORT
 
 QUERY_DIR = Path(__file__).resolve().parents[2] / "docs" / "queries"
 #: Shown when the checkout has no docs/queries/ (an installed app).

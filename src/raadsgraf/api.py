@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
-from raadsgraf import generations, views
+from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
-from raadsgraf.lineage import Lineage, lineage
-from raadsgraf.query import SparqlResult, run_sparql
-from raadsgraf.store import GraphStore, SourceEntry
+from raadsgraf.graph.sparql import SparqlResult, run_sparql
+from raadsgraf.graph.store import GraphStore, SourceEntry
+from raadsgraf.query import views
+from raadsgraf.query.lineage import Lineage, lineage
 
 if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
     from raadsgraf.index.search import Filters, Hit, SearchIndex
@@ -218,7 +219,7 @@ def store_version(store: str | Path) -> str | None:
     Long-running readers (the app) reopen the store when it changes.
     """
     from raadsgraf import generations
-    from raadsgraf.store import GRAPH_DIR, MANIFEST
+    from raadsgraf.graph.store import GRAPH_DIR, MANIFEST
 
     folder = generations.resolve(Path(store))
     if not (folder / GRAPH_DIR).is_dir():

@@ -276,7 +276,7 @@ def sparql(
     from pathlib import Path
 
     import raadsgraf
-    from raadsgraf import results
+    from raadsgraf.query import results
 
     if (query is None) == (file is None):
         raise click.UsageError("give a QUERY or --file, not both")
@@ -350,7 +350,7 @@ def validate(store: str | None) -> None:
     from rdflib import Graph
 
     import raadsgraf
-    from raadsgraf import graph
+    from raadsgraf.graph import build as graph
 
     try:
         with raadsgraf.open(settings=_settings(store)) as rg:
@@ -391,7 +391,7 @@ def serve_sparql(
     """
     from pathlib import Path
 
-    from raadsgraf.endpoint import make_server
+    from raadsgraf.serve.endpoint import make_server
 
     settings = _settings(store)
     try:
@@ -436,8 +436,8 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
     from pathlib import Path
 
     from raadsgraf import generations
-    from raadsgraf.kle import KLE_GRAPH, kle_quads
-    from raadsgraf.store import GraphStore
+    from raadsgraf.graph.kle import KLE_GRAPH, kle_quads
+    from raadsgraf.graph.store import GraphStore
 
     quads = []
     try:
@@ -605,8 +605,8 @@ def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
     from pathlib import Path
 
     from raadsgraf import config
-    from raadsgraf.index.convert import build_sentence_transformer, export_onnx
-    from raadsgraf.index.models import BUILT, DEFAULT_MODEL, ensure_built, models_folder
+    from raadsgraf.index.encoders.convert import build_sentence_transformer, export_onnx
+    from raadsgraf.index.encoders.models import BUILT, DEFAULT_MODEL, ensure_built, models_folder
 
     try:
         settings = config.load({"store": store})

@@ -302,7 +302,9 @@ def ingest(
     meanwhile; a crash leaves the store as it was. Re-ingesting unchanged files
     writes nothing at all.
     """
-    from raadsgraf import derive, graph, iris, store  # the graph stage, wired in here only
+    from raadsgraf import iris  # the graph stage, wired in here only
+    from raadsgraf.graph import build as graph
+    from raadsgraf.graph import derive, store
 
     settings = settings or Settings()
     report = IngestReport()

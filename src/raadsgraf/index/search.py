@@ -17,8 +17,8 @@ from raadsgraf.errors import IndexMismatch, QueryError
 from raadsgraf.index import dense, fusion
 from raadsgraf.index.chunking import Chunk
 from raadsgraf.index.encoders import Encoder, get_encoder
+from raadsgraf.index.encoders.models import models_folder
 from raadsgraf.index.highlight import bare_identifier, contains_phrase, exact_phrase, snippet
-from raadsgraf.index.models import models_folder
 from raadsgraf.index.sparse import SparseIndex
 from raadsgraf.index.storage import check_model, index_dir, read_chunks, read_config
 from raadsgraf.index.variants import identifier_key

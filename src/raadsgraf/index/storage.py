@@ -34,10 +34,10 @@ from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.errors import IndexMismatch, IndexNotFound
 from raadsgraf.index import dense
-from raadsgraf.index.cache import EmbeddingCache, embed_with_cache, passage_key
 from raadsgraf.index.chunking import Chunk, ChunkParams, chunk_document
 from raadsgraf.index.encoders import Encoder, Vectors, get_encoder
-from raadsgraf.index.models import models_folder
+from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache, passage_key
+from raadsgraf.index.encoders.models import models_folder
 from raadsgraf.index.sparse import SparseIndex
 from raadsgraf.model import Document
 

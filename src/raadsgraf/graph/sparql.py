@@ -1,5 +1,5 @@
 """SPARQL over the graph store, with typed results; the helpers the other
-question modules (:mod:`raadsgraf.lineage`) build their queries with."""
+question modules (:mod:`raadsgraf.query.lineage`) build their queries with."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from raadsgraf.errors import RaadsgrafError
-from raadsgraf.store import GraphStore
-from raadsgraf.vocab import sparql_prologue
+from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.vocab import sparql_prologue
 
 
 class QueryError(RaadsgrafError):
@@ -122,7 +122,7 @@ def run_sparql(store: GraphStore, query: str, *, limit: int | None = None) -> Sp
 
 
 def _prefixes() -> dict[str, str]:
-    from raadsgraf.vocab import PREFIXES
+    from raadsgraf.graph.vocab import PREFIXES
 
     return dict(PREFIXES)
 

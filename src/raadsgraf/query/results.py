@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from raadsgraf.query import SparqlResult
+from raadsgraf.graph.sparql import SparqlResult
 
 #: Media types of the SPARQL 1.1 result formats, by short name.
 MEDIA_TYPES = {
@@ -121,7 +121,7 @@ def serialize(result: SparqlResult, fmt: str) -> str:
 
 
 def serialize_graph(result: SparqlResult, fmt: str) -> bytes:
-    from raadsgraf.vocab import PREFIXES
+    from raadsgraf.graph.vocab import PREFIXES
 
     data = ox.serialize(list(result.triples), format=GRAPH_MEDIA_TYPES[fmt][1], prefixes=PREFIXES)
     assert isinstance(data, bytes)

@@ -32,7 +32,7 @@ from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
 from raadsgraf.errors import RaadsgrafError
-from raadsgraf.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH
+from raadsgraf.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH
 
 MANIFEST = "sources.json"
 GRAPH_DIR = "graph"
@@ -260,7 +260,7 @@ class GraphStore:
 
     def dump(self, fmt: ox.RdfFormat) -> bytes:
         """The named graphs (N-Quads, TriG) or their union (triple formats)."""
-        from raadsgraf.vocab import PREFIXES
+        from raadsgraf.graph.vocab import PREFIXES
 
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             quads = [q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph)]

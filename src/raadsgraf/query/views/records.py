@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from raadsgraf.lineage import LineageStep, PolicyLink
 from raadsgraf.model import Attachment, Section
+from raadsgraf.query.lineage import LineageStep, PolicyLink
 
 
 @dataclass(frozen=True, slots=True)

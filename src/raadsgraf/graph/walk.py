@@ -1,13 +1,13 @@
 """The walk from treatments to every treatment of the same matter: along shared
 case numbers and along references in both directions (the lineage of a matter,
-:mod:`raadsgraf.lineage`, and the policies' treatments, :mod:`raadsgraf.derive`)."""
+:mod:`raadsgraf.query.lineage`, and the policies' treatments, :mod:`raadsgraf.graph.derive`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from raadsgraf.query import iri_term, select_strings
-from raadsgraf.store import GraphStore
+from raadsgraf.graph.sparql import iri_term, select_strings
+from raadsgraf.graph.store import GraphStore
 
 #: Upper bound on the treatments one lineage walks (a guard against a hub case).
 MAX_STEPS = 2000

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from raadsgraf import iris
-from raadsgraf.query import (
+from raadsgraf.graph.sparql import (
     QueryError,
     Value,
     iri_term,
@@ -17,8 +17,8 @@ from raadsgraf.query import (
     select,
     select_strings,
 )
-from raadsgraf.store import GraphStore
-from raadsgraf.walk import WalkState, notations, per_value, walk
+from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.walk import WalkState, notations, per_value, walk
 
 
 @dataclass(frozen=True, slots=True)

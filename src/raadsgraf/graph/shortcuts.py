@@ -23,8 +23,8 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from raadsgraf.store import GraphStore
-from raadsgraf.vocab import DERIVED_GRAPH, RG, sparql_prologue
+from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.vocab import DERIVED_GRAPH, RG, sparql_prologue
 
 
 def _pairs(store: GraphStore, body: str) -> set[tuple[ox.NamedNode, ox.NamedNode]]:

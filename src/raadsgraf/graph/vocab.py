@@ -116,7 +116,7 @@ class RG(DefinedNamespace):
     attachment: URIRef
     recommendedReading: URIRef
     point: URIRef
-    # materialised shortcuts (derived graph; raadsgraf.shortcuts)
+    # materialised shortcuts (derived graph; raadsgraf.graph.shortcuts)
     treatedBy: URIRef
     decisionOutcome: URIRef
     caseTreatment: URIRef

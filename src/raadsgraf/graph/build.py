@@ -4,7 +4,7 @@ Every IRI comes from :mod:`raadsgraf.iris`. A reference to a treatment that is
 not in this document becomes a placeholder with the very IRI the referenced
 meeting's own ingest mints, so the two descriptions merge in the store.
 Cross-document links (policy ↔ items, in-corpus flags) are derived in the store
-by :mod:`raadsgraf.derive`, since one document cannot see the others.
+by :mod:`raadsgraf.graph.derive`, since one document cannot see the others.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pathlib import Path, PurePath
 from rdflib import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
 
 from raadsgraf import iris
+from raadsgraf.graph.topics import topic, topic_key, topic_label
+from raadsgraf.graph.vocab import BESLUIT, ELI, ELI_DL, PERSON, PREFIXES, RG
 from raadsgraf.model import (
     KLE,
     AgendaItem,
@@ -31,8 +33,6 @@ from raadsgraf.model import (
     ReferenceKind,
     Section,
 )
-from raadsgraf.topics import topic, topic_key, topic_label
-from raadsgraf.vocab import BESLUIT, ELI, ELI_DL, PERSON, PREFIXES, RG
 
 _DANISH = "da"
 #: What minutes call their own committee ("udvalget besluttede den …").
@@ -443,7 +443,7 @@ def document_graph(doc: Document, graph_iri: str) -> Graph:
 
 
 #: ontology/ beside src/ in a checkout (the project runs from its checkout or an editable install).
-ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[3] / "ontology"
 
 
 def ontology_graph() -> Graph:

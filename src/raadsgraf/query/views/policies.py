@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from raadsgraf.store import GraphStore
-from raadsgraf.views.records import NetworkEdge, NetworkNode, PolicyNetwork
-from raadsgraf.views.sparql import _d, _iri, _rows, _s
+from raadsgraf.graph.store import GraphStore
+from raadsgraf.query.views.records import NetworkEdge, NetworkNode, PolicyNetwork
+from raadsgraf.query.views.sparql import _d, _iri, _rows, _s
 
 # --- policies ---------------------------------------------------------------------------
 

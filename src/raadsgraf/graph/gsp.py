@@ -6,7 +6,7 @@ graph :data:`UNION_GRAPH`, so a server that uses it as its default graph
 (Virtuoso: ``[SPARQL] DefaultGraph``, or ``default-graph-uri``) answers the
 analyst queries as the embedded store does::
 
-    PYTHONPATH=src python -m raadsgraf.gsp --store indexes/store http://127.0.0.1:8899
+    PYTHONPATH=src python -m raadsgraf.graph.gsp --store indexes/store http://127.0.0.1:8899
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from raadsgraf import generations
 from raadsgraf.errors import RaadsgrafError
-from raadsgraf.store import GraphStore
+from raadsgraf.graph.store import GraphStore
 
 UNION_GRAPH = "https://raadsgraf.dk/graph/union"
 #: Where Virtuoso serves the unauthenticated Graph Store protocol.

@@ -69,10 +69,11 @@ def uses_service(query: str) -> bool:
 
 
 def _worker_main(conn: Connection, folder: str, max_rows: int) -> None:
-    from raadsgraf import generations, results
+    from raadsgraf import generations
     from raadsgraf.errors import RaadsgrafError
-    from raadsgraf.query import run_sparql
-    from raadsgraf.store import GraphStore
+    from raadsgraf.graph.sparql import run_sparql
+    from raadsgraf.graph.store import GraphStore
+    from raadsgraf.query import results
 
     store = GraphStore(generations.resolve(Path(folder)), read_only=True)
     while True:
@@ -137,7 +138,7 @@ class QueryService:
         self, folder: Path, *, timeout: float = 10.0, max_rows: int = 10_000, workers: int = 2
     ) -> None:
         from raadsgraf import generations
-        from raadsgraf.store import GraphStore
+        from raadsgraf.graph.store import GraphStore
 
         GraphStore(generations.resolve(folder), read_only=True)  # fail here when there is none
         self.folder = folder

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from raadsgraf.graph.store import GraphStore
 from raadsgraf.iris import SECTION_KIND_BY_NOTATION
-from raadsgraf.lineage import lineage
 from raadsgraf.model import Attachment, Section
-from raadsgraf.store import GraphStore
-from raadsgraf.views.records import (
+from raadsgraf.query.lineage import lineage
+from raadsgraf.query.views.records import (
     AbsenceView,
     History,
     HistoryStep,
@@ -15,7 +15,7 @@ from raadsgraf.views.records import (
     PersonRef,
     ReferenceView,
 )
-from raadsgraf.views.sparql import _DA_LABEL, _d, _i, _iri, _lit, _person_pattern, _rows, _s
+from raadsgraf.query.views.sparql import _DA_LABEL, _d, _i, _iri, _lit, _person_pattern, _rows, _s
 
 # --- item -----------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""The HTTP edge: serving the store to other programs."""
