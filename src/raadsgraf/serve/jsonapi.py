@@ -13,8 +13,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from raadsgraf.api import Raadsgraf
+from raadsgraf.errors import QueryError as SearchQueryError
 from raadsgraf.errors import RaadsgrafError
-from raadsgraf.graph.sparql import QueryError
+from raadsgraf.graph.sparql import QueryError as SparqlQueryError
 from raadsgraf.model import Outcome
 from raadsgraf.query.lineage import Lineage
 from raadsgraf.serve import schemas
@@ -28,6 +29,9 @@ IriParam = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=100, description="Results per page")]
 Offset = Annotated[int, Query(ge=0, le=10_000, description="Results to skip")]
+
+#: the graph's and the search index's (both mean: this request cannot be answered)
+QUERY_ERRORS = (SparqlQueryError, SearchQueryError)
 
 
 def _check_iri(iri: str) -> str:
@@ -126,7 +130,7 @@ def router(live: LiveStore) -> APIRouter:
                     open_only=open_only,
                     outcome=outcome,
                 )
-            except QueryError as exc:
+            except QUERY_ERRORS as exc:
                 raise ApiError(400, "Søgningen kan ikke udføres.", detail=str(exc)) from None
             except RaadsgrafError as exc:
                 raise ApiError(
@@ -210,7 +214,7 @@ def router(live: LiveStore) -> APIRouter:
         def compute(rg: Raadsgraf) -> Any:
             try:
                 h = rg.history(target)
-            except QueryError as exc:
+            except QUERY_ERRORS as exc:
                 raise ApiError(
                     404,
                     "Der er ingen behandlinger af det.",
@@ -256,7 +260,7 @@ def router(live: LiveStore) -> APIRouter:
         def compute(rg: Raadsgraf) -> Any:
             try:
                 found = rg.lineage(target, date=date, item=item, committee=committee)
-            except QueryError as exc:
+            except QUERY_ERRORS as exc:
                 raise ApiError(
                     404,
                     "Der er ingen behandlinger af det.",
@@ -282,7 +286,7 @@ def router(live: LiveStore) -> APIRouter:
                 raise _not_found("Politikken", "policy", iri)
             try:
                 found = rg.lineage(iri)
-            except QueryError:
+            except QUERY_ERRORS:
                 found = Lineage(iri, (), ())
             return {
                 "data": network,
