@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from common import param, require_store, set_params
+from common import danish, param, require_store, set_params
 
 import raadsgraf
 from raadsgraf.query.results import to_csv, to_table
@@ -64,7 +64,7 @@ if run or param("q"):
     try:
         result = rg.sparql(text, limit=MAX_ROWS)
     except raadsgraf.RaadsgrafError as exc:
-        st.error(str(exc))
+        st.error(danish(str(exc)))
         st.stop()
     if result.kind == "ask":
         st.success(f"Svar: {'ja (true)' if result.boolean else 'nej (false)'}")
