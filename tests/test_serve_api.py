@@ -246,10 +246,13 @@ def test_hostile_iris_and_strings_stay_values(client: TestClient) -> None:
     for iri in HOSTILE:
         for path in ("item", "person", "committee", "meeting", "policy"):
             r = client.get(f"/api/{path}", params={"iri": iri})
-            assert r.status_code == 404, (path, iri, r.text)
+            # not an IRI at all (400), or an IRI naming nothing (404): never query text
+            assert r.status_code in (400, 404), (path, iri, r.text)
             _error(r)
         r = client.get("/api/meetings", params={"committee": iri})
-        assert r.status_code == 200 and r.json()["total"] == 0
+        assert r.status_code in (200, 400)
+        if r.status_code == 200:
+            assert r.json()["total"] == 0
     for text in HOSTILE + HOSTILE_TEXT:
         r = client.get("/api/history", params={"target": text})
         assert r.status_code == 404, (text, r.text)

@@ -6,4 +6,6 @@ JSON API and its OpenAPI models), ``sparql`` (the protocol) over ``workers``
 ``live`` (the store generation the service reads), ``guard``, ``errors`` and
 ``metrics`` (what every request passes)."""
 
-DEFAULT_PORT = 7878
+from raadsgraf.config import SERVE_PORT
+
+DEFAULT_PORT = SERVE_PORT

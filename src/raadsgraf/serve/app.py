@@ -18,9 +18,9 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from starlette.routing import Route
 
-import raadsgraf
 from raadsgraf.api import store_version
 from raadsgraf.config import Settings
+from raadsgraf.errors import RaadsgrafError
 from raadsgraf.serve import errors, jsonapi, schemas, sparql
 from raadsgraf.serve.guard import Guard, RateLimiter, configure_access_log
 from raadsgraf.serve.live import LiveStore
@@ -66,7 +66,7 @@ def create_app(store: Path, settings: Settings, options: ServeOptions | None = N
 
     app = FastAPI(
         title="raadsgraf",
-        version=raadsgraf.__version__,
+        version=_version(),
         summary="Danish council records: JSON API, SPARQL 1.1 Protocol and MCP",
         lifespan=lifespan,
         docs_url="/docs",
@@ -87,7 +87,7 @@ def create_app(store: Path, settings: Settings, options: ServeOptions | None = N
         """200 while the store can be read; 503 otherwise."""
         try:
             version = store_version(store)
-        except raadsgraf.RaadsgrafError:
+        except RaadsgrafError:
             version = None
         status = "ok" if version else "no-store"
         return JSONResponse({"status": status, "store": version}, 200 if version else 503)
@@ -131,3 +131,12 @@ def from_settings() -> FastAPI:
 
     settings = load()
     return create_app(Path(settings.store), settings)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("raadsgraf")
+    except PackageNotFoundError:  # a checkout on PYTHONPATH
+        return "0"

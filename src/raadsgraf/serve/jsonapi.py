@@ -13,9 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from raadsgraf.api import Raadsgraf
-from raadsgraf.errors import QueryError as SearchQueryError
-from raadsgraf.errors import RaadsgrafError
-from raadsgraf.graph.sparql import QueryError as SparqlQueryError
+from raadsgraf.errors import QueryError, RaadsgrafError
 from raadsgraf.model import Outcome
 from raadsgraf.query.lineage import Lineage
 from raadsgraf.serve import schemas
@@ -29,9 +27,6 @@ IriParam = Annotated[
 ]
 Limit = Annotated[int, Query(ge=1, le=100, description="Results per page")]
 Offset = Annotated[int, Query(ge=0, le=10_000, description="Results to skip")]
-
-#: the graph's and the search index's (both mean: this request cannot be answered)
-QUERY_ERRORS = (SparqlQueryError, SearchQueryError)
 
 
 def _check_iri(iri: str) -> str:
@@ -130,7 +125,7 @@ def router(live: LiveStore) -> APIRouter:
                     open_only=open_only,
                     outcome=outcome,
                 )
-            except QUERY_ERRORS as exc:
+            except QueryError as exc:
                 raise ApiError(400, "Søgningen kan ikke udføres.", detail=str(exc)) from None
             except RaadsgrafError as exc:
                 raise ApiError(
@@ -214,7 +209,7 @@ def router(live: LiveStore) -> APIRouter:
         def compute(rg: Raadsgraf) -> Any:
             try:
                 h = rg.history(target)
-            except QUERY_ERRORS as exc:
+            except QueryError as exc:
                 raise ApiError(
                     404,
                     "Der er ingen behandlinger af det.",
@@ -260,7 +255,7 @@ def router(live: LiveStore) -> APIRouter:
         def compute(rg: Raadsgraf) -> Any:
             try:
                 found = rg.lineage(target, date=date, item=item, committee=committee)
-            except QUERY_ERRORS as exc:
+            except QueryError as exc:
                 raise ApiError(
                     404,
                     "Der er ingen behandlinger af det.",
@@ -286,7 +281,7 @@ def router(live: LiveStore) -> APIRouter:
                 raise _not_found("Politikken", "policy", iri)
             try:
                 found = rg.lineage(iri)
-            except QUERY_ERRORS:
+            except QueryError:
                 found = Lineage(iri, (), ())
             return {
                 "data": network,

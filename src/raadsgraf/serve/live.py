@@ -7,8 +7,8 @@ import threading
 import time
 from pathlib import Path
 
-import raadsgraf
 from raadsgraf.api import Raadsgraf, store_version
+from raadsgraf.api import open as open_store
 from raadsgraf.config import Settings
 from raadsgraf.serve.errors import ApiError
 
@@ -44,7 +44,7 @@ class LiveStore:
                             "The store holds no data yet.",
                         )
                     if version != self._version:
-                        self._rg = raadsgraf.open(self.root, self.settings)
+                        self._rg = open_store(self.root, self.settings)
                         self._version = version
                         self.reloads += 1
         assert self._rg is not None and self._version is not None

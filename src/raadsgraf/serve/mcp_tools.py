@@ -18,9 +18,7 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
 from raadsgraf.api import Raadsgraf
-from raadsgraf.errors import QueryError as SearchQueryError
-from raadsgraf.errors import RaadsgrafError
-from raadsgraf.graph.sparql import QueryError as SparqlQueryError
+from raadsgraf.errors import QueryError, RaadsgrafError
 from raadsgraf.serve.citations import Citation, cite, plain
 from raadsgraf.serve.errors import ApiError, scrub
 from raadsgraf.serve.live import LiveStore
@@ -31,9 +29,6 @@ INSTRUCTIONS = (
     "graph. Search first, then open items and their case history. Quote decisions with the "
     "citation each answer carries (municipality, committee, date, item number, source URL)."
 )
-
-#: the graph's and the search index's (both mean: this request cannot be answered)
-QUERY_ERRORS = (SparqlQueryError, SearchQueryError)
 
 
 def _cite_iris(rg: Raadsgraf, iris: list[str]) -> list[Citation]:
@@ -138,7 +133,7 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
         def run(rg: Raadsgraf) -> dict[str, Any]:
             try:
                 h = rg.history(target)
-            except QUERY_ERRORS as exc:
+            except QueryError as exc:
                 raise ToolError(scrub(str(exc))) from None
             c = cite(
                 rg,
@@ -169,7 +164,7 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
             try:
                 found = rg.lineage(iri)
                 steps = found.steps
-            except QUERY_ERRORS:
+            except QueryError:
                 found, steps = None, ()
             c = cite(
                 rg,

@@ -56,6 +56,7 @@ def _worker_main(conn: Connection, folder: str, max_rows: int) -> None:
     from raadsgraf.query import results
 
     store = GraphStore(generations.resolve(Path(folder)), read_only=True)
+    conn.send("ready")
     while True:
         try:
             query, select_fmt, graph_fmt, default_graphs, named_graphs = conn.recv()
@@ -110,6 +111,13 @@ class _Worker:
         child.close()
         self.stamp = _stamp(folder)
 
+    def wait_ready(self, timeout: float = 120.0) -> bool:
+        """Block until the worker has opened the store (a spawn takes a second or more)."""
+        try:
+            return bool(self.conn.poll(timeout)) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            return False
+
     def run(self, request: Request, timeout: float) -> Reply | None:
         self.conn.send(request)
         if not self.conn.poll(max(timeout, 0.0)):
@@ -139,8 +147,25 @@ class QueryService:
         self.max_rows = max_rows
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = threading.Event()
-        for _ in range(max(workers, 1)):
-            self._idle.put(_Worker(folder, max_rows))
+        starting = [_Worker(folder, max_rows) for _ in range(max(workers, 1))]
+        for worker in starting:  # answer no query before the pool is whole
+            worker.wait_ready()
+            self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> None:
+        """End ``worker`` and start another; it joins the pool once it has opened the
+        store, so the request that ended it is answered without waiting for the spawn."""
+        worker.stop()
+
+        def start() -> None:
+            fresh = _Worker(self.folder, self.max_rows)
+            fresh.wait_ready()
+            if self._closed.is_set():
+                fresh.stop()
+            else:
+                self._idle.put(fresh)
+
+        threading.Thread(target=start, daemon=True).start()
 
     def run(
         self,
@@ -159,27 +184,24 @@ class QueryService:
             worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.001))
         except queue.Empty:
             raise QueryTimeout from None
+        if worker.stamp != _stamp(self.folder):
+            worker.stop()  # the store changed since the worker opened its read-only view
+            worker = _Worker(self.folder, self.max_rows)
+            worker.wait_ready()
         try:
-            if worker.stamp != _stamp(self.folder):
-                worker.stop()  # the store changed since the worker opened its read-only view
-                worker = _Worker(self.folder, self.max_rows)
-            try:
-                request = (query, select_fmt, graph_fmt, default_graphs, named_graphs)
-                reply = worker.run(request, deadline - time.monotonic())
-            except (EOFError, OSError):
-                worker.stop()
-                worker = _Worker(self.folder, self.max_rows)
-                raise
-            if reply is None:
-                worker.stop()
-                worker = _Worker(self.folder, self.max_rows)
-                raise QueryTimeout
-            return reply
-        finally:
-            if self._closed.is_set():
-                worker.stop()
-            else:
-                self._idle.put(worker)
+            request = (query, select_fmt, graph_fmt, default_graphs, named_graphs)
+            reply = worker.run(request, deadline - time.monotonic())
+        except (EOFError, OSError):
+            self._replace(worker)
+            raise
+        if reply is None:
+            self._replace(worker)  # ends the runaway query with its process
+            raise QueryTimeout
+        if self._closed.is_set():
+            worker.stop()
+        else:
+            self._idle.put(worker)
+        return reply
 
     def close(self) -> None:
         self._closed.set()

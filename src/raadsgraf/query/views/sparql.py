@@ -8,13 +8,9 @@ from raadsgraf.graph.sparql import Value, iri_term, literal_term, run_sparql
 from raadsgraf.graph.store import GraphStore
 from raadsgraf.graph.vocab import sparql_prologue
 
-
-def _iri(text: str) -> str:
-    return iri_term(text)
-
-
-def _lit(text: str) -> str:
-    return literal_term(text)
+# One way to put a value into query text, shared with the rest of the graph stage.
+_iri = iri_term
+_lit = literal_term
 
 
 def _rows(store: GraphStore, body: str) -> list[dict[str, Value]]:
