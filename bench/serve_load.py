@@ -219,6 +219,11 @@ def run_locust(
         )
         with open(f"{prefix}_stats.csv", encoding="utf-8") as stats_file:
             rows = list(csv.DictReader(stats_file))
+        with open(f"{prefix}_failures.csv", encoding="utf-8") as failures_file:
+            failures = [
+                {"name": r["Name"], "error": r["Error"][:300], "count": int(r["Occurrences"])}
+                for r in csv.DictReader(failures_file)
+            ]
     stats = {}
     for r in rows:
         stats[r["Name"]] = {
@@ -230,7 +235,7 @@ def run_locust(
             "p99_ms": float(r["99%"]),
             "rps": round(float(r["Requests/s"]), 1),
         }
-    return {"users": n, "seconds": seconds, "stats": stats}
+    return {"users": n, "seconds": seconds, "stats": stats, "failures": failures}
 
 
 def main() -> None:

@@ -407,7 +407,11 @@ def serve(
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"raadsgraf on http://{host}:{port}/ (API /api, SPARQL /sparql, MCP /mcp)", err=True)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+    # Keep idle connections longer than clients wait between requests (people: seconds),
+    # so a request never races the server closing its connection (connection reset).
+    uvicorn.run(
+        app, host=host, port=port, access_log=False, log_level="warning", timeout_keep_alive=75
+    )
 
 
 @cli.command()
