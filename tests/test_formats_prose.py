@@ -168,7 +168,24 @@ def test_the_body_acting_on_the_date(
         "tiltræder rammeaftalen senest 1. december 2022.",
         "Byrådet skal godkende de nye pleje- og omsorgsforløb, som følger af ny ældrelov, der "
         "træder i kraft den 1. juli 2025.",
+        # a document's own date, an agreement's, a moved meeting's old date
+        "Administrationen orienterer om afgørelse af 15. december 2021 (vedlagt som bilag) fra "
+        "Det Kommunale Tilsyn, hvorved tilsynet afviser at rejse en sag, som byrådet behandlede.",
+        "Byrådet videresendte budgettet til 2. behandling med bemærkning om, at der er indgået "
+        "budgetforlig den 31. august 2023.",
+        "Udvalget beslutter at flytte mødet fra den 4. juni 2024.",
+        # seed 001: the date is the study trip's, in a clause after a treatment still to come
+        "§ 17,4 udvalget - Ansøgning Boligsocial helhedsplan 2025-2029 skal drøfte studieturen "
+        "som gik til det østlige Aalborg den 15. januar 2025 med henblik på anbefalinger til "
+        "Teknik-, Plan- og Landdistriktsudvalget.",
     ],
 )
 def test_deadlines_are_not_treatments(sentence: str) -> None:
     assert sentence_reference(sentence) is None
+
+
+def test_a_relative_clause_may_tell_of_a_treatment() -> None:
+    ref = sentence_reference(
+        "Byrådet skal godkende planen, som blev drøftet i Økonomiudvalget den 3. marts 2025."
+    )
+    assert ref is not None and (ref.body, ref.date) == ("Økonomiudvalget", dt.date(2025, 3, 3))

@@ -27,6 +27,7 @@ from raadsgraf.model import Reference, ReferenceKind
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.matcher import Matcher
+    from spacy.tokens import Doc
 
 #: Lemmas of treating and deciding (verbs) and the nouns naming a decision.
 TREATMENT_LEMMAS = (
@@ -111,6 +112,8 @@ def sentence_reference(sentence: str) -> Reference | None:
     if not matches:
         return None
     verb_at = doc[matches[0][1]].idx
+    if _date_of_a_relative_clause(sentence, doc, matches):
+        return None
     meeting_dates = [d for d in dates if not _NOT_A_MEETING.search(sentence[: d[1]])]
     if not meeting_dates:
         return None
@@ -133,10 +136,39 @@ def sentence_reference(sentence: str) -> Reference | None:
 #: day a body met: "senest 1. december", "pr. 31. juli", "træder i kraft den 1. juli",
 #: "frem til og med den 19. september", "opstart den 13. august".
 _NOT_A_MEETING = re.compile(
-    r"(?:\b(?:senest|pr\.|frist(?:en)?|i\s+kraft|gældende|fra\s+og\s+med|til\s+og\s+med|frem\s+til"
-    r"|opstart|tiltrådt|udløber|inden)(?:\s+(?:den|d\.))?\s*)$",
+    r"(?:\b(?:senest|pr\.|frist(?:en)?|i\s+kraft|gældende|fra\s+og\s+med|til\s+og\s+med"
+    r"|frem\s+(?:til|mod)(?:\s+\w+)?|opstart|tiltr(?:æder|ådte|ådt)(?:\s+\w+)?|udløber"
+    r"|inden(?:\s+\w+)?|indgå\w*(?:\s+\w+)?|pr\.\s+\d{1,2}\.\s*\w+\.?\s+(?:eller|og)"
+    # a document's own date ("afgørelse af 15. december 2021 fra Det Kommunale Tilsyn")
+    r"|(?:afgørelse|brev|skrivelse|henvendelse|e-?mail|notat|kendelse|dom|bekendtgørelse"
+    r"|cirkulære|ansøgning|høringssvar|redegørelse)\w*\s+af"
+    # a meeting moved away from that day ("flytte mødet fra den 5. januar 2026 til …")
+    r"|flyt\w*\s+(?:\w+\s+)?mødet(?:\s+fra)?)(?:\s+(?:den|d\.))?\s*)$",
     re.IGNORECASE,
 )
+
+
+_MODALS = frozenset({"skal", "vil", "kan", "skulle", "bør", "må"})
+_RELATIVE = re.compile(r"\b(?:som|der)\s+(?!skal\b|vil\b)\w+", re.IGNORECASE)
+
+
+def _date_of_a_relative_clause(
+    sentence: str, doc: Doc, matches: list[tuple[int, int, int]]
+) -> bool:
+    """ "Udvalget skal drøfte studieturen, som gik til Aalborg den 15. januar 2025": the
+    treatment is still to come (a modal before the verb) and the date belongs to a
+    relative clause after it that tells of no treatment: no dated treatment. ("…
+    planen, som blev drøftet i Økonomiudvalget den 3. marts" is one.)"""
+    verb = matches[0][1]
+    if verb == 0 or doc[verb - 1].lower_ not in _MODALS:
+        return False
+    start = doc[verb].idx
+    dates = find_dates(sentence[start:])
+    clause = _RELATIVE.search(sentence, start)
+    if not dates or clause is None or clause.start() > start + dates[0][1]:
+        return False
+    date_at = start + dates[0][1]
+    return not any(clause.start() < doc[m[1]].idx < date_at for m in matches[1:])
 
 
 def _item_of(sentence: str, date_end: int, n_dates: int) -> int | None:
