@@ -264,6 +264,133 @@ def sync(
         scheduler.shutdown(wait=False)
 
 
+@click.group()
+def feed() -> None:
+    """Atom feeds of new and changed items, and an iCalendar of upcoming meetings.
+
+    Written to stdout. Entries carry the decision text (never a closed item's)
+    and a link to the item in the app (setting public_url).
+
+    \b
+    Examples:
+      raadsgraf feed committee "Økonomiudvalget" > oekonomiudvalget.atom
+      raadsgraf feed calendar "Økonomiudvalget" > oekonomiudvalget.ics
+    """
+
+
+def _atom(kind: str, target: str, store: str | None, limit: int, mode: str = "hybrid") -> None:
+    import raadsgraf
+
+    try:
+        with raadsgraf.open(settings=_load(store=store)) as rg:
+            data = rg.atom_feed(kind, target, limit=limit, mode=mode)
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(data.decode("utf-8"), nl=False)
+
+
+_LIMIT = click.option("--limit", default=50, show_default=True, help="At most this many entries.")
+
+
+@feed.command("committee")
+@click.argument("name")
+@_LIMIT
+@_STORE
+def feed_committee(name: str, limit: int, store: str | None) -> None:
+    """Atom feed of a committee's items (by name, part of it, or IRI).
+
+    \b
+    Example:
+      raadsgraf feed committee "Social- og Handicapudvalget"
+    """
+    _atom("committee", name, store, limit)
+
+
+@feed.command("case")
+@click.argument("case_number")
+@_LIMIT
+@_STORE
+def feed_case(case_number: str, limit: int, store: str | None) -> None:
+    """Atom feed of the items with a case number.
+
+    \b
+    Example:
+      raadsgraf feed case 22-006819
+    """
+    _atom("case", case_number, store, limit)
+
+
+@feed.command("person")
+@click.argument("name")
+@_LIMIT
+@_STORE
+def feed_person(name: str, limit: int, store: str | None) -> None:
+    """Atom feed of the items of meetings a person attended or was absent from,
+    and of decisions naming their position.
+
+    \b
+    Example:
+      raadsgraf feed person "Pernille Beckmann"
+    """
+    _atom("person", name, store, limit)
+
+
+@feed.command("policy")
+@click.argument("title")
+@_LIMIT
+@_STORE
+def feed_policy(title: str, limit: int, store: str | None) -> None:
+    """Atom feed of the items that treated a policy or strategy.
+
+    \b
+    Example:
+      raadsgraf feed policy "Boligsocial strategi"
+    """
+    _atom("policy", title, store, limit)
+
+
+@feed.command("search")
+@click.argument("query")
+@_LIMIT
+@click.option(
+    "--mode", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True
+)
+@_STORE
+def feed_search(query: str, limit: int, mode: str, store: str | None) -> None:
+    """Atom feed of a saved search: the items it finds, newest version first.
+
+    \b
+    Example:
+      raadsgraf feed search "trafiksikkerhed skolevej" --mode bm25
+    """
+    _atom("search", query, store, limit, mode)
+
+
+@feed.command("calendar")
+@click.argument("committee")
+@click.option("--from", "date_from", default=None, help="First day, YYYY-MM-DD (default: today).")
+@_STORE
+def feed_calendar(committee: str, date_from: str | None, store: str | None) -> None:
+    """iCalendar (RFC 5545) of a committee's meetings from today on.
+
+    \b
+    Example:
+      raadsgraf feed calendar "Økonomiudvalget" > oekonomiudvalget.ics
+    """
+    import raadsgraf
+
+    try:
+        today = dt.date.fromisoformat(date_from) if date_from else None
+    except ValueError:
+        raise click.BadParameter(f"{date_from!r} is not YYYY-MM-DD", param_hint="--from") from None
+    try:
+        with raadsgraf.open(settings=_load(store=store)) as rg:
+            data = rg.calendar_feed(committee, today=today)
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(data.decode("utf-8"), nl=False)
+
+
 def register(group: click.Group) -> None:
-    for command in (harvest, watch, sync):
+    for command in (harvest, watch, sync, feed):
         group.add_command(command)
