@@ -112,3 +112,20 @@ def test_sync_cli_without_configuration_says_what_to_set(
     monkeypatch.delenv("RAADSGRAF_CONFIG", raising=False)
     result = CliRunner().invoke(cli, ["sync", "--store", str(tmp_path / "s")])
     assert result.exit_code == 1 and "[sync] portals" in result.stderr
+
+
+def test_a_long_running_watcher_reads_an_ingested_export_once(tmp_path: Path) -> None:
+    drop, store = tmp_path / "drop", tmp_path / "store"
+    (drop / "e").mkdir(parents=True)
+    shutil.copy(MEETING, drop / "e")
+    settings = Settings(store=store)
+    seen: dict[str, object] = {}
+    first = watch_once(drop, settings, settle=0, index=False, progress=False, seen=seen)  # type: ignore[arg-type]
+    assert first.ingest is not None and len(first.ingest.added) == 1
+    second = watch_once(drop, settings, settle=0, index=False, progress=False, seen=seen)  # type: ignore[arg-type]
+    assert second.complete == [str(drop / "e")] and second.ingest is None  # not even read
+    (drop / "e" / MEETING.name).write_bytes(
+        MEETING.read_bytes().replace(b"Godkendelse", b"Godkendelsen")
+    )
+    third = watch_once(drop, settings, settle=0, index=False, progress=False, seen=seen)  # type: ignore[arg-type]
+    assert third.ingest is not None and len(third.ingest.replaced) == 1

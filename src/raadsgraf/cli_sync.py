@@ -171,14 +171,22 @@ def watch(
 
     settings = _load(store=store, sync_settle=settle, sync_marker=marker)
     failed = False
+    seen: dict[str, Any] = {}  # exports already ingested, by their signature
     while True:
         try:
-            report = watch_once(folder, settings, index=not no_index, progress=not quiet)
+            report = watch_once(
+                folder,
+                settings,
+                index=not no_index,
+                progress=not quiet,
+                seen=None if once else seen,
+            )
         except RaadsgrafError as exc:
             raise click.ClickException(str(exc)) from exc
         _failures(report.failures)
         failed = failed or bool(report.failures)
-        if once or report.complete or report.waiting:
+        changed = report.ingest is not None and bool(report.ingest.added or report.ingest.replaced)
+        if once or changed or report.failures:
             click.echo(report.summary(), err=True)
         if once:
             break

@@ -122,8 +122,12 @@ def watch_once(
     marker: str | None = None,
     index: bool = True,
     progress: bool = True,
+    seen: dict[str, Signature | None] | None = None,
 ) -> WatchReport:
-    """One look at ``folder``: ingest every complete export (see the module doc)."""
+    """One look at ``folder``: ingest every complete export (see the module doc).
+
+    ``seen`` (kept by a long-running watcher between looks) remembers each
+    ingested export's signature, so an unchanged one is not read again."""
     settings = settings or Settings()
     folder = Path(folder)
     report = WatchReport(str(folder))
@@ -134,10 +138,18 @@ def watch_once(
     )
     report.complete = [str(u) for u in complete]
     report.waiting = [str(u) for u in waiting]
+    signatures = {str(u): signature(u) for u in complete}
+    if seen is not None:
+        complete = [u for u in complete if seen.get(str(u), ()) != signatures[str(u)]]
     if complete:
         marker_name = settings.sync_marker if marker is None else marker
         files = [
             f for f in pipeline.iter_files(complete) if not marker_name or f.name != marker_name
         ]
         report.ingest = pipeline.ingest(files, settings, progress=progress, index=index)
+        if seen is not None:
+            failed = {f.path for f in report.ingest.failures}
+            for unit in complete:
+                if not any(p.startswith(str(unit)) for p in failed):
+                    seen[str(unit)] = signatures[str(unit)]
     return report
