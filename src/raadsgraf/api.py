@@ -40,9 +40,9 @@ class Validation:
 
 
 if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
-    from raadsgraf.harvest.sync import SyncSummary
     from raadsgraf.index.search import Filters, Hit, SearchIndex
     from raadsgraf.model import Section
+    from raadsgraf.query.synclog import SyncSummary
     from raadsgraf.query.updates import NewMeeting, UpdatedItem
 
 
@@ -230,7 +230,7 @@ class Raadsgraf:
 
     def last_sync(self) -> SyncSummary | None:
         """The last ``raadsgraf sync``'s summary (None: never synced)."""
-        from raadsgraf.harvest.sync import last_sync
+        from raadsgraf.query.synclog import last_sync
 
         return last_sync(self.root)
 

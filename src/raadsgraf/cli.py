@@ -592,7 +592,7 @@ def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
 
 
 def _register_more() -> None:
-    from raadsgraf.cli_sync import register
+    from raadsgraf.harvest.commands import register
 
     register(cli)
 

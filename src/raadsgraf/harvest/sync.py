@@ -14,44 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 from raadsgraf import iris, pipeline
 from raadsgraf.config import Settings
 from raadsgraf.errors import RaadsgrafError
 from raadsgraf.harvest.run import harvest
 from raadsgraf.harvest.watch import watch_once
+from raadsgraf.query.synclog import SyncSummary, last_sync, log_path, sync_history
 
-SYNC_DIR = "sync"
-SYNC_LOG = "log.jsonl"
-
-
-@dataclass(slots=True)
-class SyncSummary:
-    started: str
-    finished: str = ""
-    new: int = 0  # meetings (portals) and source files (folders) added
-    changed: int = 0
-    withdrawn: int = 0  # meetings and items
-    failed: int = 0
-    failures: list[str] = field(default_factory=list)
-    deferred: int = 0
-    requests: int = 0
-    #: named graphs of the sources this run added or replaced
-    sources: list[str] = field(default_factory=list)
-    withdrawn_iris: list[str] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)  # one summary line per portal / folder
-
-    def summary(self) -> str:
-        return (
-            f"sync: {self.new} new, {self.changed} changed, {self.withdrawn} withdrawn, "
-            f"{self.failed} failed ({self.requests} request(s))"
-        )
-
-    def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+__all__ = ["SyncSummary", "append_log", "last_sync", "run_sync", "sync_history"]
 
 
 def _now() -> str:
@@ -118,31 +90,10 @@ def run_sync(settings: Settings, *, progress: bool = True) -> SyncSummary:
 
 
 def append_log(store: Path, summary: SyncSummary) -> None:
-    folder = store / SYNC_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    path = log_path(store)
+    path.parent.mkdir(parents=True, exist_ok=True)
     line = json.dumps(summary.as_json(), ensure_ascii=False) + "\n"
-    with open(folder / SYNC_LOG, "a", encoding="utf-8") as f:
+    with open(path, "a", encoding="utf-8") as f:
         f.write(line)  # one write of one line: a reader sees whole lines
         f.flush()
         os.fsync(f.fileno())
-
-
-def sync_history(store: str | Path, limit: int = 20) -> list[SyncSummary]:
-    """The last ``limit`` syncs, newest first (a damaged line is skipped)."""
-    path = Path(store) / SYNC_DIR / SYNC_LOG
-    if not path.is_file():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines()[::-1]:
-        try:
-            out.append(SyncSummary(**json.loads(line)))
-        except (ValueError, TypeError):
-            continue
-        if len(out) >= limit:
-            break
-    return out
-
-
-def last_sync(store: str | Path) -> SyncSummary | None:
-    history = sync_history(store, 1)
-    return history[0] if history else None

@@ -13,9 +13,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from raadsgraf.errors import QueryError
+from raadsgraf.graph.sparql import iri_term as _iri
+from raadsgraf.graph.sparql import literal_term as _lit
 from raadsgraf.graph.store import GraphStore
 from raadsgraf.query.views import committees, people, policies
-from raadsgraf.query.views.sparql import _d, _i, _iri, _lit, _rows, _s
+from raadsgraf.query.views.sparql import _d, _i, _rows, _s
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,9 @@
-"""CLI commands for staying current: ``harvest``, ``watch``, ``sync`` and ``feed``.
+"""The commands for staying current: ``harvest``, ``watch``, ``sync`` and ``feed``.
 
-Registered on the main group by :mod:`raadsgraf.cli`; same habits: stdout
-carries data (``--json``, feed XML), stderr one line per failure and a summary.
+Registered on the main group by :mod:`raadsgraf.cli` (they live beside the
+harvester so that the CLI module stays one screenful per concern); the same
+habits: stdout carries data (``--json``, feed XML), stderr one line per
+failure and a summary.
 """
 
 from __future__ import annotations
