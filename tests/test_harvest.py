@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -153,6 +154,13 @@ def test_withdrawn_meeting_and_item_are_recorded_not_dropped(tmp_path: Path) -> 
         store, 'SELECT ?a WHERE { ?z dct:date "2022-12-12"^^xsd:date ; besluit:behandelt ?a }'
     )
     assert len(items) == 3
+    # the feeds say so: the withdrawn item, and every item of the withdrawn meeting
+    with raadsgraf.open(store) as rg:
+        _, items = rg.feed_items("committee", "Økonomiudvalget")
+        _, social = rg.feed_items("committee", "Social- og Handicapudvalget")
+    assert {i.number for i in items if i.withdrawn and i.date == dt.date(2022, 12, 12)} == {1, 2, 3}
+    assert not [i for i in items if i.withdrawn and i.date != dt.date(2022, 12, 12)]
+    assert [i.title for i in social if i.withdrawn] == [gone["Caption"]]
     with raadsgraf.open(store) as rg:
         data = rg.graph.dump(ox.RdfFormat.N_TRIPLES)
     conforms, text = build.validate(Graph().parse(data=data, format="nt"))
@@ -272,3 +280,12 @@ def test_cli_harvest_one_line_per_failure(tmp_path: Path) -> None:
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error:")]
     assert len(errors) == 1 and SOCIAL in errors[0] and "Traceback" not in result.output
     assert "4 new" in result.stderr
+
+
+def test_an_unreachable_portal_is_one_line_and_writes_no_store(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    report = harvest(
+        "http://127.0.0.1:9", Settings(store=store), index=False, progress=False, client=_client()
+    )
+    assert len(report.failures) == 1 and "udvalgsliste" in report.failures[0]
+    assert report.ingest is None and _live(store) is None

@@ -247,10 +247,9 @@ class _Run:
         """The fetched files not yet in the graph, and the withdrawals graph when it changed."""
         pending = [m for m in self.log.pending() if self.log.path_of(m).is_file()]
         triples = withdrawal_triples(self.log)
-        sha = triples_sha(triples)
-        graphs = (
-            {iris.harvest_graph_iri(self.folder.name): triples} if sha != self.log.graph_sha else {}
-        )
+        sha = triples_sha(triples) if triples else None  # None: no withdrawals, no graph
+        changed = sha != self.log.graph_sha
+        graphs = {iris.harvest_graph_iri(self.folder.name): triples} if changed else {}
         if not pending and not graphs:
             return
         files = [self.log.path_of(m) for m in pending]

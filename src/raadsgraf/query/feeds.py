@@ -52,7 +52,10 @@ def entry_title(item: UpdatedItem) -> str:
 def entry_text(item: UpdatedItem) -> str:
     """The entry's content: never a closed item's text."""
     if item.withdrawn:
-        return f"Punktet er trukket tilbage fra dagsordenen ({item.withdrawn.isoformat()})."
+        return (
+            f"Punktet eller mødet er fjernet fra kommunens portal ({item.withdrawn.isoformat()}); "
+            "raadsgraf viser den sidste udgave."
+        )
     if not item.is_open:
         return CLOSED_TEXT
     if item.decision:

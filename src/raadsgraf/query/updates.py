@@ -34,9 +34,9 @@ class UpdatedItem:
     kind: str | None  # the meeting's: "agenda" or "minutes"
     decision: str | None  # None for closed items, always
     recommendation: str | None
-    version: str  # the holding source's sha-256 prefix ("" for a withdrawn item)
+    version: str  # the holding source's sha-256 prefix ("" when withdrawn)
     updated: dt.datetime  # when that source was (re)ingested, or the withdrawal day
-    withdrawn: dt.date | None = None
+    withdrawn: dt.date | None = None  # the item's, or its meeting's, rg:withdrawnOn
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,9 @@ _ITEM_QUERY = """SELECT ?a ?z ?cl ?date ?kind ?n ?title ?open ?gone ?dec ?rec ?g
   OPTIONAL {{ ?a schema:position ?n }}
   OPTIONAL {{ ?a dct:title ?title }}
   OPTIONAL {{ ?a besluit:geplandOpenbaar ?open }}
-  OPTIONAL {{ ?a rg:withdrawnOn ?gone }}
+  OPTIONAL {{ ?a rg:withdrawnOn ?igone }}
+  OPTIONAL {{ ?z rg:withdrawnOn ?zgone }}
+  BIND(COALESCE(?igone, ?zgone) AS ?gone)
   OPTIONAL {{ ?t dct:subject ?a ; a besluit:BehandelingVanAgendapunt .
              OPTIONAL {{ ?t prov:generated/prov:value ?dec }}
              OPTIONAL {{ ?t rg:recommendation/prov:value ?rec }} }}
@@ -86,8 +88,9 @@ def items_in(store: GraphStore, scope: str, *, limit: int | None = 50) -> list[U
         a = str(r["a"])
         if a in found and found[a].version:
             continue
-        entry = entries.get(str(r["g"])) if r["g"] is not None else None
         gone = _d(r["gone"])
+        # a withdrawn item or meeting is news on the day it went, whatever holds it
+        entry = entries.get(str(r["g"])) if r["g"] is not None and gone is None else None
         updated = (
             dt.datetime.fromisoformat(entry.ingested)
             if entry
