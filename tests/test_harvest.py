@@ -18,7 +18,7 @@ from raadsgraf.config import Settings
 from raadsgraf.graph import build
 from raadsgraf.harvest import harvest
 from raadsgraf.harvest.client import USER_AGENT, PortalClient
-from raadsgraf.harvest.log import LOG, portal_folder
+from raadsgraf.harvest.log import JOURNAL, LOG, HarvestLog, portal_folder
 from tests.portal_server import Portal, as_agenda
 
 SAMPLES = Path(__file__).parent / "samples" / "firstagenda"
@@ -217,12 +217,16 @@ def test_cap_and_crash_resume(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         def crash(*args: object, **kwargs: object) -> None:
             raise KeyboardInterrupt
 
-        monkeypatch.setattr(pipeline, "ingest", crash)
+        # killed after fetching the other 3, before the log was written or anything ingested
+        monkeypatch.setattr(HarvestLog, "save", crash)
         with pytest.raises(KeyboardInterrupt):
-            _run(portal, store)  # fetched the other 3, died before the ingest
+            _run(portal, store)
         monkeypatch.undo()
+        journal = portal_folder(store, portal.url) / JOURNAL
+        assert len(journal.read_text(encoding="utf-8").splitlines()) == 3
         bodies = portal.bodies
         resumed = _run(portal, store)
+        assert not journal.exists()  # folded into the log
     assert portal.bodies == bodies  # nothing fetched again
     assert resumed.ingest is not None and len(resumed.ingest.added) == 3
     with raadsgraf.open(store) as rg:

@@ -306,6 +306,7 @@ def ingest(
     progress: bool = True,
     index: bool = True,
     graphs: Mapping[str, Iterable[tuple[Node, Node, Node]]] | None = None,
+    parsed: Mapping[str, Document] | None = None,
 ) -> IngestReport:
     """Parse files and load them into the store folder ``settings.store``.
 
@@ -322,7 +323,9 @@ def ingest(
 
     ``graphs`` (named-graph IRI → triples) replaces whole named graphs that
     belong to no file in the same generation: what a harvest records beside
-    the sources (meetings and items withdrawn from a portal).
+    the sources (meetings and items withdrawn from a portal). ``parsed`` (path →
+    document) holds documents a caller already parsed from those very files (a
+    harvest checks each answer with its parser), so they are not parsed twice.
     """
     from raadsgraf import iris  # the graph stage, wired in here only
     from raadsgraf.graph import build as graph
@@ -364,8 +367,10 @@ def ingest(
             report.unchanged.append(str(path))
             continue
         try:
-            parsed = parse_bytes(data, str(path), formats.get(path, fmt))
-            doc, used, privacy = prepare(parsed, settings.include_closed)
+            given = (parsed or {}).get(str(path))
+            if given is None or fmt not in (None, given.source.format):
+                given = parse_bytes(data, str(path), formats.get(path, fmt))
+            doc, used, privacy = prepare(given, settings.include_closed)
         except Exception as exc:  # a parser bug must not lose the other files
             report.failures.append(failure(path, exc))
             continue

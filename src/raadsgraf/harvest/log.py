@@ -9,9 +9,12 @@ ingest replaces; this folder is never copied or pruned)::
     meetings/<id>.json     the last good answer for each meeting (the ingested source)
     meetings/.attachments/ attachment PDFs (``--attachments``), named by their URL's hash
 
-A run saves the log after every meeting it fetched, so a crash loses nothing:
-the next run finds the fetched but not yet ingested files (``ingested`` false)
-and ingests them. The log is rewritten only when something in it changed.
+A run appends each meeting it fetched to ``journal.jsonl`` (one line, flushed
+to disk) and folds the journal into ``log.json`` at the end, so a crash loses
+nothing and a run costs one write per meeting, not one log rewrite: the next
+run replays the journal, finds the fetched but not yet ingested files
+(``ingested`` false) and ingests them. ``log.json`` is rewritten only when
+something in it changed.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from typing import Any
 from raadsgraf.errors import RaadsgrafError
 
 LOG = "log.json"
+JOURNAL = "journal.jsonl"
 MEETINGS = "meetings"
 LOG_VERSION = 1
 
@@ -93,6 +97,24 @@ class HarvestLog:
             except (ValueError, KeyError, TypeError) as exc:
                 raise RaadsgrafError(f"{path}: damaged harvest log ({exc})") from None
             self._saved = self._text()
+        journal = folder / JOURNAL
+        if journal.is_file():  # a run that stopped before folding its journal in
+            for line in journal.read_text(encoding="utf-8").splitlines():
+                try:
+                    state = MeetingState.from_json(json.loads(line))
+                except (ValueError, TypeError):
+                    continue  # the line a crash cut short: that meeting is fetched again
+                self.meetings[state.id] = state
+
+    def record(self, meeting: MeetingState) -> None:
+        """Journal one fetched meeting now (a crash after this loses nothing)."""
+        self.meetings[meeting.id] = meeting
+        self.folder.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(asdict(meeting), ensure_ascii=False) + "\n"
+        with open(self.folder / JOURNAL, "a", encoding="utf-8") as f:
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
 
     def _text(self) -> str:
         data = {
@@ -106,10 +128,13 @@ class HarvestLog:
     def save(self) -> bool:
         """Write the log if it changed (atomically); True when it was written."""
         text = self._text()
+        journal = self.folder / JOURNAL
         if text == self._saved:
+            journal.unlink(missing_ok=True)
             return False
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self.folder / LOG, text.encode("utf-8"))
+        journal.unlink(missing_ok=True)  # folded in
         self._saved = text
         return True
 

@@ -107,6 +107,9 @@ class _Run:
         self.attachments = attachments
         self.folder = portal_folder(Path(settings.store), base)
         self.log = HarvestLog(self.folder, base)
+        #: documents parsed while checking the answers: the ingest need not parse
+        #: the same bytes again
+        self.parsed: dict[str, Document] = {}
 
     def fail(self, message: str) -> None:
         self.report.failures.append(message)
@@ -130,9 +133,8 @@ class _Run:
         sha = hashlib.sha256(response.body).hexdigest()
         if old is not None and old.sha256 == sha and not old.withdrawn:
             self.report.unchanged += 1
-            if (old.etag, old.last_modified) != (response.etag, response.last_modified):
-                old.etag, old.last_modified = response.etag, response.last_modified
-                self.log.save()
+            # new validators for the same body: saved with the log at the end of the run
+            old.etag, old.last_modified = response.etag, response.last_modified
             return True
         path = self.folder / MEETINGS / f"{iris.slug(listed.id)}.json"
         try:  # the parser checks the answer before it replaces the last good one
@@ -149,11 +151,11 @@ class _Run:
             return True
         state = self._state(listed, doc, obj, sha, response.etag, response.last_modified, old)
         write_atomic(path, response.body)
-        self.log.meetings[listed.id] = state
         (self.report.changed if old is not None else self.report.new).append(state.iri)
         if self.attachments:
             self._attachments(state, doc, obj)
-        self.log.save()  # after every meeting: a crash loses nothing fetched
+        self.log.record(state)  # journalled at once: a crash loses nothing fetched
+        self.parsed[str(path)] = doc
         return True
 
     def _state(
@@ -254,7 +256,7 @@ class _Run:
             return
         files = [self.log.path_of(m) for m in pending]
         report = pipeline.ingest(
-            files, self.settings, progress=progress, index=index, graphs=graphs
+            files, self.settings, progress=progress, index=index, graphs=graphs, parsed=self.parsed
         )
         self.report.ingest = report
         self.report.ingested = [str(f) for f in files]
@@ -310,6 +312,7 @@ def harvest(
                     fetched += run.meeting(entry)
                 run.withdrawn({m.id for m in listed})
             run.ingest(index, progress)
+            run.log.save()  # folds the journal in; writes only what changed
     finally:
         report.requests = client.requests
         report.fetched = client.fetched
