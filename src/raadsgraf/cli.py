@@ -593,6 +593,15 @@ def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
     click.echo(str(folder))
 
 
+def _register_more() -> None:
+    from raadsgraf.harvest.commands import register
+
+    register(cli)
+
+
+_register_more()
+
+
 def main() -> None:
     cli()
 

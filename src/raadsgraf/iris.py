@@ -306,3 +306,14 @@ def version_stage_iri(stage: str) -> str:
 def source_graph_iri(key: str) -> str:
     """The named graph holding everything read from one source file."""
     return f"{GRAPH_BASE}kilde/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]}"
+
+
+def harvest_graph_iri(portal_folder: str) -> str:
+    """The named graph holding what a harvest of one portal records beside the
+    sources (withdrawn meetings and items); ``portal_folder`` is its host folder."""
+    return f"{GRAPH_BASE}hoest/{slug(portal_folder)}"
+
+
+def withdrawn_item_iri(meeting: str, portal_item_id: str) -> str:
+    """A withdrawn item whose number a current item of the same meeting now has."""
+    return f"{meeting}/punkt/tilbagetrukket/{slug(portal_item_id)}"

@@ -110,6 +110,7 @@ class RG(DefinedNamespace):
     treatsPolicy: URIRef
     mentionsPolicy: URIRef
     inCorpus: URIRef
+    withdrawnOn: URIRef
     kleFacet: URIRef
     versionStage: URIRef
     referencedTitle: URIRef
