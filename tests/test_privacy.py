@@ -38,6 +38,39 @@ def minutes_with_secret(tmp_path: Path) -> Path:
     return path
 
 
+#: issue #19: a CPR number written out as one, whose check digit fails
+LABELLED_CPR = "230517-4821"
+ODD_CPR = "320190-1234"  # an impossible date, but labelled
+
+
+@pytest.fixture
+def minutes_with_labelled_cpr(tmp_path: Path) -> Path:
+    """Seed 000 with a citizen named "med CPR-nummer 230517-4821" in an open
+    item, and a mistyped number after "personnr." in another."""
+    text = seed("000").read_text(encoding="utf-8")
+    anchor = "Socialudvalget besøger og orienteres om tilbud og målgrupper på UUC Maglemosen."
+    assert anchor in text
+    text = text.replace(
+        anchor,
+        f"{anchor} Borgeren med CPR-nummer {LABELLED_CPR} deltager (personnr. {ODD_CPR}).",
+    )
+    path = tmp_path / "ballerup-socialudvalget-2023-11-07.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_labelled_cpr_with_failing_check_digit_is_redacted(
+    minutes_with_labelled_cpr: Path,
+) -> None:
+    assert not is_cpr(LABELLED_CPR.replace("-", ""))  # the old rule kept it
+    report = pipeline.parse_files([minutes_with_labelled_cpr], progress=False)
+    dumped = json.dumps([report.documents[0].meetings], default=str, ensure_ascii=False)
+    for needle in (LABELLED_CPR, ODD_CPR, "2305174821", "3201901234"):
+        assert needle not in dumped
+    assert f"CPR-nummer {CPR_MARK}" in dumped and f"personnr. {CPR_MARK}" in dumped
+    assert report.cpr_redacted == 2
+
+
 def test_closed_item_is_sealed(minutes_with_secret: Path) -> None:
     report = pipeline.parse_files([minutes_with_secret], progress=False)
     (doc,) = report.documents
@@ -75,8 +108,24 @@ def test_cli_json_has_no_secret(minutes_with_secret: Path) -> None:
         ("cpr 070761-0018.", f"cpr {CPR_MARK}."),
         ("cpr 0707610018", f"cpr {CPR_MARK}"),
         ("født 010165-1234", f"født {CPR_MARK}"),  # 1 Jan 1965: exempt from modulus 11
-        ("070761-0019", "070761-0019"),  # fails modulus 11
-        ("320190-1234", "320190-1234"),  # no 32nd day
+        # fails modulus 11, but a real birth date: numbers without the check exist
+        ("070761-0019", CPR_MARK),
+        ("med CPR-nummer 230517-4821", f"med CPR-nummer {CPR_MARK}"),
+        ("borger 230517 4821 er", f"borger {CPR_MARK} er"),
+        ("320190-1234", "320190-1234"),  # no 32nd day, no label
+        # next to a label, even an impossible date is a (mistyped) CPR number
+        ("cpr.nr. 320190-1234", f"cpr.nr. {CPR_MARK}"),
+        ("CPR: 3201901234", f"CPR: {CPR_MARK}"),
+        ("personnummer 999999-9999", f"personnummer {CPR_MARK}"),
+        ("Personnr.: 320190 1234", f"Personnr.: {CPR_MARK}"),
+        ("CPR-nummer 0000000000", f"CPR-nummer {CPR_MARK}"),
+        ("sagsnr. 2011-29298 og 24-012144", "sagsnr. 2011-29298 og 24-012144"),
+        ("tlf. 43 97 97 97", "tlf. 43 97 97 97"),
+        ("i alt 1.234.567 kr.", "i alt 1.234.567 kr."),
+        ("mødet 21.03.2024 kl. 1700", "mødet 21.03.2024 kl. 1700"),
+        ("CVR 29188947, EAN 5798000550000", "CVR 29188947, EAN 5798000550000"),
+        # a label far before a number does not make it one
+        ("CPR-registret er opdateret; journal 320190-1234", "CPR-registret er opdateret; journal 320190-1234"),
         ("sag 21-014454 og 24-012144", "sag 21-014454 og 24-012144"),  # case numbers
         ("00.22.04-I00-5-21", "00.22.04-I00-5-21"),
         ("mødet 06-09-2022", "mødet 06-09-2022"),  # dates

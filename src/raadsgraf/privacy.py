@@ -48,31 +48,62 @@ def _century(yy: int, seventh: int) -> int | None:
     return None
 
 
-def is_cpr(digits: str) -> bool:
-    """Ten digits that form a valid CPR number: a real birth date, and the
-    modulus-11 check unless the birth date is one exempt from it."""
+def birth_date(digits: str) -> dt.date | None:
+    """The birth date a ten-digit CPR-shaped number names (century from the
+    7th digit), or None when its first six digits are no date."""
     if len(digits) != 10 or not digits.isdigit():
-        return False
+        return None
     dd, mm, yy, seventh = int(digits[:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6])
     century = _century(yy, seventh)
     if century is None:
-        return False
+        return None
     try:
-        born = dt.date(century + yy, mm, dd)
+        return dt.date(century + yy, mm, dd)
     except ValueError:
+        return None
+
+
+def is_cpr(digits: str) -> bool:
+    """Ten digits that form a valid CPR number: a real birth date, and the
+    modulus-11 check unless the birth date is one exempt from it.
+
+    Redaction does not use this test alone (see :func:`redact_cpr`): numbers
+    without the check have been issued since 2007, and a mistyped CPR number
+    is still personal data."""
+    born = birth_date(digits)
+    if born is None:
         return False
     if born in _NO_MOD11_DATES:
         return True
     return sum(int(d) * w for d, w in zip(digits, _WEIGHTS, strict=True)) % 11 == 0
 
 
+#: Words that say the number after them is a CPR number: "CPR", "cpr.nr.",
+#: "CPR-nummer", "CPR nr:", "personnummer", "personnr." (Danish, any case),
+#: with at most a few characters of punctuation before the number.
+_LABEL = re.compile(
+    r"(?:\bcpr(?:[\s.\-]*(?:nr|nummer|no)\b)?|\bperson(?:nummer|nr)\b)[\s.:;,\-–=(]{0,6}$",
+    re.IGNORECASE,
+)
+
+
+def _labelled(text: str, start: int) -> bool:
+    return _LABEL.search(text, max(0, start - 30), start) is not None
+
+
 def redact_cpr(text: str) -> tuple[str, int]:
-    """``text`` with every CPR number replaced by :data:`CPR_MARK`, and the count."""
+    """``text`` with every CPR number replaced by :data:`CPR_MARK`, and the count.
+
+    Errs on the side of privacy: a CPR-shaped number (``ddmmyy-xxxx``,
+    ``ddmmyy xxxx``, ``ddmmyyxxxx``) whose first six digits are a real birth
+    date is redacted whether or not it passes modulus 11; right after a label
+    ("CPR", "cpr.nr.", "CPR-nummer", "personnummer", "personnr.") it is redacted
+    even when its date is impossible."""
     count = 0
 
     def replace(m: re.Match[str]) -> str:
         nonlocal count
-        if is_cpr("".join(m.groups())):
+        if birth_date("".join(m.groups())) is not None or _labelled(text, m.start()):
             count += 1
             return CPR_MARK
         return m[0]
