@@ -248,6 +248,8 @@ class IngestReport:
     #: sources were re-read; ``outdated_kept`` could not be (their files are gone)
     upgraded: bool = False
     outdated_kept: list[str] = field(default_factory=list)
+    #: generation folders a crashed ingest left behind, removed by this one
+    removed_generations: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -262,6 +264,11 @@ class IngestReport:
         )
         if self.upgraded:
             text += "; the store was built by an older raadsgraf: every known source was re-read"
+        if self.removed_generations:
+            text += (
+                f"; removed {len(self.removed_generations)} generation(s) a crashed ingest "
+                f"left behind: {', '.join(self.removed_generations)}"
+            )
         if self.outdated_kept:
             text += (
                 f"; {len(self.outdated_kept)} source(s) no longer on disk kept as an older "
@@ -309,6 +316,9 @@ def ingest(
     settings = settings or Settings()
     report = IngestReport()
     root = Path(settings.store)
+    # under the store lock: what a writer killed mid-ingest left goes first, even
+    # when nothing below changes the store
+    report.removed_generations = generations.cleanup(root)
     live = generations.live(root)
     known = store.GraphStore(live, read_only=True) if live is not None else None
     files = list(iter_files(paths))
@@ -366,7 +376,7 @@ def ingest(
         report.store_triples = known.triple_count() if known is not None else 0
         return report
     del known  # the live generation is copied next; close it first
-    with generations.writing(root) as gen:
+    with generations.writing(root, removed=report.removed_generations) as gen:
         # once a closed item's text is in a store, the store is an internal one for good
         build = gen / BUILD_FILE
         earlier = json.loads(build.read_text(encoding="utf-8")) if build.is_file() else {}
