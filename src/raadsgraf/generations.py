@@ -102,15 +102,16 @@ def retained(store: Path) -> list[Path]:
     return gens[max(i - 1, 0) : i + 1]
 
 
-def _prune(store: Path, live_name: str | None) -> list[str]:
-    """Remove all generations but the live one and the one before it (readers
-    that opened it before the last swap may still be using it); what is newer
-    than the live one was left by a writer that died. Returns what was removed."""
+def _prune(store: Path, live_name: str | None, *, previous: bool = True) -> list[str]:
+    """Remove all generations but the live one and (``previous``) the one before
+    it (readers that opened it before the last swap may still be using it); what
+    is newer than the live one was left by a writer that died. Returns what was
+    removed."""
     gens = [g.name for g in _generations(store)]
     keep: set[str] = set()
     if live_name in gens:
         i = gens.index(live_name)
-        keep = {live_name, *gens[max(i - 1, 0) : i]}
+        keep = {live_name, *(gens[max(i - 1, 0) : i] if previous else ())}
     removed = []
     for name in gens:
         if name not in keep:
@@ -144,11 +145,17 @@ def cleanup(store: Path, *, wait: bool = True) -> list[str]:
 
 @contextmanager
 def writing(
-    store: Path, *, wait: bool = True, removed: list[str] | None = None
+    store: Path,
+    *,
+    wait: bool = True,
+    removed: list[str] | None = None,
+    retain_previous: bool = True,
 ) -> Iterator[Path]:
     """A fresh copy of the live generation to change; it goes live when the
     block ends without an exception, and is discarded otherwise. The names of
-    abandoned generations it removes first are appended to ``removed``."""
+    generations it removes are appended to ``removed``: abandoned ones first,
+    and, with ``retain_previous=False`` (an erasure: older generations still
+    hold what was erased), every other one after the swap."""
     store.mkdir(parents=True, exist_ok=True)
     with _locked(store, wait=wait):
         previous = live(store)
@@ -168,4 +175,6 @@ def writing(
             shutil.rmtree(target, ignore_errors=True)
             raise
         _write_pointer(store, name)
-        _prune(store, name)
+        gone = _prune(store, name, previous=retain_previous)
+        if removed is not None:
+            removed.extend(gone)

@@ -20,10 +20,11 @@ from tqdm import tqdm
 
 from raadsgraf import generations
 from raadsgraf.config import Settings
+from raadsgraf.erasure import Erasures
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Attachment, Document
 from raadsgraf.parsers.registry import parse_bytes
-from raadsgraf.privacy import PrivacyReport, protect
+from raadsgraf.privacy import PrivacyReport, SealedForReview, protect
 
 #: Inside each store generation: how it was built (``include_closed``,
 #: ``content_version``).
@@ -61,6 +62,8 @@ class ParseReport:
     failures: list[Failure] = field(default_factory=list)
     cpr_redacted: int = 0
     closed_sealed: int = 0
+    #: items sealed for closed-item wording their source did not mark
+    sealed_for_review: list[SealedForReview] = field(default_factory=list)
     #: attachment files whose text was read into an item (and so not failures)
     attachment_files: set[str] = field(default_factory=set)
 
@@ -99,12 +102,19 @@ def parse_file(path: str | Path, fmt: str | None = None) -> Document:
     return parse_bytes(data, str(path), fmt)
 
 
-def prepare(doc: Document, include_closed: bool) -> tuple[Document, set[Path], PrivacyReport]:
+def prepare(
+    doc: Document,
+    include_closed: bool,
+    closed_policy: str | None = None,
+    erase: Callable[[str], tuple[str, int]] | None = None,
+) -> tuple[Document, set[Path], PrivacyReport]:
     """A parsed document as every later stage gets it: attachment files beside it
-    read in, then protected (CPR redacted, closed items sealed unless
-    ``include_closed``). Also returns the attachment files it used."""
+    read in, then protected (texts the store forgot removed, CPR redacted, closed
+    items sealed unless ``include_closed``, by ``closed_policy``). Also returns
+    the attachment files it used."""
     doc, used = read_attachments(doc)
-    doc, privacy = protect(doc, include_closed=include_closed)
+    policy = Settings().closed_policy if closed_policy is None else closed_policy
+    doc, privacy = protect(doc, include_closed=include_closed, closed_policy=policy, erase=erase)
     return doc, used, privacy
 
 
@@ -122,6 +132,7 @@ def parse_files(
     *,
     progress: bool = True,
     include_closed: bool = False,
+    closed_policy: str | None = None,
 ) -> ParseReport:
     """Parse every file; a file that fails is listed and the others are kept.
 
@@ -133,7 +144,7 @@ def parse_files(
     bar = tqdm(files, desc="parse", unit="file", disable=not progress or len(files) < 2)
     for path in bar:
         try:
-            doc, used, privacy = prepare(parse_file(path, fmt), include_closed)
+            doc, used, privacy = prepare(parse_file(path, fmt), include_closed, closed_policy)
         except Exception as exc:  # a parser bug must not lose the other files
             report.failures.append(failure(path, exc))
             continue
@@ -141,6 +152,7 @@ def parse_files(
         report.documents.append(doc)
         report.cpr_redacted += privacy.cpr_redacted
         report.closed_sealed += privacy.closed_sealed
+        report.sealed_for_review += privacy.sealed_for_review
     # A file read as some item's attachment is accounted for, even when it is
     # not minutes or a policy itself.
     report.failures = [f for f in report.failures if f.path not in report.attachment_files]
@@ -244,6 +256,12 @@ class IngestReport:
     sink_results: dict[str, object] = field(default_factory=dict)
     cpr_redacted: int = 0
     closed_sealed: int = 0
+    #: items sealed for closed-item wording their source did not mark (for review)
+    sealed_for_review: list[SealedForReview] = field(default_factory=list)
+    #: occurrences of texts the store forgot, removed from re-read sources
+    erased: int = 0
+    #: files skipped because the store was asked to forget exactly this content
+    forgotten: list[str] = field(default_factory=list)
     #: the store was built by an older raadsgraf (:data:`CONTENT_VERSION`): its
     #: sources were re-read; ``outdated_kept`` could not be (their files are gone)
     upgraded: bool = False
@@ -261,7 +279,12 @@ class IngestReport:
             f"{len(self.unchanged)} unchanged, {len(self.failures)} failed; "
             f"{self.triples} triples loaded, {self.store_triples} in the store; "
             f"{self.cpr_redacted} CPR number(s) redacted, {self.closed_sealed} closed item(s) sealed"
+            f" ({len(self.sealed_for_review)} for closed-item wording only: review them)"
         )
+        if self.erased:
+            text += f"; {self.erased} occurrence(s) of forgotten text removed"
+        if self.forgotten:
+            text += f"; {len(self.forgotten)} forgotten file(s) not ingested again"
         if self.upgraded:
             text += "; the store was built by an older raadsgraf: every known source was re-read"
         if self.removed_generations:
@@ -319,6 +342,7 @@ def ingest(
     # under the store lock: what a writer killed mid-ingest left goes first, even
     # when nothing below changes the store
     report.removed_generations = generations.cleanup(root)
+    erasures = Erasures.load(root)
     live = generations.live(root)
     known = store.GraphStore(live, read_only=True) if live is not None else None
     files = list(iter_files(paths))
@@ -348,18 +372,28 @@ def ingest(
             report.failures.append(Failure(str(path), exc.strerror or str(exc)))
             continue
         sha = hashlib.sha256(data).hexdigest()
+        if sha in erasures.sources:  # `raadsgraf forget --source` took this very file back
+            report.forgotten.append(str(path))
+            continue
         if known is not None and not report.upgraded and known.is_current(key, sha):
             report.unchanged.append(str(path))
             continue
         try:
             parsed = parse_bytes(data, str(path), formats.get(path, fmt))
-            doc, used, privacy = prepare(parsed, settings.include_closed)
+            doc, used, privacy = prepare(
+                parsed,
+                settings.include_closed,
+                settings.closed_policy,
+                erasures.redact if erasures else None,
+            )
         except Exception as exc:  # a parser bug must not lose the other files
             report.failures.append(failure(path, exc))
             continue
         attachment_files.update(str(p) for p in used)
         report.cpr_redacted += privacy.cpr_redacted
         report.closed_sealed += privacy.closed_sealed
+        report.sealed_for_review += privacy.sealed_for_review
+        report.erased += privacy.erased
         graph_iri = iris.source_graph_iri(key)
         triples = graph.document_triples(doc, graph_iri)
         entry = store.SourceEntry(

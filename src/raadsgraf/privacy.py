@@ -4,7 +4,11 @@ stored, indexed, shown or exported:
 - closed items ("lukket punkt") keep only what identifies them — number, title,
   case number, item-level attendance and the decision's outcome class — unless
   the store is built for an internal deployment (``include_closed``);
-- Danish CPR numbers are redacted from every text field.
+- an item a source does not mark closed, but whose title or text says in clear
+  words that it is closed (``closed_policy`` "wording"), is sealed too and
+  counted for a person to review: fail closed;
+- Danish CPR numbers are redacted from every text field;
+- texts a store was asked to forget (:mod:`raadsgraf.erasure`) are removed.
 
 Both work on records, so every later stage (graph, index, app, exports, SPARQL)
 sees only what is left.
@@ -15,12 +19,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable
 from enum import Enum
 from typing import Any, TypeVar
 
 from raadsgraf.model import AgendaItem, Decision, Document
 
 CPR_MARK = "[CPR-nummer fjernet]"
+#: What a text the store was asked to forget is replaced by (raadsgraf.erasure).
+ERASED_MARK = "[fjernet]"
 
 #: ddmmyy-xxxx or ddmmyyxxxx, not inside a longer run of digits, dashes or dots
 #: (so journal numbers like 00.22.04-I00-5-21 and amounts are never touched).
@@ -164,31 +171,190 @@ def seal_item(item: AgendaItem) -> AgendaItem:
     )
 
 
-def seal_closed(doc: Document) -> tuple[Document, int]:
-    """Closed items sealed; returns the document and how many items were sealed."""
+# --- closed-item wording (fail closed) ------------------------------------------
+
+#: Policies for what marks an item closed, per source format (``closed_policy``):
+#: "markers" trusts the source's own markers (an ESDH export's access field);
+#: "wording" also seals an item whose title or text says it is closed.
+POLICIES = ("markers", "wording")
+
+#: A title that names itself closed: "Lukket", "Fortroligt", "Personsag",
+#: "Tavshedspligt", "Ikke offentlig(t)" as whole words ("Lukning af skole",
+#: "lukkede punkter" do not count).
+_CLOSED_TITLE = re.compile(
+    r"\b(?:lukket|fortroligt?|personsag|tavshedspligt|ikke[\s-]+offentlig[te]?)\b", re.I
+)
+#: Sentences in an item's text that say the item itself is dealt with behind
+#: closed doors — not the words alone ("Borgerservice er lukket", "fortrolige
+#: samtaler", "bestyrelsen kan ikke behandle personsager", "citater fra et
+#: lukket punkt i Movias dagsorden", "sagen er lukket" (concluded) are open
+#: matters). The subject must be the item or case itself.
+_CLOSED_TEXT = re.compile(
+    r"\b(?:sagen|punktet)\s+(?:skal\s+|bør\s+|vil\s+blive\s+)?behandle[st]\s+"
+    r"(?:for\s+lukkede\s+døre|som\s+(?:et\s+)?(?:lukket|fortroligt|ikke[\s-]+offentligt)\s+punkt)"
+    r"|\bpunktet\s+er\s+(?:et\s+)?(?:lukket|fortroligt|ikke[\s-]+offentligt)\b"
+    r"|\b(?:sagen|punktet)\s+(?:er\s+)?omfattet\s+af\s+tavshedspligt",
+    re.I,
+)
+
+
+def closed_wording(item: AgendaItem) -> str | None:
+    """The words by which an item says it is closed, or None."""
+    m = _CLOSED_TITLE.search(item.title)
+    if m:
+        return m[0]
+    for section in item.sections:
+        m = _CLOSED_TEXT.search(section.text)
+        if m:
+            return m[0]
+    if item.decision is not None:
+        m = _CLOSED_TEXT.search(item.decision.text)
+        if m:
+            return m[0]
+    return None
+
+
+def parse_policy(text: str) -> dict[str, str]:
+    """``"acadre=markers, *=wording"`` → ``{"acadre": "markers", "*": "wording"}``;
+    a bare ``"wording"`` applies to every format. Raises ValueError on a policy
+    it does not know."""
+    policy: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        fmt, _, value = part.rpartition("=")
+        fmt, value = fmt.strip() or "*", value.strip().lower()
+        if value not in POLICIES:
+            raise ValueError(f"closed-item policy {value!r} for {fmt!r}: use one of {POLICIES}")
+        policy[fmt] = value
+    return policy
+
+
+def policy_for(policy: str, fmt: str) -> str:
+    """The closed-item policy for source format ``fmt`` (fail closed: "wording"
+    when nothing names the format)."""
+    table = parse_policy(policy)
+    return table.get(fmt, table.get("*", "wording"))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SealedForReview:
+    """An item the source did not mark closed, sealed for its wording."""
+
+    source: str
+    meeting: str  # committee and date
+    number: int
+    title: str
+    wording: str
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.meeting} item {self.number} ({self.title}): {self.wording!r}"
+
+
+def seal_closed(
+    doc: Document, *, policy: str = "markers"
+) -> tuple[Document, int, tuple[SealedForReview, ...]]:
+    """Closed items sealed; returns the document, how many items were sealed and,
+    under policy "wording", the items sealed for their wording only (for review)."""
     sealed = 0
+    review: list[SealedForReview] = []
     meetings = []
     for meeting in doc.meetings:
         items = []
         for item in meeting.items:
-            if not item.is_open:
+            wording = closed_wording(item) if policy == "wording" and item.is_open else None
+            if wording is not None:
+                review.append(
+                    SealedForReview(
+                        doc.source.path,
+                        f"{meeting.committee.name} {meeting.date.isoformat()}",
+                        item.number,
+                        item.title,
+                        wording,
+                    )
+                )
+            if not item.is_open or wording is not None:
                 sealed += 1
                 item = seal_item(item)
             items.append(item)
         meetings.append(dataclasses.replace(meeting, items=tuple(items)))
-    return dataclasses.replace(doc, meetings=tuple(meetings)), sealed
+    return dataclasses.replace(doc, meetings=tuple(meetings)), sealed, tuple(review)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class PrivacyReport:
     cpr_redacted: int = 0
     closed_sealed: int = 0
+    #: items sealed for closed-item wording the source did not mark (for review)
+    sealed_for_review: tuple[SealedForReview, ...] = ()
+    #: occurrences of texts the store was asked to forget, removed
+    erased: int = 0
 
 
-def protect(doc: Document, *, include_closed: bool = False) -> tuple[Document, PrivacyReport]:
-    """Apply both duties: the one call every ingest path makes."""
+#: Default ``closed_policy``: ESDH exports carry an access field per item; the
+#: portals, text, PDF and Word minutes only words a parser may miss.
+DEFAULT_POLICY = "acadre=markers, edoc=markers, sbsys=markers, *=wording"
+
+
+def _drop_erased_people(doc: Document) -> Document:
+    """A person named only by an erased name is no one to record: their
+    attendance and positions go (else every erased person would become one)."""
+
+    def keep(name: str) -> bool:
+        return ERASED_MARK not in name
+
+    meetings = []
+    for m in doc.meetings:
+        items = []
+        for item in m.items:
+            decision = item.decision
+            if decision is not None:
+                decision = dataclasses.replace(
+                    decision, positions=tuple(p for p in decision.positions if keep(p.actor))
+                )
+            items.append(
+                dataclasses.replace(
+                    item,
+                    attendance=tuple(a for a in item.attendance if keep(a.person.name)),
+                    decision=decision,
+                )
+            )
+        meetings.append(
+            dataclasses.replace(
+                m,
+                attendance=tuple(a for a in m.attendance if keep(a.person.name)),
+                items=tuple(items),
+            )
+        )
+    return dataclasses.replace(doc, meetings=tuple(meetings))
+
+
+def protect(
+    doc: Document,
+    *,
+    include_closed: bool = False,
+    closed_policy: str = DEFAULT_POLICY,
+    erase: Callable[[str], tuple[str, int]] | None = None,
+) -> tuple[Document, PrivacyReport]:
+    """Apply the duties: the one call every ingest path makes. ``erase`` removes
+    the texts a store was asked to forget (:class:`raadsgraf.erasure.Erasures`)."""
+    erased = 0
+    if erase is not None:
+
+        def fn(text: str) -> str:
+            nonlocal erased
+            out, n = erase(text)
+            erased += n
+            return out
+
+        doc = dataclasses.replace(
+            doc, meetings=_map_strings(doc.meetings, fn), policies=_map_strings(doc.policies, fn)
+        )
+        if erased:
+            doc = _drop_erased_people(doc)
     doc, cpr = redact_document(doc)
     sealed = 0
+    review: tuple[SealedForReview, ...] = ()
     if not include_closed:
-        doc, sealed = seal_closed(doc)
-    return doc, PrivacyReport(cpr_redacted=cpr, closed_sealed=sealed)
+        doc, sealed, review = seal_closed(doc, policy=policy_for(closed_policy, doc.source.format))
+    return doc, PrivacyReport(
+        cpr_redacted=cpr, closed_sealed=sealed, sealed_for_review=review, erased=erased
+    )
