@@ -115,7 +115,26 @@ def meeting_iri_for(municipality: str, committee: str, date: dt.date) -> str:
 
 
 def meeting_iri(meeting: Meeting) -> str:
-    return meeting_iri_for(meeting.municipality.name, meeting.committee.name, meeting.date)
+    """A meeting by committee and date; a committee's second (third …) meeting
+    that day adds its start time (``…/moede/2025-09-08T1730``), so that the
+    common case — one meeting a day — keeps the date's IRI."""
+    base = meeting_iri_for(meeting.municipality.name, meeting.committee.name, meeting.date)
+    return f"{base}T{meeting.sitting}" if meeting.sitting else base
+
+
+def sitting_of(start: dt.time) -> str:
+    """The suffix a later meeting of the same day gets: its start, ``HHMM``."""
+    return f"{start.hour:02d}{start.minute:02d}"
+
+
+def sittings(starts: set[dt.time | None]) -> dict[dt.time | None, str | None]:
+    """Start times of one committee's meetings on one day → their sitting: the
+    earliest (and a meeting whose start is unknown) keeps the date's IRI
+    (None); each later one is told apart by its start time."""
+    known = sorted(t for t in starts if t is not None)
+    out: dict[dt.time | None, str | None] = {t: sitting_of(t) for t in known[1:]}
+    out.update(dict.fromkeys([*known[:1], None]))
+    return out
 
 
 def item_iri_for(municipality: str, committee: str, date: dt.date, number: int) -> str:

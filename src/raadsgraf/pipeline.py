@@ -300,6 +300,10 @@ class IngestReport:
         return text
 
 
+def _on_disk(key: str) -> bool:
+    return Path(key).is_file()
+
+
 def _content_version(generation: Path) -> int | None:
     """The :data:`CONTENT_VERSION` a store generation was built with (None: before 3)."""
     build = generation / BUILD_FILE
@@ -334,7 +338,7 @@ def ingest(
     """
     from raadsgraf import iris  # the graph stage, wired in here only
     from raadsgraf.graph import build as graph
-    from raadsgraf.graph import derive, store
+    from raadsgraf.graph import derive, sittings, store
 
     settings = settings or Settings()
     report = IngestReport()
@@ -360,24 +364,26 @@ def ingest(
                 formats[Path(entry.key)] = entry.format
             else:
                 report.outdated_kept.append(entry.path)
-    documents: list[Document] = []
     attachment_files: set[str] = set()
-    loads = []
-    bar = tqdm(files, desc="ingest", unit="file", disable=not progress or len(files) < 2)
-    for path in bar:
+    read: list[tuple[str, Path, str, Document]] = []  # source key, path, sha256, document
+    given: dict[str, Path] = {}  # source key → the path as this ingest was given it
+
+    def read_file(path: Path, *, again: bool = False) -> None:
         key = store.source_key(path)
+        given.setdefault(key, path)
         try:
             data = path.read_bytes()
         except OSError as exc:
             report.failures.append(Failure(str(path), exc.strerror or str(exc)))
-            continue
+            return
         sha = hashlib.sha256(data).hexdigest()
         if sha in erasures.sources:  # `raadsgraf forget --source` took this very file back
             report.forgotten.append(str(path))
-            continue
-        if known is not None and not report.upgraded and known.is_current(key, sha):
+            return
+        current = known is not None and not report.upgraded and known.is_current(key, sha)
+        if current and not again:
             report.unchanged.append(str(path))
-            continue
+            return
         try:
             parsed = parse_bytes(data, str(path), formats.get(path, fmt))
             doc, used, privacy = prepare(
@@ -388,28 +394,52 @@ def ingest(
             )
         except Exception as exc:  # a parser bug must not lose the other files
             report.failures.append(failure(path, exc))
-            continue
+            return
         attachment_files.update(str(p) for p in used)
         report.cpr_redacted += privacy.cpr_redacted
         report.closed_sealed += privacy.closed_sealed
         report.sealed_for_review += privacy.sealed_for_review
         report.erased += privacy.erased
+        replaced = known is not None and known.sources_has(key)
+        (report.replaced if replaced else report.added).append(str(path))
+        read.append((key, path, sha, doc))
+
+    bar = tqdm(files, desc="ingest", unit="file", disable=not progress or len(files) < 2)
+    for path in bar:
+        read_file(path)
+    # a committee's second meeting of a day gets its own IRI; a stored meeting
+    # whose IRI moves for it is read again (graph/sittings.py)
+    held = sittings.held_meetings(known) if known is not None and read else {}
+    placed, moved = sittings.plan([(k, d) for k, _, _, d in read], held, _on_disk)
+    stored_path = {e.key: e.path for e in known.sources()} if moved and known else {}
+    for key in sorted(moved):
+        path = given.get(key)
+        if path is None:  # as the store knows it, so its chunks are found and replaced
+            path = Path(stored_path.get(key, key))
+            path = path if store.source_key(path) == key else Path(key)
+        if str(path) in report.unchanged:
+            report.unchanged.remove(str(path))
+        read_file(path, again=True)
+    if moved:
+        placed, _ = sittings.plan([(k, d) for k, _, _, d in read], held, _on_disk)
+    documents: list[Document] = []
+    loads = []
+    for (key, path, sha, _), doc in zip(read, placed, strict=True):
         graph_iri = iris.source_graph_iri(key)
         triples = graph.document_triples(doc, graph_iri)
         entry = store.SourceEntry(
             key, str(path), sha, doc.source.format, graph_iri, len(triples), store.now()
         )
-        replaced = known is not None and known.sources_has(key)
-        (report.replaced if replaced else report.added).append(str(path))
         # kept as N-Triples until the load: a fraction of the memory of rdflib terms
         loads.append((entry, store.to_nquads(triples)))
         del triples
         documents.append(doc)
+    read, placed = [], []
     report.failures = [f for f in report.failures if f.path not in attachment_files]
     if not loads:
         report.store_triples = known.triple_count() if known is not None else 0
         return report
-    del known  # the live generation is copied next; close it first
+    known = None  # the live generation is copied next; close it first
     with generations.writing(root, removed=report.removed_generations) as gen:
         # once a closed item's text is in a store, the store is an internal one for good
         build = gen / BUILD_FILE
