@@ -198,6 +198,8 @@ def ingest(
         click.echo(f"error: {failure}", err=True)
     for sealed in report.sealed_for_review:
         click.echo(f"review: {sealed} (sealed: not marked closed)", err=True)
+    for conflict in report.identity_conflicts:
+        click.echo(f"identity: {conflict}", err=True)
     for path in report.forgotten:
         click.echo(f"forgotten: {path}: taken back with `raadsgraf forget`, not ingested", err=True)
     click.echo(report.summary() + f" ({settings.store})", err=True)

@@ -285,9 +285,9 @@ def forget(
 
     from raadsgraf import generations, pipeline
     from raadsgraf.graph import build as graph
-    from raadsgraf.graph import derive
+    from raadsgraf.graph import derive, identity
     from raadsgraf.graph.store import GraphStore, SourceEntry, now, to_nquads
-    from raadsgraf.graph.vocab import DERIVED_GRAPH
+    from raadsgraf.graph.vocab import DERIVED_GRAPH, IDENTITY_GRAPH
     from raadsgraf.parsers.registry import parse_bytes
 
     root = Path(settings.store)
@@ -358,7 +358,7 @@ def forget(
     # the kept named graphs, to be loaded into a fresh database
     gone_graphs = {e.graph for e in (*drop.values(), *unreadable.values())}
     gone_graphs |= {e.graph for e, _, _ in reread}
-    gone_graphs.add(str(DERIVED_GRAPH))
+    gone_graphs |= {str(DERIVED_GRAPH), str(IDENTITY_GRAPH)}  # rebuilt below
     kept = [
         q
         for q in known.store
@@ -390,6 +390,7 @@ def forget(
         gstore.replace_sources(loads)
         gstore.load_ontology(graph.ontology_graph())
         derive.refresh(gstore)
+        identity.refresh(gstore)
         gstore.flush()
         report.triples_after = gstore.triple_count()
         del gstore

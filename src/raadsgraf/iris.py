@@ -207,8 +207,38 @@ def person_key(name: str) -> str:
     return _SPACES.sub(" ", text).strip(" ,.")
 
 
-def person_iri(municipality: str, name: str) -> str:
-    return f"{municipality_iri(municipality)}/person/{slug(person_key(name))}"
+def person_iri(municipality: str, name: str, party: str | None = None) -> str:
+    """A person by name and municipality; ``party`` only where one source names
+    two people alike with different parties (``…/person/jens-hansen-v``)."""
+    base = f"{municipality_iri(municipality)}/person/{slug(person_key(name))}"
+    return f"{base}-{slug(party_letter(party))}" if party else base
+
+
+#: Abbreviations the minutes use for a party → its national ballot letter
+#: (the letters Danish parties stand for election under, nationally).
+PARTY_LETTERS = {
+    "S": "A",  # Socialdemokratiet
+    "SOC": "A",
+    "RV": "B",  # Radikale Venstre
+    "R": "B",
+    "K": "C",  # Det Konservative Folkeparti
+    "KF": "C",
+    "SF": "F",  # SF – Socialistisk Folkeparti
+    "LA": "I",  # Liberal Alliance
+    "DF": "O",  # Dansk Folkeparti
+    "EL": "Ø",  # Enhedslisten
+    "OE": "Ø",
+    "ALT": "Å",  # Alternativet
+    "AA": "Å",
+    "NB": "D",  # Nye Borgerlige
+    "DD": "Æ",  # Danmarksdemokraterne
+    "AE": "Æ",
+}
+
+
+def party_letter(notation: str) -> str:
+    text = notation.strip().upper().rstrip(".")
+    return PARTY_LETTERS.get(text, text)
 
 
 def role_iri(municipality: str, role: str) -> str:

@@ -266,6 +266,8 @@ class IngestReport:
     #: sources were re-read; ``outdated_kept`` could not be (their files are gone)
     upgraded: bool = False
     outdated_kept: list[str] = field(default_factory=list)
+    #: person IRIs the sources give several parties: flagged rg:AmbiguousPerson
+    identity_conflicts: list[str] = field(default_factory=list)
     #: generation folders a crashed ingest left behind, removed by this one
     removed_generations: list[str] = field(default_factory=list)
 
@@ -281,6 +283,11 @@ class IngestReport:
             f"{self.cpr_redacted} CPR number(s) redacted, {self.closed_sealed} closed item(s) sealed"
             f" ({len(self.sealed_for_review)} for closed-item wording only: review them)"
         )
+        if self.identity_conflicts:
+            text += (
+                f"; {len(self.identity_conflicts)} identity conflict(s) flagged "
+                "(one name, several parties: rg:AmbiguousPerson)"
+            )
         if self.erased:
             text += f"; {self.erased} occurrence(s) of forgotten text removed"
         if self.forgotten:
@@ -338,7 +345,7 @@ def ingest(
     """
     from raadsgraf import iris  # the graph stage, wired in here only
     from raadsgraf.graph import build as graph
-    from raadsgraf.graph import derive, sittings, store
+    from raadsgraf.graph import derive, identity, sittings, store
 
     settings = settings or Settings()
     report = IngestReport()
@@ -451,6 +458,7 @@ def ingest(
         report.triples = gstore.replace_sources(loads)
         gstore.load_ontology(graph.ontology_graph())
         report.derived = derive.refresh(gstore)
+        report.identity_conflicts = [str(c) for c in identity.refresh(gstore)]
         gstore.flush()
         report.store_triples = gstore.triple_count()
         del gstore  # release the store's lock before the sinks run
