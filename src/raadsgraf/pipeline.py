@@ -35,8 +35,11 @@ BUILD_FILE = "build.json"
 #: yields: the next ingest into an older store then re-reads every source it
 #: knows, instead of skipping them as unchanged (3: sections in the graph,
 #: derived shortcuts, the e5-small-int8 encoder; 4: roles as prov:Association,
-#: the policies a policy names).
-CONTENT_VERSION = 4
+#: the policies a policy names; 5: CPR numbers redacted without the modulus-11
+#: check, items sealed for closed-item wording, a committee's second meeting of a
+#: day under its own IRI, the identity graph — an older store may hold a CPR
+#: number or a closed item's text that this one would not publish).
+CONTENT_VERSION = 5
 
 #: File names that are never council records (folder walks skip them).
 SKIPPED_NAMES = {"README.md", "readme.md", ".DS_Store", "Thumbs.db"}
