@@ -42,11 +42,37 @@ class Settings:
     closed_policy: str = "acadre=markers, edoc=markers, sbsys=markers, *=wording"
 
 
+#: Policies for what marks an item closed, per source format (``closed_policy``):
+#: "markers" trusts the source's own markers (an ESDH export's access field);
+#: "wording" also seals an item whose title or text says it is closed
+#: (:func:`raadsgraf.privacy.closed_wording`).
+POLICIES = ("markers", "wording")
+
+
+def parse_policy(text: str) -> dict[str, str]:
+    """``"acadre=markers, *=wording"`` → ``{"acadre": "markers", "*": "wording"}``;
+    a bare ``"wording"`` applies to every format. Raises ValueError on a policy
+    it does not know."""
+    policy: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        fmt, _, value = part.rpartition("=")
+        fmt, value = fmt.strip() or "*", value.strip().lower()
+        if value not in POLICIES:
+            raise ValueError(f"closed-item policy {value!r} for {fmt!r}: use one of {POLICIES}")
+        policy[fmt] = value
+    return policy
+
+
+def policy_for(policy: str, fmt: str) -> str:
+    """The closed-item policy for source format ``fmt`` (fail closed: "wording"
+    when nothing names the format)."""
+    table = parse_policy(policy)
+    return table.get(fmt, table.get("*", "wording"))
+
+
 def _coerce(name: str, value: Any, kind: Any) -> Any:
     kind_name = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
     if name == "closed_policy":
-        from raadsgraf.privacy import parse_policy
-
         if isinstance(value, dict):  # [raadsgraf.closed_policy] firstagenda = "wording"
             value = ", ".join(f"{k}={v}" for k, v in value.items())
         try:

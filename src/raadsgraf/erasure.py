@@ -32,9 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
-import secrets
 import shutil
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -44,104 +41,10 @@ from pathlib import Path
 from raadsgraf.config import Settings
 from raadsgraf.errors import RaadsgrafError
 from raadsgraf.model import Document
-from raadsgraf.privacy import ERASED_MARK
+from raadsgraf.privacy import ERASED_MARK, ERASURE_FILE, Erasures
 
-__all__ = ["ERASED_MARK", "Erasures", "ForgetReport", "forget"]
-ERASURE_FILE = "erasure.json"
+__all__ = ["AUDIT_FILE", "ERASED_MARK", "ERASURE_FILE", "Erasures", "ForgetReport", "forget"]
 AUDIT_FILE = "audit.jsonl"
-
-_WORD = re.compile(r"\w+")
-
-
-def _words(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text)]
-
-
-class Erasures:
-    """The texts and source contents a store was asked to forget, hashed."""
-
-    def __init__(self, salt: str, texts: dict[int, set[str]], sources: set[str]) -> None:
-        self.salt = salt
-        self.texts = texts  # number of words → salted hashes of the words
-        self.sources = sources  # SHA-256 of forgotten files' content
-
-    @classmethod
-    def load(cls, root: Path) -> Erasures:
-        path = Path(root) / ERASURE_FILE
-        if not path.is_file():
-            return cls(secrets.token_hex(16), {}, set())
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            texts: dict[int, set[str]] = {}
-            for entry in data["texts"]:
-                texts.setdefault(int(entry["words"]), set()).add(str(entry["sha256"]))
-            return cls(str(data["salt"]), texts, {str(s) for s in data["sources"]})
-        except (ValueError, KeyError, TypeError) as exc:
-            raise RaadsgrafError(f"{path}: damaged erasure list ({exc})") from None
-
-    def save(self, root: Path) -> None:
-        data = {
-            "salt": self.salt,
-            "texts": [
-                {"words": n, "sha256": h}
-                for n, hs in sorted(self.texts.items())
-                for h in sorted(hs)
-            ],
-            "sources": sorted(self.sources),
-        }
-        path = Path(root) / ERASURE_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
-
-    def digest(self, words: Sequence[str]) -> str:
-        return hashlib.sha256(f"{self.salt}\x00{' '.join(words)}".encode()).hexdigest()
-
-    def add_text(self, text: str) -> str:
-        """Remember ``text`` (by its words, any case); returns its hash."""
-        words = _words(text)
-        if not words:
-            raise RaadsgrafError(f"forget --text {text!r}: no words to forget")
-        h = self.digest(words)
-        self.texts.setdefault(len(words), set()).add(h)
-        return h
-
-    def __bool__(self) -> bool:
-        return bool(self.texts)
-
-    def redact(self, text: str) -> tuple[str, int]:
-        """``text`` with every forgotten text (its words in any case, across line
-        breaks and punctuation, also with a genitive -s) replaced by
-        :data:`ERASED_MARK`, and how many were."""
-        if not self.texts:
-            return text, 0
-        spans = [(m.start(), m.end(), m[0].casefold()) for m in _WORD.finditer(text)]
-        hits: list[tuple[int, int]] = []
-        i = 0
-        while i < len(spans):
-            for n in sorted(self.texts, reverse=True):  # the longest forgotten text first
-                window = spans[i : i + n]
-                if len(window) < n:
-                    continue
-                words = [w for _, _, w in window]
-                candidates = [words]
-                if words[-1].endswith("s") and len(words[-1]) > 1:
-                    candidates.append([*words[:-1], words[-1][:-1]])  # "Hansens" → "Hansen"
-                if any(self.digest(c) in self.texts[n] for c in candidates):
-                    hits.append((window[0][0], window[-1][1]))
-                    i += n
-                    break
-            else:
-                i += 1
-        if not hits:
-            return text, 0
-        out, last = [], 0
-        for start, end in hits:
-            out.append(text[last:start])
-            out.append(ERASED_MARK)
-            last = end
-        out.append(text[last:])
-        return "".join(out), len(hits)
 
 
 def audit(root: Path, entry: dict[str, object]) -> None:
@@ -366,7 +269,8 @@ def forget(
     ]
     named = ox.serialize(kept, format=ox.RdfFormat.N_QUADS)
     union = ox.serialize([q.triple for q in kept], format=ox.RdfFormat.N_TRIPLES)
-    del kept, known
+    del kept
+    known.close()  # the live generation is copied next
 
     gone_paths = {e.path for e in (*drop.values(), *unreadable.values())}
     gone_paths |= {e.path for e, _, _ in reread}
@@ -393,7 +297,7 @@ def forget(
         identity.refresh(gstore)
         gstore.flush()
         report.triples_after = gstore.triple_count()
-        del gstore
+        gstore.close()
         _forget_in_index(gen, gone_paths, [d for _, d, _ in reread], settings, report)
     audit(
         root,

@@ -19,12 +19,11 @@ from pathlib import Path
 from tqdm import tqdm
 
 from raadsgraf import generations
-from raadsgraf.config import Settings
-from raadsgraf.erasure import Erasures
+from raadsgraf.config import Settings, policy_for
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Attachment, Document
 from raadsgraf.parsers.registry import parse_bytes
-from raadsgraf.privacy import PrivacyReport, SealedForReview, protect
+from raadsgraf.privacy import Erasures, PrivacyReport, SealedForReview, protect
 
 #: Inside each store generation: how it was built (``include_closed``,
 #: ``content_version``).
@@ -116,7 +115,8 @@ def prepare(
     items sealed unless ``include_closed``, by ``closed_policy``). Also returns
     the attachment files it used."""
     doc, used = read_attachments(doc)
-    policy = Settings().closed_policy if closed_policy is None else closed_policy
+    policies = Settings().closed_policy if closed_policy is None else closed_policy
+    policy = policy_for(policies, doc.source.format)
     doc, privacy = protect(doc, include_closed=include_closed, closed_policy=policy, erase=erase)
     return doc, used, privacy
 
@@ -449,7 +449,8 @@ def ingest(
     if not loads:
         report.store_triples = known.triple_count() if known is not None else 0
         return report
-    known = None  # the live generation is copied next; close it first
+    if known is not None:
+        known.close()  # the live generation is copied next; close it first
     with generations.writing(root, removed=report.removed_generations) as gen:
         # once a closed item's text is in a store, the store is an internal one for good
         build = gen / BUILD_FILE

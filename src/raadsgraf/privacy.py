@@ -18,11 +18,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import json
+import os
 import re
-from collections.abc import Callable
+import secrets
+from collections.abc import Callable, Sequence
 from enum import Enum
+from pathlib import Path
 from typing import Any, TypeVar
 
+from raadsgraf.errors import RaadsgrafError
 from raadsgraf.model import AgendaItem, Decision, Document
 
 CPR_MARK = "[CPR-nummer fjernet]"
@@ -173,11 +179,6 @@ def seal_item(item: AgendaItem) -> AgendaItem:
 
 # --- closed-item wording (fail closed) ------------------------------------------
 
-#: Policies for what marks an item closed, per source format (``closed_policy``):
-#: "markers" trusts the source's own markers (an ESDH export's access field);
-#: "wording" also seals an item whose title or text says it is closed.
-POLICIES = ("markers", "wording")
-
 #: A title that names itself closed: "Lukket", "Fortroligt", "Personsag",
 #: "Tavshedspligt", "Ikke offentlig(t)" as whole words ("Lukning af skole",
 #: "lukkede punkter" do not count).
@@ -212,27 +213,6 @@ def closed_wording(item: AgendaItem) -> str | None:
         if m:
             return m[0]
     return None
-
-
-def parse_policy(text: str) -> dict[str, str]:
-    """``"acadre=markers, *=wording"`` → ``{"acadre": "markers", "*": "wording"}``;
-    a bare ``"wording"`` applies to every format. Raises ValueError on a policy
-    it does not know."""
-    policy: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        fmt, _, value = part.rpartition("=")
-        fmt, value = fmt.strip() or "*", value.strip().lower()
-        if value not in POLICIES:
-            raise ValueError(f"closed-item policy {value!r} for {fmt!r}: use one of {POLICIES}")
-        policy[fmt] = value
-    return policy
-
-
-def policy_for(policy: str, fmt: str) -> str:
-    """The closed-item policy for source format ``fmt`` (fail closed: "wording"
-    when nothing names the format)."""
-    table = parse_policy(policy)
-    return table.get(fmt, table.get("*", "wording"))
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -289,11 +269,6 @@ class PrivacyReport:
     erased: int = 0
 
 
-#: Default ``closed_policy``: ESDH exports carry an access field per item; the
-#: portals, text, PDF and Word minutes only words a parser may miss.
-DEFAULT_POLICY = "acadre=markers, edoc=markers, sbsys=markers, *=wording"
-
-
 def _drop_erased_people(doc: Document) -> Document:
     """A person named only by an erased name is no one to record: their
     attendance and positions go (else every erased person would become one)."""
@@ -331,11 +306,12 @@ def protect(
     doc: Document,
     *,
     include_closed: bool = False,
-    closed_policy: str = DEFAULT_POLICY,
+    closed_policy: str = "markers",
     erase: Callable[[str], tuple[str, int]] | None = None,
 ) -> tuple[Document, PrivacyReport]:
-    """Apply the duties: the one call every ingest path makes. ``erase`` removes
-    the texts a store was asked to forget (:class:`raadsgraf.erasure.Erasures`)."""
+    """Apply the duties: the one call every ingest path makes. ``closed_policy``
+    is this source's ("markers" or "wording", :func:`raadsgraf.config.policy_for`);
+    ``erase`` removes the texts a store was asked to forget (:meth:`Erasures.redact`)."""
     erased = 0
     if erase is not None:
 
@@ -354,7 +330,104 @@ def protect(
     sealed = 0
     review: tuple[SealedForReview, ...] = ()
     if not include_closed:
-        doc, sealed, review = seal_closed(doc, policy=policy_for(closed_policy, doc.source.format))
+        doc, sealed, review = seal_closed(doc, policy=closed_policy)
     return doc, PrivacyReport(
         cpr_redacted=cpr, closed_sealed=sealed, sealed_for_review=review, erased=erased
     )
+
+
+# --- texts a store was asked to forget (raadsgraf.erasure) --------------------------
+
+ERASURE_FILE = "erasure.json"
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text)]
+
+
+class Erasures:
+    """The texts and source contents a store was asked to forget, hashed."""
+
+    def __init__(self, salt: str, texts: dict[int, set[str]], sources: set[str]) -> None:
+        self.salt = salt
+        self.texts = texts  # number of words → salted hashes of the words
+        self.sources = sources  # SHA-256 of forgotten files' content
+
+    @classmethod
+    def load(cls, root: Path) -> Erasures:
+        path = Path(root) / ERASURE_FILE
+        if not path.is_file():
+            return cls(secrets.token_hex(16), {}, set())
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            texts: dict[int, set[str]] = {}
+            for entry in data["texts"]:
+                texts.setdefault(int(entry["words"]), set()).add(str(entry["sha256"]))
+            return cls(str(data["salt"]), texts, {str(s) for s in data["sources"]})
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RaadsgrafError(f"{path}: damaged erasure list ({exc})") from None
+
+    def save(self, root: Path) -> None:
+        data = {
+            "salt": self.salt,
+            "texts": [
+                {"words": n, "sha256": h}
+                for n, hs in sorted(self.texts.items())
+                for h in sorted(hs)
+            ],
+            "sources": sorted(self.sources),
+        }
+        path = Path(root) / ERASURE_FILE
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+
+    def digest(self, words: Sequence[str]) -> str:
+        return hashlib.sha256(f"{self.salt}\x00{' '.join(words)}".encode()).hexdigest()
+
+    def add_text(self, text: str) -> str:
+        """Remember ``text`` (by its words, any case); returns its hash."""
+        words = _words(text)
+        if not words:
+            raise RaadsgrafError(f"forget --text {text!r}: no words to forget")
+        h = self.digest(words)
+        self.texts.setdefault(len(words), set()).add(h)
+        return h
+
+    def __bool__(self) -> bool:
+        return bool(self.texts)
+
+    def redact(self, text: str) -> tuple[str, int]:
+        """``text`` with every forgotten text (its words in any case, across line
+        breaks and punctuation, also with a genitive -s) replaced by
+        :data:`ERASED_MARK`, and how many were."""
+        if not self.texts:
+            return text, 0
+        spans = [(m.start(), m.end(), m[0].casefold()) for m in _WORD.finditer(text)]
+        hits: list[tuple[int, int]] = []
+        i = 0
+        while i < len(spans):
+            for n in sorted(self.texts, reverse=True):  # the longest forgotten text first
+                window = spans[i : i + n]
+                if len(window) < n:
+                    continue
+                words = [w for _, _, w in window]
+                candidates = [words]
+                if words[-1].endswith("s") and len(words[-1]) > 1:
+                    candidates.append([*words[:-1], words[-1][:-1]])  # "Hansens" → "Hansen"
+                if any(self.digest(c) in self.texts[n] for c in candidates):
+                    hits.append((window[0][0], window[-1][1]))
+                    i += n
+                    break
+            else:
+                i += 1
+        if not hits:
+            return text, 0
+        out, last = [], 0
+        for start, end in hits:
+            out.append(text[last:start])
+            out.append(ERASED_MARK)
+            last = end
+        out.append(text[last:])
+        return "".join(out), len(hits)
