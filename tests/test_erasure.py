@@ -123,3 +123,44 @@ def test_forget_a_text_and_a_source_everywhere_for_good(tmp_path: Path) -> None:
     lines = (store / AUDIT_FILE).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and json.loads(lines[1])["sources_removed"] == 1
     assert str(second).encode() not in (store / AUDIT_FILE).read_bytes()
+
+
+def test_forget_a_source_by_the_iri_of_its_meeting(tmp_path: Path) -> None:
+    """A graph-only store: `--source` may name a meeting; the source's graph goes,
+    the other stays, and the same file is not taken in again."""
+    from raadsgraf import iris
+    from raadsgraf.erasure import forget
+    from raadsgraf.errors import RaadsgrafError
+    from raadsgraf.parsers.registry import parse_bytes
+
+    store = tmp_path / "store"
+    settings = Settings(store=store)
+    pipeline.ingest([seed("000"), seed("001")], settings, progress=False, index=False)
+    meeting = parse_bytes(seed("001").read_bytes(), str(seed("001"))).meetings[0]
+    z = iris.meeting_iri(meeting)
+    report = forget(settings, sources=[z])
+    assert (report.sources_removed, report.sources_reread) == (1, 0)
+    assert report.triples_after < report.triples_before
+    with raadsgraf.open(store) as rg:
+        assert rg.sparql(f"ASK {{ <{z}> ?p ?o }}").boolean is False
+        kept = iris.meeting_iri(parse_bytes(seed("000").read_bytes(), "x.txt").meetings[0])
+        assert rg.sparql(f"ASK {{ <{kept}> ?p ?o }}").boolean is True
+    again = pipeline.ingest([seed("000"), seed("001")], settings, progress=False, index=False)
+    assert again.forgotten == [str(seed("001"))] and again.unchanged == [str(seed("000"))]
+    with pytest.raises(RaadsgrafError, match="no such source"):
+        forget(settings, sources=["https://raadsgraf.dk/id/nothing"])
+
+
+def test_a_source_read_again_keeps_its_meetings_apart(tmp_path: Path) -> None:
+    """Forgetting a name read again both meetings of Greve's Byråd that day; they stay
+    apart (the 17:30 one at …T1730), and the name is gone."""
+    from raadsgraf.erasure import forget
+    from tests.test_identity import BASE, EARLY, LATE, _meetings
+
+    store = tmp_path / "store"
+    settings = Settings(store=store)
+    pipeline.ingest([EARLY, LATE], settings, progress=False, index=False)
+    report = forget(settings, texts=["Conni Bergendorff"])
+    assert report.sources_reread == 2 and report.occurrences >= 2  # she attended both
+    assert [z for z, _, _ in _meetings(store)] == [BASE, f"{BASE}T1730"]
+    assert _holders(store, "Conni Bergendorff") == []

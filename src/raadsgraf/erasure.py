@@ -152,11 +152,15 @@ def _match_sources(known: object, target: str) -> list[object]:
     ]
     if hits or not target.startswith(("http://", "https://")):
         return list(hits)
-    rows = known.store.query(
-        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-        substitutions={ox.Variable("s"): ox.NamedNode(target)},
-    )
-    graphs = {row["g"].value for row in rows}  # type: ignore[union-attr]
+    try:
+        subject = ox.NamedNode(target)
+    except ValueError:
+        return []
+    graphs = {
+        q.graph_name.value
+        for q in known.store.quads_for_pattern(subject, None, None, None)
+        if isinstance(q.graph_name, ox.NamedNode)
+    }
     return [e for e in entries if e.graph in graphs]
 
 
@@ -188,7 +192,7 @@ def forget(
 
     from raadsgraf import generations, pipeline
     from raadsgraf.graph import build as graph
-    from raadsgraf.graph import derive, identity
+    from raadsgraf.graph import derive, identity, sittings
     from raadsgraf.graph.store import GraphStore, SourceEntry, now, to_nquads
     from raadsgraf.graph.vocab import DERIVED_GRAPH, IDENTITY_GRAPH
     from raadsgraf.parsers.registry import parse_bytes
@@ -257,6 +261,11 @@ def forget(
     report.sources_removed_unreadable = len(unreadable)
     report.sources_reread = len(reread)
     report.triples_before = known.triple_count()
+    # a re-read meeting keeps the IRI it had beside another meeting of its day
+    placed, _ = sittings.plan(
+        [(e.key, d) for e, d, _ in reread], sittings.held_meetings(known), lambda _key: False
+    )
+    reread = [(e, d, sha) for (e, _, sha), d in zip(reread, placed, strict=True)]
 
     # the kept named graphs, to be loaded into a fresh database
     gone_graphs = {e.graph for e in (*drop.values(), *unreadable.values())}
