@@ -349,10 +349,20 @@ def _words(text: str) -> list[str]:
 class Erasures:
     """The texts and source contents a store was asked to forget, hashed."""
 
-    def __init__(self, salt: str, texts: dict[int, set[str]], sources: set[str]) -> None:
+    def __init__(
+        self,
+        salt: str,
+        texts: dict[int, set[str]],
+        sources: set[str],
+        first: set[str] | None = None,
+    ) -> None:
         self.salt = salt
         self.texts = texts  # number of words → salted hashes of the words
         self.sources = sources  # SHA-256 of forgotten files' content
+        # salted hashes of each text's first word: most words of a corpus are
+        # ruled out by one cached lookup, not a hash per window (Greve: ~3.5 M words)
+        self.first = first if first is not None else set()
+        self._starts: dict[str, bool] = {}
 
     @classmethod
     def load(cls, root: Path) -> Erasures:
@@ -364,7 +374,8 @@ class Erasures:
             texts: dict[int, set[str]] = {}
             for entry in data["texts"]:
                 texts.setdefault(int(entry["words"]), set()).add(str(entry["sha256"]))
-            return cls(str(data["salt"]), texts, {str(s) for s in data["sources"]})
+            first = {str(h) for h in data.get("first", [])}
+            return cls(str(data["salt"]), texts, {str(s) for s in data["sources"]}, first)
         except (ValueError, KeyError, TypeError) as exc:
             raise RaadsgrafError(f"{path}: damaged erasure list ({exc})") from None
 
@@ -376,6 +387,7 @@ class Erasures:
                 for n, hs in sorted(self.texts.items())
                 for h in sorted(hs)
             ],
+            "first": sorted(self.first),
             "sources": sorted(self.sources),
         }
         path = Path(root) / ERASURE_FILE
@@ -393,7 +405,18 @@ class Erasures:
             raise RaadsgrafError(f"forget --text {text!r}: no words to forget")
         h = self.digest(words)
         self.texts.setdefault(len(words), set()).add(h)
+        self.first.add(self.digest(words[:1]))
+        self._starts.clear()
         return h
+
+    def _may_start(self, word: str) -> bool:
+        known = self._starts.get(word)
+        if known is None:
+            known = self.digest([word]) in self.first or (
+                len(word) > 1 and word.endswith("s") and self.digest([word[:-1]]) in self.first
+            )
+            self._starts[word] = known
+        return known
 
     def __bool__(self) -> bool:
         return bool(self.texts)
@@ -407,8 +430,12 @@ class Erasures:
         spans = [(m.start(), m.end(), m[0].casefold()) for m in _WORD.finditer(text)]
         hits: list[tuple[int, int]] = []
         i = 0
+        lengths = sorted(self.texts, reverse=True)  # the longest forgotten text first
         while i < len(spans):
-            for n in sorted(self.texts, reverse=True):  # the longest forgotten text first
+            if not self._may_start(spans[i][2]):
+                i += 1
+                continue
+            for n in lengths:
                 window = spans[i : i + n]
                 if len(window) < n:
                     continue
