@@ -210,7 +210,9 @@ def lineage(
     TARGET is an IRI (treatment, item, case or policy) or a case number; or name
     the meeting with --date and --item (and --committee when several met that
     day). Each line: date, municipality, committee, item, title, outcome, how it
-    was reached, and whether that meeting is in the store.
+    was reached, and whether that meeting is in the store; a coming step the
+    minutes name (a schedule, a referral) is marked [planned] and is not a
+    treatment.
 
     \b
     Examples:
@@ -237,7 +239,7 @@ def lineage(
         return
     for s in result.steps:
         where = " · ".join(x for x in (s.municipality, s.committee) if x) or "?"
-        mark = "" if s.in_corpus else "  [not in corpus]"
+        mark = "  [planned]" if s.planned else "" if s.in_corpus else "  [not in corpus]"
         click.echo(
             f"{s.date or '?'}  {where} punkt {s.item_number or '?'}: {s.title or '(no title)'}"
             f"  [{s.outcome or 'no decision'}] ({s.link}){mark}"

@@ -155,6 +155,13 @@ def reference_iri(treatment: str, index: int) -> str:
     return f"{treatment}/henvisning/{index}"
 
 
+def planned_treatment_iri(treatment: str, key: int | str) -> str:
+    """A planned (future) step the treatment's text names: reference ``key`` (its
+    1-based index among the item's references) or ``"oversendt"`` (the referral in
+    its decision)."""
+    return f"{treatment}/planlagt/{key}"
+
+
 def section_iri(owner: str, position: int) -> str:
     """Section ``position`` (1-based, source order) of an item or a policy.
 

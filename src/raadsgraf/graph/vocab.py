@@ -83,6 +83,7 @@ class RG(DefinedNamespace):
     Absence: URIRef
     Recommendation: URIRef
     TreatmentReference: URIRef
+    PlannedTreatment: URIRef  # a coming step an item names: not held, never a treatment
     Outcome: URIRef
     ReferenceKind: URIRef
     VersionStage: URIRef
@@ -96,6 +97,8 @@ class RG(DefinedNamespace):
     referencesTreatment: URIRef
     earlierTreatment: URIRef
     referencesMeeting: URIRef
+    plannedTreatment: URIRef
+    plannedBy: URIRef
     reference: URIRef
     absentee: URIRef
     absence: URIRef
