@@ -174,6 +174,13 @@ def reference_iri(treatment: str, index: int) -> str:
     return f"{treatment}/henvisning/{index}"
 
 
+def planned_treatment_iri(treatment: str, key: int | str) -> str:
+    """A planned (future) step the treatment's text names: reference ``key`` (its
+    1-based index among the item's references) or ``"oversendt"`` (the referral in
+    its decision)."""
+    return f"{treatment}/planlagt/{key}"
+
+
 def section_iri(owner: str, position: int) -> str:
     """Section ``position`` (1-based, source order) of an item or a policy.
 
@@ -348,3 +355,14 @@ def version_stage_iri(stage: str) -> str:
 def source_graph_iri(key: str) -> str:
     """The named graph holding everything read from one source file."""
     return f"{GRAPH_BASE}kilde/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]}"
+
+
+def harvest_graph_iri(portal_folder: str) -> str:
+    """The named graph holding what a harvest of one portal records beside the
+    sources (withdrawn meetings and items); ``portal_folder`` is its host folder."""
+    return f"{GRAPH_BASE}hoest/{slug(portal_folder)}"
+
+
+def withdrawn_item_iri(meeting: str, portal_item_id: str) -> str:
+    """A withdrawn item whose number a current item of the same meeting now has."""
+    return f"{meeting}/punkt/tilbagetrukket/{slug(portal_item_id)}"

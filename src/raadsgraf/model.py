@@ -167,6 +167,9 @@ class Decision:
     outcome: Outcome
     raw: str
     positions: tuple[Position, ...] = ()
+    #: the body the matter is sent on to ("oversendes til Økonomiudvalget"): a planned
+    #: next step of the case, not a treatment
+    referred_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

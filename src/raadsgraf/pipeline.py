@@ -12,10 +12,12 @@ import importlib
 import json
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+from rdflib.term import Node
 from tqdm import tqdm
 
 from raadsgraf import generations
@@ -162,10 +164,25 @@ def parse_files(
     return report
 
 
+#: Beside a source, where a harvest leaves its copies of linked attachments.
+LOCAL_COPIES = ".attachments"
+
+
+def local_copy(base: Path, url: str) -> Path:
+    """Where a harvested copy of the attachment at ``url`` lies for sources in
+    ``base``: ``<base>/.attachments/<sha-256 of the URL>`` (hidden, so a folder
+    ingest never reads it as a source)."""
+    return base / LOCAL_COPIES / hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+
+
 def _attachment_file(base: Path, location: str | None) -> Path | None:
     """The file an attachment's relative ``location`` names, inside ``base``
-    (exports differ in letter case: "1.pdf" for "1.PDF")."""
-    if not location or "://" in location or location.startswith(("/", "#")):
+    (exports differ in letter case: "1.pdf" for "1.PDF"), or a harvested local
+    copy of its URL."""
+    if location and "://" in location:
+        copy = local_copy(base, location)
+        return copy if copy.is_file() else None
+    if not location or location.startswith(("/", "#")):
         return None
     candidate = base / location.replace("\\", "/").lstrip("/")
     try:
@@ -332,6 +349,8 @@ def ingest(
     fmt: str | None = None,
     progress: bool = True,
     index: bool = True,
+    graphs: Mapping[str, Iterable[tuple[Node, Node, Node]]] | None = None,
+    parsed: Mapping[str, Document] | None = None,
 ) -> IngestReport:
     """Parse files and load them into the store folder ``settings.store``.
 
@@ -345,6 +364,12 @@ def ingest(
     index are both written. Readers keep answering from the previous state
     meanwhile; a crash leaves the store as it was. Re-ingesting unchanged files
     writes nothing at all.
+
+    ``graphs`` (named-graph IRI → triples) replaces whole named graphs that
+    belong to no file in the same generation: what a harvest records beside
+    the sources (meetings and items withdrawn from a portal). ``parsed`` (path →
+    document) holds documents a caller already parsed from those very files (a
+    harvest checks each answer with its parser), so they are not parsed twice.
     """
     from raadsgraf import iris  # the graph stage, wired in here only
     from raadsgraf.graph import build as graph
@@ -395,9 +420,11 @@ def ingest(
             report.unchanged.append(str(path))
             return
         try:
-            parsed = parse_bytes(data, str(path), formats.get(path, fmt))
+            handed = (parsed or {}).get(str(path))
+            if handed is None or fmt not in (None, handed.source.format):
+                handed = parse_bytes(data, str(path), formats.get(path, fmt))
             doc, used, privacy = prepare(
-                parsed,
+                handed,
                 settings.include_closed,
                 settings.closed_policy,
                 erasures.redact if erasures else None,
@@ -446,7 +473,7 @@ def ingest(
         documents.append(doc)
     read, placed = [], []
     report.failures = [f for f in report.failures if f.path not in attachment_files]
-    if not loads:
+    if not loads and not graphs:
         report.store_triples = known.triple_count() if known is not None else 0
         return report
     if known is not None:
@@ -459,7 +486,11 @@ def ingest(
         info = {"include_closed": internal, "content_version": CONTENT_VERSION}
         build.write_text(json.dumps(info) + "\n", encoding="utf-8")
         gstore = store.GraphStore(gen)
-        report.triples = gstore.replace_sources(loads)
+        report.triples = gstore.replace_sources(loads) if loads else 0
+        for graph_iri, extra in (graphs or {}).items():
+            quads = store.to_nquads(extra, graph_iri)
+            gstore.replace_graph(graph_iri, ox.parse(quads, ox.RdfFormat.N_QUADS))
+            report.triples += quads.count(b"\n")
         gstore.load_ontology(graph.ontology_graph())
         report.derived = derive.refresh(gstore)
         report.identity_conflicts = [str(c) for c in identity.refresh(gstore)]

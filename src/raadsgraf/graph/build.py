@@ -39,6 +39,22 @@ _DANISH = "da"
 #: What minutes call their own committee ("udvalget besluttede den …").
 _GENERIC_BODIES = frozenset({"Udvalget", "Udvalg", "udvalget"})
 
+#: Councils: the body every committee reports to ("udvalget" in their minutes is
+#: never the council itself).
+_COUNCIL = ("byråd", "kommunalbestyrelse", "borgerrepræsentation", "regionsråd")
+
+
+def _is_council(name: str) -> bool:
+    lower = name.lower()
+    return any(word in lower for word in _COUNCIL)
+
+
+def _decided(ref: Reference) -> bool:
+    """A later step whose decision the source already gives was held (a portal page
+    exported after it), whatever the minutes' date."""
+    return bool(ref.decision) and "ikke frigivet" not in (ref.decision or "").lower()
+
+
 #: One RDF triple as rdflib terms.
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -253,6 +269,12 @@ class _Builder:
                 node = iris.position_iri(d, index)
                 self.add(d, RG.position, node)
                 self.position(muni, node, pos)
+            referred = item.decision.referred_to
+            if referred and iris.committee_name(referred) != iris.committee_name(
+                meeting.committee.name
+            ):
+                # "oversendes til Økonomiudvalget": the case's next step, not yet held
+                self.planned(muni, t, "oversendt", referred, None, item.decision.text)
         for index, ref in enumerate(item.references, start=1):
             self.reference(meeting, t, index, ref)
         self.attachments(a, item.attachments)
@@ -361,8 +383,11 @@ class _Builder:
     def reference(self, meeting: Meeting, t: str, index: int, ref: Reference) -> None:
         muni = meeting.municipality.name
         if ref.body in _GENERIC_BODIES:
-            # "udvalget" in a committee's own minutes is that committee
-            ref = dataclasses.replace(ref, body=meeting.committee.name)
+            # "udvalget" in a committee's own minutes is that committee; in a council's
+            # it is the committee whose text the council's item repeats, which the
+            # sentence does not name: kept as text only
+            own_body = None if _is_council(meeting.committee.name) else meeting.committee.name
+            ref = dataclasses.replace(ref, body=own_body)
         own = iris.committee_name(meeting.committee.name)
         if (
             ref.kind == ReferenceKind.PROSE
@@ -378,6 +403,12 @@ class _Builder:
         self.text(r, PROV.value, ref.raw)
         if not (ref.body and ref.date):
             return  # kept as text: nothing names the meeting precisely enough
+        if ref.date > meeting.date and not _decided(ref):
+            # after the meeting itself: a schedule, "forventes behandlet …", the
+            # portal's "Beslutning ikke frigivet": planned, not held
+            p = self.planned(muni, t, index, ref.body, ref.date, ref.raw, ref.item_number)
+            self.add(p, DCTERMS.type, iris.reference_kind_iri(ref.kind))
+            return
         z = iris.meeting_iri_for(muni, ref.body, ref.date)
         self.add(z, RDF.type, BESLUIT.Zitting)
         self.add(z, BESLUIT.isGehoudenDoor, self.committee(muni, ref.body))
@@ -401,6 +432,29 @@ class _Builder:
         self.add(t, RG.referencesTreatment, target)
         if ref.date < meeting.date:
             self.add(t, RG.earlierTreatment, target)
+
+    def planned(
+        self,
+        muni: str,
+        t: str,
+        key: int | str,
+        body: str,
+        date: dt.date | None,
+        text: str,
+        item_number: int | None = None,
+    ) -> str:
+        """A coming step of the matter (:class:`rg:PlannedTreatment`): no meeting, item
+        or treatment is minted for it, so nothing counts it as held."""
+        p = iris.planned_treatment_iri(t, key)
+        self.add(t, RG.plannedTreatment, p)
+        self.add(p, RDF.type, RG.PlannedTreatment)
+        self.add(p, RG.plannedBy, self.committee(muni, body))
+        self.text(p, PROV.value, text)
+        if date is not None:
+            self.add(p, DCTERMS.date, _date(date))
+        if item_number is not None:
+            self.add(p, SDO.position, Literal(item_number))
+        return p
 
     # --- policies ---------------------------------------------------------------
 

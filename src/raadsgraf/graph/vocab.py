@@ -83,6 +83,7 @@ class RG(DefinedNamespace):
     Absence: URIRef
     Recommendation: URIRef
     TreatmentReference: URIRef
+    PlannedTreatment: URIRef  # a coming step an item names: not held, never a treatment
     Outcome: URIRef
     ReferenceKind: URIRef
     VersionStage: URIRef
@@ -97,6 +98,8 @@ class RG(DefinedNamespace):
     referencesTreatment: URIRef
     earlierTreatment: URIRef
     referencesMeeting: URIRef
+    plannedTreatment: URIRef
+    plannedBy: URIRef
     reference: URIRef
     absentee: URIRef
     absence: URIRef
@@ -108,6 +111,7 @@ class RG(DefinedNamespace):
     treatsPolicy: URIRef
     mentionsPolicy: URIRef
     inCorpus: URIRef
+    withdrawnOn: URIRef
     kleFacet: URIRef
     versionStage: URIRef
     referencedTitle: URIRef
