@@ -151,7 +151,7 @@ def link_person(iri: str, label: str) -> None:
 
 # --- search result cards ---------------------------------------------------------------
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]#$~<>|:])")
+_MARKDOWN = re.compile(r"([\\`*_\[\]#$~<>])")
 
 
 def md_text(text: str) -> str:

@@ -15,7 +15,9 @@ index), per mode:
 ``--fit`` fits the floor of :mod:`raadsgraf.index.floor` on the fit half (the
 split is fixed in the file): for each lexical weight it collects every
 candidate's relevance and picks the threshold with the best no-answer accuracy
-at a false-floor rate ≤ 0.05 on that half; paste the printed values into
+at a false-floor rate ≤ 0.05 on that half (best no-answer accuracy minus false-floor
+rate; among equals, the floor in the widest gap between an answer's and a no-answer
+query's relevance, midway); paste the printed values into
 ``floor.py``. Figures are then reported on the test half (``--half test``).
 
     PYTHONPATH=src python bench/trust_eval.py --store STORE                # test half, all modes
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import itertools
 import json
 import math
 import os
@@ -141,51 +144,78 @@ def evaluate(idx: Any, queries: list[dict[str, Any]], mode: str) -> dict[str, An
 # --- fitting -------------------------------------------------------------------------
 
 
-def fit(idx: Any, queries: list[dict[str, Any]], mode: str, model: str) -> dict[str, float]:
-    """The threshold and lexical weight with the best no-answer accuracy at a false-floor
-    rate ≤ MAX_FALSE_FLOOR on ``queries`` (the fit half)."""
+def _components(
+    idx: Any, text: str, mode: str, fitted: dict[str, Any]
+) -> list[tuple[Any, float, float]]:
+    """(hit, cosine, coverage) for the top 50 candidates, with no floor: relevance is
+    linear in the weight, so two runs (weight 0 and 1) give both parts."""
     from raadsgraf.index import floor as floor_mod
 
-    weights = [0.0] if mode == "dense" else [0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2]
+    runs = []
+    for w in (0.0, 1.0):
+        fitted[mode] = floor_mod.Floor(threshold=-1e9, lexical_weight=w)
+        runs.append({h.iri: h for h in run(idx, text, mode, 50)})
+    out = []
+    for iri, h in runs[0].items():
+        other = runs[1].get(iri)
+        if h.relevance is None:
+            continue
+        cov = (other.relevance - h.relevance) if other and other.relevance is not None else 0.0
+        out.append((h, h.relevance, cov))
+    return out
+
+
+def fit(idx: Any, queries: list[dict[str, Any]], mode: str, model: str) -> dict[str, float]:
+    """The threshold and lexical weight with the best no-answer accuracy minus false-floor
+    rate, at a false-floor rate ≤ MAX_FALSE_FLOOR, on ``queries`` (the fit half)."""
+    from raadsgraf.index import floor as floor_mod
+
+    weights = [0.0] if mode == "dense" else [0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3]
     fitted = floor_mod.FITTED.setdefault(floor_mod.SAME_VECTORS.get(model, model), {})
     saved = fitted.get(mode)
-    best: dict[str, float] | None = None
     try:
-        for w in weights:
-            fitted[mode] = floor_mod.Floor(threshold=-1e9, lexical_weight=w)
-            # per query: the relevance that must clear (answer) or stay below (no answer)
-            need: list[float] = []  # answerable: the right answer's relevance
-            top: list[float] = []  # no-answer: the best relevance of any candidate
-            for q in queries:
-                hits = run(idx, q["text"], mode, 50)
-                rels = [h.relevance for h in hits if h.relevance is not None]
-                if q["kind"] == "none":
-                    top.append(max(rels, default=-1.0))
-                    continue
-                rel = {a: 3 for a in q["answers"]} if q["kind"] == "known" else q["rel"]
-                good = [
-                    h.relevance for h in hits[:10] if grade(h, rel) >= 2 and h.relevance is not None
-                ]
-                if good:
-                    need.append(max(good) if q["kind"] == "topic" else good[0])
-            for t in sorted(set(need + top)):
-                ff = sum(r < t for r in need) / max(1, len(need))
-                na = sum(r < t for r in top) / max(1, len(top))
-                if ff <= MAX_FALSE_FLOOR and (
-                    best is None or (na, -ff) > (best["no_answer"], -best["false_floor"])
-                ):
-                    best = {"threshold": t, "lexical_weight": w, "no_answer": na, "false_floor": ff}
-            print(
-                f"  {mode} w={w}: best so far {best}",
-                file=sys.stderr,
-            )
+        parts = {q["id"]: _components(idx, q["text"], mode, fitted) for q in queries}
     finally:
         if saved is None:
             fitted.pop(mode, None)
         else:
             fitted[mode] = saved
+    best: dict[str, float] | None = None
+    for w in weights:
+        need: list[float] = []  # answerable: the right answer's relevance must clear
+        top: list[float] = []  # no answer: the best candidate's relevance must not
+        for q in queries:
+            scored = [(h, cos + w * cov) for h, cos, cov in parts[q["id"]]]
+            if q["kind"] == "none":
+                top.append(max((r for _, r in scored), default=-1.0))
+                continue
+            rel = {a: 3 for a in q["answers"]} if q["kind"] == "known" else q["rel"]
+            good = [r for h, r in scored[:10] if grade(h, rel) >= 2]
+            if good:
+                need.append(good[0] if q["kind"] == "known" else max(good))
+        values = sorted(set(need + top))
+        # candidate floors: midway between neighbouring values (the same split with the
+        # widest margin on both sides)
+        for lo_v, hi_v in itertools.pairwise(values):
+            t = (lo_v + hi_v) / 2
+            ff = sum(r < t for r in need) / max(1, len(need))
+            na = sum(r < t for r in top) / max(1, len(top))
+            margin = hi_v - lo_v
+            key = (round(na - ff, 6), margin)
+            if ff <= MAX_FALSE_FLOOR and (best is None or key > best["_key"]):
+                best = {
+                    "threshold": round(t, 4),
+                    "lexical_weight": w,
+                    "no_answer": na,
+                    "false_floor": ff,
+                    "margin": round(margin, 4),
+                    "answerable": len(need),
+                    "no_answer_queries": len(top),
+                    "_key": key,
+                }
+        print(f"  {mode} w={w}: best so far {best}", file=sys.stderr)
     assert best is not None
-    # put the floor halfway to the next answer's relevance below it: fewer false floors
+    best.pop("_key")
     return best
 
 
