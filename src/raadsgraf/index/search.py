@@ -456,6 +456,11 @@ class _Judge:
         if cosine is None:
             cosine = float(self.idx.vectors[cand.row] @ self.qvec)
         coverage = 0.0
+        if self.floor is not None and self.floor.relevance(cosine, 1.0) < self.floor.threshold:
+            # weak whatever the passage holds: skip tokenising it (nonsense judges every candidate)
+            cand.relevance = self.floor.relevance(cosine, 0.0)
+            cand.weak = True
+            return
         if self.terms:
             held = set(tokenize(c.passage, self.idx.normaliser))
             coverage = len(self.terms & held) / self.n_terms
