@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from common import (
     PAGES,
+    danish,
     param,
     require_store,
     result_card,
@@ -17,11 +18,10 @@ from common import (
 )
 
 import raadsgraf
-from raadsgraf.api import store_version
-from raadsgraf.query.views import Facets
+from raadsgraf import Facets, store_version
 
 if TYPE_CHECKING:  # the index package (FAISS, BM25) is imported when there is a query
-    from raadsgraf.index import Filters, Hit
+    from raadsgraf import Filters, Hit
 
 MODES = {"Hybrid": "hybrid", "Semantisk": "dense", "Nøgleord": "bm25"}
 ALL = "Alle"
@@ -77,7 +77,7 @@ period = (int(param("fra") or lo), int(param("til") or hi))
 def current_filters(
     municipality: str | None, committee: str | None, outcome: str | None
 ) -> Filters:
-    from raadsgraf.index import Filters
+    from raadsgraf import Filters
 
     return Filters(
         municipality=municipality,
@@ -104,7 +104,7 @@ if query.strip():
         counts["c"].update(dict(spread.committees))
         counts["o"].update({notation: n for notation, _, n in spread.outcomes})
     except raadsgraf.RaadsgrafError as exc:
-        error = str(exc)
+        error = danish(str(exc))
 else:
     counts["m"].update(dict(facets.municipalities))
     counts["c"].update(dict(facets.committees))
@@ -199,7 +199,7 @@ else:
     try:
         hits = run_search(stamp, query, mode, filters, 20)
     except raadsgraf.RaadsgrafError as exc:
-        st.error(str(exc))
+        st.error(danish(str(exc)))
         st.stop()
     summaries = rg.item_summaries([h.iri for h in hits])
     strong = [h for h in hits if not h.weak]
