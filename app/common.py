@@ -19,8 +19,7 @@ import raadsgraf
 from raadsgraf import Settings, load_settings, store_version
 
 if TYPE_CHECKING:
-    from raadsgraf import Hit
-    from raadsgraf.query.views import ItemSummary
+    from raadsgraf import Hit, ItemSummary
 
 PAGES = {
     "soeg": "sider/soeg.py",

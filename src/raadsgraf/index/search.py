@@ -277,7 +277,7 @@ class SearchIndex:
         if min_score is not None:
             floor = Floor(min_score, floor.lexical_weight if floor else 0.0)
         judge = _Judge(self, query, qvec, cosines, floor)
-        candidates = self._candidates(query, scores, exact)
+        candidates = self._candidates(query, scores, exact, judge)
         strong: list[_Candidate] = []
         weak: list[_Candidate] = []
         for cand in candidates:
@@ -317,9 +317,14 @@ class SearchIndex:
                 citers.add(row)
         return _Exact(carriers, citers, identifier, phrase)
 
-    def _candidates(self, query: str, scores: dict[int, float], exact: _Exact) -> list[_Candidate]:
+    def _candidates(
+        self, query: str, scores: dict[int, float], exact: _Exact, judge: _Judge
+    ) -> list[_Candidate]:
         """One candidate per item at its best row: carriers, then citers, then by score;
-        procedural items (boilerplate) left out unless the query names them."""
+        procedural items (boilerplate) left out unless the query asks for them: names
+        the title, or every word of a query of two or more words is in the item's
+        passage (a *Meddelelser* item reporting on Housing First answers "Housing First
+        på hjemløshedsområdet")."""
         best: dict[str, tuple[int, float, int]] = {}
         for row in set(scores) | exact.carriers | exact.citers:
             rank_class = 2 if row in exact.carriers else 1 if row in exact.citers else 0
@@ -335,6 +340,7 @@ class SearchIndex:
                 rank_class == 0
                 and self._is_boilerplate(c)
                 and not asks_for(query, title_key(c.item_title))
+                and not judge.holds_every_word(c)
             ):
                 continue
             out.append(_Candidate(row, score, rank_class, exact.identifier, exact.phrase))
@@ -442,6 +448,18 @@ class _Judge:
             if value > self.by_item.get(iri, -1.0):
                 self.by_item[iri] = value
 
+    def coverage(self, c: Chunk) -> float:
+        """The share of the query's content words (as BM25 stems them) the passage holds."""
+        if not self.terms:
+            return 0.0
+        held = set(tokenize(c.passage, self.idx.normaliser))
+        return len(self.terms & held) / self.n_terms
+
+    def holds_every_word(self, c: Chunk) -> bool:
+        """Does the passage hold each of a several-word query's words? (One word is
+        too little to let a procedural item in: Greve's *Huskeliste* mentions most.)"""
+        return self.n_terms >= 2 and self.coverage(c) >= 1.0
+
     def __call__(self, cand: _Candidate) -> None:
         if cand.rank_class > 0:
             cand.weak = False
@@ -455,15 +473,12 @@ class _Judge:
         cosine = self.by_item.get(c.iri)
         if cosine is None:
             cosine = float(self.idx.vectors[cand.row] @ self.qvec)
-        coverage = 0.0
         if self.floor is not None and self.floor.relevance(cosine, 1.0) < self.floor.threshold:
             # weak whatever the passage holds: skip tokenising it (nonsense judges every candidate)
             cand.relevance = self.floor.relevance(cosine, 0.0)
             cand.weak = True
             return
-        if self.terms:
-            held = set(tokenize(c.passage, self.idx.normaliser))
-            coverage = len(self.terms & held) / self.n_terms
+        coverage = self.coverage(c)
         if self.floor is None:
             cand.relevance = cosine
             return
