@@ -77,8 +77,19 @@ class Raadsgraf:
         """Treatment history of an item, case or policy: an IRI, a case number, or date + item."""
         return lineage(self.graph, target, date=date, item=item, committee=committee)
 
-    def sparql(self, query: str, *, limit: int | None = None) -> SparqlResult:
-        """A read-only SPARQL query over all graphs (the default graph is their union)."""
+    def sparql(
+        self, query: str, *, limit: int | None = None, example: str | None = None
+    ) -> SparqlResult:
+        """A read-only SPARQL query over all graphs (the default graph is their union).
+
+        ``example`` says the text is analyst query ``example`` from docs/queries/ as
+        written; its engine form (same rows, planned for Oxigraph) runs instead when
+        the package has one (:mod:`raadsgraf.query.analyst`).
+        """
+        if example is not None:
+            from raadsgraf.query.analyst import engine_form
+
+            query = engine_form(example) or query
         return run_sparql(self.graph, query, limit=limit)
 
     def rdflib(self) -> Dataset:
