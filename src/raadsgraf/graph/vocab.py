@@ -92,6 +92,8 @@ class RG(DefinedNamespace):
     SectionKind: URIRef
     Attachment: URIRef
     RecommendationPoint: URIRef
+    Official: URIRef
+    Side: URIRef
     # properties
     referencesTreatment: URIRef
     earlierTreatment: URIRef
@@ -116,6 +118,13 @@ class RG(DefinedNamespace):
     attachment: URIRef
     recommendedReading: URIRef
     point: URIRef
+    attestedAt: URIRef
+    side: URIRef
+    votes: URIRef
+    votesFor: URIRef
+    votesAgainst: URIRef
+    votesAbstained: URIRef
+    propagatedFrom: URIRef
     # materialised shortcuts (derived graph; raadsgraf.graph.shortcuts)
     treatedBy: URIRef
     decisionOutcome: URIRef
