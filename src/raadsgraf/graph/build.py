@@ -18,7 +18,6 @@ from rdflib import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, L
 from raadsgraf import iris
 from raadsgraf.graph.topics import topic, topic_key, topic_label
 from raadsgraf.graph.vocab import BESLUIT, ELI, ELI_DL, PERSON, PREFIXES, RG
-from raadsgraf.parties import party_name
 from raadsgraf.model import (
     KLE,
     AgendaItem,
@@ -36,6 +35,7 @@ from raadsgraf.model import (
     Section,
     Stance,
 )
+from raadsgraf.parties import party_name
 
 #: Stances a party's members share when the text names only the party.
 _SHARED_STANCES = frozenset({Stance.FOR, Stance.AGAINST, Stance.ABSTAINED})
