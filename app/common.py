@@ -25,6 +25,8 @@ PAGES = {
     "strategi": "sider/strategi.py",
     "person": "sider/person.py",
     "udvalg": "sider/udvalg.py",
+    "parti": "sider/parti.py",
+    "partier": "sider/partier.py",
     "sparql": "sider/sparql.py",
     "indlaes": "sider/indlaes.py",
 }
@@ -141,3 +143,7 @@ def link_policy(iri: str, label: str) -> None:
 
 def link_person(iri: str, label: str) -> None:
     st.page_link(PAGES["person"], label=label, query_params={"person": iri})
+
+
+def link_party(iri: str, label: str) -> None:
+    st.page_link(PAGES["parti"], label=label, query_params={"parti": iri}, icon=":material/groups:")

@@ -11,7 +11,7 @@ from common import PAGES, fmt_date, outcome_text, param, require_store, set_para
 
 import raadsgraf
 from raadsgraf.api import store_version
-from raadsgraf.query.views import Facets
+from raadsgraf.query.views import Facets, PartyRef
 
 if TYPE_CHECKING:  # the index package (FAISS, BM25) is imported when there is a query
     from raadsgraf.index import Filters, Hit
@@ -145,6 +145,22 @@ elif not query.strip():
             icon=":material/search:",
         )
 else:
+    # A query that is a person's or a party's name offers their page first (issue 13).
+    if named := rg.people_matching(query):
+        with st.container(border=True):
+            st.markdown("**Personer og partier**")
+            for who in named:
+                if isinstance(who, PartyRef):
+                    st.page_link(
+                        PAGES["parti"], label=f"{who.name} · {who.municipality or ''}",
+                        query_params={"parti": who.iri}, icon=":material/groups:",
+                    )  # fmt: skip
+                else:
+                    st.page_link(
+                        PAGES["person"],
+                        label=who.name + (f" ({who.party})" if who.party else ""),
+                        query_params={"person": who.iri}, icon=":material/person:",
+                    )  # fmt: skip
     filters = Filters(
         municipality=municipality,
         committee=committee,

@@ -52,11 +52,11 @@ _ROLE_IN_WORDS = re.compile(
     re.I,
 )
 #: "Formand: Navn (A)", "Næstformand - Navn".
-_ROLE_BEFORE = re.compile(
-    r"^(?P<role>(?:\d\.\s*)?(?:vice|næst)?(?:borgmester|formand|rådmand|sekretær|referent"
-    r"|direktør|medlem(?:mer)?))\s*[:\-–]\s*(?P<rest>\S.*)$",
-    re.I,
+_ROLE_WORD = (
+    r"(?:\d\.\s*)?(?:vice|næst)?(?:borgmester|formand|rådmand|sekretær|referent"
+    r"|direktør|medlem(?:mer)?)"
 )
+_ROLE_BEFORE = re.compile(rf"^(?P<role>{_ROLE_WORD})\s*[:\-–]\s*(?P<rest>\S.*)$", re.I)
 
 
 def classify(party: str | None, role: str | None) -> PersonKind:
@@ -77,7 +77,7 @@ def is_role(text: str) -> bool:
     """Is ``text`` a role rather than a name ("formand", "1. viceborgmester")?"""
     text = text.strip(" .")
     return bool(text) and (
-        text[0].islower() or text[0].isdigit() or bool(_ROLE_BEFORE.match(text + ": x"))
+        text[0].islower() or text[0].isdigit() or bool(re.fullmatch(_ROLE_WORD, text, re.I))
     )
 
 
