@@ -51,7 +51,7 @@ _SENTENCES = re.compile(r"(?<=[.!?])(?<!\s[A-ZÆØÅ]\.)\s+(?=[A-ZÆØÅ(])")
 #: "Undlod at stemme: …", "Undlod: A" — the stance first, then the list.
 _LABELLED = re.compile(
     r"^(?:(?P<a>for|imod)\s+stemte|stemte\s+(?P<b>for|imod)|(?P<c>undlod)(?:\s+at\s+stemme)?"
-    r"|(?P<m>mindretalsudtalelse)\s+fra)"
+    r"|(?P<m>mindretalsudtalelse)\s+fra|(?P<d>for|imod)(?=\s*:))"
     r"(?:\s+(?P<n>\d{1,3})(?:\s+medlemmer)?)?\s*:?\s*(?P<list>[^:]*\S)(?::.*)?$",
     re.I,
 )
@@ -60,7 +60,7 @@ _LABELLED_AFTER = re.compile(
     r"^(?P<list>[^:]{3,120}):\s*(?:(?P<c>undlod)|stemte\s+(?P<b>for|imod)|(?P<a>for|imod))\.?$",
     re.I,
 )
-_REMARK = re.compile(r"\s+(?:med\s+(?:fælles\s+)?bemærkning|da\s|fordi\s|idet\s).*$", re.I | re.S)
+_REMARK = re.compile(r"\s+(?:med\s+(?:\w+\s+){0,2}bemærkning|da\s|fordi\s|idet\s).*$", re.I | re.S)
 _PARTY_LETTER = re.compile(r"^\(?\s*([A-ZÆØÅ]{1,3})(?:-\d)?\s*\)?$")
 _MEMBER_OF = re.compile(r"^(?P<name>.+?)\s+fra\s+\((?P<party>[A-ZÆØÅ]{1,3})(?:-\d)?\)$")
 _ENUMERATION = re.compile(r"^(?:\d+\.\s*)?(?:[a-z]\.\s+)?")
@@ -166,7 +166,9 @@ def _labelled(sentence: str) -> list[Position]:
     m = _LABELLED.match(sentence) or _LABELLED_AFTER.match(sentence)
     if not m:
         return []
-    stance = _LABEL_STANCE[(m["a"] or m["b"] or m["c"] or m.groupdict().get("m") or "").lower()]
+    groups = m.groupdict()
+    label = m["a"] or m["b"] or m["c"] or groups.get("m") or groups.get("d") or ""
+    stance = _LABEL_STANCE[label.lower()]
     listing = _REMARK.sub("", m["list"]).strip(" .")
     votes = int(m["n"]) if m.groupdict().get("n") else None
     actors, side = _sided(listing)
