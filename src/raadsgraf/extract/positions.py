@@ -64,6 +64,9 @@ _REMARK = re.compile(r"\s+(?:med\s+(?:\w+\s+){0,2}bemærkning|da\s|fordi\s|idet\
 _PARTY_LETTER = re.compile(r"^\(?\s*([A-ZÆØÅ]{1,3})(?:-\d)?\s*\)?$")
 _MEMBER_OF = re.compile(r"^(?P<name>.+?)\s+fra\s+\((?P<party>[A-ZÆØÅ]{1,3})(?:-\d)?\)$")
 _ENUMERATION = re.compile(r"^(?:\d+\.\s*)?(?:[a-z]\.\s+)?")
+_NEXT_LABEL = re.compile(r"\s+(?=(?:For|Imod|Undlod|Afbud|Fraværende)(?:\s+stemte)?\s*:)")
+_POINT = re.compile(r"^(?:ad|vedr\.?|pkt\.?|punkt)\s+[\w.]{1,6}\s*[,:]\s*", re.I)
+_NAMES_SOMEONE = re.compile(r"[A-ZÆØÅ(]")
 _LABEL_STANCE = {
     "for": Stance.FOR,
     "imod": Stance.AGAINST,
@@ -103,7 +106,7 @@ _PATTERNS: dict[Stance, list[list[dict[str, Any]]]] = {
     ],
     Stance.MINORITY: [
         [{"LEMMA": "føre"}, {"LOWER": "til"}, {"LOWER": "protokol"}],
-        [{"LOWER": {"REGEX": r"^mindretals(udtalelse|beslutning)"}}],
+        [{"LOWER": {"REGEX": r"^mindretals(udtalelse|beslutning|bemærkning)"}}],
     ],
     # active forms only: "A og B anbefales" is the recommendation's options A and B
     Stance.RECOMMENDS: [[{"LOWER": {"IN": ["anbefaler", "anbefalede", "anbefale"]}}]],
@@ -208,7 +211,10 @@ def find_positions(text: str) -> tuple[Position, ...]:
     for sentence in sentences(text):
         if not _CANDIDATE.search(sentence):
             continue
-        listed = _labelled(sentence)
+        # "Imod: Ø Undlod: F Afbud: …" (several labelled lists on one line), and a
+        # point named first ("Ad d, Imod stemte: Ø")
+        parts = [_POINT.sub("", part) for part in _NEXT_LABEL.split(sentence)]
+        listed = [p for part in parts for p in _labelled(part)]
         if listed:
             positions.extend(p for p in listed if p not in positions)
             continue
@@ -226,7 +232,10 @@ def find_positions(text: str) -> tuple[Position, ...]:
             subject = re.sub(r"^[\s,;]*(?:og|samt|mens|medens|,)?\s+", "", subject)
             subject = re.sub(r"\s+(?:kunne|kan|var|er|ønskede|ønsker)(?:\s+ikke)?$", "", subject)
             actors, side = _sided(subject)
-            if not actors and prev_end:
+            # the same subject goes on across words that name no one ("… og ønskede
+            # deres holdning …"), never across a remark that names another actor
+            # ("stemte imod med bemærkning om at (A) anbefaler …")
+            if not actors and prev_end and not _NAMES_SOMEONE.search(subject):
                 actors, side = last
             if stance is Stance.MINORITY:
                 side = Side.MINORITY
