@@ -1,9 +1,11 @@
 """Issue 13's accuracy figures on hand-labelled sets.
 
-Positions: bench/positions_gold.json — 162 sentences with stance wording from
+Positions: bench/positions_gold.json (development) — 162 sentences with stance wording from
 decisions of the seeds, Aarhus and 60 Greve meetings, each with its positions
 judged by hand (actor: a party letter or a person's name; stance). Precision and
-recall of ``find_positions`` over (sentence, actor, stance).
+recall of ``find_positions`` over (sentence, actor, stance). bench/positions_heldout.json
+— 80 more sentences from 50 other Greve meetings, labelled after the rules were
+written and never used to tune them.
 
 Attendees: bench/attendees_gold.json — every distinct attendee of every meeting
 attendee list in the samples (tests/samples, seeds, Greve, Aarhus), judged by hand
@@ -22,10 +24,10 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 
-def positions() -> tuple[float, float, list[str]]:
+def positions(name: str = "positions_gold.json") -> tuple[float, float, list[str]]:
     from raadsgraf.extract.positions import find_positions
 
-    gold = json.loads((HERE / "positions_gold.json").read_text(encoding="utf-8"))["sentences"]
+    gold = json.loads((HERE / name).read_text(encoding="utf-8"))["sentences"]
     tp = fp = fn = 0
     errors = []
     for i, entry in enumerate(gold):
@@ -66,10 +68,11 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=HERE.parent.parent / "shared" / "corpus")
     parser.add_argument("--errors", action="store_true", help="list every disagreement")
     args = parser.parse_args()
-    p, r, errs = positions()
-    print(f"positions: precision {p:.3f}, recall {r:.3f}")
-    if args.errors:
-        print("\n".join(errs))
+    for name, label in (("positions_gold.json", "development"), ("positions_heldout.json", "held out")):
+        p, r, errs = positions(name)
+        print(f"positions ({label}): precision {p:.3f}, recall {r:.3f}")
+        if args.errors:
+            print("\n".join(errs))
     acc, n, errs = attendees(args.corpus)
     print(f"attendees: {acc:.3f} correct of {n} (member vs official)")
     if args.errors:

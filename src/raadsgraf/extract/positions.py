@@ -64,7 +64,12 @@ _REMARK = re.compile(r"\s+(?:med\s+(?:\w+\s+){0,2}bemærkning|da\s|fordi\s|idet\
 _PARTY_LETTER = re.compile(r"^\(?\s*([A-ZÆØÅ]{1,3})(?:-\d)?\s*\)?$")
 _MEMBER_OF = re.compile(r"^(?P<name>.+?)\s+fra\s+\((?P<party>[A-ZÆØÅ]{1,3})(?:-\d)?\)$")
 _ENUMERATION = re.compile(r"^(?:\d+\.\s*)?(?:[a-z]\.\s+)?")
-_NEXT_LABEL = re.compile(r"\s+(?=(?:For|Imod|Undlod|Afbud|Fraværende)(?:\s+stemte)?\s*:)")
+#: where a run-on line starts its next list: "… (UP-2) Imod stemte (Ø) og (F)",
+#: "… (UP-2) (A) undlod at stemme", "Imod: Ø Undlod: F Afbud: …", "… Ikke til stede: …"
+_NEXT_LABEL = re.compile(
+    r"\s+(?=(?:For|Imod)\s+stemte\b|(?:For|Imod|Undlod|Afbud|Fraværende|Ikke\s+til\s+stede)\s*:"
+    r"|\([A-ZÆØÅ]{1,3}\)\s+(?:undlod|undlader|stemte|stemmer)\b)"
+)
 _POINT = re.compile(r"^(?:ad|vedr\.?|pkt\.?|punkt)\s+[\w.]{1,6}\s*[,:]\s*", re.I)
 _NAMES_SOMEONE = re.compile(r"[A-ZÆØÅ(]")
 _LABEL_STANCE = {
@@ -217,8 +222,12 @@ def find_positions(text: str) -> tuple[Position, ...]:
         listed = [p for part in parts for p in _labelled(part)]
         if listed:
             positions.extend(p for p in listed if p not in positions)
-            continue
-        doc = nlp(sentence)
+            rest = " ".join(part for part in parts if not _labelled(part))
+            if not _CANDIDATE.search(rest):
+                continue
+            doc = nlp(rest)  # "(A) undlod at stemme" after a labelled list
+        else:
+            doc = nlp(sentence)
         prev_end = 0
         last: tuple[list[Actor], Side | None] = ([], None)
         for match_id, start, end in sorted(matcher(doc), key=lambda m: m[1]):
