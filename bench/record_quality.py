@@ -68,7 +68,10 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=HERE.parent.parent / "shared" / "corpus")
     parser.add_argument("--errors", action="store_true", help="list every disagreement")
     args = parser.parse_args()
-    for name, label in (("positions_gold.json", "development"), ("positions_heldout.json", "held out")):
+    for name, label in (
+        ("positions_gold.json", "development"),
+        ("positions_heldout.json", "held out"),
+    ):
         p, r, errs = positions(name)
         print(f"positions ({label}): precision {p:.3f}, recall {r:.3f}")
         if args.errors:

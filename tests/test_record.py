@@ -198,3 +198,31 @@ def test_a_name_finds_the_person_and_a_party_name_the_party(rg) -> None:  # type
     assert first.iri == f"{BALLERUP}/person/andre-amingsoe"
     assert any(getattr(p, "letter", None) == "A" for p in rg.people_matching("Socialdemokratiet"))
     assert rg.people_matching("budgetopfølgning") == []
+
+
+def test_a_party_vote_reaches_its_present_members_only_without_doubt() -> None:
+    """Seed 000 with item 1's decision saying how two parties voted: Ø's vote goes
+    to Saime B. Inanc (Ø), present, marked derived; A's does not reach its members
+    because one of them is named with a position of her own."""
+    from rdflib import URIRef
+
+    from raadsgraf.graph.build import document_graph
+    from raadsgraf.graph.vocab import RG
+
+    text = seed_file("000").read_text(encoding="utf-8")
+    text = text.replace(
+        "## Beslutning\n\nTaget til efterretning\n",
+        "## Beslutning\n\nGodkendt.\n\nØ stemte imod. A stemte for. "
+        "Maria Lundahl Assov (A) tog forbehold.\n",
+        1,
+    )
+    doc = parse_bytes(text.encode(), "000.txt")
+    g = document_graph(doc, "https://raadsgraf.dk/graph/kilde/test")
+    derived = {
+        (str(g.value(p, RG.heldBy)).rsplit("/", 1)[1], str(g.value(p, RG.stance)).rsplit("/", 1)[1])
+        for p in g.subjects(RG.propagatedFrom, None)
+    }
+    assert derived == {("saime-b-inanc", "imod")}
+    (node,) = g.subjects(RG.propagatedFrom, None)
+    assert str(g.value(node, RG.side)).endswith("/mindretal")
+    assert isinstance(g.value(node, RG.propagatedFrom), URIRef)
