@@ -7,7 +7,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from raadsgraf.query.views import History, PolicyNetwork
+from raadsgraf import History, PolicyNetwork
 
 KIND_COLOURS = {
     "politik": "#1f4e79",

@@ -9,8 +9,7 @@ from pathlib import Path
 import streamlit as st
 from common import PAGES, settings
 
-from raadsgraf.errors import RaadsgrafError
-from raadsgraf.pipeline import ingest
+from raadsgraf import RaadsgrafError, ingest
 
 TYPES = ["pdf", "html", "htm", "json", "txt", "md", "docx"]
 

@@ -10,11 +10,10 @@ import streamlit as st
 from common import PAGES, fmt_date, outcome_text, param, require_store, set_params, warm_up
 
 import raadsgraf
-from raadsgraf.api import store_version
-from raadsgraf.query.views import Facets, PartyRef
+from raadsgraf import Facets, PartyRef, store_version
 
 if TYPE_CHECKING:  # the index package (FAISS, BM25) is imported when there is a query
-    from raadsgraf.index import Filters, Hit
+    from raadsgraf import Filters, Hit
 
 MODES = {"Hybrid": "hybrid", "Semantisk": "dense", "Nøgleord": "bm25"}
 ALL = "Alle"
@@ -61,7 +60,7 @@ def run_search(stamp: str, q: str, mode: str, filters: Filters, top_k: int) -> l
 counts: dict[str, Counter[str]] = {"m": Counter(), "c": Counter(), "o": Counter()}
 error: str | None = None
 if query.strip():
-    from raadsgraf.index import Filters
+    from raadsgraf import Filters
 
     try:
         spread = run_search(stamp, query, mode, Filters(), 100)
