@@ -98,6 +98,22 @@ def require_store() -> raadsgraf.Raadsgraf:
     return rg
 
 
+#: A recorded position in plain Danish (model.Stance values).
+STANCES = {
+    "for": "stemte for",
+    "imod": "stemte imod",
+    "undlod": "undlod at stemme",
+    "forbehold": "tog forbehold",
+    "anbefaler": "egen anbefaling",
+    "mindretalsudtalelse": "mindretalsudtalelse",
+    "deltog-ikke": "deltog ikke i afstemningen",
+}
+
+
+def stance_text(stance: str) -> str:
+    return STANCES.get(stance, stance)
+
+
 def param(name: str) -> str | None:
     value = st.query_params.get(name)
     return value or None

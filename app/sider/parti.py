@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from common import fmt_date, link_item, link_person, param, require_store, set_params
+from common import fmt_date, link_item, link_person, param, require_store, set_params, stance_text
 
 rg = require_store()
 st.title("Partier")
@@ -56,9 +56,9 @@ else:
                 "punkt": p.number,
                 "titel": p.title or "",
                 "hvem": p.holder,
-                "holdning": p.stance,
+                "holdning": stance_text(p.stance),
                 "side": p.side or "",
-                "udfald": p.outcome or "",
+                "udfald": (p.outcome or "").replace("-", " ").replace("bemaerk", "bemærk"),
                 "sætning": p.text,
             }
             for p in page.positions
@@ -71,5 +71,8 @@ else:
         file_name=f"holdninger-{page.party.name}.csv",
         mime="text/csv",
     )
-    for p in page.positions[:20]:
+    first: dict[str, object] = {}
+    for p in page.positions:
+        first.setdefault(p.item, p)  # each item once, newest first
+    for p in [v for v in page.positions if first.get(v.item) is v][:20]:
         link_item(p.item, f"{fmt_date(p.date)} · {p.committee} · punkt {p.number}: {p.title}")

@@ -10,6 +10,9 @@ import pandas as pd
 import streamlit as st
 from common import fmt_date, link_item, param, require_store, set_params
 
+#: a party's camp in a split decision, in plain Danish
+CAMPS = {"for": "stemte for", "imod": "stemte imod", "undlod": "undlod at stemme"}
+
 rg = require_store()
 st.title("Hvor stod partierne")
 st.caption(
@@ -55,5 +58,5 @@ st.dataframe(matrix, width="stretch")
 
 st.subheader("De delte beslutninger")
 for d in result.decisions:
-    camps = ", ".join(f"{p}: {c}" for p, c in d.camps)
+    camps = ", ".join(f"{p}: {CAMPS.get(c, c)}" for p, c in d.camps)
     link_item(d.item, f"{fmt_date(d.date)} · {d.committee} · punkt {d.number}: {d.title} — {camps}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from common import PAGES, fmt_date, link_item, param, require_store, set_params
+from common import PAGES, fmt_date, link_item, param, require_store, set_params, stance_text
 
 rg = require_store()
 st.title("Personer")
@@ -101,9 +101,9 @@ else:
                 "udvalg": p.committee or "",
                 "punkt": p.number,
                 "titel": p.title or "",
-                "holdning": p.stance,
+                "holdning": stance_text(p.stance),
                 "side": p.side or "",
-                "udfald": p.outcome or "",
+                "udfald": (p.outcome or "").replace("-", " ").replace("bemaerk", "bemærk"),
                 "afledt af partiets": "ja" if p.derived else "",
                 "sætning": p.text,
             }
@@ -117,7 +117,10 @@ else:
         file_name=f"holdninger-{page.person.name}.csv",
         mime="text/csv",
     )
-    for p in record.positions[:20]:
+    first: dict[str, object] = {}
+    for p in record.positions:
+        first.setdefault(p.item, p)  # each item once, newest first
+    for p in [v for v in record.positions if first.get(v.item) is v][:20]:
         link_item(p.item, f"{fmt_date(p.date)} · {p.committee} · punkt {p.number}: {p.title}")
 
 st.subheader("Møder")

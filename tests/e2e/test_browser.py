@@ -158,12 +158,16 @@ def test_upload(page: Page, tmp_path: Path) -> None:
     page.get_by_text("Opgaveudvalg om boligsocial indsats").first.wait_for()
 
 
-def record_shot(page: Page, name: str, folder: Path) -> None:
+def record_shot(page: Page, name: str, folder: Path, scroll_to: str | None = None) -> None:
     """Issue 13's pages: into a temporary folder, or RAADSGRAF_SCREENSHOTS (how the
     committed docs/screenshots/9-*.png are refreshed) — a test never rewrites them."""
     target = Path(os.environ.get("RAADSGRAF_SCREENSHOTS") or folder)
     target.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(target / f"{name}.png"), full_page=True)
+    if scroll_to:  # the app scrolls inside its own container: bring the part into view
+        heading = page.get_by_role("heading", name=scroll_to, exact=True).first
+        heading.evaluate("e => e.scrollIntoView({block: 'start'})")
+        time.sleep(0.3)
+    page.screenshot(path=str(target / f"{name}.png"), full_page=scroll_to is None)
     assert page.locator("[data-testid=stException]").count() == 0, name
 
 
@@ -183,7 +187,7 @@ def test_record_person_party_committee(page: Page, tmp_path: Path) -> None:
     go(page, "/udvalg?udvalg=https://raadsgraf.dk/id/kommune/ballerup/organ/socialudvalget")
     page.get_by_role("heading", name="Fra administrationen").wait_for()
     page.get_by_text(re.compile("Jannik Karoli Plum Nielsen, direktør")).wait_for()
-    record_shot(page, "9-udvalg-medlemmer", tmp_path)
+    record_shot(page, "9-udvalg-medlemmer", tmp_path, scroll_to="Medlemmer")
     go(page, "/partier")
     page.get_by_text("Delte beslutninger").first.wait_for()
     go(page, "/person?person=bogus")
