@@ -65,8 +65,10 @@ def test_item_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Boligsocial strategi 2024-2029: Præsentation af høringsvar" in shown
     assert "Indstillingen godkendt" in shown
     # the Tidligere behandling block (15.08.2023) and a sentence of the text
-    # ("Økonomiudvalget besluttede den 22. februar 2022 …"), both outside the corpus
-    assert "3 behandlinger" in shown and "uden for korpus" in shown
+    # ("Økonomiudvalget besluttede den 22. februar 2022 …"), both outside the corpus,
+    # and the strategy's adoption by Kommunalbestyrelsen on 29.01.2024 after it
+    assert "4 behandlinger" in shown and "uden for korpus" in shown
+    assert "2 før og 1 efter dette punkt" in shown
     assert "03.00.00 — titel ikke indlæst" in shown
     assert any(s.label == "Sammendrag" for s in at.expander)
     assert any("Lignende" in t.label for t in at.tabs)
@@ -82,7 +84,12 @@ def test_item_page_without_item_lists_meetings(
 def test_case_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page(seed_store, monkeypatch, "sag", sag=CASE)
     shown = texts(at)
-    assert "3 behandlinger" in shown and "Indstillingen godkendt" in shown
+    assert "4 behandlinger" in shown and "Indstillingen godkendt" in shown
+    # seed 001's schedule: two coming steps, shown apart as planned, not as treatments
+    at = page(seed_store, monkeypatch, "sag", sag="24-012144")
+    shown = texts(at)
+    assert "Desuden 2 planlagt(e) trin" in shown and "Planlagt" in [h.value for h in at.subheader]
+    assert "24.03.2025** · Byrådet (Slagelse) — *planlagt*" in shown
     at = page(seed_store, monkeypatch, "sag", sag="99.99.99-X00-0-00")
     assert at.error and "no treatment" in at.error[0].value
 

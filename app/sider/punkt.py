@@ -122,21 +122,21 @@ with tab_hist:
         st.error(str(exc))
     else:
         frame = history_frame(history, current=detail.treatment)
-        earlier = sum(
-            1 for h in history.steps if h.step.date and detail.date and h.step.date < detail.date
-        )
-        later = sum(
-            1 for h in history.steps if h.step.date and detail.date and h.step.date > detail.date
-        )
+        held = [h for h in history.steps if not h.step.planned]
+        planned = [h for h in history.steps if h.step.planned]
+        earlier = sum(1 for h in held if h.step.date and detail.date and h.step.date < detail.date)
+        later = sum(1 for h in held if h.step.date and detail.date and h.step.date > detail.date)
         st.markdown(
-            f"**{len(history.steps)} behandlinger** af sagen: {earlier} før og {later} efter dette "
-            f"punkt, i {frame['udvalg'].nunique()} udvalg. Grå punkter er møder uden for korpus."
+            f"**{len(held)} behandlinger** af sagen: {earlier} før og {later} efter dette "
+            f"punkt, i {frame[frame['status'] != 'planlagt']['udvalg'].nunique()} udvalg. "
+            "Grå punkter er møder uden for korpus."
+            + (f" Desuden {len(planned)} planlagt(e) trin (ikke afholdt)." if planned else "")
         )
         event = st.altair_chart(timeline(frame), on_select="rerun", key="tidslinje")
         picked = (event.get("selection", {}) or {}).get("valg") if event else None
         if picked and picked[0].get("treatment") not in (None, detail.treatment):
             st.switch_page(PAGES["punkt"], query_params={"item": picked[0]["treatment"]})
-        for h in history.steps:
+        for h in held:
             s = h.step
             mark = "▶" if s.treatment == detail.treatment else ("●" if s.in_corpus else "○")
             text = (
@@ -149,6 +149,14 @@ with tab_hist:
                 st.markdown(text + ("" if s.in_corpus else " *(uden for korpus)*"))
             if h.decision:
                 st.caption(f"Beslutning: {h.decision[:300]}")
+        if planned:
+            st.markdown("**Planlagt** (nævnt i teksten, endnu ikke afholdt)")
+            for h in planned:
+                s = h.step
+                st.markdown(
+                    f"◌ {fmt_date(s.date) if s.date else 'uden dato'} · {s.committee or '?'}"
+                    " — *planlagt*"
+                )
         for p in history.policies:
             link_policy(p.policy, f"Del af: {p.title}")
 

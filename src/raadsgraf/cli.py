@@ -80,7 +80,11 @@ def parse(
     try:
         settings = config.load({"include_closed": include_closed})
         report = pipeline.parse_files(
-            paths, fmt, progress=not quiet, include_closed=settings.include_closed
+            paths,
+            fmt,
+            progress=not quiet,
+            include_closed=settings.include_closed,
+            closed_policy=settings.closed_policy,
         )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -99,12 +103,19 @@ def parse(
             click.echo(f"warning: {where}: {problem.message}", err=True)
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
+    for sealed in report.sealed_for_review:
+        click.echo(f"review: {sealed} (sealed: not marked closed)", err=True)
     formats = ", ".join(f"{n} {f}" for f, n in sorted(report.by_format().items()))
     click.echo(
         f"parsed {len(report.documents)} file(s) ({formats or 'none'}), "
         f"{sum(d.item_count for d in report.documents)} agenda items, "
         f"{len(report.failures)} failed, {warnings} warning(s), "
         f"{report.cpr_redacted} CPR number(s) redacted, {report.closed_sealed} closed item(s) sealed"
+        + (
+            f" ({len(report.sealed_for_review)} for closed-item wording only: review them)"
+            if report.sealed_for_review
+            else ""
+        )
         + (
             f", {len(report.attachment_files)} attachment file(s) read"
             if report.attachment_files
@@ -185,6 +196,12 @@ def ingest(
         )
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
+    for sealed in report.sealed_for_review:
+        click.echo(f"review: {sealed} (sealed: not marked closed)", err=True)
+    for conflict in report.identity_conflicts:
+        click.echo(f"identity: {conflict}", err=True)
+    for path in report.forgotten:
+        click.echo(f"forgotten: {path}: taken back with `raadsgraf forget`, not ingested", err=True)
     click.echo(report.summary() + f" ({settings.store})", err=True)
     if report.failures:
         sys.exit(EXIT_FAILED)
@@ -210,7 +227,9 @@ def lineage(
     TARGET is an IRI (treatment, item, case or policy) or a case number; or name
     the meeting with --date and --item (and --committee when several met that
     day). Each line: date, municipality, committee, item, title, outcome, how it
-    was reached, and whether that meeting is in the store.
+    was reached, and whether that meeting is in the store; a coming step the
+    minutes name (a schedule, a referral) is marked [planned] and is not a
+    treatment.
 
     \b
     Examples:
@@ -237,7 +256,7 @@ def lineage(
         return
     for s in result.steps:
         where = " · ".join(x for x in (s.municipality, s.committee) if x) or "?"
-        mark = "" if s.in_corpus else "  [not in corpus]"
+        mark = "  [planned]" if s.planned else "" if s.in_corpus else "  [not in corpus]"
         click.echo(
             f"{s.date or '?'}  {where} punkt {s.item_number or '?'}: {s.title or '(no title)'}"
             f"  [{s.outcome or 'no decision'}] ({s.link}){mark}"
@@ -424,6 +443,50 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
     click.echo(f"loaded {triples} KLE triples from {len(files)} file(s)", err=True)
 
 
+@cli.command()
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    help="A source file to remove: its path, or the IRI of its graph or of anything in it.",
+)
+@click.option(
+    "--text",
+    "texts",
+    multiple=True,
+    help="A text (a name, a phrase) to remove wherever it occurs, in any case.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_STORE_OPTION
+def forget(
+    sources: tuple[str, ...], texts: tuple[str, ...], as_json: bool, quiet: bool, store: str | None
+) -> None:
+    """Remove a source document, or every occurrence of a text, from the store.
+
+    Removes it from the graph, the search index (chunks, BM25, FAISS), the
+    embedding cache and every generation the store keeps; sources holding the
+    text are read again without it. Later ingests remove the text too, and do
+    not take the same file in again. The store's audit log (audit.jsonl) records
+    what was done, by hashes and counts, never the text.
+
+    \b
+    Examples:
+      raadsgraf forget --text "Jens Hansen"
+      raadsgraf forget --source minutes/2023-11-07.pdf
+    """
+    from raadsgraf.erasure import forget as forget_
+
+    settings = _settings(store)
+    try:
+        report = forget_(settings, sources=sources, texts=texts, progress=not quiet)
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _echo_json(report.to_json())
+    click.echo(report.summary() + f" ({settings.store})", err=True)
+
+
 # --- search ------------------------------------------------------------------
 
 
@@ -589,6 +652,15 @@ def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(str(folder))
+
+
+def _register_more() -> None:
+    from raadsgraf.harvest.commands import register
+
+    register(cli)
+
+
+_register_more()
 
 
 def main() -> None:

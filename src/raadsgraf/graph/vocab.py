@@ -83,6 +83,7 @@ class RG(DefinedNamespace):
     Absence: URIRef
     Recommendation: URIRef
     TreatmentReference: URIRef
+    PlannedTreatment: URIRef  # a coming step an item names: not held, never a treatment
     Outcome: URIRef
     ReferenceKind: URIRef
     VersionStage: URIRef
@@ -94,10 +95,13 @@ class RG(DefinedNamespace):
     RecommendationPoint: URIRef
     Official: URIRef
     Side: URIRef
+    AmbiguousPerson: URIRef
     # properties
     referencesTreatment: URIRef
     earlierTreatment: URIRef
     referencesMeeting: URIRef
+    plannedTreatment: URIRef
+    plannedBy: URIRef
     reference: URIRef
     absentee: URIRef
     absence: URIRef
@@ -109,6 +113,7 @@ class RG(DefinedNamespace):
     treatsPolicy: URIRef
     mentionsPolicy: URIRef
     inCorpus: URIRef
+    withdrawnOn: URIRef
     kleFacet: URIRef
     versionStage: URIRef
     referencedTitle: URIRef
@@ -125,6 +130,7 @@ class RG(DefinedNamespace):
     votesAgainst: URIRef
     votesAbstained: URIRef
     propagatedFrom: URIRef
+    ambiguity: URIRef
     # materialised shortcuts (derived graph; raadsgraf.graph.shortcuts)
     treatedBy: URIRef
     decisionOutcome: URIRef
@@ -135,6 +141,8 @@ class RG(DefinedNamespace):
 ONTOLOGY_GRAPH = URIRef("https://raadsgraf.dk/graph/ontology")
 #: Named graph holding what is derived across documents (policy links, in-corpus flags).
 DERIVED_GRAPH = URIRef("https://raadsgraf.dk/graph/derived")
+#: Named graph flagging person IRIs that may stand for several people (graph/identity.py).
+IDENTITY_GRAPH = URIRef("https://raadsgraf.dk/graph/identity")
 
 #: Prefixes bound on every graph raadsgraf writes and offered to SPARQL queries.
 PREFIXES: dict[str, str] = {
