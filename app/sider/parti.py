@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from common import fmt_date, link_item, link_person, param, require_store, set_params, stance_text
+from common import (
+    check_link,
+    fmt_date,
+    link_item,
+    link_person,
+    param,
+    require_store,
+    set_params,
+    stance_text,
+)
 
 rg = require_store()
 st.title("Partier")
@@ -15,9 +24,7 @@ if not parties:
     st.stop()
 ids = [p.iri for p in parties]
 current = param("parti")
-if current and current not in ids:
-    st.error("Der findes intet parti med dette link i databasen.")
-    st.stop()
+check_link(current, ids, "Partiet", "parti")
 labels = {
     p.iri: p.name + (f" ({p.letter})" if p.letter and p.letter != p.name else "")
     + (f" · {p.municipality}" if p.municipality else "")

@@ -8,7 +8,7 @@ import datetime as dt
 
 import pandas as pd
 import streamlit as st
-from common import fmt_date, link_item, param, require_store, set_params
+from common import check_link, fmt_date, link_item, param, require_store, set_params
 
 #: a party's camp in a split decision, in plain Danish
 CAMPS = {"for": "stemte for", "imod": "stemte imod", "undlod": "undlod at stemme"}
@@ -23,9 +23,7 @@ bodies = rg.committees()
 ids = ["", *[b[0] for b in bodies]]
 names = {"": "Alle udvalg", **{iri: f"{label} ({muni})" for iri, label, muni, _ in bodies}}
 current = param("udvalg") or ""
-if current not in ids:
-    st.error("Der findes intet udvalg med dette link i databasen.")
-    st.stop()
+check_link(current or None, ids, "Udvalget", "partier")
 left, mid, right = st.columns(3)
 chosen = left.selectbox(
     "Udvalg", ids, index=ids.index(current), format_func=names.__getitem__

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from common import PAGES, fmt_date, link_item, param, require_store, set_params, stance_text
+from common import (
+    PAGES,
+    check_link,
+    fmt_date,
+    link_item,
+    param,
+    require_store,
+    set_params,
+    stance_text,
+)
 
 rg = require_store()
 st.title("Personer")
@@ -15,11 +24,7 @@ if not people:
     st.stop()
 ids = [p.iri for p, _, _ in people]
 current = param("person")
-if current and current not in ids:
-    # a link to someone the database does not hold: say so, never show someone else
-    st.error("Der findes ingen person med dette link i databasen.")
-    st.page_link(PAGES["person"], label="Se alle personer", query_params={})
-    st.stop()
+check_link(current, ids, "Personen", "person")
 labels = {
     p.iri: f"{p.name}" + (f" ({p.party})" if p.party else "") + (f" · {m}" if m else "")
     for p, m, _ in people

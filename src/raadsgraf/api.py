@@ -196,6 +196,14 @@ class Raadsgraf:
     def meetings(self, committee: str | None = None) -> list[views.MeetingRef]:
         return views.meetings(self.graph, committee)
 
+    def meeting(self, iri: str) -> views.MeetingRef | None:
+        """One meeting (its date, committee, municipality, number of items), or None."""
+        return views.meeting(self.graph, iri)
+
+    def source_urls(self, meetings: list[str]) -> dict[str, str]:
+        """meeting IRI → the web address its minutes were published at, where known."""
+        return views.meeting_urls(self.graph, meetings)
+
     def meeting_items(self, meeting: str) -> list[views.ItemSummary]:
         return views.meeting_items(self.graph, meeting)
 

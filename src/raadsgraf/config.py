@@ -60,6 +60,18 @@ class Settings:
     #: "wording" also seals an item whose title or text says it is closed, and
     #: reports it for review (fail closed). In raadsgraf.toml also a table.
     closed_policy: str = "acadre=markers, edoc=markers, sbsys=markers, *=wording"
+    #: `raadsgraf serve`: requests a minute per client address (0: no limit).
+    serve_rate_limit: int = 600
+    #: `raadsgraf serve`: origins allowed by CORS, comma-separated ("" = none, "*" = any).
+    serve_cors_origins: str = ""
+    #: `raadsgraf serve`: largest request body in bytes (SPARQL POST, MCP).
+    serve_max_body: int = 1_000_000
+    #: `raadsgraf serve`: seconds a SPARQL query may run (its worker is ended after).
+    sparql_timeout: float = 10.0
+    #: `raadsgraf serve`: most rows (or triples) a SPARQL answer returns.
+    sparql_max_rows: int = 10_000
+    #: `raadsgraf serve`: SPARQL worker processes.
+    sparql_workers: int = 2
 
 
 #: Policies for what marks an item closed, per source format (``closed_policy``):
@@ -109,6 +121,8 @@ def _coerce(name: str, value: Any, kind: Any) -> Any:
             return float(value)
         if "Path" in kind_name:
             return Path(value)
+        if "float" in kind_name:
+            return float(value)
         if "int" in kind_name:
             return int(value)
         if "bool" in kind_name:
