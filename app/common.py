@@ -28,6 +28,8 @@ PAGES = {
     "strategi": "sider/strategi.py",
     "person": "sider/person.py",
     "udvalg": "sider/udvalg.py",
+    "parti": "sider/parti.py",
+    "partier": "sider/partier.py",
     "sparql": "sider/sparql.py",
     "indlaes": "sider/indlaes.py",
 }
@@ -99,6 +101,22 @@ def require_store() -> raadsgraf.Raadsgraf:
         st.page_link(PAGES["indlaes"], label="Gå til Indlæs", icon=":material/upload_file:")
         st.stop()
     return rg
+
+
+#: A recorded position in plain Danish (model.Stance values).
+STANCES = {
+    "for": "stemte for",
+    "imod": "stemte imod",
+    "undlod": "undlod at stemme",
+    "forbehold": "tog forbehold",
+    "anbefaler": "egen anbefaling",
+    "mindretalsudtalelse": "mindretalsudtalelse",
+    "deltog-ikke": "deltog ikke i afstemningen",
+}
+
+
+def stance_text(stance: str) -> str:
+    return STANCES.get(stance, stance)
 
 
 def param(name: str) -> str | None:
@@ -215,6 +233,10 @@ def result_card(hit: Hit, summary: ItemSummary | None, *, weak: bool = False) ->
                 query_params={"item": hit.iri},
                 icon=":material/arrow_forward:",
             )
+
+
+def link_party(iri: str, label: str) -> None:
+    st.page_link(PAGES["parti"], label=label, query_params={"parti": iri}, icon=":material/groups:")
 
 
 # --- errors the user sees: in Danish, with a way back -------------------------------

@@ -141,9 +141,17 @@ def test_person_and_committee_pages(seed_store: Path, monkeypatch: pytest.Monkey
     person = "https://raadsgraf.dk/id/kommune/ballerup/person/andre-amingsoe"
     at = page(seed_store, monkeypatch, "person", person=person)
     assert at.header[0].value == "André Amingsø"
-    assert int(at.metric[3].value) >= 1  # absent from some items
+    assert at.metric[0].label == "Fremmøde til møder" and at.metric[0].value == "100 %"
+    assert at.metric[1].label == "Fremmøde til punkter" and at.metric[1].value == "30 %"
+    at = page(seed_store, monkeypatch, "person", person="bogus")
+    assert "findes ikke" in at.error[0].value and not at.header  # never someone else
     at = page(seed_store, monkeypatch, "udvalg")
     assert at.header and at.metric[0].label == "Møder"
+    assert "Fra administrationen" in [h.value for h in at.subheader]
+    at = page(seed_store, monkeypatch, "parti")
+    assert at.header and at.metric[0].label == "Medlemmer"
+    at = page(seed_store, monkeypatch, "partier")
+    assert at.metric[0].label == "Delte beslutninger"
 
 
 def test_sparql_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,7 @@ from common import (
 )
 
 import raadsgraf
-from raadsgraf import Facets, store_version
+from raadsgraf import Facets, PartyRef, store_version
 
 if TYPE_CHECKING:  # the index package (FAISS, BM25) is imported when there is a query
     from raadsgraf import Filters, Hit
@@ -195,6 +195,22 @@ elif not query.strip():
             icon=":material/search:",
         )
 else:
+    # A query that is a person's or a party's name offers their page first (issue 13).
+    if named := rg.people_matching(query):
+        with st.container(border=True):
+            st.markdown("**Personer og partier**")
+            for who in named:
+                if isinstance(who, PartyRef):
+                    st.page_link(
+                        PAGES["parti"], label=f"{who.name} · {who.municipality or ''}",
+                        query_params={"parti": who.iri}, icon=":material/groups:",
+                    )  # fmt: skip
+                else:
+                    st.page_link(
+                        PAGES["person"],
+                        label=who.name + (f" ({who.party})" if who.party else ""),
+                        query_params={"person": who.iri}, icon=":material/person:",
+                    )  # fmt: skip
     filters = current_filters(municipality, committee, outcome)
     try:
         hits = run_search(stamp, query, mode, filters, 20)

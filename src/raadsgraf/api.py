@@ -285,14 +285,63 @@ class Raadsgraf:
         return views.committees(self.graph)
 
     def committee(self, iri: str) -> views.CommitteePage | None:
-        return views.committee_page(self.graph, iri)
+        return views.committee_page(self.graph, iri) if _is_iri(iri) else None
 
     def people(self) -> list[tuple[views.PersonRef, str | None, int]]:
         return views.people(self.graph)
 
     def person(self, iri: str) -> views.PersonPage | None:
-        """A person's meetings, party, absences; roles as the minutes give them."""
+        """A person's meetings, party, absences, roles, seats with attendance rates and
+        recorded positions; None when the store holds no such person."""
+        if not _is_iri(iri):
+            return None
         return views.person_page(self.graph, iri)
+
+    def parties(self) -> list[views.PartyRef]:
+        """Every party a source names, by letter or by name."""
+        return views.party_list(self.graph)
+
+    def party(self, iri: str) -> views.PartyPage | None:
+        """A party's members, their attendance, and its and its members' positions."""
+        return views.party_page(self.graph, iri) if _is_iri(iri) else None
+
+    def party_agreement(
+        self,
+        committee: str | None = None,
+        *,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        kle: str | None = None,
+    ) -> views.PartyAgreement:
+        """Split decisions of a committee (or all) in a period, optionally of one KLE
+        subject or group ("00.22"), and how often each pair of parties stood together."""
+        return views.party_agreement(self.graph, committee, date_from, date_to, kle)
+
+    def people_matching(
+        self, query: str, *, limit: int = 5
+    ) -> list[views.PersonRef | views.PartyRef]:
+        """People and parties whose name the query is ("André Amingsø", "Venstre",
+        "(V)"), for a search that should offer their page first. Every word of the
+        query must be a word of the name (its start, for the last word)."""
+        words = query.strip().strip("()").lower().split()
+        if not words or len(query.strip()) < 2:
+            return []
+
+        def fits(name: str) -> bool:
+            have = name.lower().replace("(", " ").replace(")", " ").split()
+            *whole, last = words
+            return all(w in have for w in whole) and any(h.startswith(last) for h in have)
+
+        found: list[views.PersonRef | views.PartyRef] = []
+        if len(words) > 1 or len(words[0]) >= 3:
+            found.extend(p for p, _, _ in self.people() if fits(p.name))
+        for party in self.parties():
+            letter = (party.letter or "").lower()
+            if (len(words) == 1 and words[0] == letter) or (
+                len(query.strip()) >= 3 and fits(party.name)
+            ):
+                found.append(party)
+        return found[:limit]
 
     def facets(self) -> views.Facets:
         return views.facets(self.graph)
@@ -386,6 +435,11 @@ class Raadsgraf:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _is_iri(text: str) -> bool:
+    """An absolute http(s) IRI: a URL parameter like ``bogus`` names nothing."""
+    return text.startswith(("https://", "http://")) and len(text) > 8
 
 
 def open(
