@@ -201,9 +201,18 @@ with tab_text:
 with tab_people:
     a, b = st.columns(2)
     with a:
-        st.markdown(f"**Til stede ({len(detail.attendees)})**")
-        for p in detail.attendees:
-            link_person(p.iri, p.name + (f" ({p.party})" if p.party else ""))
+        members = [p for p in detail.attendees if not p.official]
+        staff = [p for p in detail.attendees if p.official]
+        st.markdown(f"**Medlemmer til stede ({len(members)})**")
+        for p in members:
+            link_person(
+                p.iri,
+                p.name + (f" ({p.party})" if p.party else "") + (f", {p.role}" if p.role else ""),
+            )
+        if staff:
+            st.markdown(f"**Fra administrationen ({len(staff)})**")
+            for p in staff:
+                link_person(p.iri, p.name + (f", {p.role}" if p.role else ""))
     with b:
         st.markdown(f"**Fraværende ({len(detail.absences)})**")
         for ab in detail.absences:
@@ -220,6 +229,9 @@ with tab_similar:
     except raadsgraf.RaadsgrafError as exc:
         st.caption(f"Lignende punkter kan ikke findes: {exc}")
         similar = []
+    else:
+        if not similar:
+            st.caption("Ingen punkter ligner dette godt nok til at blive vist her.")
     for h in similar:
         label = f"{h.municipality} · {h.committee} · {fmt_date(h.meeting_date)} — {h.item_title}"
         if h.item_number is None:
