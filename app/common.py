@@ -11,6 +11,7 @@ import datetime as dt
 import threading
 from pathlib import Path
 
+import sprog
 import streamlit as st
 
 import raadsgraf
@@ -89,10 +90,7 @@ def open_store() -> raadsgraf.Raadsgraf | None:
 def require_store() -> raadsgraf.Raadsgraf:
     rg = open_store()
     if rg is None:
-        st.info(
-            f"Der er ingen data i `{settings().store}` endnu. Indlæs referater på siden "
-            "**Indlæs**, eller kør `raadsgraf ingest tests/samples/seeds`."
-        )
+        st.info("Der er ingen referater i databasen endnu. Indlæs referater på siden **Indlæs**.")
         st.page_link(PAGES["indlaes"], label="Gå til Indlæs", icon=":material/upload_file:")
         st.stop()
     return rg
@@ -113,15 +111,16 @@ def set_params(**values: str | None) -> None:
 
 
 def fmt_date(value: dt.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else "ukendt dato"
+    return sprog.date(value)
 
 
 def outcome_text(notation: str | None, label: str | None = None) -> str:
-    """The outcome as a coloured badge (Streamlit markdown)."""
+    """The outcome as a badge (Streamlit markdown): its words and icon carry the meaning,
+    the colour only repeats it."""
     if not notation:
         return ":gray-badge[ingen beslutning]"
     colour, icon = OUTCOME_BADGES.get(notation, ("gray", "radio_button_unchecked"))
-    return f":{colour}-badge[:material/{icon}: {label or notation.replace('-', ' ')}]"
+    return f":{colour}-badge[:material/{icon}: {sprog.outcome(notation, label)}]"
 
 
 def link_item(iri: str, label: str, key: str | None = None) -> None:

@@ -3,6 +3,7 @@ there, and its treatment history across committees."""
 
 from __future__ import annotations
 
+import sprog
 import streamlit as st
 from charts import history_frame, timeline
 from common import (
@@ -37,7 +38,8 @@ if iri is None:
         meetings,
         index=at,
         format_func=lambda m: (
-            f"{fmt_date(m.date)} · {m.committee} ({m.municipality}) · {m.items} punkter"
+            f"{fmt_date(m.date)} · {m.committee} ({m.municipality}) · "
+            f"{sprog.count(m.items, 'punkt')}"
         ),
     )
     set_params(moede=meeting.iri)
@@ -58,7 +60,8 @@ st.caption(
 st.title(detail.title)
 if not detail.in_corpus:
     st.warning(
-        "Dette punkt kendes kun fra en henvisning i et andet referat: mødet er ikke i korpus."
+        "Dette punkt kendes kun fra en henvisning i et andet referat: mødets eget referat "
+        "er ikke indlæst."
     )
 if not detail.is_open:
     st.info(":material/lock: Lukket punkt: kun titel, sagsnummer og beslutningens udfald vises.")
@@ -77,17 +80,19 @@ with c2:
             icon=":material/history:",
         )
     else:
-        st.markdown("—")
+        st.markdown("_Referatet har intet sagsnummer._")
 with c3:
     st.markdown("**KLE-emne**")
     if detail.kle_subject:
-        label = detail.kle_subject_label or "titel ikke indlæst (`raadsgraf kle load`)"
+        # without a loaded KLE title the number is all there is to show (how to load
+        # the titles is for the analyst: docs, not this page)
+        label = f" — {detail.kle_subject_label}" if detail.kle_subject_label else ""
         st.markdown(
-            f"{detail.kle_subject} — {label}"
+            f"{detail.kle_subject}{label}"
             + (f" · facet {detail.kle_facet}" if detail.kle_facet else "")
         )
     else:
-        st.markdown("—")
+        st.markdown("_Intet KLE-emne angivet._")
 with c4:
     st.markdown("**Udvalg**")
     if detail.committee_iri:
@@ -109,7 +114,12 @@ with left:
         st.markdown(detail.recommendation or "_Ingen indstilling i referatet._")
 with right:
     st.subheader("Beslutning")
-    st.markdown(detail.decision or "_Ingen beslutning i referatet._")
+    if detail.decision:
+        st.markdown(detail.decision)
+    elif not detail.in_corpus:
+        st.markdown("_Beslutningen kendes ikke: mødets referat er ikke indlæst._")
+    else:
+        st.markdown("_Referatet har ingen beslutning for dette punkt._")
 
 tab_hist, tab_text, tab_people, tab_similar = st.tabs(
     ["Behandlingshistorik", "Sagsfremstilling", "Deltagere og fravær", "Lignende punkter"]
@@ -129,8 +139,9 @@ with tab_hist:
             1 for h in history.steps if h.step.date and detail.date and h.step.date > detail.date
         )
         st.markdown(
-            f"**{len(history.steps)} behandlinger** af sagen: {earlier} før og {later} efter dette "
-            f"punkt, i {frame['udvalg'].nunique()} udvalg. Grå punkter er møder uden for korpus."
+            f"**{sprog.count(len(history.steps), 'behandling')}** af sagen: {earlier} før og "
+            f"{later} efter dette punkt, i {sprog.count(frame['udvalg'].nunique(), 'udvalg')}. "
+            "Hule, grå punkter er møder, der kun er nævnt i et andet referat."
         )
         event = st.altair_chart(timeline(frame), on_select="rerun", key="tidslinje")
         picked = (event.get("selection", {}) or {}).get("valg") if event else None
@@ -146,7 +157,7 @@ with tab_hist:
             if s.in_corpus and s.treatment != detail.treatment:
                 link_item(s.treatment, text)
             else:
-                st.markdown(text + ("" if s.in_corpus else " *(uden for korpus)*"))
+                st.markdown(text + ("" if s.in_corpus else f" *({sprog.ONLY_MENTIONED})*"))
             if h.decision:
                 st.caption(f"Beslutning: {h.decision[:300]}")
         for p in history.policies:
@@ -164,21 +175,42 @@ with tab_text:
             st.markdown(section.text)
     st.subheader("Bilag")
     if not detail.attachments:
-        st.caption("Ingen bilag.")
+        st.caption("Referatet nævner ingen bilag til dette punkt.")
     for a in detail.attachments:
         flag = " *(anbefalet)*" if a.recommended else ""
         st.markdown(f"- :material/attach_file: {a.title}{flag}")
-    if detail.source_title:
-        st.caption(f"Kilde: {detail.source_title}")
+    if detail.in_corpus:
+        st.caption(
+            "Kilde: "
+            + sprog.source(detail.committee, detail.date, has_decision=bool(detail.decision))
+        )
+    with st.expander("Om data"):
+        # the technical detail, one click away for staff and analysts
+        st.markdown(
+            f"- Adresse i grafen: `{detail.item}`\n"
+            f"- Behandling: `{detail.treatment}`\n"
+            + (f"- Kildefil: `{detail.source_title}`\n" if detail.source_title else "")
+            + (f"- KLE-facet: {detail.kle_facet}\n" if detail.kle_facet else "")
+        )
+        st.page_link(PAGES["sparql"], label="Spørg grafen med SPARQL", icon=":material/code:")
 
 with tab_people:
+    if not detail.in_corpus:
+        st.caption("Mødets referat er ikke indlæst, så deltagerne kendes ikke.")
+    elif not detail.attendees and not detail.absences:
+        st.markdown("_Referatet har ingen deltagerliste._")
     a, b = st.columns(2)
     with a:
-        st.markdown(f"**Til stede ({len(detail.attendees)})**")
+        if detail.attendees:
+            st.markdown(f"**Til stede ({len(detail.attendees)})**")
         for p in detail.attendees:
             link_person(p.iri, p.name + (f" ({p.party})" if p.party else ""))
     with b:
-        st.markdown(f"**Fraværende ({len(detail.absences)})**")
+        if detail.absences:
+            st.markdown(f"**Fraværende ({len(detail.absences)})**")
+        elif detail.attendees:
+            st.markdown("**Fraværende**")
+            st.caption("Referatet nævner ingen fraværende.")
         for ab in detail.absences:
             link_person(
                 ab.person.iri,

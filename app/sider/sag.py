@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import sprog
 import streamlit as st
-from charts import history_frame, timeline
+from charts import history_frame
 from common import (
-    PAGES,
     fmt_date,
     link_item,
     link_policy,
@@ -14,6 +14,7 @@ from common import (
     require_store,
     set_params,
 )
+from forloeb import history_events, lineage_chart
 
 import raadsgraf
 
@@ -21,16 +22,25 @@ rg = require_store()
 st.title("Sagshistorik")
 st.caption("Alle behandlinger af en sag (journalnummer) i tidsorden, med hver beslutning.")
 
-known = rg.cases()
-numbers = [c for c, _ in known]
+known = {c.number: c for c in rg.case_summaries()}
 current = param("sag")
 typed = st.text_input("Sagsnummer", value=current or "", placeholder="fx 03.00.00-P22-2-23")
-if not typed and numbers:
+
+
+def case_label(number: str) -> str:
+    c = known[number]
+    parts = [c.number, c.title or "(uden titel)", c.committee or "ukendt udvalg"]
+    parts.append(f"senest {sprog.date(c.last_date)}")
+    return " · ".join(parts) + f" ({sprog.count(c.treatments, 'behandling')} med sagsnummeret)"
+
+
+if not typed and known:
     picked = st.selectbox(
         "eller vælg en sag",
-        numbers,
+        list(known),
         index=None,
-        format_func=lambda c: f"{c} ({dict(known)[c]} behandlinger)",
+        format_func=case_label,
+        placeholder="Vælg en sag (sagsnummer, titel, udvalg, seneste behandling)",
     )
     typed = picked or ""
 case = typed.strip()
@@ -45,14 +55,15 @@ except raadsgraf.RaadsgrafError as exc:
     st.stop()
 
 frame = history_frame(history)
+own = sum(1 for h in history.steps if h.in_case)
+found = len(history.steps) - own
 st.markdown(
-    f"**{len(history.steps)} behandlinger** i {frame['udvalg'].nunique()} udvalg, "
+    f"**{sprog.count(own, 'behandling')} med sagsnummeret**"
+    + (f" og {found} fundet gennem henvisninger" if found else "")
+    + f", i {sprog.count(frame['udvalg'].nunique(), 'udvalg')}, "
     f"{fmt_date(history.steps[0].step.date)} – {fmt_date(history.steps[-1].step.date)}."
 )
-event = st.altair_chart(timeline(frame), on_select="rerun", key="sag_tidslinje")
-picked_point = (event.get("selection", {}) or {}).get("valg") if event else None
-if picked_point and picked_point[0].get("treatment"):
-    st.switch_page(PAGES["punkt"], query_params={"item": picked_point[0]["treatment"]})
+lineage_chart(history_events(history), key="sag_forloeb")
 
 for h in history.steps:
     s = h.step
@@ -60,13 +71,14 @@ for h in history.steps:
         top, badge = st.columns([4, 1])
         top.markdown(
             f"**{fmt_date(s.date)}** · {s.committee or '?'} ({s.municipality or '?'}) · "
-            f"punkt {s.item_number or '?'}" + ("" if h.in_case else f" · fundet via {s.link}")
+            f"punkt {s.item_number or '?'}"
+            + ("" if h.in_case else f" · fundet som {sprog.link(s.link)}")
         )
         badge.markdown(outcome_text(s.outcome))
         if s.in_corpus:
             link_item(s.treatment, s.title or "(titel ukendt)")
         else:
-            st.markdown(f"{s.title or '(titel ukendt)'} *(uden for korpus)*")
+            st.markdown(f"{s.title or '(titel ukendt)'} *({sprog.ONLY_MENTIONED})*")
         if h.decision:
             st.caption("Beslutning")
             st.markdown(h.decision)

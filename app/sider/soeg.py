@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 from typing import TYPE_CHECKING
 
+import sprog
 import streamlit as st
 from common import PAGES, fmt_date, outcome_text, param, require_store, set_params, warm_up
 
@@ -33,7 +34,8 @@ facets = corpus_facets(stamp)
 st.title("Søg i referater og strategier")
 st.caption(
     "Hvornår har vi behandlet det før, og hvad besluttede vi? Søg med ord, et sagsnummer "
-    "eller en sætning. Hybrid søgning kombinerer betydning (e5) og nøgleord (BM25)."
+    "eller en sætning. Hybrid søgning finder både punkter med samme betydning og punkter "
+    "med de samme ord."
 )
 
 query = st.text_input(
@@ -130,8 +132,9 @@ if error:
     st.error(error)
 elif not query.strip():
     st.info(
-        f"{sum(n for _, n in facets.municipalities)} dagsordenspunkter fra "
-        f"{len(facets.committees)} udvalg i {len(facets.municipalities)} kommuner. "
+        f"{sprog.count(sum(n for _, n in facets.municipalities), 'dagsordenspunkt')} fra "
+        f"{sprog.count(len(facets.committees), 'udvalg')} i "
+        f"{sprog.count(len(facets.municipalities), 'kommune')}. "
         "Skriv i søgefeltet for at begynde."
     )
     cols = st.columns(3)

@@ -1,12 +1,13 @@
-"""Strategiens forløb: a policy as a network (versions, treatments, adoption,
-what it replaces, policies it names) and the same facts as a table."""
+"""Strategiens forløb: a policy's lineage on a time axis (versions, treatments,
+adoption, what it replaces), the policies it names, and the same facts as a table."""
 
 from __future__ import annotations
 
 import pandas as pd
+import sprog
 import streamlit as st
-from charts import network
 from common import PAGES, fmt_date, param, require_store, set_params
+from forloeb import lineage_chart, policy_events
 
 rg = require_store()
 st.title("Strategiens forløb")
@@ -36,11 +37,12 @@ c1.metric("Behandlinger", len(treatments))
 c2.metric("Udgaver", sum(1 for n in net.nodes if n.kind == "udgave"))
 c3.metric("Nævnte politikker", len(net.mentions))
 
-st.caption(
-    "Zoom og panorér med musen, hold over et punkt for detaljer. Behandlingerne kan åbnes "
-    "fra listen nederst."
-)
-st.altair_chart(network(net), width="stretch")
+st.subheader("Forløb")
+lineage_chart(policy_events(net, set(ids)), key="strategi_forloeb")
+
+if net.mentions:
+    st.subheader("Nævner")
+    st.markdown("\n".join(f"- {name}" for name in net.mentions))
 
 st.subheader("Som tabel")
 st.dataframe(pd.DataFrame(net.table()), hide_index=True, width="stretch")
@@ -57,11 +59,11 @@ for section in sections:
 st.subheader("Behandlinger")
 for n in sorted(treatments, key=lambda n: n.date or pd.Timestamp.min.date()):
     if n.detail == "uden for korpus":
-        st.markdown(f"○ {n.label} *(uden for korpus)*")
+        st.markdown(f"○ {n.label} *({sprog.ONLY_MENTIONED_LONG})*")
     else:
         st.page_link(
             PAGES["punkt"],
-            label=f"{n.label} — {n.detail or ''}",
+            label=f"{n.label}: {n.detail or ''}",
             query_params={"item": n.id},
             icon=":material/description:",
         )

@@ -36,6 +36,7 @@ class LineageStep:
     link: str  # "start", "sag" (same case) or the reference kind that led here
     via: str | None  # the treatment it was reached from
     in_corpus: bool
+    planned: bool = False
 
 
 @dataclass(frozen=True, slots=True)

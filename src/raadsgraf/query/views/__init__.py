@@ -23,6 +23,7 @@ from raadsgraf.query.views.bodies import (
 )
 from raadsgraf.query.views.facets import facets
 from raadsgraf.query.views.items import (
+    case_summaries,
     case_treatments,
     cases,
     decisions,
@@ -36,6 +37,7 @@ from raadsgraf.query.views.items import (
 from raadsgraf.query.views.policies import policies, policy_network
 from raadsgraf.query.views.records import (
     AbsenceView,
+    CaseSummary,
     CommitteePage,
     Facets,
     History,
@@ -55,6 +57,7 @@ from raadsgraf.query.views.records import (
 
 __all__ = [
     "AbsenceView",
+    "CaseSummary",
     "CommitteePage",
     "Facets",
     "History",
@@ -70,6 +73,7 @@ __all__ = [
     "PersonRef",
     "PolicyNetwork",
     "ReferenceView",
+    "case_summaries",
     "case_treatments",
     "cases",
     "committee_page",
