@@ -51,6 +51,26 @@ if _store is not None and _store.includes_closed:
         icon=None,
     )
 
+# Readable for everyone (axe-core, WCAG AA): captions and the selected search mode
+# darker than Streamlit's defaults (3.9:1 and 4.47:1 against white), and section
+# headings (h2, under each page's h1) no larger than a subheader; result titles smaller.
+st.html(
+    """<style>
+[data-testid="stCaptionContainer"] { color: #5c5b59 !important; opacity: 1 !important; }
+button[data-selected="true"] [data-testid="stMarkdownContainer"] p { color: #a3182a; }
+[data-testid="stMain"] h2 { font-size: 1.6rem; }
+[data-testid="stMain"] [data-testid="stVerticalBlockBorderWrapper"] h2 { font-size: 1.25rem; }
+</style>"""
+)
+
 # No page icons: Streamlit turns a page's icon into the tab's favicon by fetching
 # it from a font CDN, and this app must run with no internet.
-st.navigation(pages).run()
+# The menu is drawn here rather than by st.navigation: Streamlit's sectioned menu puts
+# the section titles inside its <ul> (a list with non-item children, which screen
+# readers announce wrongly); links under bold section names say the same.
+page = st.navigation(pages, position="hidden")
+for section, entries in pages.items():
+    st.sidebar.markdown(f"**{section}**")
+    for entry in entries:
+        st.sidebar.page_link(entry)
+page.run()

@@ -96,6 +96,33 @@ def require_store() -> raadsgraf.Raadsgraf:
     return rg
 
 
+#: Narrow screens (Streamlit collapses the sidebar below 768 px): the sidebar's
+#: opener is labelled "Filtre" and a line on the page points to it. Wide screens
+#: see the sidebar itself and neither.
+_NARROW_CSS = """<style>
+.rg-narrow { display: none; }
+@media (max-width: 767.98px) {
+  .rg-narrow { display: block; }
+  [data-testid="stExpandSidebarButton"]::after {
+    content: "Filtre"; margin-left: 0.3rem; font-weight: 600; color: #262730;
+  }
+}
+</style>"""
+
+
+def filters_pointer(active: int) -> None:
+    """On a phone, say where the filters are and how many are in use."""
+    chosen = f" ({active} valgt)" if active else ""
+    st.markdown(
+        _NARROW_CSS
+        + '<p class="rg-narrow">Filtre'
+        + chosen
+        + ": tryk på <b>» Filtre</b> øverst til "
+        "venstre for at vælge kommune, udvalg, beslutning og periode.</p>",
+        unsafe_allow_html=True,
+    )
+
+
 def param(name: str) -> str | None:
     value = st.query_params.get(name)
     return value or None

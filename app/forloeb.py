@@ -83,7 +83,11 @@ def history_events(history: History, current: str | None = None) -> list[Event]:
                 kind=kind,
                 title=title,
                 tie=tie,
-                page=_page("punkt", "item", s.treatment) if s.in_corpus else None,
+                page=(
+                    _page("punkt", "item", s.treatment)
+                    if s.in_corpus and s.treatment != current
+                    else None
+                ),
                 known=s.in_corpus,
             )
         )
@@ -219,7 +223,7 @@ def chart(events: list[Event]) -> alt.LayerChart:
         fill=alt.Fill("fyld:N", scale=None, legend=None),
         strokeDash=alt.StrokeDash("streg", scale=None, legend=None),
     )
-    width = alt.expr("max(80, width - 40)")
+    width = alt.expr("max(80, containerSize()[0] - 40)")
     text = {"align": "left", "limit": width}
     top = base.mark_text(dy=-18, fontWeight="bold", fontSize=13, **text).encode(
         x=alt.value(32), text="top:N"

@@ -66,8 +66,11 @@ def test_item_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Indstillingen godkendt" in shown
     # the Tidligere behandling block (15.08.2023) and a sentence of the text
     # ("Økonomiudvalget besluttede den 22. februar 2022 …"), both outside the corpus
-    assert "3 behandlinger" in shown and "uden for korpus" in shown
-    assert "03.00.00 — titel ikke indlæst" in shown
+    assert "3 behandlinger" in shown and "kun nævnt" in shown
+    # the KLE number without a title (none loaded), and no command to a politician
+    assert "03.00.00" in shown and "raadsgraf kle" not in shown
+    assert "Kilde: referat fra Socialudvalget 07.11.2023" in shown
+    assert any(e.label == "Om data" for e in at.expander)
     assert any(s.label == "Sammendrag" for s in at.expander)
     assert any("Lignende" in t.label for t in at.tabs)
 
@@ -82,9 +85,27 @@ def test_item_page_without_item_lists_meetings(
 def test_case_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page(seed_store, monkeypatch, "sag", sag=CASE)
     shown = texts(at)
-    assert "3 behandlinger" in shown and "Indstillingen godkendt" in shown
+    # one treatment carries the number; two more are found through references
+    assert "1 behandling med sagsnummeret" in shown and "2 fundet gennem henvisninger" in shown
+    assert "Indstillingen godkendt" in shown
+    assert "fundet som tidligere behandling" in shown and "fundet via" not in shown
     at = page(seed_store, monkeypatch, "sag", sag="99.99.99-X00-0-00")
     assert at.error and "no treatment" in at.error[0].value
+
+
+def test_case_picker_titles_and_counts(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each case in the picker has its title, committee and last date, and the count it
+    shows is the count the case page gives for it."""
+    at = page(seed_store, monkeypatch, "sag")
+    picker = at.selectbox[0]
+    label = next(o for o in picker.options if o.startswith(CASE))
+    assert "Boligsocial strategi 2024-2029: Præsentation af høringsvar" in label
+    assert "Socialudvalget" in label and "senest 07.11.2023" in label
+    assert "(1 behandling med sagsnummeret)" in label
+    for option in picker.options[:4]:
+        number, count = option.split(" · ")[0], option.rsplit("(", 1)[1].split(" med")[0]
+        case = page(seed_store, monkeypatch, "sag", sag=number)
+        assert f"{count} med sagsnummeret" in texts(case), (option, texts(case))
 
 
 def test_strategy_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -137,7 +158,7 @@ def test_upload_ingests_and_reports_failures(
 
 def test_empty_store_says_what_to_do(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     at = page(tmp_path / "nothing", monkeypatch, None)
-    assert at.info and "Der er ingen data" in at.info[0].value
+    assert at.info and "Der er ingen referater" in at.info[0].value
 
 
 def test_app_imports_no_graph_or_index_library() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sprog
 import streamlit as st
-from charts import history_frame, timeline
+from charts import history_frame
 from common import (
     PAGES,
     fmt_date,
@@ -18,6 +18,7 @@ from common import (
     set_params,
     warm_up,
 )
+from forloeb import history_events, lineage_chart
 
 import raadsgraf
 
@@ -105,7 +106,7 @@ with c4:
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Indstilling")
+    st.header("Indstilling")
     if detail.recommended_by:
         st.caption(detail.recommended_by)
     if detail.recommendation_points:
@@ -113,7 +114,7 @@ with left:
     else:
         st.markdown(detail.recommendation or "_Ingen indstilling i referatet._")
 with right:
-    st.subheader("Beslutning")
+    st.header("Beslutning")
     if detail.decision:
         st.markdown(detail.decision)
     elif not detail.in_corpus:
@@ -141,18 +142,15 @@ with tab_hist:
         st.markdown(
             f"**{sprog.count(len(history.steps), 'behandling')}** af sagen: {earlier} før og "
             f"{later} efter dette punkt, i {sprog.count(frame['udvalg'].nunique(), 'udvalg')}. "
-            "Hule, grå punkter er møder, der kun er nævnt i et andet referat."
         )
-        event = st.altair_chart(timeline(frame), on_select="rerun", key="tidslinje")
-        picked = (event.get("selection", {}) or {}).get("valg") if event else None
-        if picked and picked[0].get("treatment") not in (None, detail.treatment):
-            st.switch_page(PAGES["punkt"], query_params={"item": picked[0]["treatment"]})
+        lineage_chart(history_events(history, current=detail.treatment), key="tidslinje")
         for h in history.steps:
             s = h.step
             mark = "▶" if s.treatment == detail.treatment else ("●" if s.in_corpus else "○")
             text = (
-                f"{mark} {fmt_date(s.date)} · {s.committee or '?'} · punkt {s.item_number or '?'}"
-                f" — {s.title or '(titel ukendt)'}"
+                f"{mark} {fmt_date(s.date)} · {s.committee or 'ukendt udvalg'}"
+                + (f" · punkt {s.item_number}" if s.item_number else "")
+                + f" — {s.title or '(titel ukendt)'}"
             )
             if s.in_corpus and s.treatment != detail.treatment:
                 link_item(s.treatment, text)
@@ -173,7 +171,7 @@ with tab_text:
     for section in detail.sections:
         with st.expander(section.heading or "Tekst", expanded=section.kind == "summary"):
             st.markdown(section.text)
-    st.subheader("Bilag")
+    st.header("Bilag")
     if not detail.attachments:
         st.caption("Referatet nævner ingen bilag til dette punkt.")
     for a in detail.attachments:

@@ -70,8 +70,9 @@ for h in history.steps:
     with st.container(border=True):
         top, badge = st.columns([4, 1])
         top.markdown(
-            f"**{fmt_date(s.date)}** · {s.committee or '?'} ({s.municipality or '?'}) · "
-            f"punkt {s.item_number or '?'}"
+            f"**{fmt_date(s.date)}** · {s.committee or 'ukendt udvalg'}"
+            + (f" ({s.municipality})" if s.municipality else "")
+            + (f" · punkt {s.item_number}" if s.item_number else "")
             + ("" if h.in_case else f" · fundet som {sprog.link(s.link)}")
         )
         badge.markdown(outcome_text(s.outcome))

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING
 
 import sprog
 import streamlit as st
-from common import PAGES, fmt_date, outcome_text, param, require_store, set_params, warm_up
+from common import (
+    PAGES,
+    filters_pointer,
+    fmt_date,
+    outcome_text,
+    param,
+    require_store,
+    set_params,
+    warm_up,
+)
 
 import raadsgraf
 from raadsgraf.api import store_version
@@ -118,6 +127,9 @@ st.sidebar.caption(
     "Tallene i parentes er antal fund for søgningen (uden filtre), eller antal punkter i alt."
 )
 
+filters_pointer(
+    sum(v is not None for v in (municipality, committee, outcome)) + (period != (lo, hi))
+)
 set_params(
     q=query.strip() or None,
     mode=mode if mode != "hybrid" else None,
@@ -172,7 +184,7 @@ else:
                     f"**{h.municipality or ''}** · {h.committee or 'strategi/politik'}"
                     + (f" · vedtaget {fmt_date(h.meeting_date)}" if h.meeting_date else "")
                 )
-                st.markdown(f"#### :material/account_tree: {h.item_title}")
+                st.markdown(f"## :material/account_tree: {h.item_title}")
                 st.markdown(h.snippet)
                 st.page_link(
                     PAGES["strategi"],
@@ -187,11 +199,12 @@ else:
                 f"punkt {h.item_number}" + (f" · sag {h.case_number}" if h.case_number else "")
             )
             badge.markdown(outcome_text(s.outcome, s.outcome_label))
-            st.markdown(f"#### {h.item_title}")
+            st.markdown(f"## {h.item_title}")
             st.markdown(f"*{h.section}*: {h.snippet}")
             st.page_link(
                 PAGES["punkt"],
-                label="Åbn",
+                # a link text that makes sense alone (screen readers list links by text)
+                label=f"Åbn punkt {h.item_number} fra {fmt_date(h.meeting_date)}",
                 query_params={"item": h.iri},
                 icon=":material/arrow_forward:",
             )

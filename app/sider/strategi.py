@@ -37,17 +37,17 @@ c1.metric("Behandlinger", len(treatments))
 c2.metric("Udgaver", sum(1 for n in net.nodes if n.kind == "udgave"))
 c3.metric("Nævnte politikker", len(net.mentions))
 
-st.subheader("Forløb")
+st.header("Forløb")
 lineage_chart(policy_events(net, set(ids)), key="strategi_forloeb")
 
 if net.mentions:
-    st.subheader("Nævner")
+    st.header("Nævner")
     st.markdown("\n".join(f"- {name}" for name in net.mentions))
 
-st.subheader("Som tabel")
+st.header("Som tabel")
 st.dataframe(pd.DataFrame(net.table()), hide_index=True, width="stretch")
 
-st.subheader("Indhold")
+st.header("Indhold")
 sections = rg.sections(chosen)
 if not sections:
     st.caption("Dokumentets tekst er ikke i databasen.")
@@ -56,7 +56,7 @@ for section in sections:
     with st.expander(title + (f" · s. {section.page}" if section.page else "")):
         st.markdown(section.text)
 
-st.subheader("Behandlinger")
+st.header("Behandlinger")
 for n in sorted(treatments, key=lambda n: n.date or pd.Timestamp.min.date()):
     if n.detail == "uden for korpus":
         st.markdown(f"○ {n.label} *({sprog.ONLY_MENTIONED_LONG})*")

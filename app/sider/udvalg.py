@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import sprog
 import streamlit as st
 from common import PAGES, fmt_date, link_person, param, require_store, set_params
 
@@ -15,7 +16,12 @@ if not bodies:
     st.stop()
 ids = [b[0] for b in bodies]
 current = param("udvalg")
-labels = {iri: f"{label} ({muni}) · {n} møder" for iri, label, muni, n in bodies}
+labels = {
+    iri: f"{label} ({muni}) · {sprog.count(n, 'møde')}"
+    if muni
+    else f"{label} · {sprog.count(n, 'møde')}"
+    for iri, label, muni, n in bodies
+}
 chosen = st.selectbox(
     "Udvalg", ids, index=ids.index(current) if current in ids else 0, format_func=labels.__getitem__
 )
@@ -58,7 +64,7 @@ st.subheader("Møder")
 for m in page.meetings:
     st.page_link(
         PAGES["punkt"],
-        label=f"{fmt_date(m.date)} · {m.items} punkter",
+        label=f"Møde {fmt_date(m.date)} · {sprog.count(m.items, 'punkt')}",
         icon=":material/event:",
         query_params={"moede": m.iri},
     )
