@@ -189,6 +189,11 @@ with tab_text:
             f"- Behandling: `{detail.treatment}`\n"
             + (f"- Kildefil: `{detail.source_title}`\n" if detail.source_title else "")
             + (f"- KLE-facet: {detail.kle_facet}\n" if detail.kle_facet else "")
+            + (
+                "- KLE-emnets titel vises, når KL's emnefil er indlæst (`raadsgraf kle load`)\n"
+                if detail.kle_subject and not detail.kle_subject_label
+                else ""
+            )
         )
         st.page_link(PAGES["sparql"], label="Spørg grafen med SPARQL", icon=":material/code:")
 
@@ -201,6 +206,9 @@ with tab_people:
     with a:
         if detail.attendees:
             st.markdown(f"**Til stede ({len(detail.attendees)})**")
+        elif detail.absences:
+            st.markdown("**Til stede**")
+            st.caption("Referatet nævner kun de fraværende.")
         for p in detail.attendees:
             link_person(p.iri, p.name + (f" ({p.party})" if p.party else ""))
     with b:

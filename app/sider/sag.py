@@ -17,12 +17,21 @@ from common import (
 from forloeb import history_events, lineage_chart
 
 import raadsgraf
+from raadsgraf.api import store_version
+from raadsgraf.query.views import CaseSummary
 
 rg = require_store()
 st.title("Sagshistorik")
 st.caption("Alle behandlinger af en sag (journalnummer) i tidsorden, med hver beslutning.")
 
-known = {c.number: c for c in rg.case_summaries()}
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def case_summaries(stamp: str) -> list[CaseSummary]:
+    # one query over every case (0.6 s for Greve's 517 cases from 60 meetings): once per store version
+    return rg.case_summaries()
+
+
+known = {c.number: c for c in case_summaries(store_version(rg.root) or "")}
 current = param("sag")
 typed = st.text_input("Sagsnummer", value=current or "", placeholder="fx 03.00.00-P22-2-23")
 
