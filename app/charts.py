@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import sprog
 
-from raadsgraf.query.views import History
+from raadsgraf import History
 
 
 def history_frame(history: History, current: str | None = None) -> pd.DataFrame:

@@ -15,9 +15,7 @@ import sprog
 import streamlit as st
 
 import raadsgraf
-from raadsgraf.api import store_version
-from raadsgraf.config import Settings
-from raadsgraf.config import load as load_settings
+from raadsgraf import Settings, load_settings, store_version
 
 PAGES = {
     "soeg": "sider/soeg.py",

@@ -22,7 +22,7 @@ import sprog
 import streamlit as st
 from common import PAGES
 
-from raadsgraf.query.views import History, PolicyNetwork
+from raadsgraf import History, PolicyNetwork
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,7 @@ import streamlit as st
 from common import PAGES, settings
 
 import raadsgraf
-from raadsgraf.errors import RaadsgrafError
-from raadsgraf.pipeline import ingest
+from raadsgraf import RaadsgrafError, ingest
 
 TYPES = ["pdf", "html", "htm", "json", "txt", "md", "docx"]
 

@@ -17,8 +17,7 @@ from common import (
 from forloeb import history_events, lineage_chart
 
 import raadsgraf
-from raadsgraf.api import store_version
-from raadsgraf.query.views import CaseSummary
+from raadsgraf import CaseSummary, store_version
 
 rg = require_store()
 st.title("Sagshistorik")

@@ -20,11 +20,10 @@ from common import (
 )
 
 import raadsgraf
-from raadsgraf.api import store_version
-from raadsgraf.query.views import Facets
+from raadsgraf import Facets, store_version
 
 if TYPE_CHECKING:  # the index package (FAISS, BM25) is imported when there is a query
-    from raadsgraf.index import Filters, Hit
+    from raadsgraf import Filters, Hit
 
 MODES = {"Hybrid": "hybrid", "Semantisk": "dense", "Nøgleord": "bm25"}
 ALL = "Alle"
@@ -72,7 +71,7 @@ def run_search(stamp: str, q: str, mode: str, filters: Filters, top_k: int) -> l
 counts: dict[str, Counter[str]] = {"m": Counter(), "c": Counter(), "o": Counter()}
 error: str | None = None
 if query.strip():
-    from raadsgraf.index import Filters
+    from raadsgraf import Filters
 
     try:
         spread = run_search(stamp, query, mode, Filters(), 100)

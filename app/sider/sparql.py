@@ -11,8 +11,7 @@ import streamlit as st
 from common import param, require_store, set_params
 
 import raadsgraf
-from raadsgraf.query.results import to_csv, to_table
-from raadsgraf.serve.endpoint import DEFAULT_PORT
+from raadsgraf import SERVE_PORT, to_csv, to_table
 
 QUERY_DIR = Path(__file__).resolve().parents[2] / "docs" / "queries"
 #: Shown when the checkout has no docs/queries/ (an installed app).
@@ -39,7 +38,7 @@ store = rg.root
 st.markdown(
     "Grafen kan også bruges fra andre værktøjer gennem et SPARQL 1.1-endpoint: start det med "
     f"`raadsgraf serve-sparql --store {store}` og brug "
-    f"**`http://127.0.0.1:{DEFAULT_PORT}/sparql`**. Præfikserne "
+    f"**`http://127.0.0.1:{SERVE_PORT}/sparql`**. Præfikserne "
     "`besluit eli eli-dl rg dct prov skos org foaf schema person rdf rdfs xsd` er foruddefinerede."
 )
 

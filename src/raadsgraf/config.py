@@ -16,6 +16,9 @@ from typing import Any
 
 from raadsgraf.errors import ConfigError
 
+#: The port ``raadsgraf serve`` listens on unless told otherwise.
+SERVE_PORT = 7878
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:

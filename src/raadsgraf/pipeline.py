@@ -379,8 +379,28 @@ def ingest(
         report.derived = derive.refresh(gstore)
         gstore.flush()
         report.store_triples = gstore.triple_count()
-        del gstore  # release the store's lock before the sinks run
+        gstore.close()  # release the store's lock before the sinks run
         if documents and index:
             for name, update in sinks():
                 report.sink_results[name] = update(gen, documents, settings)
     return report
+
+
+def load_kle(paths: Iterable[str | Path], settings: Settings) -> int:
+    """Load KLE titles from KL's XML files into the store (replacing an earlier load);
+    written into a copy of the live generation and swapped in, like an ingest.
+    Returns the number of triples loaded."""
+    from raadsgraf.graph.kle import KLE_GRAPH, kle_quads
+    from raadsgraf.graph.store import GraphStore
+
+    quads = []
+    for name in paths:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            raise SourceError(str(name), exc.strerror or str(exc)) from None
+        quads += kle_quads(data, str(name))
+    with generations.writing(Path(settings.store)) as gen, GraphStore(gen) as graph:
+        graph.replace_graph(KLE_GRAPH, quads)
+        graph.flush()
+    return len(quads)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from importlib import resources
 from pathlib import Path, PurePath
 
 from rdflib import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
@@ -442,14 +443,19 @@ def document_graph(doc: Document, graph_iri: str) -> Graph:
     return g
 
 
-#: ontology/ beside src/ in a checkout (the project runs from its checkout or an editable install).
-ONTOLOGY_DIR = Path(__file__).resolve().parents[3] / "ontology"
+def ontology_file(name: str) -> Path:
+    """``ontology/<name>``: package data in an installed wheel (``raadsgraf/ontology/``,
+    copied there by the build), else the checkout's ``ontology/`` beside ``src/``."""
+    packaged = Path(str(resources.files("raadsgraf"))) / "ontology" / name
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "ontology" / name
 
 
 def ontology_graph() -> Graph:
     """ontology/raadsgraf.ttl: the terms, labels and concept schemes."""
     g = new_graph()
-    g.parse(ONTOLOGY_DIR / "raadsgraf.ttl", format="turtle")
+    g.parse(ontology_file("raadsgraf.ttl"), format="turtle")
     return g
 
 
@@ -457,7 +463,7 @@ def validate(g: Graph) -> tuple[bool, str]:
     """SHACL validation against ontology/shapes.ttl; returns (conforms, report text)."""
     from pyshacl import validate as shacl_validate  # imported late: pyshacl is slow to import
 
-    shapes = Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+    shapes = Graph().parse(ontology_file("shapes.ttl"), format="turtle")
     # The concept schemes live in the ontology, as in a store: validate the union.
     data = g + ontology_graph()
     conforms, _, text = shacl_validate(data, shacl_graph=shapes, advanced=True, inference="none")

@@ -112,6 +112,19 @@ class GraphStore:
             raise StoreError(f"{graph_dir}: cannot open the graph store ({exc})") from None
         self._sources = self._read_manifest()
 
+    def close(self) -> None:
+        """Release the store (and, when writable, its lock); the object is unusable after."""
+        store = self.__dict__.pop("store", None)
+        if store is not None and not self.read_only:
+            store.flush()
+        del store
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # --- manifest -----------------------------------------------------------------
 
     @property
@@ -157,17 +170,19 @@ class GraphStore:
 
     def _unshare(self, iri: str) -> None:
         """Drop from the default graph what only graph ``iri`` states."""
+        g = ox.NamedNode(iri)  # its serialisation is the one escaping of an IRI
         self.store.update(
             f"""DELETE {{ ?s ?p ?o }} WHERE {{
-                  GRAPH <{iri}> {{ ?s ?p ?o }}
-                  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{iri}>) }}
+                  GRAPH {g} {{ ?s ?p ?o }}
+                  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }}
                 }}"""
         )
 
     def _share(self, iris: Iterable[str]) -> None:
         """Add graphs' triples to the default graph (a set: nothing duplicates)."""
         for iri in iris:
-            self.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+            g = ox.NamedNode(iri)
+            self.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
 
     def _drop(self, iri: str) -> None:
         node = ox.NamedNode(iri)

@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-DEFAULT_PORT = 7878
+from raadsgraf.config import SERVE_PORT
+
+DEFAULT_PORT = SERVE_PORT
 
 _SELECT_TYPES = {
     "application/sparql-results+json": "json",

@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from raadsgraf.graph.sparql import Value, run_sparql
+from raadsgraf.graph.sparql import Value, iri_term, literal_term, run_sparql
 from raadsgraf.graph.store import GraphStore
 from raadsgraf.graph.vocab import sparql_prologue
 
-#: Characters SPARQL forbids inside <…> (IRIREF), percent-encoded: an IRI that
-#: comes from a URL parameter can never end the term and inject query text.
-_IRI_UNSAFE = {c: f"%{ord(c):02X}" for c in '<>"{}|^`\\ \t\r\n'}
-
-
-def _iri(text: str) -> str:
-    return "<" + "".join(_IRI_UNSAFE.get(c, c) for c in text) + ">"
-
-
-def _lit(text: str) -> str:
-    escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
-    return '"' + escaped + '"'
+# One way to put a value into query text, shared with the rest of the graph stage.
+_iri = iri_term
+_lit = literal_term
 
 
 def _rows(store: GraphStore, body: str) -> list[dict[str, Value]]:
