@@ -100,6 +100,7 @@ def phone(browser: Any, app_url: str) -> Iterator[Page]:
 def shown_text(page: Page) -> str:
     """What a reader sees: the visible text of the page, each tab opened in turn, and
     the text drawn in charts (SVG)."""
+    page.locator("[data-testid=stMain] h1").first.wait_for()  # drawn, not blank
     parts = [page.locator("[data-testid=stMain]").inner_text()]
     tabs = page.get_by_role("tab")
     for i in range(tabs.count()):
