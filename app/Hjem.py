@@ -52,14 +52,15 @@ if _store is not None and _store.includes_closed:
     )
 
 # Readable for everyone (axe-core, WCAG AA): captions and the selected search mode
-# darker than Streamlit's defaults (3.9:1 and 4.47:1 against white), and section
-# headings (h2, under each page's h1) no larger than a subheader; result titles smaller.
+# darker than Streamlit's defaults (3.9:1 and 4.47:1 against white); section
+# headings (h2, under each page's h1) no larger than a subheader, and h2 inside
+# containers (result cards, columns) smaller still.
 st.html(
     """<style>
 [data-testid="stCaptionContainer"] { color: #5c5b59 !important; opacity: 1 !important; }
 button[data-selected="true"] [data-testid="stMarkdownContainer"] p { color: #a3182a; }
 [data-testid="stMain"] h2 { font-size: 1.6rem; }
-[data-testid="stMain"] [data-testid="stVerticalBlockBorderWrapper"] h2 { font-size: 1.25rem; }
+[data-testid="stMain"] [data-testid="stLayoutWrapper"] h2 { font-size: 1.3rem; }
 </style>"""
 )
 
