@@ -74,4 +74,8 @@ for section, entries in pages.items():
     st.sidebar.markdown(f"**{section}**")
     for entry in entries:
         st.sidebar.page_link(entry)
+if _store is not None and page.url_path == "":  # the home page: what the last sync brought
+    import nyt
+
+    nyt.show(_store)
 page.run()

@@ -23,12 +23,15 @@ def history_frame(history: History, current: str | None = None) -> pd.DataFrame:
                 "status": (
                     "dette punkt"
                     if current and s.treatment == current
+                    else "planlagt"
+                    if s.planned
                     else "referat indlæst"
                     if s.in_corpus
                     else sprog.ONLY_MENTIONED
                 ),
                 "forbindelse": sprog.link(s.link),
-                "treatment": s.treatment,
+                # a planned step or a policy's adoption is no agenda item to open
+                "treatment": None if s.planned or s.link == "vedtagelse" else s.treatment,
             }
         )
     return pd.DataFrame(rows)

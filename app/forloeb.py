@@ -57,38 +57,49 @@ def _page(page: str, param: str, value: str) -> tuple[str, str, str]:
 
 
 def history_events(history: History, current: str | None = None) -> list[Event]:
-    """A case's or an item's treatments as events; the tie says how each was found."""
+    """A case's or an item's steps as events; the tie says how each was found. A
+    policy's adoption is a step too (its page is the strategy's); a planned step
+    (named in a text, not yet held) has no page."""
     dates = {h.step.treatment: h.step.date for h in history.steps}
     events = []
     for h in history.steps:
         s = h.step
-        planned = s.planned
-        kind = "planlagt" if planned else "dette punkt" if s.treatment == current else "behandling"
-        if h.in_case:
-            tie = "samme sagsnummer"
-        elif s.link == "start":
-            tie = "udgangspunktet"
-        else:
-            via = dates.get(s.via or "")
-            said = "til" if s.link == "prosa" else "ifølge"
-            tie = sprog.link(s.link) + (f" {said} punktet {sprog.date(via)}" if via else "")
+        via = dates.get(s.via or "")
+        said = "til" if s.link == "prosa" else "ifølge"
         where = s.committee or "ukendt udvalg"
         number = f", punkt {s.item_number}" if s.item_number else ""
-        title = f"{where}{number}: {s.title}" if s.title else f"{where}{number}"
-        if not s.in_corpus:
-            tie += f" ({sprog.ONLY_MENTIONED})"
+        page = (
+            _page("punkt", "item", s.treatment) if s.in_corpus and s.treatment != current else None
+        )
+        if s.planned:
+            kind = "planlagt"
+            tie = "planlagt" + (f", ifølge punktet {sprog.date(via)}" if via else "")
+            page = None
+        elif s.link == "vedtagelse":
+            kind = "vedtaget"
+            tie = f"vedtaget af {where}"
+            page = _page("strategi", "politik", s.treatment)
+        else:
+            kind = "dette punkt" if s.treatment == current else "behandling"
+            if h.in_case:
+                tie = "samme sagsnummer"
+            elif s.link == "start":
+                tie = "udgangspunktet"
+            else:
+                tie = sprog.link(s.link) + (f" {said} punktet {sprog.date(via)}" if via else "")
+            if not s.in_corpus:
+                tie += f" ({sprog.ONLY_MENTIONED})"
+        title = s.title if s.link == "vedtagelse" and s.title else f"{where}{number}"
+        if s.title and s.link != "vedtagelse":
+            title += f": {s.title}"
         events.append(
             Event(
                 date=s.date,
                 kind=kind,
                 title=title,
                 tie=tie,
-                page=(
-                    _page("punkt", "item", s.treatment)
-                    if s.in_corpus and s.treatment != current
-                    else None
-                ),
-                known=s.in_corpus,
+                page=page,
+                known=s.in_corpus or s.link == "vedtagelse",
             )
         )
     return events

@@ -31,6 +31,8 @@ LINKS = {
     "beslutningshistorik": "beslutningshistorik",
     "sagens-forloeb": "sagens forløb",
     "prosa": "nævnt i teksten",
+    "vedtagelse": "vedtagelse",
+    "oversendt": "oversendt",
 }
 
 #: Nouns with their plural, for counts ("1 behandling", "3 behandlinger").

@@ -59,11 +59,12 @@ def test_history_rows() -> None:
         "nævnt i teksten til punktet 01.03.2024",
         "tidligere behandling ifølge punktet 01.03.2024 (kun nævnt)",
         "samme sagsnummer",
-        "samme sagsnummer",
+        "planlagt, ifølge punktet 01.03.2024",
     ]
     # hollow and dashed: the meeting only mentioned, and the planned one
     assert list(frame["fyld"] == "#ffffff") == [False, True, False, True]
     assert [s == [4, 3] for s in frame["streg"]] == [False, True, False, True]
-    # a page for steps that have one: not the step only mentioned, not this item itself
-    assert list(frame["side"]) == ["punkt", "", "", "punkt"]
+    # a page for steps that have one: not the step only mentioned, not this item
+    # itself, not a step not yet held
+    assert list(frame["side"]) == ["punkt", "", "", ""]
     assert len(set(frame["form"])) == 2  # behandling and planlagt differ by shape, not colour only

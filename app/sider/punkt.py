@@ -8,10 +8,13 @@ import streamlit as st
 from charts import history_frame
 from common import (
     PAGES,
+    danish,
+    dead_end,
     fmt_date,
     link_item,
     link_person,
     link_policy,
+    looks_like_iri,
     outcome_text,
     param,
     require_store,
@@ -48,9 +51,25 @@ if iri is None:
         link_item(s.item, f"{s.number}. {s.title} — {outcome_text(s.outcome, s.outcome_label)}")
     st.stop()
 
-detail = rg.item(iri)
+if not looks_like_iri(iri):
+    dead_end(
+        "Linket peger ikke på et dagsordenspunkt: adressen skal begynde med https://. "
+        "Find punktet i søgningen eller på listen over møder.",
+        back="punkt",
+        label="Vælg et møde og et punkt",
+    )
+try:
+    detail = rg.item(iri)
+except raadsgraf.RaadsgrafError as exc:
+    detail = None
+    st.caption(danish(str(exc)))
 if detail is None:
-    st.error(f"Intet dagsordenspunkt med adressen {iri}.")
+    dead_end(
+        f"Der er intet dagsordenspunkt med adressen «{iri[:200]}» i databasen. "
+        "Linket kan være forkert, eller data er indlæst på ny.",
+        back="punkt",
+        label="Vælg et møde og et punkt",
+    )
     st.stop()
 set_params(item=detail.item, moede=None)
 
@@ -130,21 +149,26 @@ with tab_hist:
     try:
         history = rg.history(detail.treatment)
     except raadsgraf.RaadsgrafError as exc:
-        st.error(str(exc))
+        st.error(danish(str(exc)))
     else:
         frame = history_frame(history, current=detail.treatment)
-        earlier = sum(
-            1 for h in history.steps if h.step.date and detail.date and h.step.date < detail.date
-        )
-        later = sum(
-            1 for h in history.steps if h.step.date and detail.date and h.step.date > detail.date
-        )
+        held = [h for h in history.steps if not h.step.planned]
+        planned = [h for h in history.steps if h.step.planned]
+        earlier = sum(1 for h in held if h.step.date and detail.date and h.step.date < detail.date)
+        later = sum(1 for h in held if h.step.date and detail.date and h.step.date > detail.date)
         st.markdown(
-            f"**{sprog.count(len(history.steps), 'behandling')}** af sagen: {earlier} før og "
-            f"{later} efter dette punkt, i {sprog.count(frame['udvalg'].nunique(), 'udvalg')}. "
+            f"**{sprog.count(len(held), 'behandling')}** af sagen: {earlier} før og "
+            f"{later} efter dette punkt, i "
+            f"{sprog.count(frame[frame['status'] != 'planlagt']['udvalg'].nunique(), 'udvalg')}."
+            + (
+                f" Desuden {len(planned)} planlagt{'e' if len(planned) > 1 else ''} trin "
+                "(ikke afholdt)."
+                if planned
+                else ""
+            )
         )
         lineage_chart(history_events(history, current=detail.treatment), key="tidslinje")
-        for h in history.steps:
+        for h in held:
             s = h.step
             mark = "▶" if s.treatment == detail.treatment else ("●" if s.in_corpus else "○")
             text = (
@@ -158,6 +182,14 @@ with tab_hist:
                 st.markdown(text + ("" if s.in_corpus else f" *({sprog.ONLY_MENTIONED})*"))
             if h.decision:
                 st.caption(f"Beslutning: {h.decision[:300]}")
+        if planned:
+            st.markdown("**Planlagt** (nævnt i teksten, endnu ikke afholdt)")
+            for h in planned:
+                s = h.step
+                st.markdown(
+                    f"◌ {fmt_date(s.date) if s.date else 'uden dato'} · "
+                    f"{s.committee or 'ukendt udvalg'} — *planlagt*"
+                )
         for p in history.policies:
             link_policy(p.policy, f"Del af: {p.title}")
 

@@ -6,6 +6,7 @@ import sprog
 import streamlit as st
 from charts import history_frame
 from common import (
+    danish,
     fmt_date,
     link_item,
     link_policy,
@@ -59,21 +60,33 @@ if not case:
 try:
     history = rg.history(case)
 except raadsgraf.RaadsgrafError as exc:
-    st.error(str(exc))
+    st.error(danish(str(exc)))
     st.stop()
 
 frame = history_frame(history)
-own = sum(1 for h in history.steps if h.in_case)
-found = len(history.steps) - own
-st.markdown(
-    f"**{sprog.count(own, 'behandling')} med sagsnummeret**"
-    + (f" og {found} fundet gennem henvisninger" if found else "")
-    + f", i {sprog.count(frame['udvalg'].nunique(), 'udvalg')}, "
-    f"{fmt_date(history.steps[0].step.date)} – {fmt_date(history.steps[-1].step.date)}."
-)
+held = [h for h in history.steps if not h.step.planned]
+planned = [h for h in history.steps if h.step.planned]
+own = sum(1 for h in held if h.in_case)
+adopted = sum(1 for h in held if h.step.link == "vedtagelse")
+found = len(held) - own - adopted
+if held:
+    st.markdown(
+        f"**{sprog.count(own, 'behandling')} med sagsnummeret**"
+        + (f" og {found} fundet gennem henvisninger" if found else "")
+        + (" samt strategiens vedtagelse" if adopted == 1 else "")
+        + (f" samt {adopted} vedtagelser" if adopted > 1 else "")
+        + f", i {sprog.count(frame[frame['status'] != 'planlagt']['udvalg'].nunique(), 'udvalg')}, "
+        f"{fmt_date(held[0].step.date)} – {fmt_date(held[-1].step.date)}."
+        + (
+            f" Desuden {len(planned)} planlagt{'e' if len(planned) > 1 else ''} trin "
+            "(ikke afholdt)."
+            if planned
+            else ""
+        )
+    )
 lineage_chart(history_events(history), key="sag_forloeb")
 
-for h in history.steps:
+for h in held:
     s = h.step
     with st.container(border=True):
         top, badge = st.columns([4, 1])
@@ -84,12 +97,25 @@ for h in history.steps:
             + ("" if h.in_case else f" · fundet som {sprog.link(s.link)}")
         )
         badge.markdown(outcome_text(s.outcome))
-        if s.in_corpus:
+        if s.link == "vedtagelse":  # a policy's adoption: its page is the strategy's
+            link_policy(s.treatment, s.title or "Vedtagelse")
+        elif s.in_corpus:
             link_item(s.treatment, s.title or "(titel ukendt)")
         else:
             st.markdown(f"{s.title or '(titel ukendt)'} *({sprog.ONLY_MENTIONED})*")
         if h.decision:
             st.caption("Beslutning")
             st.markdown(h.decision)
+if planned:
+    st.header("Planlagt")
+    st.caption("Trin som teksten nævner, men som endnu ikke er afholdt: ikke behandlinger.")
+    for h in planned:
+        s = h.step
+        st.markdown(
+            f"◌ **{fmt_date(s.date) if s.date else 'uden dato'}** · "
+            f"{s.committee or 'ukendt udvalg'}"
+            + (f" ({s.municipality})" if s.municipality else "")
+            + " — *planlagt*"
+        )
 for p in history.policies:
     link_policy(p.policy, f"Del af: {p.title}")

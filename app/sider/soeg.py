@@ -10,6 +10,7 @@ import sprog
 import streamlit as st
 from common import (
     PAGES,
+    danish,
     filters_pointer,
     fmt_date,
     outcome_text,
@@ -83,7 +84,7 @@ if query.strip():
             if s and s.outcome:
                 counts["o"][s.outcome] += 1
     except raadsgraf.RaadsgrafError as exc:
-        error = str(exc)
+        error = danish(str(exc))
 else:
     counts["m"].update(dict(facets.municipalities))
     counts["c"].update(dict(facets.committees))
@@ -169,7 +170,7 @@ else:
     try:
         hits = run_search(stamp, query, mode, filters, 20)
     except raadsgraf.RaadsgrafError as exc:
-        st.error(str(exc))
+        st.error(danish(str(exc)))
         st.stop()
     summaries = rg.item_summaries([h.iri for h in hits])
     st.caption(f"{len(hits)} fund · {mode_label or 'Hybrid'} søgning")

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import sprog
 import streamlit as st
-from common import PAGES, fmt_date, link_person, param, require_store, set_params
+from common import PAGES, check_link, fmt_date, link_person, param, require_store, set_params
 
 rg = require_store()
 st.title("Udvalg")
@@ -16,6 +16,7 @@ if not bodies:
     st.stop()
 ids = [b[0] for b in bodies]
 current = param("udvalg")
+check_link(current, ids, "Udvalget", "udvalg")
 labels = {
     iri: f"{label} ({muni}) · {sprog.count(n, 'møde')}"
     if muni
