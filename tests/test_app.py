@@ -69,8 +69,9 @@ def test_item_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # and the strategy's adoption by Kommunalbestyrelsen on 29.01.2024 after it
     assert "4 behandlinger" in shown and "kun nævnt" in shown
     assert "2 før og 1 efter dette punkt" in shown
-    # the KLE number without a title (none loaded), and no command to a politician
-    assert "03.00.00" in shown and "raadsgraf kle" not in shown
+    # the KLE number without a title (none loaded): no command beside it (the way to
+    # load titles is in the "Om data" expander, for staff)
+    assert "03.00.00 · facet P22" in shown and "titel ikke indlæst" not in shown
     assert "Kilde: referat fra Socialudvalget 07.11.2023" in shown
     assert any(e.label == "Om data" for e in at.expander)
     assert any(s.label == "Sammendrag" for s in at.expander)
