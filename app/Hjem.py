@@ -34,6 +34,8 @@ pages = {
     "Politikere og udvalg": [
         st.Page("sider/person.py", title="Personer", url_path="person"),
         st.Page("sider/udvalg.py", title="Udvalg", url_path="udvalg"),
+        st.Page("sider/parti.py", title="Partier", url_path="parti"),
+        st.Page("sider/partier.py", title="Hvor stod partierne", url_path="partier"),
     ],
     "Data": [
         st.Page("sider/sparql.py", title="SPARQL", url_path="sparql"),

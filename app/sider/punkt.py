@@ -236,13 +236,21 @@ with tab_people:
         st.markdown("_Referatet har ingen deltagerliste._")
     a, b = st.columns(2)
     with a:
-        if detail.attendees:
-            st.markdown(f"**Til stede ({len(detail.attendees)})**")
-        elif detail.absences:
-            st.markdown("**Til stede**")
+        members = [p for p in detail.attendees if not p.official]
+        staff = [p for p in detail.attendees if p.official]
+        if members:
+            st.markdown(f"**Medlemmer til stede ({len(members)})**")
+        for p in members:
+            link_person(
+                p.iri,
+                p.name + (f" ({p.party})" if p.party else "") + (f", {p.role}" if p.role else ""),
+            )
+        if staff:
+            st.markdown(f"**Fra administrationen ({len(staff)})**")
+            for p in staff:
+                link_person(p.iri, p.name + (f", {p.role}" if p.role else ""))
+        if not detail.attendees and detail.absences:
             st.caption("Referatet nævner kun de fraværende.")
-        for p in detail.attendees:
-            link_person(p.iri, p.name + (f" ({p.party})" if p.party else ""))
     with b:
         if detail.absences:
             st.markdown(f"**Fraværende ({len(detail.absences)})**")
@@ -263,6 +271,9 @@ with tab_similar:
     except raadsgraf.RaadsgrafError as exc:
         st.caption(f"Lignende punkter kan ikke findes: {exc}")
         similar = []
+    else:
+        if not similar:
+            st.caption("Ingen punkter ligner dette godt nok til at blive vist her.")
     for h in similar:
         label = f"{h.municipality} · {h.committee} · {fmt_date(h.meeting_date)} — {h.item_title}"
         if h.item_number is None:

@@ -71,10 +71,27 @@ for m in page.meetings:
     )
 
 st.subheader("Medlemmer")
+st.caption("Valgte medlemmer som deltagerlisterne viser dem; med parti først.")
 for mem in page.members:
     link_person(
         mem.person.iri,
         f"{mem.person.name}"
         + (f" ({mem.person.party})" if mem.person.party else "")
+        + (f", {', '.join(mem.roles)}" if mem.roles else "")
         + f" — til stede {mem.present}, fraværende {mem.absent}",
     )
+if page.officials:
+    st.subheader("Fra administrationen")
+    for mem in page.officials:
+        link_person(
+            mem.person.iri,
+            mem.person.name
+            + (f", {', '.join(mem.roles)}" if mem.roles else "")
+            + f" — til stede {mem.present}",
+        )
+st.page_link(
+    PAGES["partier"],
+    label="Hvor stod partierne i udvalget?",
+    query_params={"udvalg": page.iri},
+    icon=":material/groups:",
+)

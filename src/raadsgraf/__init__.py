@@ -17,7 +17,14 @@ from raadsgraf.model import Document, Meeting, PolicyDocument
 from raadsgraf.parsers.registry import parse_bytes
 from raadsgraf.pipeline import ingest, parse_file, parse_files
 from raadsgraf.query.results import to_csv, to_table
-from raadsgraf.query.views import CaseSummary, Facets, History, PolicyNetwork
+from raadsgraf.query.views import (
+    CaseSummary,
+    Facets,
+    History,
+    ItemSummary,
+    PartyRef,
+    PolicyNetwork,
+)
 
 if TYPE_CHECKING:
     from raadsgraf.index.search import Filters, Hit
@@ -32,7 +39,9 @@ __all__ = [
     "Filters",
     "History",
     "Hit",
+    "ItemSummary",
     "Meeting",
+    "PartyRef",
     "PolicyDocument",
     "PolicyNetwork",
     "QueryError",

@@ -6,6 +6,7 @@ docs/screenshots/, shown in the README)."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import time
 from pathlib import Path
@@ -159,6 +160,46 @@ def test_upload(page: Page, tmp_path: Path) -> None:
     shot(page, "8-indlaes")
     go(page, "/?q=opgaveudvalget+boligsocial+indsats&kommune=Gentofte")
     page.get_by_text("Opgaveudvalg om boligsocial indsats").first.wait_for()
+
+
+def record_shot(page: Page, name: str, folder: Path, scroll_to: str | None = None) -> None:
+    """Issue 13's pages: into a temporary folder, or RAADSGRAF_SCREENSHOTS (how the
+    committed docs/screenshots/9-*.png are refreshed) — a test never rewrites them."""
+    target = Path(os.environ.get("RAADSGRAF_SCREENSHOTS") or folder)
+    target.mkdir(parents=True, exist_ok=True)
+    if scroll_to:  # the app scrolls inside its own container: bring the part into view
+        heading = page.get_by_role("heading", name=scroll_to, exact=True).first
+        heading.evaluate("e => e.scrollIntoView({block: 'start'})")
+        time.sleep(0.3)
+    page.screenshot(path=str(target / f"{name}.png"), full_page=scroll_to is None)
+    assert page.locator("[data-testid=stException]").count() == 0, name
+
+
+def test_record_person_party_committee(page: Page, tmp_path: Path) -> None:
+    """Issue 13: a person's seats, attendance rate and positions; a party page; the
+    committee's members apart from its officials; a bogus person is no one."""
+    go(page, "/person?person=https://raadsgraf.dk/id/kommune/ballerup/person/johan-muller")
+    page.get_by_text("Udvalg og roller").wait_for()
+    page.get_by_text("Fremmøde til møder").wait_for()
+    page.get_by_role("button", name=re.compile("Hent holdninger som CSV")).wait_for()
+    page.get_by_text(re.compile("04.10.2022 · Socialudvalget · punkt 12")).first.wait_for()
+    record_shot(page, "9-person-holdninger", tmp_path)
+    go(page, "/parti?parti=https://raadsgraf.dk/id/kommune/ballerup/parti/a")
+    page.get_by_role("heading", name=re.compile("Socialdemokratiet")).wait_for()
+    page.get_by_text(re.compile("Maria Lundahl Assov — til stede")).wait_for()
+    record_shot(page, "9-parti", tmp_path)
+    go(page, "/udvalg?udvalg=https://raadsgraf.dk/id/kommune/ballerup/organ/socialudvalget")
+    page.get_by_role("heading", name="Fra administrationen").wait_for()
+    page.get_by_text(re.compile("Jannik Karoli Plum Nielsen, direktør")).wait_for()
+    record_shot(page, "9-udvalg-medlemmer", tmp_path, scroll_to="Medlemmer")
+    go(page, "/partier")
+    page.get_by_text("Delte beslutninger").first.wait_for()
+    go(page, "/person?person=bogus")
+    page.get_by_text(re.compile("Personen i linket findes ikke")).first.wait_for()
+    assert page.get_by_text("Johan Müller").count() == 0
+    go(page, "/?q=André+Amingsø")
+    page.get_by_text("Personer og partier").wait_for()
+    page.get_by_role("link", name=re.compile("André Amingsø")).first.wait_for()
 
 
 def test_nothing_is_fetched_from_outside(page: Page) -> None:

@@ -7,10 +7,11 @@ and what follows are remarks. Rules are ordered: the more specific first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
-from raadsgraf.extract.positions import find_positions
-from raadsgraf.model import Decision, Outcome
+from raadsgraf.extract.positions import find_positions, vote_counts
+from raadsgraf.model import Decision, Outcome, Position, Side, Stance
 
 _RULES: list[tuple[Outcome, re.Pattern[str]]] = [
     (Outcome.RECOMMENDED, re.compile(
@@ -74,9 +75,35 @@ def clean(raw: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+_ADOPTED = {Outcome.APPROVED, Outcome.APPROVED_WITH_REMARKS, Outcome.RECOMMENDED}
+
+
+def with_sides(positions: tuple[Position, ...], outcome: Outcome) -> tuple[Position, ...]:
+    """A vote for or against gets its side from the outcome when the text names none:
+    against an adopted proposal is the minority, against a rejected one the majority."""
+    if outcome not in _ADOPTED and outcome is not Outcome.REJECTED:
+        return positions
+    won = Stance.FOR if outcome in _ADOPTED else Stance.AGAINST
+    out = []
+    for p in positions:
+        if p.side is None and p.stance in (Stance.FOR, Stance.AGAINST):
+            side = Side.MAJORITY if p.stance is won else Side.MINORITY
+            p = dataclasses.replace(p, side=side)
+        out.append(p)
+    return tuple(out)
+
+
 def make_decision(raw: str) -> Decision:
-    """A Decision with its outcome class and the named positions in it."""
+    """A Decision with its outcome class, the named positions in it and the vote count."""
     text = clean(raw)
+    outcome = classify(raw)
+    votes_for, against, abstained = vote_counts(text)
     return Decision(
-        text=text, outcome=classify(raw), raw=raw.strip(), positions=find_positions(text)
+        text=text,
+        outcome=outcome,
+        raw=raw.strip(),
+        positions=with_sides(find_positions(text), outcome),
+        votes_for=votes_for,
+        votes_against=against,
+        votes_abstained=abstained,
     )

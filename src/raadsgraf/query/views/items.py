@@ -162,13 +162,27 @@ def _points(store: GraphStore, treatment: str) -> tuple[str, ...]:
 
 
 def _present(store: GraphStore, holder: str, predicate: str) -> tuple[PersonRef, ...]:
+    """Those present: elected members with a party first, then other members, then
+    officials (staff), each with the role the meeting's list gives them."""
     rows = _rows(
         store,
-        f"""SELECT ?p ?name (SAMPLE(?party) AS ?pt) WHERE {{
+        f"""SELECT ?p ?name (SAMPLE(?party) AS ?pt) (SAMPLE(?off) AS ?official)
+                  (GROUP_CONCAT(DISTINCT ?role; SEPARATOR="; ") AS ?roles) WHERE {{
           {_iri(holder)} {predicate} ?p . {_person_pattern("p")}
+          OPTIONAL {{ ?p a rg:Official BIND(true AS ?off) }}
+          OPTIONAL {{ ?z besluit:behandelt ?a . {_iri(holder)} dct:subject ?a .
+                     ?z prov:qualifiedAssociation ?q . ?q prov:agent ?p ;
+                     prov:hadRole/skos:prefLabel ?role }}
         }} GROUP BY ?p ?name ORDER BY ?name""",
     )
-    return tuple(PersonRef(str(r["p"]), str(r["name"]), _s(r["pt"])) for r in rows)
+    people = [
+        PersonRef(
+            str(r["p"]), str(r["name"]), _s(r["pt"]), r["official"] is not None,
+            _s(r["roles"]) or None,
+        )
+        for r in rows
+    ]  # fmt: skip
+    return tuple(sorted(people, key=lambda p: (p.official, p.party is None)))
 
 
 def _absences(store: GraphStore, holder: str) -> tuple[AbsenceView, ...]:
