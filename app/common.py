@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import sprog
 import streamlit as st
 
 import raadsgraf
@@ -94,13 +95,37 @@ def open_store() -> raadsgraf.Raadsgraf | None:
 def require_store() -> raadsgraf.Raadsgraf:
     rg = open_store()
     if rg is None:
-        st.info(
-            f"Der er ingen data i `{settings().store}` endnu. Indlæs referater på siden "
-            "**Indlæs**, eller kør `raadsgraf ingest tests/samples/seeds`."
-        )
+        st.info("Der er ingen referater i databasen endnu. Indlæs referater på siden **Indlæs**.")
         st.page_link(PAGES["indlaes"], label="Gå til Indlæs", icon=":material/upload_file:")
         st.stop()
     return rg
+
+
+#: Narrow screens (Streamlit collapses the sidebar below 768 px): the sidebar's
+#: opener is labelled "Filtre" and a line on the page points to it. Wide screens
+#: see the sidebar itself and neither.
+_NARROW_CSS = """<style>
+.rg-narrow { display: none; }
+@media (max-width: 767.98px) {
+  .rg-narrow { display: block; }
+  [data-testid="stExpandSidebarButton"]::after {
+    content: "Filtre"; margin-left: 0.3rem; font-weight: 600; color: #262730;
+  }
+}
+</style>"""
+
+
+def filters_pointer(active: int) -> None:
+    """On a phone, say where the filters are and how many are in use."""
+    chosen = f" ({active} valgt)" if active else ""
+    st.markdown(
+        _NARROW_CSS
+        + '<p class="rg-narrow">Filtre'
+        + chosen
+        + ": tryk på <b>» Filtre</b> øverst til "
+        "venstre for at vælge kommune, udvalg, beslutning og periode.</p>",
+        unsafe_allow_html=True,
+    )
 
 
 #: A recorded position in plain Danish (model.Stance values).
@@ -134,15 +159,16 @@ def set_params(**values: str | None) -> None:
 
 
 def fmt_date(value: dt.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else "ukendt dato"
+    return sprog.date(value)
 
 
 def outcome_text(notation: str | None, label: str | None = None) -> str:
-    """The outcome as a coloured badge (Streamlit markdown)."""
+    """The outcome as a badge (Streamlit markdown): its words and icon carry the meaning,
+    the colour only repeats it."""
     if not notation:
         return ":gray-badge[ingen beslutning]"
     colour, icon = OUTCOME_BADGES.get(notation, ("gray", "radio_button_unchecked"))
-    return f":{colour}-badge[:material/{icon}: {label or notation.replace('-', ' ')}]"
+    return f":{colour}-badge[:material/{icon}: {sprog.outcome(notation, label)}]"
 
 
 def link_item(iri: str, label: str, key: str | None = None) -> None:
@@ -216,7 +242,8 @@ def result_card(hit: Hit, summary: ItemSummary | None, *, weak: bool = False) ->
             badge.markdown(":orange-badge[:material/help: svagt fund]")
         elif summary is not None:
             badge.markdown(outcome_text(summary.outcome, summary.outcome_label))
-        st.markdown(f"{'#####' if weak else '####'} {title}")
+        # h2 under the page's h1 (weak hits: h4 under their h3 "Svage fund")
+        st.markdown(f"{'####' if weak else '##'} {title}")
         if text:
             st.markdown(text)
         if summary is None and hit.item_number is None:  # a policy or strategy document
@@ -229,7 +256,8 @@ def result_card(hit: Hit, summary: ItemSummary | None, *, weak: bool = False) ->
         else:
             st.page_link(
                 PAGES["punkt"],
-                label="Åbn",
+                # a link text that makes sense alone (screen readers list links by text)
+                label=f"Åbn punkt {hit.item_number} fra {fmt_date(hit.meeting_date)}",
                 query_params={"item": hit.iri},
                 icon=":material/arrow_forward:",
             )

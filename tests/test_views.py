@@ -91,6 +91,28 @@ def test_case_history_in_date_order_with_decisions(rg, docs) -> None:  # type: i
     assert history.policies and history.policies[0].adopted_on is not None
 
 
+def test_case_summaries_name_each_case_as_its_records_do(rg, docs) -> None:  # type: ignore[no-untyped-def]
+    """The picker's line per case: the latest item carrying the number (title, committee,
+    date) from the records, and the count the case page gives as "med sagsnummeret"."""
+    latest: dict[str, tuple[dt.date, str, str]] = {}
+    counts: Counter[str] = Counter()
+    for d in docs:
+        for m in d.meetings:
+            for it in m.items:
+                if it.case_number:
+                    counts[it.case_number] += 1
+                    if it.case_number not in latest or m.date > latest[it.case_number][0]:
+                        latest[it.case_number] = (m.date, it.title, m.committee.name)
+    summaries = rg.case_summaries()
+    assert {c.number for c in summaries} == set(latest)
+    for c in summaries:
+        assert (c.last_date, c.title, c.committee) == latest[c.number], c
+        assert c.treatments == counts[c.number]
+        assert c.treatments == sum(h.in_case for h in rg.history(c.number).steps)
+    dates = [c.last_date for c in summaries]
+    assert dates == sorted(dates, reverse=True)
+
+
 def test_facets_count_the_records(rg, docs) -> None:  # type: ignore[no-untyped-def]
     facets = rg.facets()
     expected: Counter[str] = Counter()

@@ -6,10 +6,12 @@ import datetime as dt
 from collections import Counter
 from typing import TYPE_CHECKING
 
+import sprog
 import streamlit as st
 from common import (
     PAGES,
     danish,
+    filters_pointer,
     param,
     require_store,
     result_card,
@@ -40,7 +42,8 @@ facets = corpus_facets(stamp)
 st.title("Søg i referater og strategier")
 st.caption(
     "Hvornår har vi behandlet det før, og hvad besluttede vi? Søg med ord, et sagsnummer "
-    "eller en sætning. Hybrid søgning kombinerer betydning (e5) og nøgleord (BM25)."
+    "eller en sætning. Hybrid søgning finder både punkter med samme betydning og punkter "
+    "med de samme ord."
 )
 
 query = st.text_input(
@@ -166,6 +169,9 @@ st.sidebar.caption(
     "eller antal punkter i alt."
 )
 
+filters_pointer(
+    sum(v is not None for v in (municipality, committee, outcome)) + (period != (lo, hi))
+)
 set_params(
     q=query.strip() or None,
     mode=mode if mode != "hybrid" else None,
@@ -180,8 +186,9 @@ if error:
     st.error(error)
 elif not query.strip():
     st.info(
-        f"{sum(n for _, n in facets.municipalities)} dagsordenspunkter fra "
-        f"{len(facets.committees)} udvalg i {len(facets.municipalities)} kommuner. "
+        f"{sprog.count(sum(n for _, n in facets.municipalities), 'dagsordenspunkt')} fra "
+        f"{sprog.count(len(facets.committees), 'udvalg')} i "
+        f"{sprog.count(len(facets.municipalities), 'kommune')}. "
         "Skriv i søgefeltet for at begynde."
     )
     cols = st.columns(3)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import sprog
 import streamlit as st
 from common import danish, param, require_store, set_params
 
@@ -77,7 +78,8 @@ if run or param("q"):
             columns=list(result.variables),
         )
         st.caption(
-            f"{len(frame)} rækker" + (f" (stoppet ved {MAX_ROWS})" if result.truncated else "")
+            sprog.count(len(frame), "række")
+            + (f" (stoppet ved {MAX_ROWS})" if result.truncated else "")
         )
         st.dataframe(frame, hide_index=True, width="stretch")
         st.download_button(

@@ -267,6 +267,11 @@ class Raadsgraf:
     def cases(self) -> list[tuple[str, int]]:
         return views.cases(self.graph)
 
+    def case_summaries(self) -> list[views.CaseSummary]:
+        """Every case number with its latest treatment's title, committee and date, and
+        its number of treatments (those carrying the number), latest treated first."""
+        return views.case_summaries(self.graph)
+
     def meetings(self, committee: str | None = None) -> list[views.MeetingRef]:
         return views.meetings(self.graph, committee)
 

@@ -27,6 +27,7 @@ from raadsgraf.query.views.bodies import (
 )
 from raadsgraf.query.views.facets import facets
 from raadsgraf.query.views.items import (
+    case_summaries,
     case_treatments,
     cases,
     decisions,
@@ -42,6 +43,7 @@ from raadsgraf.query.views.people import party_agreement, party_page, person_rec
 from raadsgraf.query.views.policies import policies, policy_network
 from raadsgraf.query.views.records import (
     AbsenceView,
+    CaseSummary,
     CommitteePage,
     Facets,
     History,
@@ -68,6 +70,7 @@ from raadsgraf.query.views.records import (
 
 __all__ = [
     "AbsenceView",
+    "CaseSummary",
     "CommitteePage",
     "Facets",
     "History",
@@ -90,6 +93,7 @@ __all__ = [
     "PositionView",
     "ReferenceView",
     "SplitDecision",
+    "case_summaries",
     "case_treatments",
     "cases",
     "committee_page",

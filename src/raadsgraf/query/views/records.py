@@ -88,6 +88,20 @@ class ItemSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseSummary:
+    """A journal number as a picker shows it: its latest treatment's title,
+    committee and date, and how many treatments carry the number itself (the
+    same count the case page gives as "med sagsnummeret")."""
+
+    number: str
+    title: str | None
+    committee: str | None
+    municipality: str | None
+    last_date: dt.date | None
+    treatments: int
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingRef:
     iri: str
     date: dt.date | None
@@ -192,7 +206,7 @@ class PolicyNetwork:
                     "fra": a.label,
                     "relation": e.label,
                     "til": b.label,
-                    "dato": when.isoformat() if when else "",
+                    "dato": when.strftime("%d.%m.%Y") if when else "",
                 }
             )
         return rows
