@@ -34,6 +34,7 @@ RANK = {
     "api": 6,
     "pipeline": 6,
     "harvest": 7,
+    "erasure": 7,
     "serve": 7,
     "__init__": 7,
     "cli": 8,

@@ -7,10 +7,13 @@ import streamlit as st
 from charts import history_frame, timeline
 from common import (
     PAGES,
+    danish,
+    dead_end,
     fmt_date,
     link_item,
     link_person,
     link_policy,
+    looks_like_iri,
     outcome_text,
     param,
     require_store,
@@ -45,9 +48,25 @@ if iri is None:
         link_item(s.item, f"{s.number}. {s.title} — {outcome_text(s.outcome, s.outcome_label)}")
     st.stop()
 
-detail = rg.item(iri)
+if not looks_like_iri(iri):
+    dead_end(
+        "Linket peger ikke på et dagsordenspunkt: adressen skal begynde med https://. "
+        "Find punktet i søgningen eller på listen over møder.",
+        back="punkt",
+        label="Vælg et møde og et punkt",
+    )
+try:
+    detail = rg.item(iri)
+except raadsgraf.RaadsgrafError as exc:
+    detail = None
+    st.caption(danish(str(exc)))
 if detail is None:
-    st.error(f"Intet dagsordenspunkt med adressen {iri}.")
+    dead_end(
+        f"Der er intet dagsordenspunkt med adressen «{iri[:200]}» i databasen. "
+        "Linket kan være forkert, eller data er indlæst på ny.",
+        back="punkt",
+        label="Vælg et møde og et punkt",
+    )
     st.stop()
 set_params(item=detail.item, moede=None)
 
@@ -119,7 +138,7 @@ with tab_hist:
     try:
         history = rg.history(detail.treatment)
     except raadsgraf.RaadsgrafError as exc:
-        st.error(str(exc))
+        st.error(danish(str(exc)))
     else:
         frame = history_frame(history, current=detail.treatment)
         held = [h for h in history.steps if not h.step.planned]

@@ -6,6 +6,7 @@ import streamlit as st
 from charts import history_frame, timeline
 from common import (
     PAGES,
+    danish,
     fmt_date,
     link_item,
     link_policy,
@@ -41,7 +42,7 @@ if not case:
 try:
     history = rg.history(case)
 except raadsgraf.RaadsgrafError as exc:
-    st.error(str(exc))
+    st.error(danish(str(exc)))
     st.stop()
 
 frame = history_frame(history)

@@ -7,7 +7,16 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 import streamlit as st
-from common import PAGES, fmt_date, outcome_text, param, require_store, set_params, warm_up
+from common import (
+    PAGES,
+    danish,
+    fmt_date,
+    outcome_text,
+    param,
+    require_store,
+    set_params,
+    warm_up,
+)
 
 import raadsgraf
 from raadsgraf import Facets, store_version
@@ -72,7 +81,7 @@ if query.strip():
             if s and s.outcome:
                 counts["o"][s.outcome] += 1
     except raadsgraf.RaadsgrafError as exc:
-        error = str(exc)
+        error = danish(str(exc))
 else:
     counts["m"].update(dict(facets.municipalities))
     counts["c"].update(dict(facets.committees))
@@ -154,7 +163,7 @@ else:
     try:
         hits = run_search(stamp, query, mode, filters, 20)
     except raadsgraf.RaadsgrafError as exc:
-        st.error(str(exc))
+        st.error(danish(str(exc)))
         st.stop()
     summaries = rg.item_summaries([h.iri for h in hits])
     st.caption(f"{len(hits)} fund · {mode_label or 'Hybrid'} søgning")

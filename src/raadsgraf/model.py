@@ -225,6 +225,10 @@ class Meeting:
     source_url: str | None = None
     attendance: tuple[Attendance, ...] = ()
     items: tuple[AgendaItem, ...] = ()
+    #: Which of a committee's meetings on that day this is, when it met more than
+    #: once: None for the earliest (its IRI is the date's), else the start time
+    #: ("1730"). Set by the ingest, which sees the other meetings; never by parsers.
+    sitting: str | None = field(default=None, metadata={"omit_default": True})
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,7 +281,11 @@ def to_jsonable(value: object) -> object:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if hasattr(value, "__dataclass_fields__"):
-        return {name: to_jsonable(getattr(value, name)) for name in value.__dataclass_fields__}
+        return {
+            name: to_jsonable(getattr(value, name))
+            for name, f in value.__dataclass_fields__.items()
+            if not (f.metadata.get("omit_default") and getattr(value, name) == f.default)
+        }
     if isinstance(value, tuple | list):
         return [to_jsonable(v) for v in value]
     return value

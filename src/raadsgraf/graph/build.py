@@ -83,6 +83,7 @@ class _Builder:
         self.triples: set[Triple] = set()
         self.doc = doc
         self.source = source
+        self.namesakes = _namesakes(doc)
 
     def add(self, s: str | URIRef, p: URIRef, o: URIRef | Literal | str) -> None:
         obj = o if isinstance(o, URIRef | Literal) else URIRef(o)
@@ -124,9 +125,30 @@ class _Builder:
             self.text(c, SKOS.altLabel, name.strip())
         return c
 
+    def person_ref(self, municipality: str, person: Person) -> str:
+        """The person's IRI; namesakes this source tells apart by party get theirs."""
+        key = iris.person_key(person.name)
+        if key in self.namesakes and person.party:
+            return iris.person_iri(municipality, person.name, person.party)
+        return iris.person_iri(municipality, person.name)
+
+    def _person_key(self, person: Person) -> str:
+        """The name as absences and roles key it (party-qualified for namesakes)."""
+        if iris.person_key(person.name) in self.namesakes and person.party:
+            return f"{person.name} {iris.party_letter(person.party)}"
+        return person.name
+
     def person(self, municipality: str, person: Person) -> str:
-        p = iris.person_iri(municipality, person.name)
+        p = self.person_ref(municipality, person)
         self.add(p, RDF.type, PERSON.Person)
+        key = iris.person_key(person.name)
+        if key in self.namesakes and not person.party:
+            # the source names two people so, and this mention says not which
+            self.add(p, RDF.type, RG.AmbiguousPerson)
+            parties = " og ".join(sorted(self.namesakes[key]))
+            self.text(
+                p, RG.ambiguity, f"kilden nævner to personer med navnet (partierne {parties})"
+            )
         self.add(p, FOAF.name, Literal(iris.person_key(person.name)))
         if person.party:
             party = iris.party_iri(municipality, person.party)
@@ -146,7 +168,7 @@ class _Builder:
             p = self.person(municipality, a.person)
             for role in filter(None, (r.strip() for r in (a.person.role or "").split(";"))):
                 r = iris.role_iri(municipality, role)
-                q = iris.association_iri(holder, a.person.name)
+                q = iris.association_iri(holder, self._person_key(a.person))
                 self.add(r, RDF.type, PROV.Role)
                 self.text(r, SKOS.prefLabel, role[:1].lower() + role[1:])
                 self.add(holder, PROV.qualifiedAssociation, q)
@@ -159,7 +181,7 @@ class _Builder:
                 )
                 continue
             absent.add(p)
-            node = iris.absence_iri(holder, municipality, a.person.name)
+            node = iris.absence_iri(holder, municipality, self._person_key(a.person))
             self.add(holder, RG.absentee, p)
             self.add(holder, RG.absence, node)
             self.add(node, RDF.type, RG.Absence)
@@ -191,7 +213,7 @@ class _Builder:
             self.add(z, SDO.url, Literal(meeting.source_url, datatype=XSD.anyURI))
         meeting_absent = self.attendance(z, muni, meeting.attendance, meeting=True)
         present = {
-            iris.person_iri(muni, a.person.name)
+            self.person_ref(muni, a.person)
             for a in meeting.attendance
             if a.status == AttendanceStatus.PRESENT
         }
@@ -476,6 +498,26 @@ class _Builder:
         for name in policy.mentions:
             self.text(p, RG.mentionsPolicy, name)
         self.sections(p, policy.sections)
+
+
+def _namesakes(doc: Document) -> dict[str, set[str]]:
+    """Names this source gives two or more parties (by ballot letter): two
+    people, told apart by party (usually none)."""
+    parties: dict[str, set[str]] = {}
+    for m in doc.meetings:
+        people = [a.person for a in m.attendance]
+        for item in m.items:
+            people += [a.person for a in item.attendance]
+            if item.decision is not None:
+                people += [
+                    Person(p.actor, p.party) for p in item.decision.positions if p.kind == "person"
+                ]
+        for person in people:
+            if person.party:
+                parties.setdefault(iris.person_key(person.name), set()).add(
+                    iris.party_letter(person.party)
+                )
+    return {name: ps for name, ps in parties.items() if len(ps) > 1}
 
 
 def document_triples(doc: Document, graph_iri: str) -> set[Triple]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -92,6 +93,8 @@ def run_sparql(
     *,
     limit: int | None = None,
     bindings: Mapping[str, Value] | None = None,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
 ) -> SparqlResult:
     """Run a read-only query over the union of all graphs; at most ``limit`` rows.
 
@@ -99,10 +102,18 @@ def run_sparql(
     substitution, done by the engine): the way a caller's value reaches a query
     without becoming query text. Oxigraph substitutes only variables the SELECT
     projects, so a bound variable is listed in the SELECT clause.
+
+    ``default_graphs``/``named_graphs`` (graph IRIs) set the query's dataset as the
+    SPARQL protocol's ``default-graph-uri``/``named-graph-uri`` do: the default
+    graph is then the merge of those graphs, and GRAPH sees only those named.
     """
-    kwargs: dict[str, object] = {"prefixes": _prefixes()}
+    kwargs: dict[str, Any] = {"prefixes": _prefixes()}
     if bindings:
         kwargs["substitutions"] = {ox.Variable(k): to_term(v) for k, v in bindings.items()}
+    if default_graphs:
+        kwargs["default_graph"] = [_named_node(g) for g in default_graphs]
+    if named_graphs:
+        kwargs["named_graphs"] = [_named_node(g) for g in named_graphs]
     try:
         result = store.query(query, **kwargs)
     except SyntaxError as exc:
@@ -112,7 +123,7 @@ def run_sparql(
                 "through `raadsgraf ingest`"
             ) from None
         raise QueryError(f"SPARQL syntax error: {exc}") from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise QueryError(f"SPARQL query failed: {exc}") from None
     except RuntimeError as exc:  # the engine's word on a substitution it cannot make
         raise QueryError(f"bound values must be projected variables of a SELECT: {exc}") from None

@@ -226,6 +226,19 @@ class GraphStore:
         self._write_manifest()
         return sum(e.triples for e in entries)
 
+    def remove_sources(self, keys: Iterable[str]) -> int:
+        """Drop sources' named graphs (and what only they stated from the union
+        graph) and their manifest entries; returns how many there were."""
+        self._writable()
+        removed = 0
+        for key in keys:
+            entry = self._sources.pop(key, None)
+            if entry is not None:
+                self._drop(entry.graph)
+                removed += 1
+        self._write_manifest()
+        return removed
+
     def _bulk_load(self, quads: list[bytes], plain: list[bytes]) -> None:
         """Load a batch into the named graphs and the union graph, and empty it.
 

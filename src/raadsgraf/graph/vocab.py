@@ -93,6 +93,7 @@ class RG(DefinedNamespace):
     SectionKind: URIRef
     Attachment: URIRef
     RecommendationPoint: URIRef
+    AmbiguousPerson: URIRef
     # properties
     referencesTreatment: URIRef
     earlierTreatment: URIRef
@@ -110,6 +111,7 @@ class RG(DefinedNamespace):
     treatsPolicy: URIRef
     mentionsPolicy: URIRef
     inCorpus: URIRef
+    withdrawnOn: URIRef
     kleFacet: URIRef
     versionStage: URIRef
     referencedTitle: URIRef
@@ -119,6 +121,7 @@ class RG(DefinedNamespace):
     attachment: URIRef
     recommendedReading: URIRef
     point: URIRef
+    ambiguity: URIRef
     # materialised shortcuts (derived graph; raadsgraf.graph.shortcuts)
     treatedBy: URIRef
     decisionOutcome: URIRef
@@ -129,6 +132,8 @@ class RG(DefinedNamespace):
 ONTOLOGY_GRAPH = URIRef("https://raadsgraf.dk/graph/ontology")
 #: Named graph holding what is derived across documents (policy links, in-corpus flags).
 DERIVED_GRAPH = URIRef("https://raadsgraf.dk/graph/derived")
+#: Named graph flagging person IRIs that may stand for several people (graph/identity.py).
+IDENTITY_GRAPH = URIRef("https://raadsgraf.dk/graph/identity")
 
 #: Prefixes bound on every graph raadsgraf writes and offered to SPARQL queries.
 PREFIXES: dict[str, str] = {

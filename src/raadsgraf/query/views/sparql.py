@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
+from raadsgraf.errors import QueryError
 from raadsgraf.graph.sparql import Value, iri_term, literal_term, run_sparql
 from raadsgraf.graph.store import GraphStore
 from raadsgraf.graph.vocab import sparql_prologue
 
-# One way to put a value into query text, shared with the rest of the graph stage.
-_iri = iri_term
+#: What a looked-up text that is not an IRI becomes: an IRI that names nothing.
+NOTHING = "urn:raadsgraf:nothing"
+
+
+def _iri(text: str) -> str:
+    """An IRI a page looks up, in query text (through the one escaping function,
+    :func:`~raadsgraf.graph.sparql.iri_term`). A text that is not an IRI — a mangled link
+    such as ``/punkt?item=foo`` — names nothing, so the page finds nothing and says so."""
+    try:
+        return iri_term(text)
+    except QueryError:
+        return iri_term(NOTHING)
+
+
 _lit = literal_term
 
 
