@@ -108,7 +108,8 @@ def test_search_open_item_and_history(page: Page, record_property: Any) -> None:
 
 def test_case_strategy_people_committees(page: Page) -> None:
     go(page, "/sag?sag=03.00.00-P22-2-23")
-    page.get_by_text("3 behandlinger").first.wait_for()  # 15.08.2023, 07.11.2023 and ØU 22.02.2022
+    # 15.08.2023, 07.11.2023, ØU 22.02.2022 and the strategy's adoption by KB 29.01.2024
+    page.get_by_text("4 behandlinger").first.wait_for()
     shot(page, "3-sagshistorik")
     go(page, "/strategi")
     page.locator(
