@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 import raadsgraf
 from raadsgraf import Settings, load_settings, store_version
+
+if TYPE_CHECKING:
+    from raadsgraf import Hit, ItemSummary
 
 PAGES = {
     "soeg": "sider/soeg.py",
@@ -139,6 +144,77 @@ def link_policy(iri: str, label: str) -> None:
 
 def link_person(iri: str, label: str) -> None:
     st.page_link(PAGES["person"], label=label, query_params={"person": iri})
+
+
+# --- search result cards ---------------------------------------------------------------
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]#$~<>])")
+
+
+def md_text(text: str) -> str:
+    """Source text shown as literal text in Streamlit markdown (no stray bold, links,
+    LaTeX ``$``, ``:colour[…]`` directives)."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def md_snippet(snippet: str) -> str:
+    """A search snippet: its ``**…**`` marks stay bold, everything else is literal."""
+    parts = snippet.split("**")
+    # even parts are plain text, odd parts were marked; an unpaired mark stays literal
+    if len(parts) % 2 == 0:
+        return md_text(snippet)
+    return "".join(md_text(p) if i % 2 == 0 else f"**{md_text(p)}**" for i, p in enumerate(parts))
+
+
+def card_lines(hit: Hit, summary: ItemSummary | None) -> tuple[str, str, str]:
+    """(where, title, snippet) of a result card, as markdown: municipality, date and
+    committee always; a lock on a closed item; the section only when there is one."""
+    municipality = (summary.municipality if summary else None) or hit.municipality
+    committee = (summary.committee if summary else None) or hit.committee
+    where = [
+        f"**{md_text(municipality or 'ukendt kommune')}**",
+        md_text(committee or ("strategi/politik" if hit.item_number is None else "ukendt udvalg")),
+        fmt_date(hit.meeting_date),
+    ]
+    if hit.item_number is not None:
+        where.append(f"punkt {hit.item_number}")
+    if hit.case_number:
+        where.append(f"sag {md_text(hit.case_number)}")
+    title = md_text(hit.item_title)
+    if not hit.is_open:
+        title = f":material/lock: {title} :gray-badge[lukket punkt]"
+    text = md_snippet(hit.snippet)
+    if hit.section and hit.snippet:
+        text = f"*{md_text(hit.section)}*: {text}"
+    return " · ".join(where), title, text
+
+
+def result_card(hit: Hit, summary: ItemSummary | None, *, weak: bool = False) -> None:
+    where, title, text = card_lines(hit, summary)
+    with st.container(border=True):
+        head, badge = st.columns([4, 1])
+        head.markdown(where)
+        if weak:
+            badge.markdown(":orange-badge[:material/help: svagt fund]")
+        elif summary is not None:
+            badge.markdown(outcome_text(summary.outcome, summary.outcome_label))
+        st.markdown(f"{'#####' if weak else '####'} {title}")
+        if text:
+            st.markdown(text)
+        if summary is None and hit.item_number is None:  # a policy or strategy document
+            st.page_link(
+                PAGES["strategi"],
+                label="Åbn strategiens forløb",
+                query_params={"politik": hit.iri},
+                icon=":material/account_tree:",
+            )
+        else:
+            st.page_link(
+                PAGES["punkt"],
+                label="Åbn",
+                query_params={"item": hit.iri},
+                icon=":material/arrow_forward:",
+            )
 
 
 # --- errors the user sees: in Danish, with a way back -------------------------------

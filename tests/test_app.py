@@ -51,6 +51,37 @@ def test_search_cards_filters_and_url(seed_store: Path, monkeypatch: pytest.Monk
     assert "Boligsocial strategi 2024-2029: Præsentation" not in texts(at)
 
 
+def test_search_without_a_good_match_says_so(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue #12: nonsense, and a filtered query no item answers, were shown as hits."""
+    for params in (
+        {"q": "xyzzy qwerty"},
+        {"q": "hjemløse", "kommune": "Ballerup", "udvalg": "Socialudvalget", "udfald": "godkendt"},
+    ):
+        at = page(seed_store, monkeypatch, None, **params)
+        assert any("Ingen gode fund" in w.value for w in at.warning), params
+        assert any(h.value == "Svage fund" for h in at.subheader), params
+        shown = texts(at)
+        assert "svagt fund" in shown and "0 gode fund" in shown
+        assert "Eventuelt" not in shown and "Godkendelse af referat" not in shown
+
+
+def test_search_cards_are_clean_and_facets_narrow(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = page(seed_store, monkeypatch, None, q="udvikling af beskæftigelsestilbud handicapområdet")
+    cards = [m.value for m in at.markdown]
+    assert any(":material/lock:" in c and "Udvikling af beskæftigelsestilbud" in c for c in cards)
+    assert not any(c.startswith("**:") or "**:" in c for c in cards)
+    where = [c for c in cards if "· punkt" in c]
+    assert where and all("Ballerup" in c or "Slagelse" in c for c in where)  # municipality shown
+    # a chosen municipality narrows the committee list to its own committees
+    at = page(seed_store, monkeypatch, None, q="boligsocial helhedsplan", kommune="Slagelse")
+    committees = at.sidebar.selectbox(key="f_udvalg").options
+    assert len(committees) == 2 and "17,4" in committees[1], committees
+
+
 def test_search_mode_and_empty_query(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page(seed_store, monkeypatch, None, q="budgetopfølgning", mode="bm25")
     assert at.segmented_control(key="mode").value == "Nøgleord"

@@ -220,6 +220,9 @@ with tab_similar:
     except raadsgraf.RaadsgrafError as exc:
         st.caption(f"Lignende punkter kan ikke findes: {exc}")
         similar = []
+    else:
+        if not similar:
+            st.caption("Ingen punkter ligner dette godt nok til at blive vist her.")
     for h in similar:
         label = f"{h.municipality} · {h.committee} · {fmt_date(h.meeting_date)} — {h.item_title}"
         if h.item_number is None:

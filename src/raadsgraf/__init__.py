@@ -17,7 +17,7 @@ from raadsgraf.model import Document, Meeting, PolicyDocument
 from raadsgraf.parsers.registry import parse_bytes
 from raadsgraf.pipeline import ingest, parse_file, parse_files
 from raadsgraf.query.results import to_csv, to_table
-from raadsgraf.query.views import Facets, History, PolicyNetwork
+from raadsgraf.query.views import Facets, History, ItemSummary, PolicyNetwork
 
 if TYPE_CHECKING:
     from raadsgraf.index.search import Filters, Hit
@@ -31,6 +31,7 @@ __all__ = [
     "Filters",
     "History",
     "Hit",
+    "ItemSummary",
     "Meeting",
     "PolicyDocument",
     "PolicyNetwork",

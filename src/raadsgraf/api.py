@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -154,15 +155,75 @@ class Raadsgraf:
         date_to: dt.date | None = None,
         open_only: bool = False,
         outcome: str | None = None,
+        include_weak: bool = False,
+        min_score: float | None = None,
     ) -> list[Hit]:
         """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy,
-        best first (see docs/search.md). Filters come as a :class:`Filters` or as keywords."""
+        best first (see docs/search.md). Filters come as a :class:`Filters` or as keywords.
+
+        Only hits that clear the relevance floor are returned; when none does, the
+        nearest few, each with ``weak=True``. ``include_weak`` fills ``top_k`` with weak
+        hits after the strong ones; ``min_score`` replaces the fitted floor."""
         if filters is None:
             from raadsgraf.index.search import Filters
 
             filters = Filters(municipality, committee, date_from, date_to, open_only, outcome)
         with self._search_lock:
-            return self.index.search(query, top_k=top_k, mode=mode, filters=filters)
+            return self.index.search(
+                query,
+                top_k=top_k,
+                mode=mode,
+                filters=filters,
+                include_weak=include_weak,
+                min_score=min_score,
+            )
+
+    def search_facets(
+        self, query: str, *, mode: str = "hybrid", filters: Filters | None = None, depth: int = 100
+    ) -> views.Facets:
+        """Counts of the query's strong hits (up to ``depth``) per municipality, committee,
+        outcome and year. Each facet is counted with every *other* filter applied, so a
+        facet's counts say what choosing one of its values would give."""
+        from dataclasses import replace
+
+        from raadsgraf.index.search import Filters
+
+        filters = filters or Filters()
+        counts: dict[str, Counter[str]] = {}
+        summaries: dict[str, views.ItemSummary] = {}
+        for facet in ("municipality", "committee", "outcome", "year"):
+            narrowed = {
+                "municipality": replace(filters, municipality=None),
+                "committee": replace(filters, committee=None),
+                "outcome": replace(filters, outcome=None),
+            }.get(facet, filters)
+            hits = [
+                h
+                for h in self.search(query, top_k=depth, mode=mode, filters=narrowed)
+                if not h.weak
+            ]
+            missing = [h.iri for h in hits if h.iri not in summaries]
+            summaries.update(views.item_summaries(self.graph, missing))
+            counter: Counter[str] = Counter()
+            for h in hits:
+                s = summaries.get(h.iri)
+                if facet == "municipality":
+                    counter[(s.municipality if s else None) or h.municipality or "?"] += 1
+                elif facet == "committee":
+                    counter[(s.committee if s else None) or h.committee or "?"] += 1
+                elif facet == "outcome":
+                    if s and s.outcome:
+                        counter[s.outcome] += 1
+                elif h.meeting_date:
+                    counter[str(h.meeting_date.year)] += 1
+            counts[facet] = counter
+        labels = {o: label for o, label, _ in self.facets().outcomes}
+        return views.Facets(
+            municipalities=tuple(sorted(counts["municipality"].items())),
+            committees=tuple(sorted(counts["committee"].items())),
+            outcomes=tuple((o, labels.get(o, o), n) for o, n in sorted(counts["outcome"].items())),
+            years=tuple(sorted((int(y), n) for y, n in counts["year"].items())),
+        )
 
     def similar(self, iri: str, *, top_k: int = 5) -> list[Hit]:
         """Items like this one from other meetings (and municipalities), by meaning."""
@@ -172,8 +233,10 @@ class Raadsgraf:
         query = " ".join(
             t for t in (detail.title, (detail.decision or detail.recommendation or "")[:300]) if t
         )
+        # procedural items (godkendelse af referat, eventuelt …) are left out by search
+        # unless the item is one; hits below the floor are not "similar"
         hits = self.search(query, top_k=top_k * 3, mode="dense")
-        others = [h for h in hits if not h.iri.startswith(detail.meeting + "/")]
+        others = [h for h in hits if not h.weak and not h.iri.startswith(detail.meeting + "/")]
         return others[:top_k]
 
     # --- views for the app (typed, read-only) ----------------------------------------

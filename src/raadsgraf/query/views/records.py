@@ -145,6 +145,8 @@ class Facets:
     committees: tuple[tuple[str, int], ...]
     outcomes: tuple[tuple[str, str, int], ...]  # (notation, Danish label, count)
     years: tuple[tuple[int, int], ...]
+    #: (committee, municipality) pairs: which committees a chosen municipality has
+    bodies: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
