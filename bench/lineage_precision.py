@@ -154,16 +154,21 @@ def sample(args: argparse.Namespace) -> None:
         print(f"{name}: {len(rows)} candidate steps, {taken} printed", file=sys.stderr)
 
 
-def read_labels() -> list[dict[str, Any]]:
-    if not LABELS.exists():
+def read_labels(path: Path = LABELS, first: int | None = None) -> list[dict[str, Any]]:
+    if not path.exists():
         return []
-    return [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line]
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [json.loads(line) for line in lines[:first]]
 
 
 def _seed_store(folder: Path) -> Path:
     store = folder / "seeds"
     pipeline.ingest([SEEDS], Settings(store=store), progress=False, index=False)
     return store
+
+
+def _set_of(labels: list[dict[str, Any]]) -> str:
+    return "heldout" if any(label.get("set") == "heldout" for label in labels) else "dev"
 
 
 def judge(step: Any, labels: list[dict[str, Any]]) -> str:
@@ -184,8 +189,23 @@ def judge(step: Any, labels: list[dict[str, Any]]) -> str:
     return "unlabelled"
 
 
+def _current_iri(rg: Any, target: str) -> str | None:
+    """The label's treatment in this store: the IRI itself, or the same item of a meeting
+    whose IRI now carries its start time (".../moede/2025-09-08T1730/punkt/18/...", minted
+    when a body meets twice a day)."""
+    if rg.sparql(f"ASK {{ {iri_term(target)} a besluit:BehandelingVanAgendapunt }}").boolean:
+        return target
+    meeting, _, rest = target.partition("/punkt/")
+    found = rg.sparql(
+        f"""SELECT ?t WHERE {{ ?t a besluit:BehandelingVanAgendapunt .
+              FILTER(STRSTARTS(STR(?t), {json.dumps(meeting + "T")})
+                     && STRENDS(STR(?t), {json.dumps("/punkt/" + rest)})) }}"""
+    ).rows
+    return str(found[0][0]) if len(found) == 1 else None
+
+
 def score(args: argparse.Namespace) -> dict[str, Any]:
-    labels = read_labels()
+    labels = read_labels(first=args.first)
     by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for label in labels:
         by_key.setdefault((label["target"], label["date"]), []).append(label)
@@ -194,6 +214,7 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
         targets.setdefault(label["corpus"], set()).add(label["target"])
     counts: Counter[str] = Counter()
     per_stratum: dict[str, Counter[str]] = {}
+    per_set: dict[str, Counter[str]] = {}
     wrong: list[str] = []
     unlabelled: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -204,14 +225,21 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
         for corpus, store in stores.items():
             with raadsgraf.open(store) as rg:
                 for t in sorted(targets.get(corpus, ())):
-                    steps = rg.lineage(t).steps
-                    tdate = next((s.date for s in steps if s.treatment == t), None)
+                    now = _current_iri(rg, t)
+                    if now is None:
+                        counts["target-missing"] += 1
+                        continue
+                    steps = rg.lineage(now).steps
+                    tdate = next((s.date for s in steps if s.treatment == now), None)
                     for s in steps:
-                        if s.treatment == t:
+                        if s.treatment == now:
                             continue
                         day = s.date.isoformat() if s.date else ""
-                        verdict = judge(s, by_key.get((t, day), []))
+                        found = by_key.get((t, day), [])
+                        verdict = judge(s, found)
                         counts[verdict] += 1
+                        if verdict != "unlabelled":
+                            per_set.setdefault(_set_of(found), Counter())[verdict] += 1
                         per_stratum.setdefault(stratum(s, tdate), Counter())[verdict] += 1
                         line = f"{t} {day} {s.committee} ({s.link}{', planned' if getattr(s, 'planned', False) else ''})"
                         if verdict == "wrong":
@@ -237,10 +265,16 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
         "correct": counts["correct"],
         "wrong": counts["wrong"],
         "unlabelled": counts["unlabelled"],
+        "targets_missing": counts["target-missing"],
         "precision": round(counts["correct"] / judged, 4) if judged else None,
         "seed_recall": round(recall_found / recall_total, 4) if recall_total else None,
         "seed_known_treatments": recall_total,
         "per_stratum": {k: dict(v) for k, v in sorted(per_stratum.items())},
+        # "heldout": judged after the last rule change, never used to write one
+        "per_set": {
+            k: {**v, "precision": round(v["correct"] / (v["correct"] + v["wrong"]), 4)}
+            for k, v in sorted(per_set.items())
+        },
     }
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -269,6 +303,7 @@ def main() -> None:
     c.add_argument("--greve-store", help="a Greve store (raadsgraf ingest --no-index)")
     c.add_argument("--seeds-store", help="a seeds store (default: ingested to a temporary folder)")
     c.add_argument("--json", action="store_true")
+    c.add_argument("--first", type=int, help="only the first N labels (the set as it grew)")
     c.add_argument("--show-unlabelled", type=int, default=20)
     c.set_defaults(func=score)
     args = parser.parse_args()

@@ -144,6 +144,13 @@ def test_references_from_a_section() -> None:
             dt.date(2024, 6, 26),
             17,
         ),
+        (  # Greve: the body right before the date is the date's own
+            "Behandling af konkurrenceprogram til projektkonkurrencen skal forventeligt behandles "
+            "i Klima-, Teknik- og Miljøudvalget den 27. marts 2025 og i Byrådet den 23. april 2025.",
+            "Klima-, Teknik- og Miljøudvalget",
+            dt.date(2025, 3, 27),
+            None,
+        ),
         (
             "Klima-, Teknik og Miljøudvalget godkendte den 17. august 2023 (pkt. 5), at "
             "daginstitutionen genhuses i pavilloner.",
@@ -174,6 +181,14 @@ def test_the_body_acting_on_the_date(
         "Byrådet videresendte budgettet til 2. behandling med bemærkning om, at der er indgået "
         "budgetforlig den 31. august 2023.",
         "Udvalget beslutter at flytte mødet fra den 4. juni 2024.",
+        # a meeting calendar's facts are no treatment of the calendar
+        "Økonomiudvalget anbefaler overfor Byrådet, at administrationens indstilling godkendes "
+        "med en bemærkning om at mødet i april er den 17. april 2023.",
+        "1. at afholdelse af Social- og Handicapudvalgets møde den 8. september 2025 fra 15.30 "
+        "til 17.30 godkendes og",
+        # a request to the meeting itself; the dates are the budget negotiations'
+        "Nærværende sag fungerer som forberedelse til budgetforhandlingerne den 1. og 2. "
+        "september 2022 og udvalget bedes drøfte og komme med konkrete input.",
         # seed 001: the date is the study trip's, in a clause after a treatment still to come
         "§ 17,4 udvalget - Ansøgning Boligsocial helhedsplan 2025-2029 skal drøfte studieturen "
         "som gik til det østlige Aalborg den 15. januar 2025 med henblik på anbefalinger til "

@@ -60,11 +60,19 @@ def test_lineage_text_and_json(store: str) -> None:
     assert lines[0].startswith("2022-02-22") and "Økonomiudvalget" in lines[0]
     assert lines[1].startswith("2023-08-15") and "[not in corpus]" in lines[1]
     assert lines[2].startswith("2023-11-07") and "Boligsocial strategi 2024-2029" in lines[2]
-    assert lines[3].startswith("policy: Ballerups Kommunes boligsociale strategi 2024-2029")
+    # the strategy the item treated, adopted later (a step after it)
+    assert lines[3].startswith("2024-01-29") and "Kommunalbestyrelsen" in lines[3]
+    assert lines[4].startswith("policy: Ballerups Kommunes boligsociale strategi 2024-2029")
     data = json.loads(
         runner.invoke(cli, ["lineage", "24-012144", "--json", "--store", store]).stdout
     )
     assert [s["item_number"] for s in data["steps"] if s["item_number"]] == [2, 3]
+    # seed 001's schedule: coming steps, marked planned
+    planned = [(s["date"], s["committee"]) for s in data["steps"] if s["planned"]]
+    assert planned == [
+        ("2025-03-03", "Teknik-, Plan- og Landdistriktsudvalget"),
+        ("2025-03-24", "Byrådet"),
+    ]
 
 
 def test_lineage_errors_are_one_line(store: str) -> None:

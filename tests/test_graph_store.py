@@ -126,6 +126,7 @@ def test_lineage_of_the_housing_strategy_item(corpus: tuple[Path, Settings]) -> 
     assert steps == [
         (dt.date(2023, 8, 15), "Socialudvalget", 5, "tidligere-behandling"),
         (dt.date(2023, 11, 7), "Socialudvalget", 7, "start"),
+        (dt.date(2024, 1, 29), "Kommunalbestyrelsen", None, "vedtagelse"),  # the strategy's
     ]
     assert [s.treatment for s in by_case.steps] == [s.treatment for s in by_date.steps]
     (policy,) = by_date.policies
@@ -237,4 +238,4 @@ def test_ingest_writes_a_generation_and_readers_open_it(
     assert first is not None and second is not None and second != first
     with raadsgraf.open(settings.store) as rg:
         assert rg.graph.folder == second
-        assert [s.item_number for s in rg.lineage("03.00.00-P22-2-23").steps] == [5, 7]
+        assert [s.item_number for s in rg.lineage("03.00.00-P22-2-23").steps] == [5, 7, None]

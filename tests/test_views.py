@@ -86,8 +86,11 @@ def test_case_history_in_date_order_with_decisions(rg, docs) -> None:  # type: i
     own = [h for h in history.steps if h.in_case]
     assert [h.step.date for h in own] == [meeting.date]
     assert own[0].decision == item.decision.text
-    outside = [h for h in history.steps if not h.step.in_corpus]
+    outside = [h for h in history.steps if not h.step.in_corpus and h.step.link != "vedtagelse"]
     assert [h.step.date for h in outside] == sorted(r.date for r in item.references)
+    # and the adoption of the strategy the item treated, after it
+    (adoption,) = [h.step for h in history.steps if h.step.link == "vedtagelse"]
+    assert adoption.date == history.policies[0].adopted_on
     assert history.policies and history.policies[0].adopted_on is not None
 
 

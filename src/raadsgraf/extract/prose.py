@@ -114,6 +114,8 @@ def sentence_reference(sentence: str) -> Reference | None:
     verb_at = doc[matches[0][1]].idx
     if _date_of_a_relative_clause(sentence, doc, matches):
         return None
+    if matches[0][1] > 0 and doc[matches[0][1] - 1].lower_ == "bedes":
+        return None  # "udvalget bedes drøfte …": the request to this very meeting
     meeting_dates = [d for d in dates if not _NOT_A_MEETING.search(sentence[: d[1]])]
     if not meeting_dates:
         return None
@@ -137,11 +139,18 @@ def sentence_reference(sentence: str) -> Reference | None:
 #: "frem til og med den 19. september", "opstart den 13. august".
 _NOT_A_MEETING = re.compile(
     r"(?:\b(?:senest|pr\.|frist(?:en)?|i\s+kraft|gældende|fra\s+og\s+med|til\s+og\s+med"
-    r"|frem\s+(?:til|mod)(?:\s+\w+)?|opstart|tiltr(?:æder|ådte|ådt)(?:\s+\w+)?|udløber"
+    r"|frem\s+(?:til|mod)(?:\s+\w+)?|opstart|udløber"
+    # taking office ("som tiltræder Byrådet den 1. januar"), not approving ("tiltræder
+    # indstillingen den …")
+    r"|tiltr(?:æder|ådte|ådt)\s+(?:pr\.|[Bb]yrådet|[Kk]ommunalbestyrelsen)"
     r"|inden(?:\s+\w+)?|indgå\w*(?:\s+\w+)?|pr\.\s+\d{1,2}\.\s*\w+\.?\s+(?:eller|og)"
+    r"|(?:virke|virkning|gælde)\w*\s+fra"
     # a document's own date ("afgørelse af 15. december 2021 fra Det Kommunale Tilsyn")
     r"|(?:afgørelse|brev|skrivelse|henvendelse|e-?mail|notat|kendelse|dom|bekendtgørelse"
     r"|cirkulære|ansøgning|høringssvar|redegørelse)\w*\s+af"
+    # a meeting as a calendar fact, not a treatment of the matter: "mødet i april er den
+    # 17. april", "afholdelse af Social- og Handicapudvalgets møde den 8. september"
+    r"|mødet\s+i\s+\w+\s+er|(?:afholdelse|aflysning)\s+af\s+(?:\S+\s+){0,8}?møde[t]?"
     # a meeting moved away from that day ("flytte mødet fra den 5. januar 2026 til …")
     r"|flyt\w*\s+(?:\w+\s+)?mødet(?:\s+fra)?)(?:\s+(?:den|d\.))?\s*)$",
     re.IGNORECASE,
@@ -200,7 +209,14 @@ _FROM = re.compile(r"\b(?:fra|på\s+vegne\s+af)\s+$", re.IGNORECASE)
 #: a body named after it is where the matter goes later, not who acts on the date.
 _ONWARD = re.compile(
     r"\b(?:i\s+forhold\s+til|med\s+henblik\s+på|henblik\s+på|(?:som|der)\s+(?:skal|vil)"
-    r"|at\s+der\s+skal|for\s+at)\b",
+    r"|at\s+der\s+skal|for\s+at|under\s+forudsætning\s+af)\b",
+    re.IGNORECASE,
+)
+
+
+#: What stands between a body and the date that is its meeting's.
+_ATTACHED = re.compile(
+    r"\s*(?:s?\s+møde|,)?\s*(?:på\s+(?:sit|deres|mødet|møde)\s*)?(?:møde\s+)?(?:den|d\.)?\s*",
     re.IGNORECASE,
 )
 
@@ -226,7 +242,13 @@ def acting_body(sentence: str, bodies: list[re.Match[str]], date_at: int) -> re.
         return any(lo < o < hi for o in onward)
 
     def nearest(ms: list[re.Match[str]]) -> re.Match[str]:
-        return min(ms, key=lambda m: abs(m.start() - date_at))
+        # "behandles i Klima-, Teknik- og Miljøudvalget den 27. marts 2025 og i Byrådet
+        # den 23. april": a body right before the date ("X den …", "X på mødet den …")
+        # is the date's own, however near the next body stands
+        attached = [
+            m for m in ms if m.end() <= date_at and _ATTACHED.fullmatch(sentence[m.end() : date_at])
+        ]
+        return min(attached or ms, key=lambda m: abs(m.start() - date_at))
 
     acting = [m for m in bodies if not origin(m) and not later(m)]
     if acting:

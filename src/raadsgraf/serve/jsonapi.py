@@ -70,6 +70,7 @@ def _step_citations(rg: Raadsgraf, lineage: Lineage) -> list[Citation]:
         (
             (s.treatment, s.municipality, s.committee, s.date, s.item_number, s.title)
             for s in lineage.steps
+            if not s.planned  # a coming step is no record to cite
         ),
     )
 
@@ -228,6 +229,7 @@ def router(live: LiveStore) -> APIRouter:
                         s.step.title,
                     )
                     for s in h.steps
+                    if not s.step.planned  # a coming step is no record to cite
                 ),
             )
             return {

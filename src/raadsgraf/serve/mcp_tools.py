@@ -147,6 +147,7 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
                         s.step.title,
                     )
                     for s in h.steps
+                    if not s.step.planned  # a coming step is no record to cite
                 ),
             )
             return {"history": h, "citations": c}
@@ -172,6 +173,7 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
                 + [
                     (s.treatment, s.municipality, s.committee, s.date, s.item_number, s.title)
                     for s in steps
+                    if not s.planned  # a coming step is no record to cite
                 ],
             )
             return {"policy": network, "lineage": found, "citations": c}
