@@ -127,9 +127,7 @@ def item_record(it: AgendaItem) -> dict[str, object]:
         "decision": d is not None,
         "outcome": d.outcome.value if d else None,
         "referred_to": getattr(d, "referred_to", None) if d else None,
-        "absent": [
-            a.person.name for a in it.attendance if a.status is AttendanceStatus.ABSENT
-        ],
+        "absent": [a.person.name for a in it.attendance if a.status is AttendanceStatus.ABSENT],
     }
 
 
@@ -143,10 +141,13 @@ def parsed_rows(doc: Document) -> dict[str, set[Row]]:
             rows["attendee_party_role"].add(
                 (norm(a.person.name), a.person.party, norm(a.person.role) or None)
             )
+        own = norm_body(m.committee.name, m.committee.name)
         for it in m.items:
             for r in it.references:
                 if r.date and r.body:
                     body = norm_body(r.body, m.committee.name)
+                    if (r.date, body) == (m.date, own):
+                        continue  # the meeting itself (a case history lists it too)
                     rows["references"].add((it.number, r.date.isoformat(), body))
     return rows
 
@@ -209,18 +210,57 @@ def measure(
     return total, dict(per_format), skipped
 
 
+def outcome_shares(paths: list[Path]) -> int:
+    """The share of each outcome class (and of referrals naming their body)
+    over every decision in ``paths`` (unlabelled: how much stays "andet")."""
+    from collections import Counter
+
+    from raadsgraf.pipeline import iter_files
+
+    counts: Counter[str] = Counter()
+    referred = 0
+    for path in iter_files(paths):
+        try:
+            doc = parse_file(path)
+        except Exception as exc:
+            print(f"{path}: {exc}", file=sys.stderr)
+            continue
+        for m in doc.meetings:
+            for it in m.items:
+                if it.decision:
+                    counts[it.decision.outcome.value] += 1
+                    referred += getattr(it.decision, "referred_to", None) is not None
+    total = sum(counts.values()) or 1
+    print(f"{total} decisions")
+    for outcome, n in counts.most_common():
+        print(f"  {outcome:28} {n:6d}  {n / total:6.1%}")
+    print(f"  referred_to filled         {referred:6d}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     ap.add_argument("--show", metavar="FIELD", help="list the misses of one field")
     ap.add_argument("--gold", type=Path, default=GOLD_DIR, help="folder of gold files")
+    ap.add_argument(
+        "--outcomes",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="instead: the share of each outcome class over these files or folders",
+    )
     args = ap.parse_args(argv)
+    if args.outcomes:
+        return outcome_shares(args.outcomes)
     golds = load_gold(args.gold)
     total, per_format, skipped = measure(golds)
     if args.json:
         out = {
             "documents": len(golds) - len(skipped),
-            "total": {f: {"p": c.precision, "r": c.recall, "n": c.tp + c.fn} for f, c in total.items()},
+            "total": {
+                f: {"p": c.precision, "r": c.recall, "n": c.tp + c.fn} for f, c in total.items()
+            },
             "formats": {
                 fmt: {f: {"p": c.precision, "r": c.recall, "n": c.tp + c.fn} for f, c in cs.items()}
                 for fmt, cs in sorted(per_format.items())
@@ -235,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
     for g in golds:
         if str(g["_file"]) not in skipped:
             docs[str(g["format"])] += 1
-    print(f"{len(golds) - len(skipped)} documents ({', '.join(f'{k} {v}' for k, v in sorted(docs.items()))})")
+    print(
+        f"{len(golds) - len(skipped)} documents ({', '.join(f'{k} {v}' for k, v in sorted(docs.items()))})"
+    )
     if skipped:
         print(f"skipped (source not at hand): {', '.join(skipped)}", file=sys.stderr)
     print(f"{'field':22} {'precision':>9} {'recall':>7} {'gold':>5}")
@@ -251,4 +293,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
-

@@ -167,6 +167,7 @@ class Decision:
     outcome: Outcome
     raw: str
     positions: tuple[Position, ...] = ()
+    referred_to: str | None = None  # the body a referral sends the case to
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +181,7 @@ class Reference:
     item_number: int | None = None
     item_title: str | None = None
     decision: str | None = None
+    absent: tuple[Attendance, ...] = ()  # who did not take part in that treatment
 
 
 @dataclass(frozen=True, slots=True)
