@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from raadsgraf.errors import RaadsgrafError
 from raadsgraf.model import AgendaItem, AttendanceStatus, Document, Meeting
 from raadsgraf.pipeline import parse_file
 
@@ -191,11 +192,16 @@ def measure(
         if not available(gold):
             skipped.append(str(gold["_file"]))
             continue
-        doc = parse_file(source_path(gold), gold.get("parser"))  # type: ignore[arg-type]
-        want, got = gold_rows(gold), parsed_rows(doc)
-        fmt = doc.source.format
-        if fmt != gold["format"]:
-            got = {}  # read by the wrong parser: nothing it found counts
+        want = gold_rows(gold)
+        try:
+            doc = parse_file(source_path(gold), gold.get("parser"))  # type: ignore[arg-type]
+        except RaadsgrafError as exc:  # a document the parsers cannot read: all missed
+            print(f"{gold['_file']}: {exc}", file=sys.stderr)
+            got: dict[str, set[Row]] = {}
+        else:
+            got = parsed_rows(doc)
+            if doc.source.format != gold["format"]:
+                got = {}  # read by the wrong parser: nothing it found counts
         decided = {r[0] for r in want["decisions"]} & {r[0] for r in got.get("decisions", set())}
         for f in FIELDS:
             if not _comparable(gold, f):

@@ -14,8 +14,8 @@ import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "field_accuracy.py"
 
-#: (precision, recall) floors, measured on 28 documents (2 of them the corpus's
-#: own layouts rebuilt; 17 read from ../shared/corpus when it is at hand)
+#: (precision, recall) floors, measured on 30 documents (4 of them samples' layouts
+#: or formats rebuilt; 17 read from ../shared/corpus when it is at hand)
 FLOORS: dict[str, tuple[float, float]] = {
     "items": (1.0, 1.0),
     "titles": (1.0, 1.0),
@@ -26,7 +26,7 @@ FLOORS: dict[str, tuple[float, float]] = {
     "attendees": (1.0, 1.0),
     "attendee_party_role": (1.0, 1.0),
     "absences": (1.0, 1.0),
-    "references": (0.86, 0.75),
+    "references": (0.86, 0.74),
 }
 
 
@@ -45,7 +45,9 @@ def test_every_field_keeps_its_level() -> None:
     golds = harness.load_gold()
     assert len(golds) >= 25
     formats = {g["format"] for g in golds}
-    assert formats >= {"firstagenda", "minutes-text", "pdf", "docx", "portal-html", "sbsys", "edoc"}
+    assert formats >= {
+        "firstagenda", "minutes-text", "pdf", "docx", "portal-html", "sbsys", "edoc", "rtf"
+    }  # fmt: skip
     total, _, skipped = harness.measure(golds)
     if len(skipped) > len(golds) // 2:
         pytest.skip(f"{len(skipped)} gold documents' sources are not at hand")
