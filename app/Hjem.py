@@ -53,4 +53,9 @@ if _store is not None and _store.includes_closed:
 
 # No page icons: Streamlit turns a page's icon into the tab's favicon by fetching
 # it from a font CDN, and this app must run with no internet.
-st.navigation(pages).run()
+page = st.navigation(pages)
+if _store is not None and page.url_path == "":  # the home page: what the last sync brought
+    import nyt
+
+    nyt.show(_store)
+page.run()

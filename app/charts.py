@@ -7,7 +7,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from raadsgraf.query.views import History, PolicyNetwork
+from raadsgraf import History, PolicyNetwork
 
 KIND_COLOURS = {
     "politik": "#1f4e79",
@@ -34,12 +34,15 @@ def history_frame(history: History, current: str | None = None) -> pd.DataFrame:
                 "status": (
                     "dette punkt"
                     if current and s.treatment == current
+                    else "planlagt"
+                    if s.planned
                     else "i korpus"
                     if s.in_corpus
                     else "uden for korpus"
                 ),
                 "forbindelse": s.link,
-                "treatment": s.treatment,
+                # a planned step or a policy's adoption is no agenda item to open
+                "treatment": None if s.planned or s.link == "vedtagelse" else s.treatment,
             }
         )
     return pd.DataFrame(rows)
@@ -52,8 +55,8 @@ def timeline(frame: pd.DataFrame) -> alt.Chart:
     colour = alt.Color(
         "status:N",
         scale=alt.Scale(
-            domain=["dette punkt", "i korpus", "uden for korpus"],
-            range=["#d35400", "#27ae60", "#b0b0b0"],
+            domain=["dette punkt", "i korpus", "uden for korpus", "planlagt"],
+            range=["#d35400", "#27ae60", "#b0b0b0", "#f0b27a"],
         ),
         legend=alt.Legend(title=None, orient="bottom"),
     )

@@ -14,9 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 import raadsgraf
-from raadsgraf.api import store_version
-from raadsgraf.config import Settings
-from raadsgraf.config import load as load_settings
+from raadsgraf import Settings, load_settings, store_version
 
 PAGES = {
     "soeg": "sider/soeg.py",
@@ -141,3 +139,81 @@ def link_policy(iri: str, label: str) -> None:
 
 def link_person(iri: str, label: str) -> None:
     st.page_link(PAGES["person"], label=label, query_params={"person": iri})
+
+
+# --- errors the user sees: in Danish, with a way back -------------------------------
+
+# The library speaks English (its errors name the file and line); the app says the
+# same in Danish. A message no rule knows keeps its (English) detail after a Danish lead.
+_DANISH = [
+    (
+        r"unknown format \(binary data\); known formats: (.*)",
+        "filformatet kendes ikke: filen indeholder binære data, ikke tekst fra et referat. "
+        "Kendte formater: {0}",
+    ),
+    (
+        r"unknown format \((.*?), no agenda items, meeting header or policy found\); "
+        r"known formats: (.*)",
+        "filformatet kendes ikke ({0}): hverken dagsordenspunkter, mødehoved eller politik "
+        "fundet. Kendte formater: {1}",
+    ),
+    (r"unknown format \((.*)\); known formats: (.*)", "ukendt format ({0}). Kendte formater: {1}"),
+    (r"empty file", "filen er tom"),
+    (r"not a PDF \(no %PDF header\)", "filen er ikke en PDF"),
+    (r"not UTF-8 text \(byte (\d+)\)", "teksten er ikke UTF-8 (byte {0})"),
+    (r"invalid JSON: (.*)", "ugyldig JSON: {0}"),
+    (
+        r"no agenda items found.*",
+        "der blev ikke fundet nogen dagsordenspunkter (forventede overskrifter som 'Punkt 1: …')",
+    ),
+    (r"old binary Word document.*", "gammelt Word-dokument (.doc): gem det som .docx eller PDF"),
+    (r"internal error \(please report\): (.*)", "intern fejl i raadsgraf (meld den gerne): {0}"),
+    (
+        r"no treatment, item, case or policy by that name in the store",
+        "ingen behandling, sag, dagsordenspunkt eller politik med det navn i databasen",
+    ),
+    (r"SPARQL syntax error: (.*)", "fejl i SPARQL-forespørgslen (syntax error): {0}"),
+    (
+        r"read-only: SPARQL updates are refused.*",
+        "databasen kan kun læses her: SPARQL-opdateringer afvises",
+    ),
+    (r"empty query.*", "søgningen er tom: skriv nogle ord, et sagsnummer eller et navn"),
+]
+
+
+def danish(message: str) -> str:
+    """A library error message in Danish (the place it names is kept)."""
+    import re
+
+    for pattern, text in _DANISH:
+        m = re.search(pattern, message, re.S)
+        if m:
+            return message[: m.start()] + text.format(*m.groups())
+    return f"Fejl: {message}"
+
+
+def dead_end(message: str, *, back: str = "soeg", label: str = "Til søgningen") -> None:
+    """A clear Danish message and a way back, instead of a traceback or a guess; stops the page."""
+    st.error(message)
+    st.page_link(PAGES[back], label=label, icon=":material/arrow_back:")
+    st.stop()
+
+
+def looks_like_iri(value: str) -> bool:
+    """Could ``value`` (from a link) be one of raadsgraf's addresses at all?"""
+    return value.startswith(("https://", "http://")) and not any(
+        c in value for c in ' <>"{}|^`\\\n\t'
+    )
+
+
+def check_link(value: str | None, known: list[str], what: str, page: str) -> None:
+    """A link naming something not in the store says so, rather than silently
+    showing the first one instead."""
+    if value is not None and value not in known:
+        shown = value if len(value) <= 120 else value[:120] + "…"
+        dead_end(
+            f"{what} i linket findes ikke i databasen: «{shown}». "
+            "Linket kan være forkert, eller data er indlæst på ny.",
+            back=page,
+            label=f"Vælg {what.lower()} på listen",
+        )

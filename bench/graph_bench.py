@@ -36,6 +36,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -206,26 +207,48 @@ def _alarm(signum: int, frame: Any) -> None:
     raise Timeout
 
 
-def time_rdflib(g: Dataset, query: str, budget: float) -> float | None:
-    signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, budget)
-    t0 = time.perf_counter()
-    try:
-        list(g.query(query, initNs=PREFIXES))
-    except Timeout:
-        return None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    return time.perf_counter() - t0
+#: One timing protocol for every engine: one untimed warm-up run, then RUNS timed runs,
+#: the median reported (set by --runs). rdflib used to be timed once, cold, against
+#: Oxigraph's warm median; now both get the same treatment.
+RUNS = 3
 
 
-def time_oxigraph(store: GraphStore, query: str, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
+def measure(run: Callable[[], object], budget: float | None = None) -> float | None:
+    """Median seconds of RUNS runs after one warm-up; None when a run passes ``budget``."""
+
+    def once() -> float | None:
+        if budget is not None:
+            signal.signal(signal.SIGALRM, _alarm)
+            signal.setitimer(signal.ITIMER_REAL, budget)
         t0 = time.perf_counter()
-        run_sparql(store, query)
-        times.append(time.perf_counter() - t0)
+        try:
+            run()
+        except Timeout:
+            return None
+        finally:
+            if budget is not None:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        return time.perf_counter() - t0
+
+    if once() is None:
+        return None
+    times = []
+    for _ in range(RUNS):
+        s = once()
+        if s is None:
+            return None
+        times.append(s)
     return statistics.median(times)
+
+
+def time_rdflib(g: Dataset, query: str, budget: float) -> float | None:
+    return measure(lambda: list(g.query(query, initNs=PREFIXES)), budget)
+
+
+def time_oxigraph(store: GraphStore, query: str) -> float:
+    s = measure(lambda: run_sparql(store, query))
+    assert s is not None
+    return s
 
 
 def lineage_sample(store: GraphStore, every: int) -> dict[str, float]:
@@ -260,6 +283,9 @@ def main() -> None:
     )
     ap.add_argument("--rdflib-timeout", type=float, default=60.0)
     ap.add_argument(
+        "--runs", type=int, default=RUNS, help="timed runs per query and engine, after a warm-up"
+    )
+    ap.add_argument(
         "--greve",
         type=Path,
         default=None,
@@ -286,6 +312,8 @@ def main() -> None:
         help="lineage of every N-th treatment (p50/p90/max)",
     )
     args = ap.parse_args()
+    global RUNS
+    RUNS = args.runs
     out: dict[str, Any] = {}
 
     t0 = time.perf_counter()

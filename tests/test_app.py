@@ -65,8 +65,10 @@ def test_item_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "Boligsocial strategi 2024-2029: Præsentation af høringsvar" in shown
     assert "Indstillingen godkendt" in shown
     # the Tidligere behandling block (15.08.2023) and a sentence of the text
-    # ("Økonomiudvalget besluttede den 22. februar 2022 …"), both outside the corpus
-    assert "3 behandlinger" in shown and "uden for korpus" in shown
+    # ("Økonomiudvalget besluttede den 22. februar 2022 …"), both outside the corpus,
+    # and the strategy's adoption by Kommunalbestyrelsen on 29.01.2024 after it
+    assert "4 behandlinger" in shown and "uden for korpus" in shown
+    assert "2 før og 1 efter dette punkt" in shown
     assert "03.00.00 — titel ikke indlæst" in shown
     assert any(s.label == "Sammendrag" for s in at.expander)
     assert any("Lignende" in t.label for t in at.tabs)
@@ -82,9 +84,14 @@ def test_item_page_without_item_lists_meetings(
 def test_case_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = page(seed_store, monkeypatch, "sag", sag=CASE)
     shown = texts(at)
-    assert "3 behandlinger" in shown and "Indstillingen godkendt" in shown
+    assert "4 behandlinger" in shown and "Indstillingen godkendt" in shown
+    # seed 001's schedule: two coming steps, shown apart as planned, not as treatments
+    at = page(seed_store, monkeypatch, "sag", sag="24-012144")
+    shown = texts(at)
+    assert "Desuden 2 planlagt(e) trin" in shown and "Planlagt" in [h.value for h in at.subheader]
+    assert "24.03.2025** · Byrådet (Slagelse) — *planlagt*" in shown
     at = page(seed_store, monkeypatch, "sag", sag="99.99.99-X00-0-00")
-    assert at.error and "no treatment" in at.error[0].value
+    assert at.error and "ingen behandling, sag" in at.error[0].value
 
 
 def test_strategy_page(seed_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -174,3 +181,47 @@ def test_internal_store_says_so_on_every_page(
     for name in (None, "punkt", "sparql", "udvalg"):
         at = page(internal, monkeypatch, name)
         assert any("Intern database" in w.value for w in at.warning), name
+
+
+def test_malformed_links_say_so_in_danish_with_a_way_back(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = [
+        ("punkt", {"item": "foo"}, "Linket peger ikke på et dagsordenspunkt"),
+        ("punkt", {"item": ITEM + "0"}, "Der er intet dagsordenspunkt med adressen"),
+        ("punkt", {"item": 'https://x> } ; DROP ALL "'}, "Linket peger ikke"),
+        ("person", {"person": "bogus"}, "Personen i linket findes ikke"),
+        ("udvalg", {"udvalg": "bogus"}, "Udvalget i linket findes ikke"),
+        ("strategi", {"politik": "bogus"}, "Politikken i linket findes ikke"),
+    ]
+    for name, params, message in cases:
+        # the link opens the page itself (the search page has an `udvalg` filter of its own)
+        at = page(seed_store, monkeypatch, None)
+        at.switch_page(f"sider/{name}.py")
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.run()
+        assert not at.exception, [e.message for e in at.exception]
+        assert at.error and message in at.error[0].value, (name, params)
+        shown = "\n".join(e.value for e in at.error) + texts(at)
+        assert "Traceback" not in shown and "Error:" not in shown and "/tmp" not in shown
+        # nothing else is shown in its place (no other person's page)
+        assert not at.header and not at.metric, (name, params)
+
+
+def test_upload_errors_are_danish(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    store = copy_store(seed_store, tmp_path / "store")
+    at = page(store, monkeypatch, "indlaes")
+    at.file_uploader(key="filer").set_value(
+        [
+            ("billede.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "text/plain"),
+            ("tom.txt", b"", "text/plain"),
+        ]
+    ).run()
+    at.button[0].click().run()
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("billede.txt: filformatet kendes ikke") for e in errors), errors
+    assert any(e == "tom.txt: filen er tom" for e in errors), errors
+    assert not any("unknown format" in e or str(store) in e for e in errors), errors

@@ -29,3 +29,22 @@ def test_bad_settings_name_the_place(tmp_path: Path) -> None:
         load(env={"RAADSGRAF_THREADS": "many"})
     with pytest.raises(ConfigError, match="include_closed"):
         load(env={"RAADSGRAF_INCLUDE_CLOSED": "perhaps"})
+
+
+def test_sync_table_and_env_lists(tmp_path: Path) -> None:
+    toml = tmp_path / "raadsgraf.toml"
+    toml.write_text(
+        '[raadsgraf]\nstore = "s"\n[sync]\nportals = ["https://dagsordener.greve.dk"]\n'
+        'watch = ["/drop/a", "/drop/b"]\nrate = 0.5\nmax = 10\n',
+        encoding="utf-8",
+    )
+    settings = load(env={"RAADSGRAF_CONFIG": str(toml)})
+    assert settings.sync_portals == ("https://dagsordener.greve.dk",)
+    assert settings.sync_watch == (Path("/drop/a"), Path("/drop/b"))
+    assert (settings.sync_rate, settings.sync_max) == (0.5, 10)
+    env = {"RAADSGRAF_CONFIG": str(toml), "RAADSGRAF_SYNC_PORTALS": "https://a.dk, https://b.dk"}
+    assert load(env=env).sync_portals == ("https://a.dk", "https://b.dk")
+    assert load({"sync_rate": 0}, env=env).sync_rate == 0.0
+    toml.write_text("[sync]\nportal = 'x'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"unknown setting '\[sync\] portal'"):
+        load(env={"RAADSGRAF_CONFIG": str(toml)})

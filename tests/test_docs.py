@@ -55,3 +55,33 @@ def test_readme_python_example_runs(monkeypatch, capsys) -> None:  # type: ignor
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "1 Præsentation af Maglemosen 00.22.04-I00-5-21 taget-til-efterretning" in out
+
+
+def test_parsers_table_is_the_registry() -> None:
+    from raadsgraf.parsers import parsers
+
+    text = (DOCS / "parsers.md").read_text(encoding="utf-8")
+    table = [line for line in text.splitlines() if re.match(r"\| `[\w-]+` \|", line)]
+    built_in = {n: p for n, p in parsers().items() if type(p).__module__.startswith("raadsgraf.")}
+    expected = [f"| `{n}` | {p.description} |" for n, p in sorted(built_in.items())]
+    assert table == expected, "docs/parsers.md's table differs from the registry:\n" + "\n".join(
+        expected
+    )
+
+
+def test_readme_layout_names_every_package_and_folder() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    layout = readme[readme.index("## Layout") :].split("```")[1]
+    src = ROOT / "src" / "raadsgraf"
+    packages = sorted(p.name for p in src.iterdir() if (p / "__init__.py").is_file())
+    import subprocess
+
+    files = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    top = sorted({f.split("/")[0] for f in files if "/" in f and not f.startswith(".")})
+    missing = [f"{p}/" for p in packages + top if f"{p}/" not in layout]
+    assert not missing, f"README's Layout section does not name: {missing}"
+    named = re.findall(r"^\s*(\w+)/", layout, re.M)
+    gone = [n for n in named if n not in packages + top and n != "src"]
+    assert not gone, f"README's Layout names folders that do not exist: {gone}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -102,3 +103,41 @@ def test_kill_9_mid_write_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     _write(store, "next")
     assert (generations.resolve(store) / "data.txt").read_text() == "next"
     assert not list(store.glob("gen-*/started"))
+
+
+def test_an_ingest_removes_and_reports_what_a_crashed_one_left(tmp_path: Path) -> None:
+    """Issue #19: after a kill -9 the abandoned generation stayed through the next
+    (nightly, unchanged) ingest; every crash added one."""
+    from raadsgraf import pipeline
+    from raadsgraf.config import Settings
+    from tests.conftest import seed
+
+    store = tmp_path / "store"
+    settings = Settings(store=store)
+    first = pipeline.ingest([seed("000")], settings, progress=False, index=False)
+    assert first.ok and first.removed_generations == []
+    live = generations.live(store)
+    assert live is not None
+    # what a writer killed mid-copy leaves: a newer, half-written generation
+    for n in (1, 2):
+        abandoned = store / f"gen-{time.time_ns() + n * 10**9}"
+        shutil.copytree(live / "graph", abandoned / "graph")
+        (abandoned / "half-written").write_bytes(b"x" * 1000)
+    names = sorted(p.name for p in store.glob("gen-*") if p != live)
+    again = pipeline.ingest([seed("000")], settings, progress=False, index=False)
+    assert again.unchanged and not again.added  # nothing to change, still cleaned
+    assert sorted(again.removed_generations) == names
+    assert [p.name for p in store.glob("gen-*")] == [live.name]
+    assert "removed 2 generation(s) a crashed ingest left behind" in again.summary()
+    assert generations.live(store) == live
+
+
+def test_cleanup_keeps_the_live_and_the_retained_generation(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    _write(store, "one")
+    _write(store, "two")
+    kept = generations.retained(store)
+    assert len(kept) == 2 and kept[-1] == generations.live(store)
+    (store / f"gen-{time.time_ns()}").mkdir()
+    assert len(generations.cleanup(store)) == 1
+    assert sorted(store.glob("gen-*")) == kept

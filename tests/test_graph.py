@@ -168,3 +168,55 @@ def test_every_own_term_is_documented() -> None:
     text = (Path(__file__).parent.parent / "docs" / "graph.md").read_text(encoding="utf-8")
     missing = [name for name in RG.__annotations__ if f"rg:{name}" not in text]
     assert not missing, f"ontology terms missing from docs/graph.md: {missing}"
+
+
+def test_a_referral_is_a_planned_step_not_a_treatment() -> None:
+    """ "Sagen oversendes til Økonomiudvalget" (model.Decision.referred_to): the case's
+    next step, planned, in the receiving body; no meeting or treatment is minted."""
+    import dataclasses
+
+    doc = minutes_2023()
+    meeting = doc.meetings[0]
+    item = meeting.items[0]
+    assert item.decision is not None
+    referred = dataclasses.replace(
+        item, decision=dataclasses.replace(item.decision, referred_to="Økonomiudvalget")
+    )
+    doc = dataclasses.replace(
+        doc, meetings=(dataclasses.replace(meeting, items=(referred, *meeting.items[1:])),)
+    )
+    g = document_graph(doc, iris.source_graph_iri(doc.source.path))
+    t = URIRef(iris.treatment_iri(meeting, item))
+    [plan] = g.objects(t, RG.plannedTreatment)
+    assert (plan, RDF.type, RG.PlannedTreatment) in g
+    assert (plan, RDF.type, BESLUIT.BehandelingVanAgendapunt) not in g
+    body = URIRef(iris.committee_iri("Ballerup Kommune", "Økonomiudvalget"))
+    assert (plan, RG.plannedBy, body) in g
+    assert not list(g.subjects(BESLUIT.isGehoudenDoor, body))  # no meeting of it
+    conforms, report = validate(g)
+    assert conforms, report
+
+
+def test_udvalget_in_a_council_item_names_no_body() -> None:
+    """Greve's Byrådet items repeat the committee's text: "Udvalget besluttede på mødet den
+    8. januar 2024" there is that committee, which the sentence does not name."""
+    import dataclasses
+
+    from raadsgraf.model import Committee, Reference
+
+    doc = minutes_2023()
+    meeting = doc.meetings[0]
+    council = dataclasses.replace(meeting, committee=Committee("Byrådet", "Ballerup Kommune"))
+    ref = Reference(
+        ReferenceKind.PROSE,
+        "Udvalget besluttede på mødet den 8. januar 2023, at udbuddet skal have fokus.",
+        body="Udvalget",
+        date=dt.date(2023, 1, 8),
+    )
+    item = dataclasses.replace(meeting.items[0], references=(ref,))
+    doc = dataclasses.replace(doc, meetings=(dataclasses.replace(council, items=(item,)),))
+    g = document_graph(doc, iris.source_graph_iri(doc.source.path))
+    t = URIRef(iris.treatment_iri(council, item))
+    assert not list(g.objects(t, RG.referencesMeeting))
+    assert not list(g.objects(t, RG.referencesTreatment))
+    assert len(list(g.objects(t, RG.reference))) == 1  # kept as text

@@ -6,13 +6,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 import raadsgraf
 from raadsgraf import iris, pipeline
 from raadsgraf.config import Settings
 from raadsgraf.graph.build import document_graph, validate
+from raadsgraf.graph.vocab import RG
 
 SEEDS = Path(__file__).parent / "samples" / "seeds"
 GOLDEN = Path(__file__).parent / "golden" / "graph"
@@ -73,6 +74,8 @@ def test_lineage_of_the_housing_strategy(store: Path) -> None:
         (dt.date(2022, 2, 22), "Økonomiudvalget", None, False, "prosa"),
         (dt.date(2023, 8, 15), "Socialudvalget", 5, False, "tidligere-behandling"),
         (dt.date(2023, 11, 7), "Socialudvalget", 7, True, "start"),
+        # the strategy it treated, adopted later (seed 004's own text)
+        (dt.date(2024, 1, 29), "Kommunalbestyrelsen", None, False, "vedtagelse"),
     ]
     (policy,) = result.policies
     assert policy.title == "Ballerups Kommunes boligsociale strategi 2024-2029"
@@ -115,4 +118,60 @@ def test_the_ingested_store_satisfies_the_shapes(store: Path) -> None:
     with raadsgraf.open(store) as rg:
         data = rg.graph.dump(ox.RdfFormat.N_TRIPLES)
     conforms, report = validate(Graph().parse(data=data, format="nt"))
+    assert conforms, report
+
+
+# --- issue 12: no wrong step in a history ------------------------------------------
+
+SLAGELSE_CASE = "24-012144"  # seed 001: the application to Landsbyggefonden
+
+
+def test_a_later_step_is_in_the_history(store: Path) -> None:
+    """Socialudvalget 7.11.2023 item 7 treated the housing strategy; the store knows
+    Kommunalbestyrelsen adopted it on 29.01.2024: a step after this item."""
+    with raadsgraf.open(store) as rg:
+        result = rg.lineage(date=dt.date(2023, 11, 7), item=7, committee="Socialudvalget")
+    later = [s for s in result.steps if s.date and s.date > dt.date(2023, 11, 7)]
+    assert [(s.date, s.committee, s.planned) for s in later] == [
+        (dt.date(2024, 1, 29), "Kommunalbestyrelsen", False)
+    ]
+
+
+def test_a_prose_step_is_in_the_body_the_sentence_names(store: Path) -> None:
+    """ "Den 24. marts 2025: Ansøgningen fremlægges for Byrådet, efter indstilling fra
+    Teknik-, Plan- og Landdistriktsudvalget": Byrådet's step, not the committee's."""
+    with raadsgraf.open(store) as rg:
+        steps = rg.lineage(SLAGELSE_CASE).steps
+    on_the_day = [(s.committee, s.municipality) for s in steps if s.date == dt.date(2025, 3, 24)]
+    assert on_the_day == [("Byrådet", "Slagelse")]
+
+
+def test_scheduled_steps_are_planned_not_held(store: Path) -> None:
+    """The schedule (Tidsplan) after the meeting of 18.02.2025 names 03.03 and 24.03.2025:
+    planned steps, apart from the treatments, never a treatment with "ingen beslutning"."""
+    with raadsgraf.open(store) as rg:
+        steps = rg.lineage(SLAGELSE_CASE).steps
+        planned = [(s.date, s.committee) for s in steps if s.planned]
+        assert planned == [
+            (dt.date(2025, 3, 3), "Teknik-, Plan- og Landdistriktsudvalget"),
+            (dt.date(2025, 3, 24), "Byrådet"),
+        ]
+        held = [s for s in steps if not s.planned]
+        assert all(s.date and s.date <= dt.date(2025, 2, 18) for s in held)
+        assert all(s.outcome is None and not s.in_corpus for s in steps if s.planned)
+        # analyst queries counting treatments do not see them
+        rows = rg.sparql(
+            """SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE {
+                 ?t a besluit:BehandelingVanAgendapunt ; eli-dl:activity_date ?d .
+                 FILTER(?d > "2025-02-18"^^xsd:date) }"""
+        )
+        assert int(rows.rows[0][0]) == 0
+        rows = rg.sparql("SELECT (COUNT(?p) AS ?n) WHERE { ?t rg:plannedTreatment ?p }")
+        assert int(rows.rows[0][0]) >= 2
+
+
+def test_planned_steps_satisfy_the_shapes() -> None:
+    g = seed_graph(SEED_FILES[1])
+    assert len(set(g.subjects(RDF.type, RG.PlannedTreatment))) >= 2
+    conforms, report = validate(g)
     assert conforms, report

@@ -14,8 +14,7 @@ import pytest
 from raadsgraf import generations, index
 from raadsgraf.config import Settings
 from raadsgraf.errors import ConfigError, IndexMismatch
-from raadsgraf.index.encoders import models, recipe
-from raadsgraf.index.encoders import get_encoder, register_encoder
+from raadsgraf.index.encoders import get_encoder, models, recipe, register_encoder
 
 from .conftest import MODELS, SEEDS
 from .test_index import HashEncoder, _documents

@@ -18,7 +18,14 @@ from raadsgraf import generations, pipeline
 from raadsgraf.cli import cli
 from raadsgraf.config import Settings
 from tests.conftest import MODELS, SAMPLES
-from tests.test_privacy import CPR, SECRET, minutes_with_secret  # noqa: F401  (fixture)
+from tests.test_privacy import (  # noqa: F401  (fixtures)
+    CPR,
+    LABELLED_CPR,
+    ODD_CPR,
+    SECRET,
+    minutes_with_labelled_cpr,
+    minutes_with_secret,
+)
 
 NEEDLES = ("Hybenvej", SECRET, CPR, CPR.replace("-", ""))
 
@@ -49,6 +56,29 @@ def test_secret_and_cpr_are_nowhere(minutes_with_secret: Path, tmp_path: Path) -
         assert result.exit_code == 0, result.stderr
         assert all(n not in result.stdout for n in NEEDLES), fmt
         assert "Udvikling af beskæftigelsestilbud på handicapområdet" in result.stdout
+
+
+@pytest.mark.slow
+def test_labelled_cpr_is_nowhere(minutes_with_labelled_cpr: Path, tmp_path: Path) -> None:  # noqa: F811
+    """Issue #19: a labelled CPR number whose check digit fails was in the graph,
+    chunks.jsonl, the BM25 vocabulary, search results and the export."""
+    store = tmp_path / "store"
+    report = pipeline.ingest(
+        [minutes_with_labelled_cpr], Settings(store=store, models=MODELS), progress=False
+    )
+    assert report.ok and report.cpr_redacted == 2
+    needles = [n for c in (LABELLED_CPR, ODD_CPR) for n in (c, c.replace("-", ""), c[:6])]
+    files = [p for p in store.rglob("*") if p.is_file()]
+    assert any(p.name == "chunks.jsonl" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        assert all(n.encode() not in data for n in needles), path
+    with raadsgraf.open(store) as rg:
+        hits = rg.search("borgeren med CPR-nummer deltager", top_k=5, mode="bm25")
+        assert hits and all(n not in h.snippet for h in hits for n in needles)
+    result = CliRunner().invoke(cli, ["export", "--format", "nt", "--store", str(store)])
+    assert result.exit_code == 0 and "[CPR-nummer fjernet]" in result.stdout
+    assert all(n not in result.stdout for n in needles)
 
 
 def _count(store: Path) -> int:

@@ -7,10 +7,9 @@ import hashlib
 from pathlib import Path
 
 import streamlit as st
-from common import PAGES, settings
+from common import PAGES, danish, settings
 
-from raadsgraf.errors import RaadsgrafError
-from raadsgraf.pipeline import ingest
+from raadsgraf import RaadsgrafError, ingest
 
 TYPES = ["pdf", "html", "htm", "json", "txt", "md", "docx"]
 
@@ -38,13 +37,13 @@ if files and st.button("Indlæs", type="primary", icon=":material/upload_file:")
             target.write_bytes(data)
             report = ingest([target], cfg, progress=False)
         except RaadsgrafError as exc:
-            st.error(f"{f.name}: {exc}")
+            st.error(f"{f.name}: {danish(str(exc).replace(str(target), f.name))}")
             target.unlink(missing_ok=True)
             continue
         if report.failures:
             for failure in report.failures:
                 # name the file as the user knows it, not by its stored copy
-                message = failure.message.replace(str(target), f.name)
+                message = danish(failure.message.replace(str(target), f.name))
                 st.error(message if message.startswith(f.name) else f"{f.name}: {message}")
             target.unlink(missing_ok=True)
             continue

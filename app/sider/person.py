@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from common import PAGES, fmt_date, link_item, param, require_store, set_params
+from common import PAGES, check_link, fmt_date, link_item, param, require_store, set_params
 
 rg = require_store()
 st.title("Personer")
@@ -14,6 +14,7 @@ if not people:
     st.stop()
 ids = [p.iri for p, _, _ in people]
 current = param("person")
+check_link(current, ids, "Personen", "person")
 labels = {
     p.iri: f"{p.name}" + (f" ({p.party})" if p.party else "") + (f" · {m}" if m else "")
     for p, m, _ in people

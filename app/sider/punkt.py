@@ -7,10 +7,13 @@ import streamlit as st
 from charts import history_frame, timeline
 from common import (
     PAGES,
+    danish,
+    dead_end,
     fmt_date,
     link_item,
     link_person,
     link_policy,
+    looks_like_iri,
     outcome_text,
     param,
     require_store,
@@ -45,9 +48,25 @@ if iri is None:
         link_item(s.item, f"{s.number}. {s.title} — {outcome_text(s.outcome, s.outcome_label)}")
     st.stop()
 
-detail = rg.item(iri)
+if not looks_like_iri(iri):
+    dead_end(
+        "Linket peger ikke på et dagsordenspunkt: adressen skal begynde med https://. "
+        "Find punktet i søgningen eller på listen over møder.",
+        back="punkt",
+        label="Vælg et møde og et punkt",
+    )
+try:
+    detail = rg.item(iri)
+except raadsgraf.RaadsgrafError as exc:
+    detail = None
+    st.caption(danish(str(exc)))
 if detail is None:
-    st.error(f"Intet dagsordenspunkt med adressen {iri}.")
+    dead_end(
+        f"Der er intet dagsordenspunkt med adressen «{iri[:200]}» i databasen. "
+        "Linket kan være forkert, eller data er indlæst på ny.",
+        back="punkt",
+        label="Vælg et møde og et punkt",
+    )
     st.stop()
 set_params(item=detail.item, moede=None)
 
@@ -119,24 +138,24 @@ with tab_hist:
     try:
         history = rg.history(detail.treatment)
     except raadsgraf.RaadsgrafError as exc:
-        st.error(str(exc))
+        st.error(danish(str(exc)))
     else:
         frame = history_frame(history, current=detail.treatment)
-        earlier = sum(
-            1 for h in history.steps if h.step.date and detail.date and h.step.date < detail.date
-        )
-        later = sum(
-            1 for h in history.steps if h.step.date and detail.date and h.step.date > detail.date
-        )
+        held = [h for h in history.steps if not h.step.planned]
+        planned = [h for h in history.steps if h.step.planned]
+        earlier = sum(1 for h in held if h.step.date and detail.date and h.step.date < detail.date)
+        later = sum(1 for h in held if h.step.date and detail.date and h.step.date > detail.date)
         st.markdown(
-            f"**{len(history.steps)} behandlinger** af sagen: {earlier} før og {later} efter dette "
-            f"punkt, i {frame['udvalg'].nunique()} udvalg. Grå punkter er møder uden for korpus."
+            f"**{len(held)} behandlinger** af sagen: {earlier} før og {later} efter dette "
+            f"punkt, i {frame[frame['status'] != 'planlagt']['udvalg'].nunique()} udvalg. "
+            "Grå punkter er møder uden for korpus."
+            + (f" Desuden {len(planned)} planlagt(e) trin (ikke afholdt)." if planned else "")
         )
         event = st.altair_chart(timeline(frame), on_select="rerun", key="tidslinje")
         picked = (event.get("selection", {}) or {}).get("valg") if event else None
         if picked and picked[0].get("treatment") not in (None, detail.treatment):
             st.switch_page(PAGES["punkt"], query_params={"item": picked[0]["treatment"]})
-        for h in history.steps:
+        for h in held:
             s = h.step
             mark = "▶" if s.treatment == detail.treatment else ("●" if s.in_corpus else "○")
             text = (
@@ -149,6 +168,14 @@ with tab_hist:
                 st.markdown(text + ("" if s.in_corpus else " *(uden for korpus)*"))
             if h.decision:
                 st.caption(f"Beslutning: {h.decision[:300]}")
+        if planned:
+            st.markdown("**Planlagt** (nævnt i teksten, endnu ikke afholdt)")
+            for h in planned:
+                s = h.step
+                st.markdown(
+                    f"◌ {fmt_date(s.date) if s.date else 'uden dato'} · {s.committee or '?'}"
+                    " — *planlagt*"
+                )
         for p in history.policies:
             link_policy(p.policy, f"Del af: {p.title}")
 

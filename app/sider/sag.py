@@ -6,6 +6,7 @@ import streamlit as st
 from charts import history_frame, timeline
 from common import (
     PAGES,
+    danish,
     fmt_date,
     link_item,
     link_policy,
@@ -41,20 +42,25 @@ if not case:
 try:
     history = rg.history(case)
 except raadsgraf.RaadsgrafError as exc:
-    st.error(str(exc))
+    st.error(danish(str(exc)))
     st.stop()
 
 frame = history_frame(history)
-st.markdown(
-    f"**{len(history.steps)} behandlinger** i {frame['udvalg'].nunique()} udvalg, "
-    f"{fmt_date(history.steps[0].step.date)} – {fmt_date(history.steps[-1].step.date)}."
-)
+held = [h for h in history.steps if not h.step.planned]
+planned = [h for h in history.steps if h.step.planned]
+if held:
+    st.markdown(
+        f"**{len(held)} behandlinger** i "
+        f"{frame[frame['status'] != 'planlagt']['udvalg'].nunique()} udvalg, "
+        f"{fmt_date(held[0].step.date)} – {fmt_date(held[-1].step.date)}."
+        + (f" Desuden {len(planned)} planlagt(e) trin (ikke afholdt)." if planned else "")
+    )
 event = st.altair_chart(timeline(frame), on_select="rerun", key="sag_tidslinje")
 picked_point = (event.get("selection", {}) or {}).get("valg") if event else None
 if picked_point and picked_point[0].get("treatment"):
     st.switch_page(PAGES["punkt"], query_params={"item": picked_point[0]["treatment"]})
 
-for h in history.steps:
+for h in held:
     s = h.step
     with st.container(border=True):
         top, badge = st.columns([4, 1])
@@ -70,5 +76,14 @@ for h in history.steps:
         if h.decision:
             st.caption("Beslutning")
             st.markdown(h.decision)
+if planned:
+    st.subheader("Planlagt")
+    st.caption("Trin som teksten nævner, men som endnu ikke er afholdt: ikke behandlinger.")
+    for h in planned:
+        s = h.step
+        st.markdown(
+            f"◌ **{fmt_date(s.date) if s.date else 'uden dato'}** · {s.committee or '?'}"
+            f" ({s.municipality or '?'}) — *planlagt*"
+        )
 for p in history.policies:
     link_policy(p.policy, f"Del af: {p.title}")

@@ -7,14 +7,22 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 import streamlit as st
-from common import PAGES, fmt_date, outcome_text, param, require_store, set_params, warm_up
+from common import (
+    PAGES,
+    danish,
+    fmt_date,
+    outcome_text,
+    param,
+    require_store,
+    set_params,
+    warm_up,
+)
 
 import raadsgraf
-from raadsgraf.api import store_version
-from raadsgraf.query.views import Facets
+from raadsgraf import Facets, store_version
 
 if TYPE_CHECKING:  # the index package (FAISS, BM25) is imported when there is a query
-    from raadsgraf.index import Filters, Hit
+    from raadsgraf import Filters, Hit
 
 MODES = {"Hybrid": "hybrid", "Semantisk": "dense", "Nøgleord": "bm25"}
 ALL = "Alle"
@@ -61,7 +69,7 @@ def run_search(stamp: str, q: str, mode: str, filters: Filters, top_k: int) -> l
 counts: dict[str, Counter[str]] = {"m": Counter(), "c": Counter(), "o": Counter()}
 error: str | None = None
 if query.strip():
-    from raadsgraf.index import Filters
+    from raadsgraf import Filters
 
     try:
         spread = run_search(stamp, query, mode, Filters(), 100)
@@ -73,7 +81,7 @@ if query.strip():
             if s and s.outcome:
                 counts["o"][s.outcome] += 1
     except raadsgraf.RaadsgrafError as exc:
-        error = str(exc)
+        error = danish(str(exc))
 else:
     counts["m"].update(dict(facets.municipalities))
     counts["c"].update(dict(facets.committees))
@@ -155,7 +163,7 @@ else:
     try:
         hits = run_search(stamp, query, mode, filters, 20)
     except raadsgraf.RaadsgrafError as exc:
-        st.error(str(exc))
+        st.error(danish(str(exc)))
         st.stop()
     summaries = rg.item_summaries([h.iri for h in hits])
     st.caption(f"{len(hits)} fund · {mode_label or 'Hybrid'} søgning")

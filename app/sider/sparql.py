@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from common import param, require_store, set_params
+from common import danish, param, require_store, set_params
 
 import raadsgraf
-from raadsgraf.query.results import to_csv, to_table
-from raadsgraf.serve.endpoint import DEFAULT_PORT
+from raadsgraf import SERVE_PORT, to_csv, to_table
 
 QUERY_DIR = Path(__file__).resolve().parents[2] / "docs" / "queries"
 #: Shown when the checkout has no docs/queries/ (an installed app).
@@ -37,8 +36,8 @@ st.title("SPARQL")
 store = rg.root
 st.markdown(
     "Grafen kan også bruges fra andre værktøjer gennem et SPARQL 1.1-endpoint: start det med "
-    f"`raadsgraf serve-sparql --store {store}` og brug "
-    f"**`http://127.0.0.1:{DEFAULT_PORT}/sparql`**. Præfikserne "
+    f"`raadsgraf serve --store {store}` og brug "
+    f"**`http://127.0.0.1:{SERVE_PORT}/sparql`**. Præfikserne "
     "`besluit eli eli-dl rg dct prov skos org foaf schema person rdf rdfs xsd` er foruddefinerede."
 )
 
@@ -64,7 +63,7 @@ if run or param("q"):
     try:
         result = rg.sparql(text, limit=MAX_ROWS)
     except raadsgraf.RaadsgrafError as exc:
-        st.error(str(exc))
+        st.error(danish(str(exc)))
         st.stop()
     if result.kind == "ask":
         st.success(f"Svar: {'ja (true)' if result.boolean else 'nej (false)'}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 from charts import network
-from common import PAGES, fmt_date, param, require_store, set_params
+from common import PAGES, check_link, fmt_date, param, require_store, set_params
 
 rg = require_store()
 st.title("Strategiens forløb")
@@ -16,6 +16,7 @@ if not policies:
     st.stop()
 ids = [p[0] for p in policies]
 current = param("politik")
+check_link(current, ids, "Politikken", "strategi")
 chosen = st.selectbox(
     "Politik eller strategi",
     ids,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
-from common import PAGES, fmt_date, link_person, param, require_store, set_params
+from common import PAGES, check_link, fmt_date, link_person, param, require_store, set_params
 
 rg = require_store()
 st.title("Udvalg")
@@ -15,6 +15,7 @@ if not bodies:
     st.stop()
 ids = [b[0] for b in bodies]
 current = param("udvalg")
+check_link(current, ids, "Udvalget", "udvalg")
 labels = {iri: f"{label} ({muni}) · {n} møder" for iri, label, muni, n in bodies}
 chosen = st.selectbox(
     "Udvalg", ids, index=ids.index(current) if current in ids else 0, format_func=labels.__getitem__

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -22,14 +23,27 @@ from rdflib import Dataset
 from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
+from raadsgraf.errors import QueryError
 from raadsgraf.graph.sparql import SparqlResult, run_sparql
 from raadsgraf.graph.store import GraphStore, SourceEntry
 from raadsgraf.query import views
 from raadsgraf.query.lineage import Lineage, lineage
 
+
+@dataclass(frozen=True, slots=True)
+class Validation:
+    """A SHACL check of the store: does it conform, pyshacl's report, triples checked."""
+
+    conforms: bool
+    report: str
+    triples: int
+
+
 if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
     from raadsgraf.index.search import Filters, Hit, SearchIndex
     from raadsgraf.model import Section
+    from raadsgraf.query.synclog import SyncSummary
+    from raadsgraf.query.updates import NewMeeting, UpdatedItem
 
 
 class Raadsgraf:
@@ -75,6 +89,33 @@ class Raadsgraf:
         from oxrdflib import OxigraphStore
 
         return Dataset(store=OxigraphStore(store=self.graph.store))
+
+    def export(self, fmt: str = "turtle") -> bytes:
+        """The whole graph serialised: ``turtle``, ``nt`` or ``jsonld`` give the union of
+        the graphs; ``nq`` and ``trig`` keep the named graphs."""
+        import pyoxigraph as ox
+
+        formats = {
+            "turtle": ox.RdfFormat.TURTLE,
+            "nt": ox.RdfFormat.N_TRIPLES,
+            "jsonld": ox.RdfFormat.JSON_LD,
+            "nq": ox.RdfFormat.N_QUADS,
+            "trig": ox.RdfFormat.TRIG,
+        }
+        if fmt not in formats:
+            raise QueryError(f"unknown export format {fmt!r}; known: {', '.join(formats)}")
+        return self.graph.dump(formats[fmt])
+
+    def validate(self) -> Validation:
+        """The store's graph checked against the SHACL shapes (a whole term takes minutes)."""
+        from rdflib import Graph
+
+        from raadsgraf.graph.build import validate
+
+        g = Graph()
+        g.parse(data=self.export("nt"), format="nt")
+        conforms, report = validate(g)
+        return Validation(conforms, report, len(g))
 
     @property
     def includes_closed(self) -> bool:
@@ -155,6 +196,14 @@ class Raadsgraf:
     def meetings(self, committee: str | None = None) -> list[views.MeetingRef]:
         return views.meetings(self.graph, committee)
 
+    def meeting(self, iri: str) -> views.MeetingRef | None:
+        """One meeting (its date, committee, municipality, number of items), or None."""
+        return views.meeting(self.graph, iri)
+
+    def source_urls(self, meetings: list[str]) -> dict[str, str]:
+        """meeting IRI → the web address its minutes were published at, where known."""
+        return views.meeting_urls(self.graph, meetings)
+
     def meeting_items(self, meeting: str) -> list[views.ItemSummary]:
         return views.meeting_items(self.graph, meeting)
 
@@ -184,6 +233,73 @@ class Raadsgraf:
     def policy_network(self, iri: str) -> views.PolicyNetwork | None:
         """A policy's versions, treatments, adoption, what it replaces and the policies it names."""
         return views.policy_network(self.graph, iri)
+
+    # --- what is new: sync summaries and feeds (docs/sync.md) -------------------------
+
+    def last_sync(self) -> SyncSummary | None:
+        """The last ``raadsgraf sync``'s summary (None: never synced)."""
+        from raadsgraf.query.synclog import last_sync
+
+        return last_sync(self.root)
+
+    def news(self, summary: SyncSummary | None = None) -> list[NewMeeting]:
+        """The meetings (with their items and decisions) a sync added or changed:
+        the last one by default."""
+        from raadsgraf.query import updates
+
+        summary = summary or self.last_sync()
+        return updates.new_meetings(self.graph, summary.sources) if summary else []
+
+    def feed_items(
+        self, kind: str, target: str, *, limit: int = 50, mode: str = "hybrid"
+    ) -> tuple[str, list[UpdatedItem]]:
+        """(feed title, items) for a feed of ``kind`` — "committee", "case", "person",
+        "policy" or "search" — about ``target`` (a name, IRI, case number or query)."""
+        from raadsgraf.errors import QueryError
+        from raadsgraf.query import updates
+
+        g = self.graph
+        if kind == "committee":
+            iri, label = updates.find_committee(g, target)
+            return label, updates.items_in(g, updates.committee_scope(iri), limit=limit)
+        if kind == "case":
+            return f"Sag {target}", updates.items_in(g, updates.case_scope(target), limit=limit)
+        if kind == "person":
+            iri, label = updates.find_person(g, target)
+            return label, updates.items_in(g, updates.person_scope(iri), limit=limit)
+        if kind == "policy":
+            iri, label = updates.find_policy(g, target)
+            return label, updates.items_in(g, updates.policy_scope(iri), limit=limit)
+        if kind == "search":
+            hits = self.search(target, top_k=limit, mode=mode)
+            scope = updates.items_scope([h.iri for h in hits])
+            found = updates.items_in(g, scope, limit=limit) if hits else []
+            return f"Søgning: {target}", found
+        raise QueryError(f"no feed of kind {kind!r} (committee, case, person, policy, search)")
+
+    def atom_feed(self, kind: str, target: str, *, limit: int = 50, mode: str = "hybrid") -> bytes:
+        """The Atom feed of :meth:`feed_items`, links to the app at ``public_url``."""
+        import hashlib
+
+        from raadsgraf.query.feeds import atom
+
+        title, items = self.feed_items(kind, target, limit=limit, mode=mode)
+        key = hashlib.sha256(f"{kind}\n{target}".encode()).hexdigest()[:16]
+        return atom(
+            f"raadsgraf: {title}",
+            f"https://raadsgraf.dk/feed/{kind}/{key}",
+            items,
+            base_url=self.settings.public_url,
+        )
+
+    def calendar_feed(self, committee: str, *, today: dt.date | None = None) -> bytes:
+        """An iCalendar feed of the committee's meetings from ``today`` on."""
+        from raadsgraf.query import updates
+        from raadsgraf.query.feeds import calendar
+
+        iri, label = updates.find_committee(self.graph, committee)
+        meetings = updates.upcoming(self.graph, iri, today or dt.date.today())
+        return calendar(label, meetings, base_url=self.settings.public_url)
 
     def close(self) -> None:
         self._index = None

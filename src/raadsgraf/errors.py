@@ -54,4 +54,5 @@ class IndexMismatch(RaadsgrafError):
 
 
 class QueryError(RaadsgrafError):
-    """A search query raadsgraf cannot run (empty, far too long, bad filter)."""
+    """A question raadsgraf cannot answer as asked: an empty or far too long search, a bad
+    filter, bad SPARQL, a value that is not an IRI, or a lineage target that names nothing."""

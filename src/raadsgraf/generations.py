@@ -13,7 +13,8 @@ An ingest copies the live generation, changes the copy, and makes it live by
 replacing ``CURRENT`` in one ``os.replace`` — atomic on POSIX. Until then
 readers (the app, the SPARQL endpoint) keep answering from the previous
 generation, and a crash or ``kill -9`` mid-ingest leaves the live generation as
-it was; the half-written copy is removed by the next writer. One writer at a
+it was; the half-written copy is removed by the next writer — also by an
+ingest that finds nothing to change (:func:`cleanup`), and reported. One writer at a
 time (an ``flock`` on ``<store>/.lock``); the previous generation is kept so
 that readers that opened it before a swap can finish.
 """
@@ -91,32 +92,77 @@ def _write_pointer(store: Path, name: str) -> None:
         os.close(dir_fd)
 
 
-def _prune(store: Path, live_name: str | None) -> None:
-    """Remove all generations but the live one and the one before it (readers
-    that opened it before the last swap may still be using it); what is newer
-    than the live one was left by a writer that died."""
+def retained(store: Path) -> list[Path]:
+    """The generations a store keeps: the live one and the one before it."""
+    current = live(store)
+    gens = _generations(store)
+    if current is None or current not in gens:
+        return []
+    i = gens.index(current)
+    return gens[max(i - 1, 0) : i + 1]
+
+
+def _prune(store: Path, live_name: str | None, *, previous: bool = True) -> list[str]:
+    """Remove all generations but the live one and (``previous``) the one before
+    it (readers that opened it before the last swap may still be using it); what
+    is newer than the live one was left by a writer that died. Returns what was
+    removed."""
     gens = [g.name for g in _generations(store)]
     keep: set[str] = set()
     if live_name in gens:
         i = gens.index(live_name)
-        keep = {live_name, *gens[max(i - 1, 0) : i]}
+        keep = {live_name, *(gens[max(i - 1, 0) : i] if previous else ())}
+    removed = []
     for name in gens:
         if name not in keep:
             shutil.rmtree(store / name, ignore_errors=True)
+            removed.append(name)
+    (store / f"{CURRENT}.tmp").unlink(missing_ok=True)  # a pointer a writer died writing
+    return removed
 
 
 @contextmanager
-def writing(store: Path, *, wait: bool = True) -> Iterator[Path]:
-    """A fresh copy of the live generation to change; it goes live when the
-    block ends without an exception, and is discarded otherwise."""
-    store.mkdir(parents=True, exist_ok=True)
+def _locked(store: Path, *, wait: bool = True) -> Iterator[None]:
     with open(store / LOCK, "a+") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             raise StoreBusy(f"{store}: another ingest is writing to this store") from None
+        yield
+
+
+def cleanup(store: Path, *, wait: bool = True) -> list[str]:
+    """Under the store lock, remove the generation folders that are neither live
+    nor retained — what writers killed mid-ingest left behind — and return their
+    names. Every ingest calls it, also one that finds nothing to change, so that
+    repeated crashes never grow the store."""
+    if not store.is_dir():
+        return []
+    with _locked(store, wait=wait):
+        current = live(store)
+        return _prune(store, current.name if current else None)
+
+
+@contextmanager
+def writing(
+    store: Path,
+    *,
+    wait: bool = True,
+    removed: list[str] | None = None,
+    retain_previous: bool = True,
+) -> Iterator[Path]:
+    """A fresh copy of the live generation to change; it goes live when the
+    block ends without an exception, and is discarded otherwise. The names of
+    generations it removes are appended to ``removed``: abandoned ones first,
+    and, with ``retain_previous=False`` (an erasure: older generations still
+    hold what was erased), every other one after the swap."""
+    store.mkdir(parents=True, exist_ok=True)
+    with _locked(store, wait=wait):
         previous = live(store)
-        _prune(store, previous.name if previous else None)  # leftovers of a killed writer
+        # leftovers of a killed writer
+        gone = _prune(store, previous.name if previous else None)
+        if removed is not None:
+            removed.extend(gone)
         name = f"gen-{time.time_ns()}"
         target = store / name
         if previous is not None:
@@ -129,4 +175,6 @@ def writing(store: Path, *, wait: bool = True) -> Iterator[Path]:
             shutil.rmtree(target, ignore_errors=True)
             raise
         _write_pointer(store, name)
-        _prune(store, name)
+        gone = _prune(store, name, previous=retain_previous)
+        if removed is not None:
+            removed.extend(gone)

@@ -115,7 +115,26 @@ def meeting_iri_for(municipality: str, committee: str, date: dt.date) -> str:
 
 
 def meeting_iri(meeting: Meeting) -> str:
-    return meeting_iri_for(meeting.municipality.name, meeting.committee.name, meeting.date)
+    """A meeting by committee and date; a committee's second (third …) meeting
+    that day adds its start time (``…/moede/2025-09-08T1730``), so that the
+    common case — one meeting a day — keeps the date's IRI."""
+    base = meeting_iri_for(meeting.municipality.name, meeting.committee.name, meeting.date)
+    return f"{base}T{meeting.sitting}" if meeting.sitting else base
+
+
+def sitting_of(start: dt.time) -> str:
+    """The suffix a later meeting of the same day gets: its start, ``HHMM``."""
+    return f"{start.hour:02d}{start.minute:02d}"
+
+
+def sittings(starts: set[dt.time | None]) -> dict[dt.time | None, str | None]:
+    """Start times of one committee's meetings on one day → their sitting: the
+    earliest (and a meeting whose start is unknown) keeps the date's IRI
+    (None); each later one is told apart by its start time."""
+    known = sorted(t for t in starts if t is not None)
+    out: dict[dt.time | None, str | None] = {t: sitting_of(t) for t in known[1:]}
+    out.update(dict.fromkeys([*known[:1], None]))
+    return out
 
 
 def item_iri_for(municipality: str, committee: str, date: dt.date, number: int) -> str:
@@ -155,6 +174,13 @@ def reference_iri(treatment: str, index: int) -> str:
     return f"{treatment}/henvisning/{index}"
 
 
+def planned_treatment_iri(treatment: str, key: int | str) -> str:
+    """A planned (future) step the treatment's text names: reference ``key`` (its
+    1-based index among the item's references) or ``"oversendt"`` (the referral in
+    its decision)."""
+    return f"{treatment}/planlagt/{key}"
+
+
 def section_iri(owner: str, position: int) -> str:
     """Section ``position`` (1-based, source order) of an item or a policy.
 
@@ -188,8 +214,38 @@ def person_key(name: str) -> str:
     return _SPACES.sub(" ", text).strip(" ,.")
 
 
-def person_iri(municipality: str, name: str) -> str:
-    return f"{municipality_iri(municipality)}/person/{slug(person_key(name))}"
+def person_iri(municipality: str, name: str, party: str | None = None) -> str:
+    """A person by name and municipality; ``party`` only where one source names
+    two people alike with different parties (``…/person/jens-hansen-v``)."""
+    base = f"{municipality_iri(municipality)}/person/{slug(person_key(name))}"
+    return f"{base}-{slug(party_letter(party))}" if party else base
+
+
+#: Abbreviations the minutes use for a party → its national ballot letter
+#: (the letters Danish parties stand for election under, nationally).
+PARTY_LETTERS = {
+    "S": "A",  # Socialdemokratiet
+    "SOC": "A",
+    "RV": "B",  # Radikale Venstre
+    "R": "B",
+    "K": "C",  # Det Konservative Folkeparti
+    "KF": "C",
+    "SF": "F",  # SF – Socialistisk Folkeparti
+    "LA": "I",  # Liberal Alliance
+    "DF": "O",  # Dansk Folkeparti
+    "EL": "Ø",  # Enhedslisten
+    "OE": "Ø",
+    "ALT": "Å",  # Alternativet
+    "AA": "Å",
+    "NB": "D",  # Nye Borgerlige
+    "DD": "Æ",  # Danmarksdemokraterne
+    "AE": "Æ",
+}
+
+
+def party_letter(notation: str) -> str:
+    text = notation.strip().upper().rstrip(".")
+    return PARTY_LETTERS.get(text, text)
 
 
 def role_iri(municipality: str, role: str) -> str:
@@ -299,3 +355,14 @@ def version_stage_iri(stage: str) -> str:
 def source_graph_iri(key: str) -> str:
     """The named graph holding everything read from one source file."""
     return f"{GRAPH_BASE}kilde/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]}"
+
+
+def harvest_graph_iri(portal_folder: str) -> str:
+    """The named graph holding what a harvest of one portal records beside the
+    sources (withdrawn meetings and items); ``portal_folder`` is its host folder."""
+    return f"{GRAPH_BASE}hoest/{slug(portal_folder)}"
+
+
+def withdrawn_item_iri(meeting: str, portal_item_id: str) -> str:
+    """A withdrawn item whose number a current item of the same meeting now has."""
+    return f"{meeting}/punkt/tilbagetrukket/{slug(portal_item_id)}"

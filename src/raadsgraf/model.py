@@ -167,7 +167,9 @@ class Decision:
     outcome: Outcome
     raw: str
     positions: tuple[Position, ...] = ()
-    referred_to: str | None = None  # the body a referral sends the case to
+    #: the body the matter is sent on to ("oversendes til Økonomiudvalget"): a planned
+    #: next step of the case, not a treatment
+    referred_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +226,10 @@ class Meeting:
     source_url: str | None = None
     attendance: tuple[Attendance, ...] = ()
     items: tuple[AgendaItem, ...] = ()
+    #: Which of a committee's meetings on that day this is, when it met more than
+    #: once: None for the earliest (its IRI is the date's), else the start time
+    #: ("1730"). Set by the ingest, which sees the other meetings; never by parsers.
+    sitting: str | None = field(default=None, metadata={"omit_default": True})
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +282,11 @@ def to_jsonable(value: object) -> object:
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if hasattr(value, "__dataclass_fields__"):
-        return {name: to_jsonable(getattr(value, name)) for name in value.__dataclass_fields__}
+        return {
+            name: to_jsonable(getattr(value, name))
+            for name, f in value.__dataclass_fields__.items()
+            if not (f.metadata.get("omit_default") and getattr(value, name) == f.default)
+        }
     if isinstance(value, tuple | list):
         return [to_jsonable(v) for v in value]
     return value

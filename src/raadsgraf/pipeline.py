@@ -12,18 +12,20 @@ import importlib
 import json
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+from rdflib.term import Node
 from tqdm import tqdm
 
 from raadsgraf import generations
-from raadsgraf.config import Settings
+from raadsgraf.config import Settings, policy_for
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Attachment, Document
 from raadsgraf.parsers.registry import parse_bytes
-from raadsgraf.privacy import PrivacyReport, protect
+from raadsgraf.privacy import Erasures, PrivacyReport, SealedForReview, protect
 
 #: Inside each store generation: how it was built (``include_closed``,
 #: ``content_version``).
@@ -34,8 +36,11 @@ BUILD_FILE = "build.json"
 #: yields: the next ingest into an older store then re-reads every source it
 #: knows, instead of skipping them as unchanged (3: sections in the graph,
 #: derived shortcuts, the e5-small-int8 encoder; 4: roles as prov:Association,
-#: the policies a policy names).
-CONTENT_VERSION = 4
+#: the policies a policy names; 5: CPR numbers redacted without the modulus-11
+#: check, items sealed for closed-item wording, a committee's second meeting of a
+#: day under its own IRI, the identity graph — an older store may hold a CPR
+#: number or a closed item's text that this one would not publish).
+CONTENT_VERSION = 5
 
 #: File names that are never council records (folder walks skip them).
 SKIPPED_NAMES = {"README.md", "readme.md", ".DS_Store", "Thumbs.db"}
@@ -61,6 +66,8 @@ class ParseReport:
     failures: list[Failure] = field(default_factory=list)
     cpr_redacted: int = 0
     closed_sealed: int = 0
+    #: items sealed for closed-item wording their source did not mark
+    sealed_for_review: list[SealedForReview] = field(default_factory=list)
     #: attachment files whose text was read into an item (and so not failures)
     attachment_files: set[str] = field(default_factory=set)
 
@@ -99,12 +106,20 @@ def parse_file(path: str | Path, fmt: str | None = None) -> Document:
     return parse_bytes(data, str(path), fmt)
 
 
-def prepare(doc: Document, include_closed: bool) -> tuple[Document, set[Path], PrivacyReport]:
+def prepare(
+    doc: Document,
+    include_closed: bool,
+    closed_policy: str | None = None,
+    erase: Callable[[str], tuple[str, int]] | None = None,
+) -> tuple[Document, set[Path], PrivacyReport]:
     """A parsed document as every later stage gets it: attachment files beside it
-    read in, then protected (CPR redacted, closed items sealed unless
-    ``include_closed``). Also returns the attachment files it used."""
+    read in, then protected (texts the store forgot removed, CPR redacted, closed
+    items sealed unless ``include_closed``, by ``closed_policy``). Also returns
+    the attachment files it used."""
     doc, used = read_attachments(doc)
-    doc, privacy = protect(doc, include_closed=include_closed)
+    policies = Settings().closed_policy if closed_policy is None else closed_policy
+    policy = policy_for(policies, doc.source.format)
+    doc, privacy = protect(doc, include_closed=include_closed, closed_policy=policy, erase=erase)
     return doc, used, privacy
 
 
@@ -122,6 +137,7 @@ def parse_files(
     *,
     progress: bool = True,
     include_closed: bool = False,
+    closed_policy: str | None = None,
 ) -> ParseReport:
     """Parse every file; a file that fails is listed and the others are kept.
 
@@ -133,7 +149,7 @@ def parse_files(
     bar = tqdm(files, desc="parse", unit="file", disable=not progress or len(files) < 2)
     for path in bar:
         try:
-            doc, used, privacy = prepare(parse_file(path, fmt), include_closed)
+            doc, used, privacy = prepare(parse_file(path, fmt), include_closed, closed_policy)
         except Exception as exc:  # a parser bug must not lose the other files
             report.failures.append(failure(path, exc))
             continue
@@ -141,16 +157,32 @@ def parse_files(
         report.documents.append(doc)
         report.cpr_redacted += privacy.cpr_redacted
         report.closed_sealed += privacy.closed_sealed
+        report.sealed_for_review += privacy.sealed_for_review
     # A file read as some item's attachment is accounted for, even when it is
     # not minutes or a policy itself.
     report.failures = [f for f in report.failures if f.path not in report.attachment_files]
     return report
 
 
+#: Beside a source, where a harvest leaves its copies of linked attachments.
+LOCAL_COPIES = ".attachments"
+
+
+def local_copy(base: Path, url: str) -> Path:
+    """Where a harvested copy of the attachment at ``url`` lies for sources in
+    ``base``: ``<base>/.attachments/<sha-256 of the URL>`` (hidden, so a folder
+    ingest never reads it as a source)."""
+    return base / LOCAL_COPIES / hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
+
+
 def _attachment_file(base: Path, location: str | None) -> Path | None:
     """The file an attachment's relative ``location`` names, inside ``base``
-    (exports differ in letter case: "1.pdf" for "1.PDF")."""
-    if not location or "://" in location or location.startswith(("/", "#")):
+    (exports differ in letter case: "1.pdf" for "1.PDF"), or a harvested local
+    copy of its URL."""
+    if location and "://" in location:
+        copy = local_copy(base, location)
+        return copy if copy.is_file() else None
+    if not location or location.startswith(("/", "#")):
         return None
     candidate = base / location.replace("\\", "/").lstrip("/")
     try:
@@ -244,10 +276,20 @@ class IngestReport:
     sink_results: dict[str, object] = field(default_factory=dict)
     cpr_redacted: int = 0
     closed_sealed: int = 0
+    #: items sealed for closed-item wording their source did not mark (for review)
+    sealed_for_review: list[SealedForReview] = field(default_factory=list)
+    #: occurrences of texts the store forgot, removed from re-read sources
+    erased: int = 0
+    #: files skipped because the store was asked to forget exactly this content
+    forgotten: list[str] = field(default_factory=list)
     #: the store was built by an older raadsgraf (:data:`CONTENT_VERSION`): its
     #: sources were re-read; ``outdated_kept`` could not be (their files are gone)
     upgraded: bool = False
     outdated_kept: list[str] = field(default_factory=list)
+    #: person IRIs the sources give several parties: flagged rg:AmbiguousPerson
+    identity_conflicts: list[str] = field(default_factory=list)
+    #: generation folders a crashed ingest left behind, removed by this one
+    removed_generations: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -259,15 +301,34 @@ class IngestReport:
             f"{len(self.unchanged)} unchanged, {len(self.failures)} failed; "
             f"{self.triples} triples loaded, {self.store_triples} in the store; "
             f"{self.cpr_redacted} CPR number(s) redacted, {self.closed_sealed} closed item(s) sealed"
+            f" ({len(self.sealed_for_review)} for closed-item wording only: review them)"
         )
+        if self.identity_conflicts:
+            text += (
+                f"; {len(self.identity_conflicts)} identity conflict(s) flagged "
+                "(one name, several parties: rg:AmbiguousPerson)"
+            )
+        if self.erased:
+            text += f"; {self.erased} occurrence(s) of forgotten text removed"
+        if self.forgotten:
+            text += f"; {len(self.forgotten)} forgotten file(s) not ingested again"
         if self.upgraded:
             text += "; the store was built by an older raadsgraf: every known source was re-read"
+        if self.removed_generations:
+            text += (
+                f"; removed {len(self.removed_generations)} generation(s) a crashed ingest "
+                f"left behind: {', '.join(self.removed_generations)}"
+            )
         if self.outdated_kept:
             text += (
                 f"; {len(self.outdated_kept)} source(s) no longer on disk kept as an older "
                 f"raadsgraf built them: {', '.join(self.outdated_kept)}"
             )
         return text
+
+
+def _on_disk(key: str) -> bool:
+    return Path(key).is_file()
 
 
 def _content_version(generation: Path) -> int | None:
@@ -288,6 +349,8 @@ def ingest(
     fmt: str | None = None,
     progress: bool = True,
     index: bool = True,
+    graphs: Mapping[str, Iterable[tuple[Node, Node, Node]]] | None = None,
+    parsed: Mapping[str, Document] | None = None,
 ) -> IngestReport:
     """Parse files and load them into the store folder ``settings.store``.
 
@@ -301,14 +364,24 @@ def ingest(
     index are both written. Readers keep answering from the previous state
     meanwhile; a crash leaves the store as it was. Re-ingesting unchanged files
     writes nothing at all.
+
+    ``graphs`` (named-graph IRI → triples) replaces whole named graphs that
+    belong to no file in the same generation: what a harvest records beside
+    the sources (meetings and items withdrawn from a portal). ``parsed`` (path →
+    document) holds documents a caller already parsed from those very files (a
+    harvest checks each answer with its parser), so they are not parsed twice.
     """
     from raadsgraf import iris  # the graph stage, wired in here only
     from raadsgraf.graph import build as graph
-    from raadsgraf.graph import derive, store
+    from raadsgraf.graph import derive, identity, sittings, store
 
     settings = settings or Settings()
     report = IngestReport()
     root = Path(settings.store)
+    # under the store lock: what a writer killed mid-ingest left goes first, even
+    # when nothing below changes the store
+    report.removed_generations = generations.cleanup(root)
+    erasures = Erasures.load(root)
     live = generations.live(root)
     known = store.GraphStore(live, read_only=True) if live is not None else None
     files = list(iter_files(paths))
@@ -326,47 +399,86 @@ def ingest(
                 formats[Path(entry.key)] = entry.format
             else:
                 report.outdated_kept.append(entry.path)
-    documents: list[Document] = []
     attachment_files: set[str] = set()
-    loads = []
-    bar = tqdm(files, desc="ingest", unit="file", disable=not progress or len(files) < 2)
-    for path in bar:
+    read: list[tuple[str, Path, str, Document]] = []  # source key, path, sha256, document
+    given: dict[str, Path] = {}  # source key → the path as this ingest was given it
+
+    def read_file(path: Path, *, again: bool = False) -> None:
         key = store.source_key(path)
+        given.setdefault(key, path)
         try:
             data = path.read_bytes()
         except OSError as exc:
             report.failures.append(Failure(str(path), exc.strerror or str(exc)))
-            continue
+            return
         sha = hashlib.sha256(data).hexdigest()
-        if known is not None and not report.upgraded and known.is_current(key, sha):
+        if sha in erasures.sources:  # `raadsgraf forget --source` took this very file back
+            report.forgotten.append(str(path))
+            return
+        current = known is not None and not report.upgraded and known.is_current(key, sha)
+        if current and not again:
             report.unchanged.append(str(path))
-            continue
+            return
         try:
-            parsed = parse_bytes(data, str(path), formats.get(path, fmt))
-            doc, used, privacy = prepare(parsed, settings.include_closed)
+            handed = (parsed or {}).get(str(path))
+            if handed is None or fmt not in (None, handed.source.format):
+                handed = parse_bytes(data, str(path), formats.get(path, fmt))
+            doc, used, privacy = prepare(
+                handed,
+                settings.include_closed,
+                settings.closed_policy,
+                erasures.redact if erasures else None,
+            )
         except Exception as exc:  # a parser bug must not lose the other files
             report.failures.append(failure(path, exc))
-            continue
+            return
         attachment_files.update(str(p) for p in used)
         report.cpr_redacted += privacy.cpr_redacted
         report.closed_sealed += privacy.closed_sealed
+        report.sealed_for_review += privacy.sealed_for_review
+        report.erased += privacy.erased
+        replaced = known is not None and known.sources_has(key)
+        (report.replaced if replaced else report.added).append(str(path))
+        read.append((key, path, sha, doc))
+
+    bar = tqdm(files, desc="ingest", unit="file", disable=not progress or len(files) < 2)
+    for path in bar:
+        read_file(path)
+    # a committee's second meeting of a day gets its own IRI; a stored meeting
+    # whose IRI moves for it is read again (graph/sittings.py)
+    held = sittings.held_meetings(known) if known is not None and read else {}
+    placed, moved = sittings.plan([(k, d) for k, _, _, d in read], held, _on_disk)
+    stored_path = {e.key: e.path for e in known.sources()} if moved and known else {}
+    for key in sorted(moved):
+        path = given.get(key)
+        if path is None:  # as the store knows it, so its chunks are found and replaced
+            path = Path(stored_path.get(key, key))
+            path = path if store.source_key(path) == key else Path(key)
+        if str(path) in report.unchanged:
+            report.unchanged.remove(str(path))
+        read_file(path, again=True)
+    if moved:
+        placed, _ = sittings.plan([(k, d) for k, _, _, d in read], held, _on_disk)
+    documents: list[Document] = []
+    loads = []
+    for (key, path, sha, _), doc in zip(read, placed, strict=True):
         graph_iri = iris.source_graph_iri(key)
         triples = graph.document_triples(doc, graph_iri)
         entry = store.SourceEntry(
             key, str(path), sha, doc.source.format, graph_iri, len(triples), store.now()
         )
-        replaced = known is not None and known.sources_has(key)
-        (report.replaced if replaced else report.added).append(str(path))
         # kept as N-Triples until the load: a fraction of the memory of rdflib terms
         loads.append((entry, store.to_nquads(triples)))
         del triples
         documents.append(doc)
+    read, placed = [], []
     report.failures = [f for f in report.failures if f.path not in attachment_files]
-    if not loads:
+    if not loads and not graphs:
         report.store_triples = known.triple_count() if known is not None else 0
         return report
-    del known  # the live generation is copied next; close it first
-    with generations.writing(root) as gen:
+    if known is not None:
+        known.close()  # the live generation is copied next; close it first
+    with generations.writing(root, removed=report.removed_generations) as gen:
         # once a closed item's text is in a store, the store is an internal one for good
         build = gen / BUILD_FILE
         earlier = json.loads(build.read_text(encoding="utf-8")) if build.is_file() else {}
@@ -374,13 +486,38 @@ def ingest(
         info = {"include_closed": internal, "content_version": CONTENT_VERSION}
         build.write_text(json.dumps(info) + "\n", encoding="utf-8")
         gstore = store.GraphStore(gen)
-        report.triples = gstore.replace_sources(loads)
+        report.triples = gstore.replace_sources(loads) if loads else 0
+        for graph_iri, extra in (graphs or {}).items():
+            quads = store.to_nquads(extra, graph_iri)
+            gstore.replace_graph(graph_iri, ox.parse(quads, ox.RdfFormat.N_QUADS))
+            report.triples += quads.count(b"\n")
         gstore.load_ontology(graph.ontology_graph())
         report.derived = derive.refresh(gstore)
+        report.identity_conflicts = [str(c) for c in identity.refresh(gstore)]
         gstore.flush()
         report.store_triples = gstore.triple_count()
-        del gstore  # release the store's lock before the sinks run
+        gstore.close()  # release the store's lock before the sinks run
         if documents and index:
             for name, update in sinks():
                 report.sink_results[name] = update(gen, documents, settings)
     return report
+
+
+def load_kle(paths: Iterable[str | Path], settings: Settings) -> int:
+    """Load KLE titles from KL's XML files into the store (replacing an earlier load);
+    written into a copy of the live generation and swapped in, like an ingest.
+    Returns the number of triples loaded."""
+    from raadsgraf.graph.kle import KLE_GRAPH, kle_quads
+    from raadsgraf.graph.store import GraphStore
+
+    quads = []
+    for name in paths:
+        try:
+            data = Path(name).read_bytes()
+        except OSError as exc:
+            raise SourceError(str(name), exc.strerror or str(exc)) from None
+        quads += kle_quads(data, str(name))
+    with generations.writing(Path(settings.store)) as gen, GraphStore(gen) as graph:
+        graph.replace_graph(KLE_GRAPH, quads)
+        graph.flush()
+    return len(quads)

@@ -28,6 +28,9 @@ def clean_body(text: str) -> str | None:
     """ "Klima- og Miljøudvalgets møde den" → "Klima- og Miljøudvalget"."""
     text = " ".join(text.split()).strip(" ,:;-–")
     text = _LEAD.sub("", text)
+    # "Økonomiudvalget (slettet 10-01-2022)": FirstAgenda's note that the body of an
+    # earlier term was closed, not part of its name
+    text = re.sub(r"\s*\((?:slettet|nedlagt|ophørt)\b[^)]*\)", "", text, flags=re.I)
     text = re.sub(r"\s+(?:den|d\.?)$", "", text, flags=re.I).strip(" ,.:;-–")
     if re.search(r"s\s+møde$", text, re.I):
         text = re.sub(r"s\s+møde$", "", text, flags=re.I)

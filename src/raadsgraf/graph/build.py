@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from importlib import resources
 from pathlib import Path, PurePath
 
 from rdflib import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, Graph, Literal, URIRef
@@ -37,6 +38,22 @@ from raadsgraf.model import (
 _DANISH = "da"
 #: What minutes call their own committee ("udvalget besluttede den …").
 _GENERIC_BODIES = frozenset({"Udvalget", "Udvalg", "udvalget"})
+
+#: Councils: the body every committee reports to ("udvalget" in their minutes is
+#: never the council itself).
+_COUNCIL = ("byråd", "kommunalbestyrelse", "borgerrepræsentation", "regionsråd")
+
+
+def _is_council(name: str) -> bool:
+    lower = name.lower()
+    return any(word in lower for word in _COUNCIL)
+
+
+def _decided(ref: Reference) -> bool:
+    """A later step whose decision the source already gives was held (a portal page
+    exported after it), whatever the minutes' date."""
+    return bool(ref.decision) and "ikke frigivet" not in (ref.decision or "").lower()
+
 
 #: One RDF triple as rdflib terms.
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -66,6 +83,7 @@ class _Builder:
         self.triples: set[Triple] = set()
         self.doc = doc
         self.source = source
+        self.namesakes = _namesakes(doc)
 
     def add(self, s: str | URIRef, p: URIRef, o: URIRef | Literal | str) -> None:
         obj = o if isinstance(o, URIRef | Literal) else URIRef(o)
@@ -107,9 +125,30 @@ class _Builder:
             self.text(c, SKOS.altLabel, name.strip())
         return c
 
+    def person_ref(self, municipality: str, person: Person) -> str:
+        """The person's IRI; namesakes this source tells apart by party get theirs."""
+        key = iris.person_key(person.name)
+        if key in self.namesakes and person.party:
+            return iris.person_iri(municipality, person.name, person.party)
+        return iris.person_iri(municipality, person.name)
+
+    def _person_key(self, person: Person) -> str:
+        """The name as absences and roles key it (party-qualified for namesakes)."""
+        if iris.person_key(person.name) in self.namesakes and person.party:
+            return f"{person.name} {iris.party_letter(person.party)}"
+        return person.name
+
     def person(self, municipality: str, person: Person) -> str:
-        p = iris.person_iri(municipality, person.name)
+        p = self.person_ref(municipality, person)
         self.add(p, RDF.type, PERSON.Person)
+        key = iris.person_key(person.name)
+        if key in self.namesakes and not person.party:
+            # the source names two people so, and this mention says not which
+            self.add(p, RDF.type, RG.AmbiguousPerson)
+            parties = " og ".join(sorted(self.namesakes[key]))
+            self.text(
+                p, RG.ambiguity, f"kilden nævner to personer med navnet (partierne {parties})"
+            )
         self.add(p, FOAF.name, Literal(iris.person_key(person.name)))
         if person.party:
             party = iris.party_iri(municipality, person.party)
@@ -129,7 +168,7 @@ class _Builder:
             p = self.person(municipality, a.person)
             for role in filter(None, (r.strip() for r in (a.person.role or "").split(";"))):
                 r = iris.role_iri(municipality, role)
-                q = iris.association_iri(holder, a.person.name)
+                q = iris.association_iri(holder, self._person_key(a.person))
                 self.add(r, RDF.type, PROV.Role)
                 self.text(r, SKOS.prefLabel, role[:1].lower() + role[1:])
                 self.add(holder, PROV.qualifiedAssociation, q)
@@ -142,7 +181,7 @@ class _Builder:
                 )
                 continue
             absent.add(p)
-            node = iris.absence_iri(holder, municipality, a.person.name)
+            node = iris.absence_iri(holder, municipality, self._person_key(a.person))
             self.add(holder, RG.absentee, p)
             self.add(holder, RG.absence, node)
             self.add(node, RDF.type, RG.Absence)
@@ -174,7 +213,7 @@ class _Builder:
             self.add(z, SDO.url, Literal(meeting.source_url, datatype=XSD.anyURI))
         meeting_absent = self.attendance(z, muni, meeting.attendance, meeting=True)
         present = {
-            iris.person_iri(muni, a.person.name)
+            self.person_ref(muni, a.person)
             for a in meeting.attendance
             if a.status == AttendanceStatus.PRESENT
         }
@@ -230,6 +269,12 @@ class _Builder:
                 node = iris.position_iri(d, index)
                 self.add(d, RG.position, node)
                 self.position(muni, node, pos)
+            referred = item.decision.referred_to
+            if referred and iris.committee_name(referred) != iris.committee_name(
+                meeting.committee.name
+            ):
+                # "oversendes til Økonomiudvalget": the case's next step, not yet held
+                self.planned(muni, t, "oversendt", referred, None, item.decision.text)
         for index, ref in enumerate(item.references, start=1):
             self.reference(meeting, t, index, ref)
         self.attachments(a, item.attachments)
@@ -338,8 +383,11 @@ class _Builder:
     def reference(self, meeting: Meeting, t: str, index: int, ref: Reference) -> None:
         muni = meeting.municipality.name
         if ref.body in _GENERIC_BODIES:
-            # "udvalget" in a committee's own minutes is that committee
-            ref = dataclasses.replace(ref, body=meeting.committee.name)
+            # "udvalget" in a committee's own minutes is that committee; in a council's
+            # it is the committee whose text the council's item repeats, which the
+            # sentence does not name: kept as text only
+            own_body = None if _is_council(meeting.committee.name) else meeting.committee.name
+            ref = dataclasses.replace(ref, body=own_body)
         own = iris.committee_name(meeting.committee.name)
         if (
             ref.kind == ReferenceKind.PROSE
@@ -355,6 +403,12 @@ class _Builder:
         self.text(r, PROV.value, ref.raw)
         if not (ref.body and ref.date):
             return  # kept as text: nothing names the meeting precisely enough
+        if ref.date > meeting.date and not _decided(ref):
+            # after the meeting itself: a schedule, "forventes behandlet …", the
+            # portal's "Beslutning ikke frigivet": planned, not held
+            p = self.planned(muni, t, index, ref.body, ref.date, ref.raw, ref.item_number)
+            self.add(p, DCTERMS.type, iris.reference_kind_iri(ref.kind))
+            return
         z = iris.meeting_iri_for(muni, ref.body, ref.date)
         self.add(z, RDF.type, BESLUIT.Zitting)
         self.add(z, BESLUIT.isGehoudenDoor, self.committee(muni, ref.body))
@@ -380,6 +434,29 @@ class _Builder:
             self.attendance(target, muni, ref.absent, meeting=False)
         if ref.date < meeting.date:
             self.add(t, RG.earlierTreatment, target)
+
+    def planned(
+        self,
+        muni: str,
+        t: str,
+        key: int | str,
+        body: str,
+        date: dt.date | None,
+        text: str,
+        item_number: int | None = None,
+    ) -> str:
+        """A coming step of the matter (:class:`rg:PlannedTreatment`): no meeting, item
+        or treatment is minted for it, so nothing counts it as held."""
+        p = iris.planned_treatment_iri(t, key)
+        self.add(t, RG.plannedTreatment, p)
+        self.add(p, RDF.type, RG.PlannedTreatment)
+        self.add(p, RG.plannedBy, self.committee(muni, body))
+        self.text(p, PROV.value, text)
+        if date is not None:
+            self.add(p, DCTERMS.date, _date(date))
+        if item_number is not None:
+            self.add(p, SDO.position, Literal(item_number))
+        return p
 
     # --- policies ---------------------------------------------------------------
 
@@ -425,6 +502,26 @@ class _Builder:
         self.sections(p, policy.sections)
 
 
+def _namesakes(doc: Document) -> dict[str, set[str]]:
+    """Names this source gives two or more parties (by ballot letter): two
+    people, told apart by party (usually none)."""
+    parties: dict[str, set[str]] = {}
+    for m in doc.meetings:
+        people = [a.person for a in m.attendance]
+        for item in m.items:
+            people += [a.person for a in item.attendance]
+            if item.decision is not None:
+                people += [
+                    Person(p.actor, p.party) for p in item.decision.positions if p.kind == "person"
+                ]
+        for person in people:
+            if person.party:
+                parties.setdefault(iris.person_key(person.name), set()).add(
+                    iris.party_letter(person.party)
+                )
+    return {name: ps for name, ps in parties.items() if len(ps) > 1}
+
+
 def document_triples(doc: Document, graph_iri: str) -> set[Triple]:
     """Every triple read from ``doc``; ``graph_iri`` names the source (its named graph)."""
     b = _Builder(doc, URIRef(graph_iri))
@@ -444,14 +541,19 @@ def document_graph(doc: Document, graph_iri: str) -> Graph:
     return g
 
 
-#: ontology/ beside src/ in a checkout (the project runs from its checkout or an editable install).
-ONTOLOGY_DIR = Path(__file__).resolve().parents[3] / "ontology"
+def ontology_file(name: str) -> Path:
+    """``ontology/<name>``: package data in an installed wheel (``raadsgraf/ontology/``,
+    copied there by the build), else the checkout's ``ontology/`` beside ``src/``."""
+    packaged = Path(str(resources.files("raadsgraf"))) / "ontology" / name
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "ontology" / name
 
 
 def ontology_graph() -> Graph:
     """ontology/raadsgraf.ttl: the terms, labels and concept schemes."""
     g = new_graph()
-    g.parse(ONTOLOGY_DIR / "raadsgraf.ttl", format="turtle")
+    g.parse(ontology_file("raadsgraf.ttl"), format="turtle")
     return g
 
 
@@ -459,7 +561,7 @@ def validate(g: Graph) -> tuple[bool, str]:
     """SHACL validation against ontology/shapes.ttl; returns (conforms, report text)."""
     from pyshacl import validate as shacl_validate  # imported late: pyshacl is slow to import
 
-    shapes = Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+    shapes = Graph().parse(ontology_file("shapes.ttl"), format="turtle")
     # The concept schemes live in the ontology, as in a store: validate the union.
     data = g + ontology_graph()
     conforms, _, text = shacl_validate(data, shacl_graph=shapes, advanced=True, inference="none")

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pyoxigraph as ox
 
-from raadsgraf.errors import RaadsgrafError
+from raadsgraf.errors import QueryError
 from raadsgraf.graph.store import GraphStore
 from raadsgraf.graph.vocab import sparql_prologue
 
-
-class QueryError(RaadsgrafError):
-    """A query that cannot run: bad SPARQL, or a lineage target that names nothing."""
+__all__ = ["IRI", "QueryError", "SparqlResult", "Value", "iri_term", "literal_term", "run_sparql"]
 
 
 class IRI(str):
@@ -87,10 +87,35 @@ _UPDATE = re.compile(
 )
 
 
-def run_sparql(store: GraphStore, query: str, *, limit: int | None = None) -> SparqlResult:
-    """Run a read-only query over the union of all graphs; at most ``limit`` rows."""
+def run_sparql(
+    store: GraphStore,
+    query: str,
+    *,
+    limit: int | None = None,
+    bindings: Mapping[str, Value] | None = None,
+    default_graphs: Sequence[str] = (),
+    named_graphs: Sequence[str] = (),
+) -> SparqlResult:
+    """Run a read-only query over the union of all graphs; at most ``limit`` rows.
+
+    ``bindings`` gives variables their values before the query runs (SPARQL SEP-0007
+    substitution, done by the engine): the way a caller's value reaches a query
+    without becoming query text. Oxigraph substitutes only variables the SELECT
+    projects, so a bound variable is listed in the SELECT clause.
+
+    ``default_graphs``/``named_graphs`` (graph IRIs) set the query's dataset as the
+    SPARQL protocol's ``default-graph-uri``/``named-graph-uri`` do: the default
+    graph is then the merge of those graphs, and GRAPH sees only those named.
+    """
+    kwargs: dict[str, Any] = {"prefixes": _prefixes()}
+    if bindings:
+        kwargs["substitutions"] = {ox.Variable(k): to_term(v) for k, v in bindings.items()}
+    if default_graphs:
+        kwargs["default_graph"] = [_named_node(g) for g in default_graphs]
+    if named_graphs:
+        kwargs["named_graphs"] = [_named_node(g) for g in named_graphs]
     try:
-        result = store.query(query, prefixes=_prefixes())
+        result = store.query(query, **kwargs)
     except SyntaxError as exc:
         if _UPDATE.match(_PROLOGUE.sub("", query)):
             raise QueryError(
@@ -98,8 +123,10 @@ def run_sparql(store: GraphStore, query: str, *, limit: int | None = None) -> Sp
                 "through `raadsgraf ingest`"
             ) from None
         raise QueryError(f"SPARQL syntax error: {exc}") from None
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise QueryError(f"SPARQL query failed: {exc}") from None
+    except RuntimeError as exc:  # the engine's word on a substitution it cannot make
+        raise QueryError(f"bound values must be projected variables of a SELECT: {exc}") from None
     if isinstance(result, ox.QueryBoolean):
         return SparqlResult("ask", boolean=bool(result))
     if isinstance(result, ox.QueryTriples):
@@ -127,14 +154,45 @@ def _prefixes() -> dict[str, str]:
     return dict(PREFIXES)
 
 
+def to_term(value: Value) -> ox.NamedNode | ox.Literal:
+    """A Python value as an RDF term: :class:`IRI` → IRI, dates and numbers typed."""
+    if isinstance(value, IRI):
+        return _named_node(value)
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(_XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
+    if isinstance(value, float | Decimal):
+        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "decimal"))
+    if isinstance(value, dt.datetime):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(_XSD + "dateTime"))
+    if isinstance(value, dt.date):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(_XSD + "date"))
+    if value is None:
+        raise QueryError("a query value is missing")
+    return ox.Literal(str(value))
+
+
+def _named_node(text: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(text)
+    except ValueError:
+        raise QueryError(f"not an IRI: {text[:200]!r}") from None
+
+
 def iri_term(text: str) -> str:
-    """``text`` as an IRI in SPARQL text."""
-    return "<" + text.replace(">", "%3E") + ">"
+    """``text`` as an IRI in SPARQL text: the one place a text becomes an IRI term.
+
+    The IRI is checked by the engine's own parser and written by its own serialiser, so
+    a value from outside (a URL parameter such as ``foo`` or ``x> } DROP …``) is a
+    :class:`QueryError`, never query text.
+    """
+    return str(_named_node(text))
 
 
 def literal_term(text: str) -> str:
-    """``text`` as a string literal in SPARQL text."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """``text`` as a string literal in SPARQL text, escaped by the engine's serialiser."""
+    return str(ox.Literal(text))
 
 
 def select(store: GraphStore, body: str) -> list[dict[str, Value]]:

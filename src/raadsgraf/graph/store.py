@@ -112,6 +112,19 @@ class GraphStore:
             raise StoreError(f"{graph_dir}: cannot open the graph store ({exc})") from None
         self._sources = self._read_manifest()
 
+    def close(self) -> None:
+        """Release the store (and, when writable, its lock); the object is unusable after."""
+        store = self.__dict__.pop("store", None)
+        if store is not None and not self.read_only:
+            store.flush()
+        del store
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # --- manifest -----------------------------------------------------------------
 
     @property
@@ -157,17 +170,19 @@ class GraphStore:
 
     def _unshare(self, iri: str) -> None:
         """Drop from the default graph what only graph ``iri`` states."""
+        g = ox.NamedNode(iri)  # its serialisation is the one escaping of an IRI
         self.store.update(
             f"""DELETE {{ ?s ?p ?o }} WHERE {{
-                  GRAPH <{iri}> {{ ?s ?p ?o }}
-                  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != <{iri}>) }}
+                  GRAPH {g} {{ ?s ?p ?o }}
+                  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }}
                 }}"""
         )
 
     def _share(self, iris: Iterable[str]) -> None:
         """Add graphs' triples to the default graph (a set: nothing duplicates)."""
         for iri in iris:
-            self.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+            g = ox.NamedNode(iri)
+            self.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
 
     def _drop(self, iri: str) -> None:
         node = ox.NamedNode(iri)
@@ -210,6 +225,19 @@ class GraphStore:
             self._sources[entry.key] = entry
         self._write_manifest()
         return sum(e.triples for e in entries)
+
+    def remove_sources(self, keys: Iterable[str]) -> int:
+        """Drop sources' named graphs (and what only they stated from the union
+        graph) and their manifest entries; returns how many there were."""
+        self._writable()
+        removed = 0
+        for key in keys:
+            entry = self._sources.pop(key, None)
+            if entry is not None:
+                self._drop(entry.graph)
+                removed += 1
+        self._write_manifest()
+        return removed
 
     def _bulk_load(self, quads: list[bytes], plain: list[bytes]) -> None:
         """Load a batch into the named graphs and the union graph, and empty it.

@@ -83,6 +83,7 @@ class RG(DefinedNamespace):
     Absence: URIRef
     Recommendation: URIRef
     TreatmentReference: URIRef
+    PlannedTreatment: URIRef  # a coming step an item names: not held, never a treatment
     Outcome: URIRef
     ReferenceKind: URIRef
     VersionStage: URIRef
@@ -92,10 +93,13 @@ class RG(DefinedNamespace):
     SectionKind: URIRef
     Attachment: URIRef
     RecommendationPoint: URIRef
+    AmbiguousPerson: URIRef
     # properties
     referencesTreatment: URIRef
     earlierTreatment: URIRef
     referencesMeeting: URIRef
+    plannedTreatment: URIRef
+    plannedBy: URIRef
     reference: URIRef
     absentee: URIRef
     absence: URIRef
@@ -107,6 +111,7 @@ class RG(DefinedNamespace):
     treatsPolicy: URIRef
     mentionsPolicy: URIRef
     inCorpus: URIRef
+    withdrawnOn: URIRef
     kleFacet: URIRef
     versionStage: URIRef
     referencedTitle: URIRef
@@ -116,6 +121,7 @@ class RG(DefinedNamespace):
     attachment: URIRef
     recommendedReading: URIRef
     point: URIRef
+    ambiguity: URIRef
     # materialised shortcuts (derived graph; raadsgraf.graph.shortcuts)
     treatedBy: URIRef
     decisionOutcome: URIRef
@@ -126,6 +132,8 @@ class RG(DefinedNamespace):
 ONTOLOGY_GRAPH = URIRef("https://raadsgraf.dk/graph/ontology")
 #: Named graph holding what is derived across documents (policy links, in-corpus flags).
 DERIVED_GRAPH = URIRef("https://raadsgraf.dk/graph/derived")
+#: Named graph flagging person IRIs that may stand for several people (graph/identity.py).
+IDENTITY_GRAPH = URIRef("https://raadsgraf.dk/graph/identity")
 
 #: Prefixes bound on every graph raadsgraf writes and offered to SPARQL queries.
 PREFIXES: dict[str, str] = {

@@ -33,9 +33,12 @@ class LineageStep:
     title: str | None
     outcome: str | None
     case_number: str | None
-    link: str  # "start", "sag" (same case) or the reference kind that led here
+    link: str  # "start", "sag" (same case), "vedtagelse" (a policy's adoption), "oversendt" or the reference kind that led here
     via: str | None  # the treatment it was reached from
     in_corpus: bool
+    #: a coming step the text names (a schedule, "forventes behandlet …", a referral),
+    #: not held: shown as "planlagt", apart from the treatments, and never counted as one
+    planned: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,6 +270,78 @@ def _meeting_references(
     return list(seen.values())
 
 
+def _planned_steps(store: GraphStore, treatments: list[str], state: WalkState) -> list[LineageStep]:
+    """The coming steps (``rg:PlannedTreatment``) the walk's treatments name.
+
+    Like the meeting references, only the treatments the walk went on from count:
+    a prose mention's plans are those of its own matter."""
+    expanded = [t for t in treatments if t in state.out_refs]
+    if not expanded:
+        return []
+    rows = select_strings(
+        store,
+        "SELECT ?t ?p ?d ?n ?k ?committee ?muni WHERE { "
+        + per_value(
+            " ".join(iri_term(t) for t in expanded),
+            "?t",
+            """?t rg:plannedTreatment ?p . ?p rg:plannedBy ?c .
+               ?c skos:prefLabel ?committee ; besluit:bestuurt ?m . ?m skos:prefLabel ?muni .
+               OPTIONAL { ?p dct:date ?d } OPTIONAL { ?p schema:position ?n }
+               OPTIONAL { ?p dct:type ?k }""",
+        )
+        + " }",
+    )
+    kinds = notations(store, state, {str(r["k"]) for r in rows if r["k"]})
+    out: dict[str, LineageStep] = {}
+    for r in rows:
+        p = str(r["p"])
+        if p in out:
+            continue
+        out[p] = LineageStep(
+            treatment=p,
+            date=_date_or_none(r["d"]),
+            municipality=r["muni"],
+            committee=r["committee"],
+            item_number=int(r["n"]) if r["n"] and r["n"].isdigit() else None,
+            title=None,
+            outcome=None,
+            case_number=None,
+            link=kinds.get(str(r["k"]), "") if r["k"] else "oversendt",
+            via=str(r["t"]),
+            in_corpus=False,
+            planned=True,
+        )
+    return list(out.values())
+
+
+def _adoptions(
+    policies: tuple[PolicyLink, ...], via: str | None, municipality: str | None
+) -> list[LineageStep]:
+    """A policy's adoption (vedtagelse), as its own text states it, is a step of every
+    history of the items that treated it: often the later step the minutes lack."""
+    return [
+        LineageStep(
+            treatment=p.policy,
+            date=p.adopted_on,
+            municipality=municipality,
+            committee=p.adopted_by,
+            item_number=None,
+            title=f"Vedtagelse: {p.title}",
+            outcome=None,
+            case_number=None,
+            link="vedtagelse",
+            via=via,
+            in_corpus=False,
+        )
+        for p in policies
+        if p.adopted_on is not None and p.adopted_by
+    ]
+
+
+def _key(step: LineageStep) -> tuple[str, dt.date | None]:
+    return (iris.committee_name(step.committee or "").lower(), step.date)
+
+
 def lineage(
     store: GraphStore,
     target: str | None = None,
@@ -307,9 +382,42 @@ def lineage(
     # through one of its treatments (often the citing item's own meeting) adds nothing
     covered = {str(d["z"]) for d in details.values()}
     steps.extend(m for m in meetings if m.treatment not in covered)
-    steps.sort(key=lambda s: (s.date or dt.date.min, s.committee or "", s.item_number or 0))
+    policies = _policies(store, ordered)
+    held = {_key(s) for s in steps}
+    muni = next((s.municipality for s in steps if s.link == "start"), None)
+    for adoption in _adoptions(policies, start[0] if len(start) == 1 else None, muni):
+        if _key(adoption) not in held:  # the adopting meeting's own item is already a step
+            held.add(_key(adoption))
+            steps.append(adoption)
+    # a plan the store shows was carried out (the body held a step of the matter that
+    # day) is that step; an undated referral is kept until a later step of that body
+    for plan in sorted(_planned_steps(store, ordered, state), key=lambda s: s.treatment):
+        if _key(plan) in held or (
+            plan.date is None and plan.committee and _later_step(steps, plan)
+        ):
+            continue
+        held.add(_key(plan))
+        steps.append(plan)
+    steps.sort(
+        key=lambda s: (
+            s.date or (dt.date.max if s.planned else dt.date.min),
+            s.planned,
+            s.committee or "",
+            s.item_number or 0,
+        )
+    )
     label = target or f"{date} item {item}" + (f" ({committee})" if committee else "")
-    return Lineage(label, tuple(steps), _policies(store, ordered))
+    return Lineage(label, tuple(steps), policies)
+
+
+def _later_step(steps: list[LineageStep], plan: LineageStep) -> bool:
+    """A held step of the plan's body after the treatment that planned it."""
+    via_date = next((s.date for s in steps if s.treatment == plan.via), None)
+    body = _key(plan)[0]
+    return any(
+        not s.planned and _key(s)[0] == body and s.date and via_date and s.date > via_date
+        for s in steps
+    )
 
 
 def _str(value: Value) -> str | None:

@@ -201,3 +201,30 @@ def person_page(store: GraphStore, iri: str) -> PersonPage | None:
         items_present=_i(count["n"]) or 0,
         roles=tuple(str(r["role"]) for r in roles),
     )
+
+
+def meeting(store: GraphStore, iri: str) -> MeetingRef | None:
+    """One meeting some source describes, or None."""
+    rows = _rows(
+        store,
+        f"""SELECT ?date ?c (MIN(?label) AS ?cl) (MIN(?ml) AS ?muni) (COUNT(DISTINCT ?a) AS ?n)
+        WHERE {{
+          {_iri(iri)} a besluit:Zitting ; dct:source ?src ; besluit:isGehoudenDoor ?c ;
+             dct:date ?date .
+          ?c skos:prefLabel ?label . OPTIONAL {{ ?c besluit:bestuurt/skos:prefLabel ?ml }}
+          OPTIONAL {{ {_iri(iri)} besluit:behandelt ?a . ?a dct:source ?asrc }}
+        }} GROUP BY ?date ?c""",
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    return MeetingRef(iri, _d(r["date"]), _s(r["cl"]), _s(r["c"]), _s(r["muni"]), _i(r["n"]) or 0)
+
+
+def meeting_urls(store: GraphStore, meetings: list[str]) -> dict[str, str]:
+    """The web address each meeting was published at, where the source gave one."""
+    if not meetings:
+        return {}
+    values = " ".join(sorted({_iri(m) for m in meetings}))
+    rows = _rows(store, f"SELECT ?z ?u WHERE {{ VALUES ?z {{ {values} }} ?z schema:url ?u }}")
+    return {str(r["z"]): str(r["u"]) for r in rows}

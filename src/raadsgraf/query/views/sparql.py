@@ -4,24 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 
-from raadsgraf.graph.sparql import Value, run_sparql
+from raadsgraf.errors import QueryError
+from raadsgraf.graph.sparql import Value, iri_term, literal_term, run_sparql
 from raadsgraf.graph.store import GraphStore
 from raadsgraf.graph.vocab import sparql_prologue
 
-#: Characters SPARQL forbids inside <…> (IRIREF), percent-encoded: an IRI that
-#: comes from a URL parameter can never end the term and inject query text.
-_IRI_UNSAFE = {c: f"%{ord(c):02X}" for c in '<>"{}|^`\\ \t\r\n'}
+#: What a looked-up text that is not an IRI becomes: an IRI that names nothing.
+NOTHING = "urn:raadsgraf:nothing"
 
 
 def _iri(text: str) -> str:
-    return "<" + "".join(_IRI_UNSAFE.get(c, c) for c in text) + ">"
+    """An IRI a page looks up, in query text (through the one escaping function,
+    :func:`~raadsgraf.graph.sparql.iri_term`). A text that is not an IRI — a mangled link
+    such as ``/punkt?item=foo`` — names nothing, so the page finds nothing and says so."""
+    try:
+        return iri_term(text)
+    except QueryError:
+        return iri_term(NOTHING)
 
 
-def _lit(text: str) -> str:
-    escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    )
-    return '"' + escaped + '"'
+_lit = literal_term
 
 
 def _rows(store: GraphStore, body: str) -> list[dict[str, Value]]:

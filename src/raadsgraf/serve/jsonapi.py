@@ -1,0 +1,429 @@
+"""The JSON API: search, item, case history, lineage, policy, person, committee,
+meeting, facets. Every answer carries stable IRIs, links to the answers about
+the things it names, and an ETag (If-None-Match → 304 without any work)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from raadsgraf.api import Raadsgraf
+from raadsgraf.errors import QueryError, RaadsgrafError
+from raadsgraf.model import Outcome
+from raadsgraf.query.lineage import Lineage
+from raadsgraf.serve import schemas
+from raadsgraf.serve.citations import Citation, cite, link, meeting_of, plain, resource_link
+from raadsgraf.serve.errors import ApiError
+from raadsgraf.serve.live import LiveStore
+
+MAX_IRI = 2000
+IriParam = Annotated[
+    str, Query(min_length=8, max_length=MAX_IRI, description="The thing's IRI (https://…)")
+]
+Limit = Annotated[int, Query(ge=1, le=100, description="Results per page")]
+Offset = Annotated[int, Query(ge=0, le=10_000, description="Results to skip")]
+
+
+def _check_iri(iri: str) -> str:
+    if not iri.startswith(("https://", "http://")):
+        raise ApiError(
+            400,
+            "Adressen er ikke en IRI (den skal begynde med https://).",
+            "The address is not an IRI (it must start with https://).",
+        )
+    return iri
+
+
+def _not_found(what_da: str, what_en: str, iri: str) -> ApiError:
+    return ApiError(404, f"{what_da} findes ikke: {iri}", f"No such {what_en}: {iri}")
+
+
+def _page_links(request: Request, offset: int, limit: int, more: bool) -> dict[str, str | None]:
+    url = request.url
+
+    def at(o: int) -> str:
+        params = dict(request.query_params)
+        params["offset"], params["limit"] = str(o), str(limit)
+        return url.path + "?" + "&".join(f"{k}={v}" for k, v in _encoded(params).items())
+
+    return {
+        "self": at(offset),
+        "next": at(offset + limit) if more else None,
+        "prev": at(max(offset - limit, 0)) if offset > 0 else None,
+    }
+
+
+def _encoded(params: dict[str, str]) -> dict[str, str]:
+    from urllib.parse import quote
+
+    return {quote(k, safe=""): quote(v, safe="") for k, v in params.items()}
+
+
+def _step_citations(rg: Raadsgraf, lineage: Lineage) -> list[Citation]:
+    return cite(
+        rg,
+        (
+            (s.treatment, s.municipality, s.committee, s.date, s.item_number, s.title)
+            for s in lineage.steps
+        ),
+    )
+
+
+def router(live: LiveStore) -> APIRouter:
+    api = APIRouter(prefix="/api", tags=["api"])
+
+    def answer(request: Request, compute: Callable[[Raadsgraf], Any]) -> Response:
+        rg, version = live.current()
+        etag = live.etag(version, request.url.path, request.url.query)
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        wanted = request.headers.get("if-none-match")
+        if wanted and (
+            wanted.strip() == "*"
+            or etag in (t.strip().removeprefix("W/") for t in wanted.split(","))
+        ):
+            return Response(status_code=304, headers=headers)
+        body = plain(compute(rg))
+        return Response(
+            json.dumps(body, ensure_ascii=False).encode(),
+            media_type="application/json",
+            headers=headers,
+        )
+
+    @api.get("/search", response_model=schemas.SearchAnswer, summary="Search the records")
+    def search(
+        request: Request,
+        q: Annotated[str, Query(min_length=1, max_length=500, description="Words, a case number…")],
+        limit: Limit = 10,
+        offset: Annotated[int, Query(ge=0, le=200)] = 0,
+        mode: Annotated[str, Query(pattern="^(hybrid|dense|bm25)$")] = "hybrid",
+        municipality: Annotated[str | None, Query(max_length=200)] = None,
+        committee: Annotated[str | None, Query(max_length=200)] = None,
+        date_from: Annotated[dt.date | None, Query(alias="from")] = None,
+        date_to: Annotated[dt.date | None, Query(alias="to")] = None,
+        open_only: bool = False,
+        outcome: Annotated[
+            str | None, Query(description=", ".join(o.value for o in Outcome))
+        ] = None,
+    ) -> Response:
+        """One hit per agenda item or policy, best first; the CLI's `search` filters."""
+
+        def compute(rg: Raadsgraf) -> Any:
+            try:
+                hits = rg.search(
+                    q,
+                    top_k=offset + limit + 1,
+                    mode=mode,
+                    municipality=municipality,
+                    committee=committee,
+                    date_from=date_from,
+                    date_to=date_to,
+                    open_only=open_only,
+                    outcome=outcome,
+                )
+            except QueryError as exc:
+                raise ApiError(400, "Søgningen kan ikke udføres.", detail=str(exc)) from None
+            except RaadsgrafError as exc:
+                raise ApiError(
+                    503,
+                    "Søgeindekset kan ikke bruges.",
+                    "The search index is unavailable.",
+                    detail=str(exc),
+                ) from None
+            page = hits[offset : offset + limit]
+            citations = cite(
+                rg,
+                (
+                    (
+                        h.iri,
+                        h.municipality,
+                        h.committee,
+                        h.meeting_date,
+                        h.item_number,
+                        h.item_title or h.document_title,
+                    )
+                    for h in page
+                ),
+            )
+            results = []
+            for h, c in zip(page, citations, strict=True):
+                links: dict[str, str | None] = {"self": resource_link(h.iri)}
+                if "/punkt/" in h.iri:
+                    links["history"] = link("history", target=h.iri)
+                    links["meeting"] = link("meeting", iri=meeting_of(h.iri))
+                results.append({"hit": h, "citation": c, "links": links})
+            filters = {
+                "municipality": municipality,
+                "committee": committee,
+                "from": date_from,
+                "to": date_to,
+                "open_only": open_only,
+                "outcome": outcome,
+            }
+            return {
+                "total": None,
+                "offset": offset,
+                "limit": limit,
+                "links": _page_links(request, offset, limit, len(hits) > offset + limit),
+                "query": q,
+                "mode": mode,
+                "filters": filters,
+                "results": results,
+            }
+
+        return answer(request, compute)
+
+    @api.get("/item", response_model=schemas.ItemAnswer, summary="An agenda item")
+    def item(request: Request, iri: IriParam) -> Response:
+        """An agenda item (item or treatment IRI): decision, recommendation, sections…"""
+        _check_iri(iri)
+
+        def compute(rg: Raadsgraf) -> Any:
+            d = rg.item(iri)
+            if d is None:
+                raise _not_found("Dagsordenspunktet", "agenda item", iri)
+            (c,) = cite(rg, [(d.item, d.municipality, d.committee, d.date, d.number, d.title)])
+            links: dict[str, str | None] = {
+                "self": link("item", iri=d.item),
+                "history": link("history", target=d.treatment),
+                "meeting": link("meeting", iri=d.meeting),
+                "committee": link("committee", iri=d.committee_iri) if d.committee_iri else None,
+                "case": link("history", target=d.case_number) if d.case_number else None,
+            }
+            for n, (policy, _) in enumerate(d.policies, 1):
+                links[f"policy{n}"] = link("policy", iri=policy)
+            return {"data": d, "citation": c, "links": links}
+
+        return answer(request, compute)
+
+    @api.get("/history", response_model=schemas.HistoryAnswer, summary="Case history")
+    def history(
+        request: Request, target: Annotated[str, Query(min_length=1, max_length=MAX_IRI)]
+    ) -> Response:
+        """Treatment history of an item, treatment, case number or policy, with decisions."""
+
+        def compute(rg: Raadsgraf) -> Any:
+            try:
+                h = rg.history(target)
+            except QueryError as exc:
+                raise ApiError(
+                    404,
+                    "Der er ingen behandlinger af det.",
+                    "No treatments of that.",
+                    detail=str(exc),
+                ) from None
+            cites = cite(
+                rg,
+                (
+                    (
+                        s.step.treatment,
+                        s.step.municipality,
+                        s.step.committee,
+                        s.step.date,
+                        s.step.item_number,
+                        s.step.title,
+                    )
+                    for s in h.steps
+                ),
+            )
+            return {
+                "data": h,
+                "citations": cites,
+                "links": {"self": link("history", target=target)},
+            }
+
+        return answer(request, compute)
+
+    @api.get("/lineage", response_model=schemas.LineageAnswer, summary="Treatment lineage")
+    def lineage(
+        request: Request,
+        target: Annotated[str | None, Query(max_length=MAX_IRI)] = None,
+        date: dt.date | None = None,
+        item: Annotated[int | None, Query(ge=0, le=10_000)] = None,
+        committee: Annotated[str | None, Query(max_length=200)] = None,
+    ) -> Response:
+        """Lineage of an IRI or case number, or of a meeting date + item number."""
+        if target is None and (date is None or item is None):
+            raise ApiError(
+                422, "Angiv target, eller date og item.", "Give target, or date and item."
+            )
+
+        def compute(rg: Raadsgraf) -> Any:
+            try:
+                found = rg.lineage(target, date=date, item=item, committee=committee)
+            except QueryError as exc:
+                raise ApiError(
+                    404,
+                    "Der er ingen behandlinger af det.",
+                    "No treatments of that.",
+                    detail=str(exc),
+                ) from None
+            return {
+                "data": found,
+                "citations": _step_citations(rg, found),
+                "links": {"self": str(request.url.path) + "?" + request.url.query},
+            }
+
+        return answer(request, compute)
+
+    @api.get("/policy", response_model=schemas.PolicyAnswer, summary="A policy and its lineage")
+    def policy(request: Request, iri: IriParam) -> Response:
+        """A policy's versions, adoption, what it replaces, and its treatments."""
+        _check_iri(iri)
+
+        def compute(rg: Raadsgraf) -> Any:
+            network = rg.policy_network(iri)
+            if network is None:
+                raise _not_found("Politikken", "policy", iri)
+            try:
+                found = rg.lineage(iri)
+            except QueryError:
+                found = Lineage(iri, (), ())
+            return {
+                "data": network,
+                "lineage": found,
+                "citations": _step_citations(rg, found),
+                "links": {"self": link("policy", iri=iri), "history": link("history", target=iri)},
+            }
+
+        return answer(request, compute)
+
+    @api.get("/person", response_model=schemas.PersonAnswer, summary="A person")
+    def person(request: Request, iri: IriParam) -> Response:
+        """A person's meetings, party, absences and roles."""
+        _check_iri(iri)
+
+        def compute(rg: Raadsgraf) -> Any:
+            page = rg.person(iri)
+            if page is None:
+                raise _not_found("Personen", "person", iri)
+            links = {"self": link("person", iri=iri)}
+            for m in page.meetings[:50]:
+                links[f"meeting:{m.iri}"] = link("meeting", iri=m.iri)
+            return {"data": page, "links": links}
+
+        return answer(request, compute)
+
+    @api.get("/people", response_model=schemas.PersonList, summary="People")
+    def people(request: Request, limit: Limit = 50, offset: Offset = 0) -> Response:
+        def compute(rg: Raadsgraf) -> Any:
+            everyone = rg.people()
+            page = everyone[offset : offset + limit]
+            return {
+                "total": len(everyone),
+                "offset": offset,
+                "limit": limit,
+                "links": _page_links(request, offset, limit, len(everyone) > offset + limit),
+                "data": [
+                    {
+                        "person": p,
+                        "municipality": muni,
+                        "meetings": n,
+                        "link": link("person", iri=p.iri),
+                    }
+                    for p, muni, n in page
+                ],
+            }
+
+        return answer(request, compute)
+
+    @api.get("/committee", response_model=schemas.CommitteeAnswer, summary="A committee")
+    def committee(request: Request, iri: IriParam) -> Response:
+        """A committee's meetings, members and outcomes."""
+        _check_iri(iri)
+
+        def compute(rg: Raadsgraf) -> Any:
+            page = rg.committee(iri)
+            if page is None:
+                raise _not_found("Udvalget", "committee", iri)
+            return {
+                "data": page,
+                "links": {
+                    "self": link("committee", iri=iri),
+                    "meetings": link("meetings", committee=iri),
+                },
+            }
+
+        return answer(request, compute)
+
+    @api.get("/committees", response_model=schemas.CommitteeList, summary="Committees")
+    def committees(request: Request, limit: Limit = 50, offset: Offset = 0) -> Response:
+        def compute(rg: Raadsgraf) -> Any:
+            every = rg.committees()
+            page = every[offset : offset + limit]
+            return {
+                "total": len(every),
+                "offset": offset,
+                "limit": limit,
+                "links": _page_links(request, offset, limit, len(every) > offset + limit),
+                "data": [
+                    {
+                        "iri": c,
+                        "label": label,
+                        "municipality": muni,
+                        "meetings": n,
+                        "link": link("committee", iri=c),
+                    }
+                    for c, label, muni, n in page
+                ],
+            }
+
+        return answer(request, compute)
+
+    @api.get("/meeting", response_model=schemas.MeetingAnswer, summary="A meeting")
+    def meeting(request: Request, iri: IriParam) -> Response:
+        """A meeting and its agenda items in order."""
+        _check_iri(iri)
+
+        def compute(rg: Raadsgraf) -> Any:
+            ref = rg.meeting(iri)
+            if ref is None:
+                raise _not_found("Mødet", "meeting", iri)
+            links: dict[str, str | None] = {"self": link("meeting", iri=iri)}
+            if ref.committee_iri:
+                links["committee"] = link("committee", iri=ref.committee_iri)
+            items = rg.meeting_items(iri)
+            for s in items:
+                links[f"item:{s.number}"] = link("item", iri=s.item)
+            return {
+                "data": ref,
+                "items": items,
+                "source_url": rg.source_urls([iri]).get(iri),
+                "links": links,
+            }
+
+        return answer(request, compute)
+
+    @api.get("/meetings", response_model=schemas.MeetingList, summary="Meetings, newest first")
+    def meetings(
+        request: Request,
+        committee: Annotated[str | None, Query(max_length=MAX_IRI)] = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response:
+        if committee is not None:
+            _check_iri(committee)
+
+        def compute(rg: Raadsgraf) -> Any:
+            every = rg.meetings(committee)
+            page = every[offset : offset + limit]
+            return {
+                "total": len(every),
+                "offset": offset,
+                "limit": limit,
+                "links": _page_links(request, offset, limit, len(every) > offset + limit),
+                "data": [{"meeting": m, "link": link("meeting", iri=m.iri)} for m in page],
+            }
+
+        return answer(request, compute)
+
+    @api.get("/facets", response_model=schemas.FacetsAnswer, summary="Facet counts")
+    def facets(request: Request) -> Response:
+        """Items per municipality, committee, outcome and year."""
+        return answer(request, lambda rg: {"data": rg.facets(), "links": {"self": link("facets")}})
+
+    return api

@@ -1,0 +1,119 @@
+"""The pipeline's one-way order, checked over every import in the package (and the app).
+
+model/errors → iris/config/generations/privacy → extract → parsers → graph | index → query
+→ api/pipeline → cli/serve/harvest; the app imports only ``raadsgraf``'s public names.
+A module may import its own stage and any earlier one; stages of one rank (graph and
+index) never import each other.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+import raadsgraf
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "raadsgraf"
+
+#: stage → rank; a stage may import stages of a lower rank, and itself.
+RANK = {
+    "model": 0,
+    "errors": 0,
+    "iris": 1,
+    "config": 1,
+    "generations": 1,
+    "privacy": 1,
+    "extract": 2,
+    "parsers": 3,
+    "graph": 4,
+    "index": 4,
+    "query": 5,
+    "api": 6,
+    "pipeline": 6,
+    "harvest": 7,
+    "erasure": 7,
+    "serve": 7,
+    "__init__": 7,
+    "cli": 8,
+    "__main__": 9,
+}
+
+
+def _stage(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names if a.name.startswith("raadsgraf")]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "raadsgraf":
+                found += [(node.lineno, f"raadsgraf.{a.name}") for a in node.names]
+            elif node.module.startswith("raadsgraf."):
+                found.append((node.lineno, node.module))
+    return found
+
+
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(SRC.parent).with_suffix("")
+    return ".".join(rel.parts)
+
+
+def _edges() -> list[tuple[str, int, str, str]]:
+    edges = []
+    for path in sorted(SRC.rglob("*.py")):
+        here = _module_name(path)
+        for line, target in _imports(path):
+            edges.append((f"{path.relative_to(ROOT)}:{line}", line, here, target))
+    return edges
+
+
+def test_every_stage_is_ranked() -> None:
+    stages = {_stage(_module_name(p)) for p in SRC.rglob("*.py")}
+    assert stages <= set(RANK), f"stages without a rank: {sorted(stages - set(RANK))}"
+
+
+def test_imports_go_one_way() -> None:
+    wrong = []
+    for place, _line, here, target in _edges():
+        a, b = _stage(here), _stage(target)
+        if a == b or b not in RANK:
+            continue
+        if RANK[b] > RANK[a] or (RANK[b] == RANK[a] and "__init__" not in (a, b)):
+            wrong.append(f"{place}: {here} imports {target} ({a} → {b})")
+    assert not wrong, "imports against the pipeline's order:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "app").rglob("*.py")), ids=lambda p: p.name)
+def test_app_uses_public_names_only(path: Path) -> None:
+    public = set(raadsgraf.__all__)
+    wrong = []
+    for line, target in _imports(path):
+        if target == "raadsgraf" or (
+            target.startswith("raadsgraf.") and (target.removeprefix("raadsgraf.") in public)
+        ):
+            continue
+        wrong.append(f"app/{path.relative_to(ROOT / 'app')}:{line}: imports {target}")
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            mod = node.module if isinstance(node, ast.ImportFrom) else None
+            for name in [*names, mod or ""]:
+                if name.split(".")[0] in {"rdflib", "pyoxigraph", "faiss", "bm25s"}:
+                    wrong.append(f"app/{path.name}:{node.lineno}: imports {name}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_check_catches_a_wrong_edge(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text("from raadsgraf.index.search import Hit\nfrom raadsgraf import pipeline\n")
+    assert [t for _, t in _imports(bad)] == ["raadsgraf.index.search", "raadsgraf.pipeline"]
+    assert RANK[_stage("raadsgraf.index.search")] == RANK[_stage("raadsgraf.graph.walk")]
