@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint pytest setup clean browser services ocr-tools
+.PHONY: demo test lint pytest setup clean browser services screenshots ocr-tools
 
 #: The demo's store and what goes into it: the seeds, and the
 #: Greve slice when its samples (and parser) are in the checkout.
@@ -55,6 +55,11 @@ pytest: $(STAMP) browser services ocr-tools
 	$(BIN)/python -m pytest
 
 test: lint pytest
+
+# Renew the README's pictures (docs/screenshots/) from the browser tests; a plain
+# test run writes its screenshots to a temporary folder and leaves the tree clean.
+screenshots: $(STAMP) browser
+	RAADSGRAF_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/e2e -q
 
 clean:
 	rm -rf $(VENV) indexes/store

@@ -8,13 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import sprog
 import streamlit as st
 
 import raadsgraf
 from raadsgraf import Settings, load_settings, store_version
+
+if TYPE_CHECKING:
+    from raadsgraf import Hit, ItemSummary
 
 PAGES = {
     "soeg": "sider/soeg.py",
@@ -23,6 +29,8 @@ PAGES = {
     "strategi": "sider/strategi.py",
     "person": "sider/person.py",
     "udvalg": "sider/udvalg.py",
+    "parti": "sider/parti.py",
+    "partier": "sider/partier.py",
     "sparql": "sider/sparql.py",
     "indlaes": "sider/indlaes.py",
 }
@@ -87,13 +95,53 @@ def open_store() -> raadsgraf.Raadsgraf | None:
 def require_store() -> raadsgraf.Raadsgraf:
     rg = open_store()
     if rg is None:
-        st.info(
-            f"Der er ingen data i `{settings().store}` endnu. Indlæs referater på siden "
-            "**Indlæs**, eller kør `raadsgraf ingest tests/samples/seeds`."
-        )
+        st.info("Der er ingen referater i databasen endnu. Indlæs referater på siden **Indlæs**.")
         st.page_link(PAGES["indlaes"], label="Gå til Indlæs", icon=":material/upload_file:")
         st.stop()
     return rg
+
+
+#: Narrow screens (Streamlit collapses the sidebar below 768 px): the sidebar's
+#: opener is labelled "Filtre" and a line on the page points to it. Wide screens
+#: see the sidebar itself and neither.
+_NARROW_CSS = """<style>
+.rg-narrow { display: none; }
+@media (max-width: 767.98px) {
+  .rg-narrow { display: block; }
+  [data-testid="stExpandSidebarButton"]::after {
+    content: "Filtre"; margin-left: 0.3rem; font-weight: 600; color: #262730;
+  }
+}
+</style>"""
+
+
+def filters_pointer(active: int) -> None:
+    """On a phone, say where the filters are and how many are in use."""
+    chosen = f" ({active} valgt)" if active else ""
+    st.markdown(
+        _NARROW_CSS
+        + '<p class="rg-narrow">Filtre'
+        + chosen
+        + ": tryk på <b>» Filtre</b> øverst til "
+        "venstre for at vælge kommune, udvalg, beslutning og periode.</p>",
+        unsafe_allow_html=True,
+    )
+
+
+#: A recorded position in plain Danish (model.Stance values).
+STANCES = {
+    "for": "stemte for",
+    "imod": "stemte imod",
+    "undlod": "undlod at stemme",
+    "forbehold": "tog forbehold",
+    "anbefaler": "egen anbefaling",
+    "mindretalsudtalelse": "mindretalsudtalelse",
+    "deltog-ikke": "deltog ikke i afstemningen",
+}
+
+
+def stance_text(stance: str) -> str:
+    return STANCES.get(stance, stance)
 
 
 def param(name: str) -> str | None:
@@ -111,15 +159,16 @@ def set_params(**values: str | None) -> None:
 
 
 def fmt_date(value: dt.date | None) -> str:
-    return value.strftime("%d.%m.%Y") if value else "ukendt dato"
+    return sprog.date(value)
 
 
 def outcome_text(notation: str | None, label: str | None = None) -> str:
-    """The outcome as a coloured badge (Streamlit markdown)."""
+    """The outcome as a badge (Streamlit markdown): its words and icon carry the meaning,
+    the colour only repeats it."""
     if not notation:
         return ":gray-badge[ingen beslutning]"
     colour, icon = OUTCOME_BADGES.get(notation, ("gray", "radio_button_unchecked"))
-    return f":{colour}-badge[:material/{icon}: {label or notation.replace('-', ' ')}]"
+    return f":{colour}-badge[:material/{icon}: {sprog.outcome(notation, label)}]"
 
 
 def link_item(iri: str, label: str, key: str | None = None) -> None:
@@ -139,6 +188,83 @@ def link_policy(iri: str, label: str) -> None:
 
 def link_person(iri: str, label: str) -> None:
     st.page_link(PAGES["person"], label=label, query_params={"person": iri})
+
+
+# --- search result cards ---------------------------------------------------------------
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]#$~<>])")
+
+
+def md_text(text: str) -> str:
+    """Source text shown as literal text in Streamlit markdown (no stray bold, links,
+    LaTeX ``$``, ``:colour[…]`` directives)."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def md_snippet(snippet: str) -> str:
+    """A search snippet: its ``**…**`` marks stay bold, everything else is literal."""
+    parts = snippet.split("**")
+    # even parts are plain text, odd parts were marked; an unpaired mark stays literal
+    if len(parts) % 2 == 0:
+        return md_text(snippet)
+    return "".join(md_text(p) if i % 2 == 0 else f"**{md_text(p)}**" for i, p in enumerate(parts))
+
+
+def card_lines(hit: Hit, summary: ItemSummary | None) -> tuple[str, str, str]:
+    """(where, title, snippet) of a result card, as markdown: municipality, date and
+    committee always; a lock on a closed item; the section only when there is one."""
+    municipality = (summary.municipality if summary else None) or hit.municipality
+    committee = (summary.committee if summary else None) or hit.committee
+    where = [
+        f"**{md_text(municipality or 'ukendt kommune')}**",
+        md_text(committee or ("strategi/politik" if hit.item_number is None else "ukendt udvalg")),
+        fmt_date(hit.meeting_date),
+    ]
+    if hit.item_number is not None:
+        where.append(f"punkt {hit.item_number}")
+    if hit.case_number:
+        where.append(f"sag {md_text(hit.case_number)}")
+    title = md_text(hit.item_title)
+    if not hit.is_open:
+        title = f":material/lock: {title} :gray-badge[lukket punkt]"
+    text = md_snippet(hit.snippet)
+    if hit.section and hit.snippet:
+        text = f"*{md_text(hit.section)}*: {text}"
+    return " · ".join(where), title, text
+
+
+def result_card(hit: Hit, summary: ItemSummary | None, *, weak: bool = False) -> None:
+    where, title, text = card_lines(hit, summary)
+    with st.container(border=True):
+        head, badge = st.columns([4, 1])
+        head.markdown(where)
+        if weak:
+            badge.markdown(":orange-badge[:material/help: svagt fund]")
+        elif summary is not None:
+            badge.markdown(outcome_text(summary.outcome, summary.outcome_label))
+        # h2 under the page's h1 (weak hits: h4 under their h3 "Svage fund")
+        st.markdown(f"{'####' if weak else '##'} {title}")
+        if text:
+            st.markdown(text)
+        if summary is None and hit.item_number is None:  # a policy or strategy document
+            st.page_link(
+                PAGES["strategi"],
+                label="Åbn strategiens forløb",
+                query_params={"politik": hit.iri},
+                icon=":material/account_tree:",
+            )
+        else:
+            st.page_link(
+                PAGES["punkt"],
+                # a link text that makes sense alone (screen readers list links by text)
+                label=f"Åbn punkt {hit.item_number} fra {fmt_date(hit.meeting_date)}",
+                query_params={"item": hit.iri},
+                icon=":material/arrow_forward:",
+            )
+
+
+def link_party(iri: str, label: str) -> None:
+    st.page_link(PAGES["parti"], label=label, query_params={"parti": iri}, icon=":material/groups:")
 
 
 # --- errors the user sees: in Danish, with a way back -------------------------------

@@ -23,6 +23,7 @@ RANK = {
     "model": 0,
     "errors": 0,
     "iris": 1,
+    "parties": 1,
     "config": 1,
     "generations": 1,
     "privacy": 1,

@@ -110,7 +110,7 @@ def test_python_api_search(store: Path) -> None:
 def test_cli_search_json(store: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(
-        cli, ["search", "klimapolitik", "--json", "-k", "3", "--store", str(store)]
+        cli, ["search", "klimapolitik", "--json", "-k", "3", "--all", "--store", str(store)]
     )
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)
@@ -120,6 +120,7 @@ def test_cli_search_json(store: Path) -> None:
     assert set(hits[0]) == {
         "rank", "score", "iri", "municipality", "committee", "meeting_date", "item_number",
         "item_title", "case_number", "document_title", "source", "section", "snippet",
+        "weak", "relevance", "is_open",
     }  # fmt: skip
     assert hits[0]["source"] == "003_9a5af37e850b44c7.txt" and "**" in hits[0]["snippet"]
 

@@ -140,3 +140,29 @@ def test_closed_items_per_committee(store: Path) -> None:
 def test_cases_with_several_items(store: Path) -> None:
     rows = run(store, "cases-with-several-items.rq").dicts()
     assert [(r["case_number"], r["treatments"]) for r in rows] == [("24-012144", 2)]
+
+
+def test_attendance_rate_per_member(store: Path) -> None:
+    rows = {
+        (r["name"], r["committee"]): r for r in run(store, "attendance-rate-per-member.rq").dicts()
+    }
+    # seed 000: Socialudvalget 07.11.2023, Lolan Marianne Ottesen sent her apologies
+    assert rows[("Johan Müller", "Socialudvalget")]["rate_pct"] == 100
+    lolan = rows[("Lolan Marianne Ottesen", "Socialudvalget")]
+    assert (lolan["held"], lolan["attended"], lolan["rate_pct"]) == (1, 0, 0)
+    # officials have no membership
+    assert not any(name == "Eva Borg" for name, _ in rows)
+
+
+def test_split_decisions_per_party(store: Path) -> None:
+    rows = {r["letter"]: r for r in run(store, "split-decisions-per-party.rq").dicts()}
+    # seed 003 item 12: three (A) members recommend 87 pct. instead of 85
+    assert rows["A"]["party"] == "Socialdemokratiet"
+    assert (rows["A"]["decisions"], rows["A"]["stances"]) == (1, "anbefaler")
+
+
+def test_positions_of_one_member(store: Path) -> None:
+    (row,) = run(store, "positions-of-one-member.rq").dicts()
+    assert row["date"] == dt.date(2022, 10, 4) and row["item"] == 12
+    assert row["stance"] == "anbefaler" and row["derived"] is False
+    assert "87 pct" in str(row["sentence"])

@@ -15,7 +15,7 @@ import pytest
 import raadsgraf
 from raadsgraf import iris
 from raadsgraf.index import Filters
-from raadsgraf.model import AttendanceStatus, Document
+from raadsgraf.model import AttendanceStatus, Document, PersonKind
 from tests.app_store import STORE_SEEDS, seed_file
 
 pytestmark = pytest.mark.slow
@@ -91,6 +91,28 @@ def test_case_history_in_date_order_with_decisions(rg, docs) -> None:  # type: i
     assert history.policies and history.policies[0].adopted_on is not None
 
 
+def test_case_summaries_name_each_case_as_its_records_do(rg, docs) -> None:  # type: ignore[no-untyped-def]
+    """The picker's line per case: the latest item carrying the number (title, committee,
+    date) from the records, and the count the case page gives as "med sagsnummeret"."""
+    latest: dict[str, tuple[dt.date, str, str]] = {}
+    counts: Counter[str] = Counter()
+    for d in docs:
+        for m in d.meetings:
+            for it in m.items:
+                if it.case_number:
+                    counts[it.case_number] += 1
+                    if it.case_number not in latest or m.date > latest[it.case_number][0]:
+                        latest[it.case_number] = (m.date, it.title, m.committee.name)
+    summaries = rg.case_summaries()
+    assert {c.number for c in summaries} == set(latest)
+    for c in summaries:
+        assert (c.last_date, c.title, c.committee) == latest[c.number], c
+        assert c.treatments == counts[c.number]
+        assert c.treatments == sum(h.in_case for h in rg.history(c.number).steps)
+    dates = [c.last_date for c in summaries]
+    assert dates == sorted(dates, reverse=True)
+
+
 def test_facets_count_the_records(rg, docs) -> None:  # type: ignore[no-untyped-def]
     facets = rg.facets()
     expected: Counter[str] = Counter()
@@ -124,8 +146,18 @@ def test_committee_page(rg, docs) -> None:  # type: ignore[no-untyped-def]
     for m in meetings:
         per_year[m.date.year] += len(m.items)
     assert dict(page.items_per_year) == dict(per_year)
-    attendees = {iris.person_key(a.person.name) for m in meetings for a in m.attendance}
-    assert {mem.person.name for mem in page.members} == attendees
+
+    def seen(kind: PersonKind) -> set[str]:
+        return {
+            iris.person_key(a.person.name)
+            for m in meetings
+            for a in m.attendance
+            if a.person.kind == kind
+        }
+
+    # elected members and officials apart, as the records classify them
+    assert {mem.person.name for mem in page.members} == seen(PersonKind.MEMBER)
+    assert {mem.person.name for mem in page.officials} == seen(PersonKind.OFFICIAL)
     assert rg.committee("https://raadsgraf.dk/id/kommune/x/organ/ukendt") is None
 
 

@@ -129,3 +129,26 @@ def test_a_long_running_watcher_reads_an_ingested_export_once(tmp_path: Path) ->
     )
     third = watch_once(drop, settings, settle=0, index=False, progress=False, seen=seen)  # type: ignore[arg-type]
     assert third.ingest is not None and len(third.ingest.replaced) == 1
+
+
+def test_watch_cli_once_and_sync_intervals(tmp_path: Path) -> None:
+    import click
+
+    from raadsgraf.cli import cli
+    from raadsgraf.harvest.commands import _interval
+
+    drop = tmp_path / "drop"
+    (drop / "e").mkdir(parents=True)
+    shutil.copy(MEETING, drop / "e")
+    args = ["watch", str(drop), "--once", "--settle", "0", "--no-index", "-q"]
+    result = CliRunner().invoke(cli, [*args, "--store", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    assert "1 complete export(s)" in result.stderr and "ingested 1 new" in result.stderr
+    assert (_interval("30m"), _interval("1h"), _interval("1d"), _interval("90")) == (
+        1800,
+        3600,
+        86400,
+        90,
+    )
+    with pytest.raises(click.BadParameter):
+        _interval("hourly")

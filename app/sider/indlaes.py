@@ -6,9 +6,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import sprog
 import streamlit as st
 from common import PAGES, danish, settings
 
+import raadsgraf
 from raadsgraf import RaadsgrafError, ingest
 
 TYPES = ["pdf", "html", "htm", "json", "txt", "md", "docx"]
@@ -17,9 +19,29 @@ st.title("Indlæs referater")
 cfg = settings()
 store = Path(cfg.store)
 st.caption(
-    f"Filerne gemmes i `{store / 'uploads'}` og indlæses i grafen og søgeindekset i `{store}`. "
-    "Referater og dagsordener som PDF, HTML, JSON (FirstAgenda), TXT eller DOCX."
+    "Referater, dagsordener og strategier som PDF, HTML, JSON (FirstAgenda), TXT eller DOCX. "
+    "De kan søges i, så snart de er indlæst."
 )
+with st.expander("Om data"):
+    st.markdown(
+        f"Filerne gemmes i `{store / 'uploads'}` og indlæses i grafen og søgeindekset i `{store}`."
+    )
+
+
+def what(path: Path) -> str:
+    """What a file held, in words: "1 møde med 7 punkter", "strategien «…»"."""
+    try:
+        doc = raadsgraf.parse_file(path)
+    except RaadsgrafError:
+        return "ukendt indhold"
+    parts = []
+    if doc.meetings:
+        parts.append(
+            f"{sprog.count(len(doc.meetings), 'møde')} med {sprog.count(doc.item_count, 'punkt')}"
+        )
+    parts += [f"«{p.title}»" for p in doc.policies]
+    return ", ".join(parts) or "intet at vise"
+
 
 files = st.file_uploader("Vælg filer", type=TYPES, accept_multiple_files=True, key="filer")
 if files and st.button("Indlæs", type="primary", icon=":material/upload_file:"):
@@ -50,7 +72,7 @@ if files and st.button("Indlæs", type="primary", icon=":material/upload_file:")
         if report.unchanged:
             st.info(f"{f.name}: allerede indlæst, uændret.")
         else:
-            st.success(f"{f.name}: indlæst ({report.triples} tripler).")
+            st.success(f"{f.name}: indlæst ({what(target)}).")
             done.append(f.name)
     bar.progress(1.0, text=f"Færdig: {len(done)} af {len(files)} filer indlæst.")
     if done:

@@ -1,10 +1,20 @@
-"""Personer: a person's meetings, party, roles and absences (meeting and item level)."""
+"""Personer: a politician's record — seats, attendance rate, absences with reasons,
+every recorded position (newest first), the items they are named in; a CSV download."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from common import PAGES, check_link, fmt_date, link_item, param, require_store, set_params
+from common import (
+    PAGES,
+    check_link,
+    fmt_date,
+    link_item,
+    param,
+    require_store,
+    set_params,
+    stance_text,
+)
 
 rg = require_store()
 st.title("Personer")
@@ -25,21 +35,98 @@ chosen = st.selectbox(
 set_params(person=chosen)
 page = rg.person(chosen)
 if page is None:
-    st.error("Personen findes ikke i databasen.")
+    st.error("Der findes ingen person med dette link i databasen.")
     st.stop()
+record = page.record
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _rate(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)} %" if whole else "–"
+
 
 st.header(page.person.name)
+kind = "fra administrationen" if record and record.official else "politiker"
 st.caption(
-    f"{page.municipality or ''} · parti: {', '.join(page.parties) or 'ikke angivet'}"
+    f"{page.municipality or ''} · {kind} · parti: {', '.join(page.parties) or 'ikke angivet'}"
     + (f" · rolle: {', '.join(page.roles)}" if page.roles else "")
 )
 present = [m for m in page.meetings if m.present]
 absent = [m for m in page.meetings if not m.present]
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Møder deltaget", len(present))
-c2.metric("Møder fraværende", len(absent))
-c3.metric("Punkter deltaget", page.items_present)
-c4.metric("Punkter fraværende", len(page.item_absences))
+if record and record.memberships:
+    c1.metric(
+        "Fremmøde til møder",
+        _rate(record.meetings_attended, record.meetings_held),
+        help=f"{record.meetings_attended} af {_count(record.meetings_held, 'møde', 'møder')} "
+        "holdt mens personen sad i udvalget",
+    )
+    c2.metric(
+        "Fremmøde til punkter",
+        _rate(record.items_attended, record.items_held),
+        help=f"{record.items_attended} af {_count(record.items_held, 'punkt', 'punkter')}",
+    )
+else:
+    c1.metric("Møder deltaget", len(present))
+    c2.metric("Punkter deltaget", page.items_present)
+c3.metric("Fravær (møder)", len(absent))
+c4.metric("Holdninger", len(record.positions) if record else 0)
+
+if record and record.memberships:
+    st.subheader("Udvalg og roller")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "udvalg": m.committee,
+                    "fra": fmt_date(m.first),
+                    "til": fmt_date(m.last),
+                    "roller": ", ".join(m.roles),
+                    "møder": f"{m.meetings_attended} af {m.meetings_held}",
+                    "punkter": f"{m.items_attended} af {m.items_held}",
+                }
+                for m in record.memberships
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+
+st.subheader("Holdninger")
+if not record or not record.positions:
+    st.caption("Ingen holdninger er skrevet i referaterne.")
+else:
+    frame = pd.DataFrame(
+        [
+            {
+                "dato": fmt_date(p.date),
+                "udvalg": p.committee or "",
+                "punkt": p.number,
+                "titel": p.title or "",
+                "holdning": stance_text(p.stance),
+                "side": p.side or "",
+                "udfald": (p.outcome or "").replace("-", " ").replace("bemaerk", "bemærk"),
+                "afledt af partiets": "ja" if p.derived else "",
+                "sætning": p.text,
+            }
+            for p in record.positions
+        ]
+    )
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button(
+        "Hent holdninger som CSV",
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"holdninger-{page.person.name}.csv",
+        mime="text/csv",
+    )
+    first: dict[str, object] = {}
+    for p in record.positions:
+        first.setdefault(p.item, p)  # each item once, newest first
+    for p in [v for v in record.positions if first.get(v.item) is v][:20]:
+        link_item(p.item, f"{fmt_date(p.date)} · {p.committee} · punkt {p.number}: {p.title}")
 
 st.subheader("Møder")
 st.dataframe(
@@ -75,3 +162,8 @@ for a in page.item_absences:
         f"{fmt_date(a.date)} · {a.committee} · punkt {a.number}: {a.title}"
         + (f" — {a.reason}" if a.reason else ""),
     )
+
+if record and record.named_in:
+    st.subheader("Nævnt i beslutninger")
+    for item, date, title in record.named_in:
+        link_item(item, f"{fmt_date(date)} · {title or 'punkt'}")

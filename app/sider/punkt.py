@@ -3,8 +3,9 @@ there, and its treatment history across committees."""
 
 from __future__ import annotations
 
+import sprog
 import streamlit as st
-from charts import history_frame, timeline
+from charts import history_frame
 from common import (
     PAGES,
     danish,
@@ -20,6 +21,7 @@ from common import (
     set_params,
     warm_up,
 )
+from forloeb import history_events, lineage_chart
 
 import raadsgraf
 
@@ -40,7 +42,8 @@ if iri is None:
         meetings,
         index=at,
         format_func=lambda m: (
-            f"{fmt_date(m.date)} · {m.committee} ({m.municipality}) · {m.items} punkter"
+            f"{fmt_date(m.date)} · {m.committee} ({m.municipality}) · "
+            f"{sprog.count(m.items, 'punkt')}"
         ),
     )
     set_params(moede=meeting.iri)
@@ -77,7 +80,8 @@ st.caption(
 st.title(detail.title)
 if not detail.in_corpus:
     st.warning(
-        "Dette punkt kendes kun fra en henvisning i et andet referat: mødet er ikke i korpus."
+        "Dette punkt kendes kun fra en henvisning i et andet referat: mødets eget referat "
+        "er ikke indlæst."
     )
 if not detail.is_open:
     st.info(":material/lock: Lukket punkt: kun titel, sagsnummer og beslutningens udfald vises.")
@@ -96,17 +100,19 @@ with c2:
             icon=":material/history:",
         )
     else:
-        st.markdown("—")
+        st.markdown("_Referatet har intet sagsnummer._")
 with c3:
     st.markdown("**KLE-emne**")
     if detail.kle_subject:
-        label = detail.kle_subject_label or "titel ikke indlæst (`raadsgraf kle load`)"
+        # without a loaded KLE title the number is all there is to show (how to load
+        # the titles is for the analyst: docs, not this page)
+        label = f" — {detail.kle_subject_label}" if detail.kle_subject_label else ""
         st.markdown(
-            f"{detail.kle_subject} — {label}"
+            f"{detail.kle_subject}{label}"
             + (f" · facet {detail.kle_facet}" if detail.kle_facet else "")
         )
     else:
-        st.markdown("—")
+        st.markdown("_Intet KLE-emne angivet._")
 with c4:
     st.markdown("**Udvalg**")
     if detail.committee_iri:
@@ -119,7 +125,7 @@ with c4:
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Indstilling")
+    st.header("Indstilling")
     if detail.recommended_by:
         st.caption(detail.recommended_by)
     if detail.recommendation_points:
@@ -127,8 +133,13 @@ with left:
     else:
         st.markdown(detail.recommendation or "_Ingen indstilling i referatet._")
 with right:
-    st.subheader("Beslutning")
-    st.markdown(detail.decision or "_Ingen beslutning i referatet._")
+    st.header("Beslutning")
+    if detail.decision:
+        st.markdown(detail.decision)
+    elif not detail.in_corpus:
+        st.markdown("_Beslutningen kendes ikke: mødets referat er ikke indlæst._")
+    else:
+        st.markdown("_Referatet har ingen beslutning for dette punkt._")
 
 tab_hist, tab_text, tab_people, tab_similar = st.tabs(
     ["Behandlingshistorik", "Sagsfremstilling", "Deltagere og fravær", "Lignende punkter"]
@@ -146,26 +157,29 @@ with tab_hist:
         earlier = sum(1 for h in held if h.step.date and detail.date and h.step.date < detail.date)
         later = sum(1 for h in held if h.step.date and detail.date and h.step.date > detail.date)
         st.markdown(
-            f"**{len(held)} behandlinger** af sagen: {earlier} før og {later} efter dette "
-            f"punkt, i {frame[frame['status'] != 'planlagt']['udvalg'].nunique()} udvalg. "
-            "Grå punkter er møder uden for korpus."
-            + (f" Desuden {len(planned)} planlagt(e) trin (ikke afholdt)." if planned else "")
+            f"**{sprog.count(len(held), 'behandling')}** af sagen: {earlier} før og "
+            f"{later} efter dette punkt, i "
+            f"{sprog.count(frame[frame['status'] != 'planlagt']['udvalg'].nunique(), 'udvalg')}."
+            + (
+                f" Desuden {len(planned)} planlagt{'e' if len(planned) > 1 else ''} trin "
+                "(ikke afholdt)."
+                if planned
+                else ""
+            )
         )
-        event = st.altair_chart(timeline(frame), on_select="rerun", key="tidslinje")
-        picked = (event.get("selection", {}) or {}).get("valg") if event else None
-        if picked and picked[0].get("treatment") not in (None, detail.treatment):
-            st.switch_page(PAGES["punkt"], query_params={"item": picked[0]["treatment"]})
+        lineage_chart(history_events(history, current=detail.treatment), key="tidslinje")
         for h in held:
             s = h.step
             mark = "▶" if s.treatment == detail.treatment else ("●" if s.in_corpus else "○")
             text = (
-                f"{mark} {fmt_date(s.date)} · {s.committee or '?'} · punkt {s.item_number or '?'}"
-                f" — {s.title or '(titel ukendt)'}"
+                f"{mark} {fmt_date(s.date)} · {s.committee or 'ukendt udvalg'}"
+                + (f" · punkt {s.item_number}" if s.item_number else "")
+                + f" — {s.title or '(titel ukendt)'}"
             )
             if s.in_corpus and s.treatment != detail.treatment:
                 link_item(s.treatment, text)
             else:
-                st.markdown(text + ("" if s.in_corpus else " *(uden for korpus)*"))
+                st.markdown(text + ("" if s.in_corpus else f" *({sprog.ONLY_MENTIONED})*"))
             if h.decision:
                 st.caption(f"Beslutning: {h.decision[:300]}")
         if planned:
@@ -173,8 +187,8 @@ with tab_hist:
             for h in planned:
                 s = h.step
                 st.markdown(
-                    f"◌ {fmt_date(s.date) if s.date else 'uden dato'} · {s.committee or '?'}"
-                    " — *planlagt*"
+                    f"◌ {fmt_date(s.date) if s.date else 'uden dato'} · "
+                    f"{s.committee or 'ukendt udvalg'} — *planlagt*"
                 )
         for p in history.policies:
             link_policy(p.policy, f"Del af: {p.title}")
@@ -189,23 +203,60 @@ with tab_text:
     for section in detail.sections:
         with st.expander(section.heading or "Tekst", expanded=section.kind == "summary"):
             st.markdown(section.text)
-    st.subheader("Bilag")
+    st.header("Bilag")
     if not detail.attachments:
-        st.caption("Ingen bilag.")
+        st.caption("Referatet nævner ingen bilag til dette punkt.")
     for a in detail.attachments:
         flag = " *(anbefalet)*" if a.recommended else ""
         st.markdown(f"- :material/attach_file: {a.title}{flag}")
-    if detail.source_title:
-        st.caption(f"Kilde: {detail.source_title}")
+    if detail.in_corpus:
+        st.caption(
+            "Kilde: "
+            + sprog.source(detail.committee, detail.date, has_decision=bool(detail.decision))
+        )
+    with st.expander("Om data"):
+        # the technical detail, one click away for staff and analysts
+        st.markdown(
+            f"- Adresse i grafen: `{detail.item}`\n"
+            f"- Behandling: `{detail.treatment}`\n"
+            + (f"- Kildefil: `{detail.source_title}`\n" if detail.source_title else "")
+            + (f"- KLE-facet: {detail.kle_facet}\n" if detail.kle_facet else "")
+            + (
+                "- KLE-emnets titel vises, når KL's emnefil er indlæst (`raadsgraf kle load`)\n"
+                if detail.kle_subject and not detail.kle_subject_label
+                else ""
+            )
+        )
+        st.page_link(PAGES["sparql"], label="Spørg grafen med SPARQL", icon=":material/code:")
 
 with tab_people:
+    if not detail.in_corpus:
+        st.caption("Mødets referat er ikke indlæst, så deltagerne kendes ikke.")
+    elif not detail.attendees and not detail.absences:
+        st.markdown("_Referatet har ingen deltagerliste._")
     a, b = st.columns(2)
     with a:
-        st.markdown(f"**Til stede ({len(detail.attendees)})**")
-        for p in detail.attendees:
-            link_person(p.iri, p.name + (f" ({p.party})" if p.party else ""))
+        members = [p for p in detail.attendees if not p.official]
+        staff = [p for p in detail.attendees if p.official]
+        if members:
+            st.markdown(f"**Medlemmer til stede ({len(members)})**")
+        for p in members:
+            link_person(
+                p.iri,
+                p.name + (f" ({p.party})" if p.party else "") + (f", {p.role}" if p.role else ""),
+            )
+        if staff:
+            st.markdown(f"**Fra administrationen ({len(staff)})**")
+            for p in staff:
+                link_person(p.iri, p.name + (f", {p.role}" if p.role else ""))
+        if not detail.attendees and detail.absences:
+            st.caption("Referatet nævner kun de fraværende.")
     with b:
-        st.markdown(f"**Fraværende ({len(detail.absences)})**")
+        if detail.absences:
+            st.markdown(f"**Fraværende ({len(detail.absences)})**")
+        elif detail.attendees:
+            st.markdown("**Fraværende**")
+            st.caption("Referatet nævner ingen fraværende.")
         for ab in detail.absences:
             link_person(
                 ab.person.iri,
@@ -220,6 +271,9 @@ with tab_similar:
     except raadsgraf.RaadsgrafError as exc:
         st.caption(f"Lignende punkter kan ikke findes: {exc}")
         similar = []
+    else:
+        if not similar:
+            st.caption("Ingen punkter ligner dette godt nok til at blive vist her.")
     for h in similar:
         label = f"{h.municipality} · {h.committee} · {fmt_date(h.meeting_date)} — {h.item_title}"
         if h.item_number is None:

@@ -1,12 +1,13 @@
-"""Strategiens forløb: a policy as a network (versions, treatments, adoption,
-what it replaces, policies it names) and the same facts as a table."""
+"""Strategiens forløb: a policy's lineage on a time axis (versions, treatments,
+adoption, what it replaces), the policies it names, and the same facts as a table."""
 
 from __future__ import annotations
 
 import pandas as pd
+import sprog
 import streamlit as st
-from charts import network
 from common import PAGES, check_link, fmt_date, param, require_store, set_params
+from forloeb import lineage_chart, policy_events
 
 rg = require_store()
 st.title("Strategiens forløb")
@@ -37,16 +38,17 @@ c1.metric("Behandlinger", len(treatments))
 c2.metric("Udgaver", sum(1 for n in net.nodes if n.kind == "udgave"))
 c3.metric("Nævnte politikker", len(net.mentions))
 
-st.caption(
-    "Zoom og panorér med musen, hold over et punkt for detaljer. Behandlingerne kan åbnes "
-    "fra listen nederst."
-)
-st.altair_chart(network(net), width="stretch")
+st.header("Forløb")
+lineage_chart(policy_events(net, set(ids)), key="strategi_forloeb")
 
-st.subheader("Som tabel")
+if net.mentions:
+    st.header("Nævner")
+    st.markdown("\n".join(f"- {name}" for name in net.mentions))
+
+st.header("Som tabel")
 st.dataframe(pd.DataFrame(net.table()), hide_index=True, width="stretch")
 
-st.subheader("Indhold")
+st.header("Indhold")
 sections = rg.sections(chosen)
 if not sections:
     st.caption("Dokumentets tekst er ikke i databasen.")
@@ -55,14 +57,14 @@ for section in sections:
     with st.expander(title + (f" · s. {section.page}" if section.page else "")):
         st.markdown(section.text)
 
-st.subheader("Behandlinger")
+st.header("Behandlinger")
 for n in sorted(treatments, key=lambda n: n.date or pd.Timestamp.min.date()):
     if n.detail == "uden for korpus":
-        st.markdown(f"○ {n.label} *(uden for korpus)*")
+        st.markdown(f"○ {n.label} *({sprog.ONLY_MENTIONED_LONG})*")
     else:
         st.page_link(
             PAGES["punkt"],
-            label=f"{n.label} — {n.detail or ''}",
+            label=f"{n.label}: {n.detail or ''}",
             query_params={"item": n.id},
             icon=":material/description:",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import sprog
 import streamlit as st
 from common import PAGES, check_link, fmt_date, link_person, param, require_store, set_params
 
@@ -16,7 +17,12 @@ if not bodies:
 ids = [b[0] for b in bodies]
 current = param("udvalg")
 check_link(current, ids, "Udvalget", "udvalg")
-labels = {iri: f"{label} ({muni}) · {n} møder" for iri, label, muni, n in bodies}
+labels = {
+    iri: f"{label} ({muni}) · {sprog.count(n, 'møde')}"
+    if muni
+    else f"{label} · {sprog.count(n, 'møde')}"
+    for iri, label, muni, n in bodies
+}
 chosen = st.selectbox(
     "Udvalg", ids, index=ids.index(current) if current in ids else 0, format_func=labels.__getitem__
 )
@@ -59,16 +65,33 @@ st.subheader("Møder")
 for m in page.meetings:
     st.page_link(
         PAGES["punkt"],
-        label=f"{fmt_date(m.date)} · {m.items} punkter",
+        label=f"Møde {fmt_date(m.date)} · {sprog.count(m.items, 'punkt')}",
         icon=":material/event:",
         query_params={"moede": m.iri},
     )
 
 st.subheader("Medlemmer")
+st.caption("Valgte medlemmer som deltagerlisterne viser dem; med parti først.")
 for mem in page.members:
     link_person(
         mem.person.iri,
         f"{mem.person.name}"
         + (f" ({mem.person.party})" if mem.person.party else "")
+        + (f", {', '.join(mem.roles)}" if mem.roles else "")
         + f" — til stede {mem.present}, fraværende {mem.absent}",
     )
+if page.officials:
+    st.subheader("Fra administrationen")
+    for mem in page.officials:
+        link_person(
+            mem.person.iri,
+            mem.person.name
+            + (f", {', '.join(mem.roles)}" if mem.roles else "")
+            + f" — til stede {mem.present}",
+        )
+st.page_link(
+    PAGES["partier"],
+    label="Hvor stod partierne i udvalget?",
+    query_params={"udvalg": page.iri},
+    icon=":material/groups:",
+)

@@ -17,7 +17,14 @@ from raadsgraf.model import Document, Meeting, PolicyDocument
 from raadsgraf.parsers.registry import parse_bytes
 from raadsgraf.pipeline import ingest, parse_file, parse_files
 from raadsgraf.query.results import to_csv, to_table
-from raadsgraf.query.views import Facets, History, PolicyNetwork
+from raadsgraf.query.views import (
+    CaseSummary,
+    Facets,
+    History,
+    ItemSummary,
+    PartyRef,
+    PolicyNetwork,
+)
 
 if TYPE_CHECKING:
     from raadsgraf.index.search import Filters, Hit
@@ -26,12 +33,15 @@ __version__ = "0.1.0"
 
 __all__ = [
     "SERVE_PORT",
+    "CaseSummary",
     "Document",
     "Facets",
     "Filters",
     "History",
     "Hit",
+    "ItemSummary",
     "Meeting",
+    "PartyRef",
     "PolicyDocument",
     "PolicyNetwork",
     "QueryError",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -76,8 +77,19 @@ class Raadsgraf:
         """Treatment history of an item, case or policy: an IRI, a case number, or date + item."""
         return lineage(self.graph, target, date=date, item=item, committee=committee)
 
-    def sparql(self, query: str, *, limit: int | None = None) -> SparqlResult:
-        """A read-only SPARQL query over all graphs (the default graph is their union)."""
+    def sparql(
+        self, query: str, *, limit: int | None = None, example: str | None = None
+    ) -> SparqlResult:
+        """A read-only SPARQL query over all graphs (the default graph is their union).
+
+        ``example`` says the text is analyst query ``example`` from docs/queries/ as
+        written; its engine form (same rows, planned for Oxigraph) runs instead when
+        the package has one (:mod:`raadsgraf.query.analyst`).
+        """
+        if example is not None:
+            from raadsgraf.query.analyst import engine_form
+
+            query = engine_form(example) or query
         return run_sparql(self.graph, query, limit=limit)
 
     def rdflib(self) -> Dataset:
@@ -154,15 +166,75 @@ class Raadsgraf:
         date_to: dt.date | None = None,
         open_only: bool = False,
         outcome: str | None = None,
+        include_weak: bool = False,
+        min_score: float | None = None,
     ) -> list[Hit]:
         """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy,
-        best first (see docs/search.md). Filters come as a :class:`Filters` or as keywords."""
+        best first (see docs/search.md). Filters come as a :class:`Filters` or as keywords.
+
+        Only hits that clear the relevance floor are returned; when none does, the
+        nearest few, each with ``weak=True``. ``include_weak`` fills ``top_k`` with weak
+        hits after the strong ones; ``min_score`` replaces the fitted floor."""
         if filters is None:
             from raadsgraf.index.search import Filters
 
             filters = Filters(municipality, committee, date_from, date_to, open_only, outcome)
         with self._search_lock:
-            return self.index.search(query, top_k=top_k, mode=mode, filters=filters)
+            return self.index.search(
+                query,
+                top_k=top_k,
+                mode=mode,
+                filters=filters,
+                include_weak=include_weak,
+                min_score=min_score,
+            )
+
+    def search_facets(
+        self, query: str, *, mode: str = "hybrid", filters: Filters | None = None, depth: int = 100
+    ) -> views.Facets:
+        """Counts of the query's strong hits (up to ``depth``) per municipality, committee,
+        outcome and year. Each facet is counted with every *other* filter applied, so a
+        facet's counts say what choosing one of its values would give."""
+        from dataclasses import replace
+
+        from raadsgraf.index.search import Filters
+
+        filters = filters or Filters()
+        counts: dict[str, Counter[str]] = {}
+        summaries: dict[str, views.ItemSummary] = {}
+        for facet in ("municipality", "committee", "outcome", "year"):
+            narrowed = {
+                "municipality": replace(filters, municipality=None),
+                "committee": replace(filters, committee=None),
+                "outcome": replace(filters, outcome=None),
+            }.get(facet, filters)
+            hits = [
+                h
+                for h in self.search(query, top_k=depth, mode=mode, filters=narrowed)
+                if not h.weak
+            ]
+            missing = [h.iri for h in hits if h.iri not in summaries]
+            summaries.update(views.item_summaries(self.graph, missing))
+            counter: Counter[str] = Counter()
+            for h in hits:
+                s = summaries.get(h.iri)
+                if facet == "municipality":
+                    counter[(s.municipality if s else None) or h.municipality or "?"] += 1
+                elif facet == "committee":
+                    counter[(s.committee if s else None) or h.committee or "?"] += 1
+                elif facet == "outcome":
+                    if s and s.outcome:
+                        counter[s.outcome] += 1
+                elif h.meeting_date:
+                    counter[str(h.meeting_date.year)] += 1
+            counts[facet] = counter
+        labels = {o: label for o, label, _ in self.facets().outcomes}
+        return views.Facets(
+            municipalities=tuple(sorted(counts["municipality"].items())),
+            committees=tuple(sorted(counts["committee"].items())),
+            outcomes=tuple((o, labels.get(o, o), n) for o, n in sorted(counts["outcome"].items())),
+            years=tuple(sorted((int(y), n) for y, n in counts["year"].items())),
+        )
 
     def similar(self, iri: str, *, top_k: int = 5) -> list[Hit]:
         """Items like this one from other meetings (and municipalities), by meaning."""
@@ -172,8 +244,10 @@ class Raadsgraf:
         query = " ".join(
             t for t in (detail.title, (detail.decision or detail.recommendation or "")[:300]) if t
         )
+        # procedural items (godkendelse af referat, eventuelt …) are left out by search
+        # unless the item is one; hits below the floor are not "similar"
         hits = self.search(query, top_k=top_k * 3, mode="dense")
-        others = [h for h in hits if not h.iri.startswith(detail.meeting + "/")]
+        others = [h for h in hits if not h.weak and not h.iri.startswith(detail.meeting + "/")]
         return others[:top_k]
 
     # --- views for the app (typed, read-only) ----------------------------------------
@@ -193,6 +267,11 @@ class Raadsgraf:
     def cases(self) -> list[tuple[str, int]]:
         return views.cases(self.graph)
 
+    def case_summaries(self) -> list[views.CaseSummary]:
+        """Every case number with its latest treatment's title, committee and date, and
+        its number of treatments (those carrying the number), latest treated first."""
+        return views.case_summaries(self.graph)
+
     def meetings(self, committee: str | None = None) -> list[views.MeetingRef]:
         return views.meetings(self.graph, committee)
 
@@ -211,14 +290,63 @@ class Raadsgraf:
         return views.committees(self.graph)
 
     def committee(self, iri: str) -> views.CommitteePage | None:
-        return views.committee_page(self.graph, iri)
+        return views.committee_page(self.graph, iri) if _is_iri(iri) else None
 
     def people(self) -> list[tuple[views.PersonRef, str | None, int]]:
         return views.people(self.graph)
 
     def person(self, iri: str) -> views.PersonPage | None:
-        """A person's meetings, party, absences; roles as the minutes give them."""
+        """A person's meetings, party, absences, roles, seats with attendance rates and
+        recorded positions; None when the store holds no such person."""
+        if not _is_iri(iri):
+            return None
         return views.person_page(self.graph, iri)
+
+    def parties(self) -> list[views.PartyRef]:
+        """Every party a source names, by letter or by name."""
+        return views.party_list(self.graph)
+
+    def party(self, iri: str) -> views.PartyPage | None:
+        """A party's members, their attendance, and its and its members' positions."""
+        return views.party_page(self.graph, iri) if _is_iri(iri) else None
+
+    def party_agreement(
+        self,
+        committee: str | None = None,
+        *,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        kle: str | None = None,
+    ) -> views.PartyAgreement:
+        """Split decisions of a committee (or all) in a period, optionally of one KLE
+        subject or group ("00.22"), and how often each pair of parties stood together."""
+        return views.party_agreement(self.graph, committee, date_from, date_to, kle)
+
+    def people_matching(
+        self, query: str, *, limit: int = 5
+    ) -> list[views.PersonRef | views.PartyRef]:
+        """People and parties whose name the query is ("André Amingsø", "Venstre",
+        "(V)"), for a search that should offer their page first. Every word of the
+        query must be a word of the name (its start, for the last word)."""
+        words = query.strip().strip("()").lower().split()
+        if not words or len(query.strip()) < 2:
+            return []
+
+        def fits(name: str) -> bool:
+            have = name.lower().replace("(", " ").replace(")", " ").split()
+            *whole, last = words
+            return all(w in have for w in whole) and any(h.startswith(last) for h in have)
+
+        found: list[views.PersonRef | views.PartyRef] = []
+        if len(words) > 1 or len(words[0]) >= 3:
+            found.extend(p for p, _, _ in self.people() if fits(p.name))
+        for party in self.parties():
+            letter = (party.letter or "").lower()
+            if (len(words) == 1 and words[0] == letter) or (
+                len(query.strip()) >= 3 and fits(party.name)
+            ):
+                found.append(party)
+        return found[:limit]
 
     def facets(self) -> views.Facets:
         return views.facets(self.graph)
@@ -312,6 +440,11 @@ class Raadsgraf:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _is_iri(text: str) -> bool:
+    """An absolute http(s) IRI: a URL parameter like ``bogus`` names nothing."""
+    return text.startswith(("https://", "http://")) and len(text) > 8
 
 
 def open(

@@ -567,6 +567,18 @@ def forget(
     show_default=True,
     help="Dense (e5) and BM25 fused, or one of them alone.",
 )
+@click.option(
+    "--all",
+    "include_weak",
+    is_flag=True,
+    help="Fill --top-k with weak hits (below the relevance floor) after the strong ones.",
+)
+@click.option(
+    "--min-score",
+    type=float,
+    default=None,
+    help="Relevance floor to use instead of the fitted one (cosine + weight · word coverage).",
+)
 @_STORE_OPTION
 @click.option("--model", default=None, help="Embedding model (must match the index).")
 def search(
@@ -580,18 +592,23 @@ def search(
     open_only: bool,
     outcome: str | None,
     mode: str,
+    include_weak: bool,
+    min_score: float | None,
     store: str | None,
     model: str | None,
 ) -> None:
     """Search the council records: one hit per agenda item or policy.
 
     Words, a case number (24-012144), a KLE number (00.22.04-I00-5-21) or a
-    person's name. Items containing an exact-looking query come first.
+    person's name. Items carrying an identifier come first, then items citing
+    it. Only hits that clear the relevance floor are shown; when none does,
+    the nearest few are shown marked "weak" (--all: weak hits after strong).
 
     \b
     Examples:
       raadsgraf search "boligsocial helhedsplan" --top-k 5
       raadsgraf search 24-012144 --json
+      raadsgraf search "hjemløse" --committee Socialudvalget --all
       raadsgraf search "budgetopfølgning" --committee Socialudvalget --from 2023-01-01
     """
     import datetime as dt
@@ -622,24 +639,40 @@ def search(
     try:
         settings = config.load({"store": store, "model": model})
         hits = open_index(settings.store, settings).search(
-            text, top_k=top_k, mode=mode, filters=filters
+            text,
+            top_k=top_k,
+            mode=mode,
+            filters=filters,
+            include_weak=include_weak,
+            min_score=min_score,
         )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
         _echo_json([h.to_json() for h in hits])
         return
+    if hits and all(h.weak for h in hits):
+        click.echo("no good matches; the nearest, weak:", err=True)
+    shown_weak = False
     for h in hits:
+        if h.weak and not shown_weak and not all(x.weak for x in hits):
+            click.echo("-- weak (below the relevance floor) --")
+        shown_weak = shown_weak or h.weak
         where = " · ".join(
             x
             for x in (
                 h.meeting_date.isoformat() if h.meeting_date else None,
+                h.municipality,
                 h.committee,
                 f"punkt {h.item_number}" if h.item_number is not None else None,
             )
             if x
         )
-        click.echo(f"{h.rank:>2}. {h.item_title}  [{where or h.document_title}]  {h.score:.3f}")
+        mark = "  (weak)" if h.weak else ""
+        lock = "  [lukket]" if not h.is_open else ""
+        click.echo(
+            f"{h.rank:>2}. {h.item_title}{lock}  [{where or h.document_title}]  {h.score:.3f}{mark}"
+        )
         section = f"{h.section}: " if h.section else ""
         click.echo(f"    {section}{h.snippet}")
         click.echo(f"    {h.iri}  ({h.source})")

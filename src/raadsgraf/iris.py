@@ -170,6 +170,11 @@ def position_iri(decision: str, index: int) -> str:
     return f"{decision}/holdning/{index}"
 
 
+def propagated_position_iri(position: str, person: str) -> str:
+    """A member's position derived from their party's (``position``)."""
+    return f"{position}/medlem/{slug(person_key(person))}"
+
+
 def reference_iri(treatment: str, index: int) -> str:
     return f"{treatment}/henvisning/{index}"
 
@@ -258,6 +263,11 @@ def association_iri(holder: str, person: str) -> str:
     return f"{holder}/rolle/{slug(person_key(person))}"
 
 
+def membership_iri(committee: str, person: str) -> str:
+    """``person``'s membership of a committee (IRI), one for every meeting that shows it."""
+    return f"{committee}/medlemskab/{slug(person_key(person))}"
+
+
 def party_iri(municipality: str, letter: str) -> str:
     return f"{municipality_iri(municipality)}/parti/{slug(letter)}"
 
@@ -336,6 +346,11 @@ def outcome_iri(outcome: Outcome | str) -> str:
 
 def reference_kind_iri(kind: ReferenceKind | str) -> str:
     return f"{REFERENCE_KINDS}/{ReferenceKind(kind).value}"
+
+
+def side_iri(side: str) -> str:
+    """The majority/minority concept (``model.Side`` value)."""
+    return f"{BASE}side/{side}"
 
 
 def stance_iri(stance: Stance | str) -> str:

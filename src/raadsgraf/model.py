@@ -19,6 +19,7 @@ forbehold, stemte for/imod, undlod         Position (Stance) in a Decision
 tidligere behandling, beslutningshistorik,
 sagens forløb                              Reference (earlier or later treatment)
 mødedeltagere / tilstede                   Attendance (present)
+medlem / embedsperson (direktør, chef …)   Person.kind (PersonKind)
 afbud / fraværende                         Attendance (absent, with its reason)
 bilag                                      Attachment ("anbefales" → recommended)
 politik, strategi, plan                    PolicyDocument
@@ -50,6 +51,13 @@ class Outcome(StrEnum):
 class AttendanceStatus(StrEnum):
     PRESENT = "present"
     ABSENT = "absent"
+
+
+class PersonKind(StrEnum):
+    """Who an attendee is: an elected member of the body, or staff (an official)."""
+
+    MEMBER = "medlem"  # elected member, substitute, or a body's listed participant
+    OFFICIAL = "embedsperson"  # direktør, chef, sekretær, referent, konsulent …
 
 
 class ReferenceKind(StrEnum):
@@ -88,11 +96,16 @@ class Committee:
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """A person as named in the source, with party letter and role when given."""
+    """A person as named in the source, with party letter and role when given.
+
+    ``kind`` says whether an attendee is an elected member or an official (staff);
+    None where the source does not list the person as an attendee (a position).
+    """
 
     name: str
     party: str | None = None
     role: str | None = None
+    kind: PersonKind | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +159,14 @@ class Stance(StrEnum):
     ABSTAINED = "undlod"  # undlod at stemme
     RECOMMENDS = "anbefaler"  # a minority's own recommendation
     MINORITY = "mindretalsudtalelse"  # ønskede sin holdning ført til protokol
+    NOT_VOTING = "deltog-ikke"  # deltog ikke i afstemningen
+
+
+class Side(StrEnum):
+    """The side of a split decision a position is on, when the text or the outcome says."""
+
+    MAJORITY = "flertal"
+    MINORITY = "mindretal"
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +178,8 @@ class Position:
     stance: Stance
     text: str  # the sentence it was read from
     party: str | None = None  # party letter, when the text gives it
+    side: Side | None = None  # "Et flertal (A, F og Ø) …", or a vote against an adopted proposal
+    votes: int | None = None  # the votes on this side, when the text counts them
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +190,9 @@ class Decision:
     outcome: Outcome
     raw: str
     positions: tuple[Position, ...] = ()
+    votes_for: int | None = None  # "vedtaget med 21 stemmer mod 6": 21
+    votes_against: int | None = None  # … 6
+    votes_abstained: int | None = None  # "… og 2 undlod at stemme"
     #: the body the matter is sent on to ("oversendes til Økonomiudvalget"): a planned
     #: next step of the case, not a treatment
     referred_to: str | None = None

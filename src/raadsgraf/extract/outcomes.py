@@ -7,10 +7,11 @@ and what follows are remarks. Rules are ordered: the more specific first.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
-from raadsgraf.extract.positions import find_positions
-from raadsgraf.model import Decision, Outcome
+from raadsgraf.extract.positions import find_positions, vote_counts
+from raadsgraf.model import Decision, Outcome, Position, Side, Stance
 
 _RULES: list[tuple[Outcome, re.Pattern[str]]] = [
     (Outcome.RECOMMENDED, re.compile(
@@ -91,6 +92,24 @@ def clean(raw: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+_ADOPTED = {Outcome.APPROVED, Outcome.APPROVED_WITH_REMARKS, Outcome.RECOMMENDED}
+
+
+def with_sides(positions: tuple[Position, ...], outcome: Outcome) -> tuple[Position, ...]:
+    """A vote for or against gets its side from the outcome when the text names none:
+    against an adopted proposal is the minority, against a rejected one the majority."""
+    if outcome not in _ADOPTED and outcome is not Outcome.REJECTED:
+        return positions
+    won = Stance.FOR if outcome in _ADOPTED else Stance.AGAINST
+    out = []
+    for p in positions:
+        if p.side is None and p.stance in (Stance.FOR, Stance.AGAINST):
+            side = Side.MAJORITY if p.stance is won else Side.MINORITY
+            p = dataclasses.replace(p, side=side)
+        out.append(p)
+    return tuple(out)
+
+
 #: the receiving body of a referral: "Fremsendes til Teknisk Udvalg til
 #: behandling", "Tilbagesendes Borgmesterens Afdeling", "videresendes til Byrådet",
 #: "Sagen oversendes til videre behandling i Økonomiudvalget"
@@ -146,13 +165,18 @@ def decision_or_none(raw: str) -> Decision | None:
 
 
 def make_decision(raw: str) -> Decision:
-    """A Decision with its outcome class, the named positions in it and, for a
-    referral, the body it goes to."""
+    """A Decision with its outcome class, the named positions in it, the vote count
+    and, for a referral, the body it goes to."""
     text = clean(raw)
+    outcome = classify(raw)
+    votes_for, against, abstained = vote_counts(text)
     return Decision(
         text=text,
-        outcome=classify(raw),
+        outcome=outcome,
         raw=raw.strip(),
-        positions=find_positions(text),
+        positions=with_sides(find_positions(text), outcome),
+        votes_for=votes_for,
+        votes_against=against,
+        votes_abstained=abstained,
         referred_to=referred_to(text),
     )

@@ -8,12 +8,16 @@ abstained, recommended something else, or had a minority statement recorded.
   klimamålsætning på 87 pct."
 - "Dansk Folkeparti kunne ikke tiltræde indstillingen og ønskede deres holdning
   ført til protokol."
+- "Et flertal (A, F og Ø) anbefaler …", "Et mindretal bestående af V og C stemte imod."
+- "Imod stemte 6: V og C.", "Mindretalsudtalelse fra V: …", "Ø deltog ikke i afstemningen."
 
 A spaCy Matcher over lemmas (``spacy.blank("da")`` with lookup lemmas) finds
 the stance, so "stemte", "stemmer" and "stemt" are one verb; the actors are the
 sentence's subject before it: people ("Navn (A)", or a name of two or more
-capitalised words) and parties (by name, national list). A committee or "et
-flertal" as the subject is the decision itself, not a named position.
+capitalised words) and parties (by name, national list). A committee or a bare
+"et flertal" as the subject is the decision itself, not a named position; "et
+flertal (A, F og Ø)" names its parties, and their positions are on the majority
+side. :func:`vote_counts` reads the tally ("vedtaget med 21 stemmer mod 6").
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 
 from raadsgraf.extract.nlp import danish
 from raadsgraf.extract.people import parse_person, split_names
-from raadsgraf.model import Position, Stance
+from raadsgraf.model import Position, Side, Stance
 
 #: Danish parties by name (and short forms) → ballot letter.
 PARTIES = {
@@ -37,15 +41,18 @@ PARTIES = {
 }  # fmt: skip
 
 _CANDIDATE = re.compile(
-    r"forbehold|stemte|stemmer|undlod|anbefale|protokol|tiltræde|mindretal|imod", re.I
+    r"forbehold|stemte|stemmer|undlod|undlader|anbefale|protokol|tiltræde|mindretal|imod"
+    r"|deltog\s+ikke",
+    re.I,
 )
 #: Sentence ends — never after an initial ("John T. Olsen").
 _SENTENCES = re.compile(r"(?<=[.!?])(?<!\s[A-ZÆØÅ]\.)\s+(?=[A-ZÆØÅ(])")
 #: "For stemte: (V), (A) og Liselott Blixt (UP)", "Imod stemte (Ø).", "Stemte imod: F",
 #: "Undlod at stemme: …", "Undlod: A" — the stance first, then the list.
 _LABELLED = re.compile(
-    r"^(?:(?P<a>for|imod)\s+stemte|stemte\s+(?P<b>for|imod)|(?P<c>undlod)(?:\s+at\s+stemme)?)"
-    r"\s*:?\s*(?P<list>\S.*)$",
+    r"^(?:(?P<a>for|imod)\s+stemte|stemte\s+(?P<b>for|imod)|(?P<c>undlod)(?:\s+at\s+stemme)?"
+    r"|(?P<m>mindretalsudtalelse)\s+fra|(?P<d>for|imod)(?=\s*:))"
+    r"(?:\s+(?P<n>\d{1,3})(?:\s+medlemmer)?)?\s*:?\s*(?P<list>[^:]*\S)(?::.*)?$",
     re.I,
 )
 #: "Liselott Blixt: Undlod." — the list first, then the stance.
@@ -53,11 +60,30 @@ _LABELLED_AFTER = re.compile(
     r"^(?P<list>[^:]{3,120}):\s*(?:(?P<c>undlod)|stemte\s+(?P<b>for|imod)|(?P<a>for|imod))\.?$",
     re.I,
 )
-_REMARK = re.compile(r"\s+(?:med\s+(?:fælles\s+)?bemærkning|da\s|fordi\s|idet\s).*$", re.I | re.S)
+_REMARK = re.compile(r"\s+(?:med\s+(?:\w+\s+){0,2}bemærkning|da\s|fordi\s|idet\s).*$", re.I | re.S)
 _PARTY_LETTER = re.compile(r"^\(?\s*([A-ZÆØÅ]{1,3})(?:-\d)?\s*\)?$")
 _MEMBER_OF = re.compile(r"^(?P<name>.+?)\s+fra\s+\((?P<party>[A-ZÆØÅ]{1,3})(?:-\d)?\)$")
 _ENUMERATION = re.compile(r"^(?:\d+\.\s*)?(?:[a-z]\.\s+)?")
-_LABEL_STANCE = {"for": Stance.FOR, "imod": Stance.AGAINST, "undlod": Stance.ABSTAINED}
+#: where a run-on line starts its next list: "… (UP-2) Imod stemte (Ø) og (F)",
+#: "… (UP-2) (A) undlod at stemme", "Imod: Ø Undlod: F Afbud: …", "… Ikke til stede: …"
+_NEXT_LABEL = re.compile(
+    r"\s+(?=(?:For|Imod)\s+stemte\b|(?:For|Imod|Undlod|Afbud|Fraværende|Ikke\s+til\s+stede)\s*:"
+    r"|\([A-ZÆØÅ]{1,3}\)\s+(?:undlod|undlader|stemte|stemmer)\b)"
+)
+_POINT = re.compile(r"^(?:ad|vedr\.?|pkt\.?|punkt)\s+[\w.]{1,6}\s*[,:]\s*", re.I)
+_NAMES_SOMEONE = re.compile(r"[A-ZÆØÅ(]")
+_LABEL_STANCE = {
+    "for": Stance.FOR,
+    "imod": Stance.AGAINST,
+    "undlod": Stance.ABSTAINED,
+    "mindretalsudtalelse": Stance.MINORITY,
+}
+#: "Et flertal (A, F og Ø)", "Et mindretal bestående af V og C", "Flertallet: A, C".
+_SIDE = re.compile(
+    r"^(?:et\s+|det\s+)?(?P<side>flertal|mindretal)(?:let)?\s*"
+    r"(?:\((?P<paren>[^()]*(?:\([^()]*\)[^()]*)*)\)|(?:bestående\s+af|:)\s*(?P<list>.+))\s*$",
+    re.I,
+)
 _NOT_ACTORS = re.compile(
     r"^(?:udvalget|byrådet|kommunalbestyrelsen|et\s+flertal|flertallet|mindretallet|et\s+mindretal"
     r"|administrationen|forvaltningen|alle|samtlige|\w*udvalget|\w*rådet|direktionen|de\s+øvrige)\b",
@@ -69,7 +95,11 @@ _VOTE = ["stemte", "stemmer", "stemme", "stemt"]
 _PATTERNS: dict[Stance, list[list[dict[str, Any]]]] = {
     Stance.RESERVATION: [[{"LOWER": {"IN": _TAKE}}, {"LOWER": "forbehold"}]],
     # "undlod", "undlod at stemme", "undlod at tage stilling", "undlod stillingtagen"
-    Stance.ABSTAINED: [[{"LEMMA": "undlade"}], [{"LOWER": "undlod"}]],
+    Stance.ABSTAINED: [[{"LEMMA": "undlade"}], [{"LOWER": {"IN": ["undlod", "undlader"]}}]],
+    Stance.NOT_VOTING: [
+        [{"LOWER": "deltog"}, {"LOWER": "ikke"}, {"LOWER": "i"}, {"LOWER": "afstemningen"}],
+        [{"LOWER": {"IN": ["stemte", "stemmer"]}}, {"LOWER": "ikke"}],
+    ],
     Stance.FOR: [
         [{"LOWER": {"IN": _VOTE}}, {"LOWER": "for"}],
         [{"LOWER": {"IN": ["kan", "kunne"]}}, {"LEMMA": "tiltræde"}],
@@ -81,9 +111,10 @@ _PATTERNS: dict[Stance, list[list[dict[str, Any]]]] = {
     ],
     Stance.MINORITY: [
         [{"LEMMA": "føre"}, {"LOWER": "til"}, {"LOWER": "protokol"}],
-        [{"LOWER": {"REGEX": r"^mindretals(udtalelse|beslutning)"}}],
+        [{"LOWER": {"REGEX": r"^mindretals(udtalelse|beslutning|bemærkning)"}}],
     ],
-    Stance.RECOMMENDS: [[{"LEMMA": "anbefale"}]],
+    # active forms only: "A og B anbefales" is the recommendation's options A and B
+    Stance.RECOMMENDS: [[{"LOWER": {"IN": ["anbefaler", "anbefalede", "anbefale"]}}]],
 }
 
 
@@ -97,12 +128,24 @@ def _matcher() -> Any:
     return matcher
 
 
-def _actors(subject: str) -> list[tuple[str, str, str | None]]:
+Actor = tuple[str, str, str | None]
+
+
+def _sided(subject: str) -> tuple[list[Actor], Side | None]:
+    """The actors of a subject and the side it names ("Et flertal (A, F og Ø)")."""
+    subject = subject.strip(" ,:;")
+    if m := _SIDE.match(subject):
+        side = Side.MAJORITY if m["side"].lower() == "flertal" else Side.MINORITY
+        return _actors(m["paren"] or m["list"] or ""), side
+    return _actors(subject), None
+
+
+def _actors(subject: str) -> list[Actor]:
     """(name, kind, party letter) for each actor named in a sentence's subject."""
     subject = subject.strip(" ,:;")
     if not subject or _NOT_ACTORS.match(subject):
         return []
-    found: list[tuple[str, str, str | None]] = []
+    found: list[Actor] = []
     subject = _ENUMERATION.sub("", subject)  # "2. a. Ø stemte imod"
     pieces = split_names(subject)
     for piece in pieces:
@@ -131,9 +174,15 @@ def _labelled(sentence: str) -> list[Position]:
     m = _LABELLED.match(sentence) or _LABELLED_AFTER.match(sentence)
     if not m:
         return []
-    stance = _LABEL_STANCE[(m["a"] or m["b"] or m["c"]).lower()]
+    groups = m.groupdict()
+    label = m["a"] or m["b"] or m["c"] or groups.get("m") or groups.get("d") or ""
+    stance = _LABEL_STANCE[label.lower()]
     listing = _REMARK.sub("", m["list"]).strip(" .")
-    return [Position(n, k, stance, sentence, p) for n, k, p in _actors(listing)]
+    votes = int(m["n"]) if m.groupdict().get("n") else None
+    actors, side = _sided(listing)
+    if stance is Stance.MINORITY:
+        side = Side.MINORITY
+    return [Position(n, k, stance, sentence, p, side, votes) for n, k, p in actors]
 
 
 _ABBREVIATION = re.compile(
@@ -167,31 +216,69 @@ def find_positions(text: str) -> tuple[Position, ...]:
     for sentence in sentences(text):
         if not _CANDIDATE.search(sentence):
             continue
-        listed = _labelled(sentence)
+        # "Imod: Ø Undlod: F Afbud: …" (several labelled lists on one line), and a
+        # point named first ("Ad d, Imod stemte: Ø")
+        parts = [_POINT.sub("", part) for part in _NEXT_LABEL.split(sentence)]
+        listed = [p for part in parts for p in _labelled(part)]
         if listed:
             positions.extend(p for p in listed if p not in positions)
-            continue
-        doc = nlp(sentence)
-        prev_end = 0  # a new clause (", og Enhedslisten undlod …") starts after a match
-        last_actors: list[tuple[str, str, str | None]] = []
+            rest = " ".join(part for part in parts if not _labelled(part))
+            if not _CANDIDATE.search(rest):
+                continue
+            doc = nlp(rest)  # "(A) undlod at stemme" after a labelled list
+        else:
+            doc = nlp(sentence)
+        prev_end = 0
+        last: tuple[list[Actor], Side | None] = ([], None)
         for match_id, start, end in sorted(matcher(doc), key=lambda m: m[1]):
+            if start < prev_end:
+                continue  # "stemte ikke" inside a longer match
             stance = Stance(nlp.vocab.strings[match_id])
-            clause_start = 0
-            for tok in doc[prev_end:start] if prev_end else ():
-                if tok.text == "," and tok.i + 1 < start and doc[tok.i + 1].lower_ == "og":
-                    clause_start = tok.i + 2
-            if prev_end and not clause_start:
-                actors = last_actors  # "… kunne ikke tiltræde og ønskede … ført til protokol"
-            else:
-                subject = doc[clause_start:start].text
-                subject = re.sub(
-                    r"\s+(?:kunne|kan|var|er|ønskede|ønsker)(?:\s+ikke)?$", "", subject
-                )
-                actors = _actors(subject)
+            # the subject: the words since the previous stance ("A stemmer for, V og D
+            # stemmer imod og C undlader"); none, or no actors in them, is the same
+            # subject going on ("… kunne ikke tiltræde og ønskede … ført til protokol")
+            subject = doc[prev_end:start].text
+            subject = re.sub(r"^[\s,;]*(?:og|samt|mens|medens|,)?\s+", "", subject)
+            subject = re.sub(r"\s+(?:kunne|kan|var|er|ønskede|ønsker)(?:\s+ikke)?$", "", subject)
+            actors, side = _sided(subject)
+            # the same subject goes on across words that name no one ("… og ønskede
+            # deres holdning …"), never across a remark that names another actor
+            # ("stemte imod med bemærkning om at (A) anbefaler …")
+            if not actors and prev_end and not _NAMES_SOMEONE.search(subject):
+                actors, side = last
+            if stance is Stance.MINORITY:
+                side = Side.MINORITY
             for name, kind, party in actors:
-                position = Position(name, kind, stance, sentence, party)
+                position = Position(name, kind, stance, sentence, party, side)
                 if position not in positions:
                     positions.append(position)
-            last_actors = actors
+            last = (actors, side)
             prev_end = end
     return tuple(positions)
+
+
+#: "vedtaget med 21 stemmer mod 6", "godkendt med 5 stemmer for og 2 imod",
+#: "… (21 for, 6 imod, 2 undlod)", "… med 21 stemmer for, 6 imod og 2 undlod at stemme".
+_TALLY = re.compile(
+    r"(?P<for>\d{1,3})\s+(?:stemmer\s+)?(?:for\b)?\s*(?:,|og)?\s*(?:stemmer\s+)?"
+    r"(?:mod|imod)\s+(?P<against>\d{1,3})\b"
+    r"|(?P<for2>\d{1,3})\s+(?:stemmer\s+)?for\s*(?:,|og)\s*(?P<against2>\d{1,3})\s+(?:stemmer\s+)?imod",
+    re.I,
+)
+_ABSTAINED_COUNT = re.compile(
+    r"(?P<n>\d{1,3})\s+(?:medlemmer\s+)?(?:undlod|undlader|hverken)", re.I
+)
+_TALLY_CONTEXT = re.compile(r"vedtag|godkend|forkast|afvis|stemme|anbefal|tiltr", re.I)
+
+
+def vote_counts(text: str) -> tuple[int | None, int | None, int | None]:
+    """(for, against, abstained) when the decision counts the votes."""
+    for sentence in sentences(text):
+        m = _TALLY.search(sentence)
+        if not m or not _TALLY_CONTEXT.search(sentence):
+            continue
+        votes_for = int(m["for"] or m["for2"])
+        against = int(m["against"] or m["against2"])
+        abstained = _ABSTAINED_COUNT.search(sentence[m.end() :])
+        return votes_for, against, int(abstained["n"]) if abstained else None
+    return None, None, None

@@ -28,12 +28,18 @@ from raadsgraf.model import (
     Document,
     Meeting,
     Person,
+    PersonKind,
     PolicyDocument,
     Position,
     Reference,
     ReferenceKind,
     Section,
+    Stance,
 )
+from raadsgraf.parties import party_name
+
+#: Stances a party's members share when the text names only the party.
+_SHARED_STANCES = frozenset({Stance.FOR, Stance.AGAINST, Stance.ABSTAINED})
 
 _DANISH = "da"
 #: What minutes call their own committee ("udvalget besluttede den …").
@@ -84,6 +90,8 @@ class _Builder:
         self.doc = doc
         self.source = source
         self.namesakes = _namesakes(doc)
+        self.members: dict[str, tuple[str, str | None]] = {}
+        self.year: int | None = None  # the meeting's, for party letters of its period
 
     def add(self, s: str | URIRef, p: URIRef, o: URIRef | Literal | str) -> None:
         obj = o if isinstance(o, URIRef | Literal) else URIRef(o)
@@ -151,21 +159,47 @@ class _Builder:
             )
         self.add(p, FOAF.name, Literal(iris.person_key(person.name)))
         if person.party:
-            party = iris.party_iri(municipality, person.party)
-            self.add(party, RDF.type, ORG.Organization)
-            self.add(party, SKOS.notation, Literal(person.party))
-            self.add(p, ORG.memberOf, party)
+            self.add(p, ORG.memberOf, self.party(municipality, person.party))
         return p
 
+    def party(self, municipality: str, letter: str) -> str:
+        """A party by its letter, named from the national or the municipality's own list."""
+        party = iris.party_iri(municipality, letter)
+        self.add(party, RDF.type, ORG.Organization)
+        self.add(party, SKOS.notation, Literal(letter))
+        if name := party_name(letter, municipality, self.year):
+            self.text(party, SKOS.prefLabel, name)
+        return party
+
+    def membership(self, committee: str, meeting: str, person: str, name: str) -> None:
+        """An elected member's ``org:Membership`` of the committee, attested by this
+        meeting's list (present or absent): its period is the span of those meetings."""
+        m = iris.membership_iri(committee, name)
+        self.add(m, RDF.type, ORG.Membership)
+        self.add(m, ORG.member, person)
+        self.add(m, ORG.organization, committee)
+        self.add(m, RG.attestedAt, meeting)
+
     def attendance(
-        self, holder: str, municipality: str, records: tuple[Attendance, ...], *, meeting: bool
+        self,
+        holder: str,
+        municipality: str,
+        records: tuple[Attendance, ...],
+        *,
+        meeting: bool,
+        committee: str | None = None,
     ) -> set[str]:
         """Presence and absence at ``holder`` (a Zitting or a treatment); returns the
         absent. A role the minutes give ("formand", "direktør") is the role the person
-        took part in: a ``prov:qualifiedAssociation`` with ``prov:hadRole``."""
+        took part in: a ``prov:qualifiedAssociation`` with ``prov:hadRole``. At a
+        meeting of ``committee``, members get their membership, officials their class."""
         absent: set[str] = set()
         for a in records:
             p = self.person(municipality, a.person)
+            if a.person.kind == PersonKind.OFFICIAL:
+                self.add(p, RDF.type, RG.Official)
+            elif a.person.kind == PersonKind.MEMBER and committee and meeting:
+                self.membership(committee, holder, p, self._person_key(a.person))
             for role in filter(None, (r.strip() for r in (a.person.role or "").split(";"))):
                 r = iris.role_iri(municipality, role)
                 q = iris.association_iri(holder, self._person_key(a.person))
@@ -194,6 +228,7 @@ class _Builder:
 
     def meeting(self, meeting: Meeting) -> None:
         muni = meeting.municipality.name
+        self.year = meeting.date.year
         z = iris.meeting_iri(meeting)
         c = self.committee(muni, meeting.committee.name)
         self.add(z, RDF.type, BESLUIT.Zitting)
@@ -211,11 +246,19 @@ class _Builder:
             self.add(z, PROV.atLocation, Literal(meeting.place))
         if meeting.source_url:
             self.add(z, SDO.url, Literal(meeting.source_url, datatype=XSD.anyURI))
-        meeting_absent = self.attendance(z, muni, meeting.attendance, meeting=True)
+        meeting_absent = self.attendance(z, muni, meeting.attendance, meeting=True, committee=c)
         present = {
             self.person_ref(muni, a.person)
             for a in meeting.attendance
             if a.status == AttendanceStatus.PRESENT
+        }
+        #: present elected members by party letter, for a party's position at an item
+        self.members = {
+            self.person_ref(muni, a.person): (a.person.name, a.person.party)
+            for a in meeting.attendance
+            if a.status == AttendanceStatus.PRESENT
+            and a.person.party
+            and a.person.kind == PersonKind.MEMBER
         }
         for item in meeting.items:
             self.item(meeting, z, item, present - meeting_absent)
@@ -265,10 +308,19 @@ class _Builder:
             self.add(d, RG.outcome, iris.outcome_iri(item.decision.outcome))
             self.add(d, ELI.passed_by, iris.committee_iri(muni, meeting.committee.name))
             self.add(d, ELI.date_document, _date(meeting.date))
-            for index, pos in enumerate(item.decision.positions, start=1):
+            for prop, count in (
+                (RG.votesFor, item.decision.votes_for),
+                (RG.votesAgainst, item.decision.votes_against),
+                (RG.votesAbstained, item.decision.votes_abstained),
+            ):
+                if count is not None:
+                    self.add(d, prop, Literal(count))
+            positions = item.decision.positions
+            for index, pos in enumerate(positions, start=1):
                 node = iris.position_iri(d, index)
                 self.add(d, RG.position, node)
                 self.position(muni, node, pos)
+                self.propagate(muni, d, node, pos, positions, present - absent)
             referred = item.decision.referred_to
             if referred and iris.committee_name(referred) != iris.committee_name(
                 meeting.committee.name
@@ -337,16 +389,53 @@ class _Builder:
         self.add(node, RDF.type, RG.Position)
         self.text(node, PROV.value, pos.text)
         self.add(node, RG.stance, iris.stance_iri(pos.stance))
+        if pos.side:
+            self.add(node, RG.side, iris.side_iri(pos.side))
+        if pos.votes is not None:
+            self.add(node, RG.votes, Literal(pos.votes))
         if pos.kind == "person":
             holder = self.person(muni, Person(pos.actor, pos.party))
+        elif pos.party:
+            holder = self.party(muni, pos.party)
         else:
-            holder = iris.party_iri(muni, pos.party or pos.actor)
+            holder = iris.party_iri(muni, pos.actor)
             self.add(holder, RDF.type, ORG.Organization)
-            if pos.party:
-                self.add(holder, SKOS.notation, Literal(pos.party))
-            else:
-                self.text(holder, SKOS.prefLabel, pos.actor)
+            self.text(holder, SKOS.prefLabel, pos.actor)
         self.add(node, RG.heldBy, holder)
+
+    def propagate(
+        self,
+        muni: str,
+        decision: str,
+        node: str,
+        pos: Position,
+        positions: tuple[Position, ...],
+        present: set[str],
+    ) -> None:
+        """A party's vote (for, against, abstained) as each of its members' present at
+        the item, marked ``rg:propagatedFrom``; only where nothing leaves doubt: the
+        party is named by its letter, its members' party letters are in the attendee
+        list, and no member of it is named with a position of their own."""
+        if pos.kind != "party" or not pos.party or pos.stance not in _SHARED_STANCES:
+            return
+        named = {p.party for p in positions if p.kind == "person"} | {
+            p.actor for p in positions if p.kind == "person"
+        }
+        if pos.party in named:
+            return  # the party's members are named one by one: they may differ
+        for iri in sorted(present):
+            name, letter = self.members.get(iri, ("", None))
+            if letter != pos.party or name in named:
+                continue
+            derived = iris.propagated_position_iri(node, name)
+            self.add(decision, RG.position, derived)
+            self.add(derived, RDF.type, RG.Position)
+            self.text(derived, PROV.value, pos.text)
+            self.add(derived, RG.stance, iris.stance_iri(pos.stance))
+            self.add(derived, RG.heldBy, iri)
+            self.add(derived, RG.propagatedFrom, node)
+            if pos.side:
+                self.add(derived, RG.side, iris.side_iri(pos.side))
 
     def case(self, muni: str, number: str, kle: KLE | None, t: str) -> None:
         c = iris.case_iri(muni, number)

@@ -93,6 +93,8 @@ class RG(DefinedNamespace):
     SectionKind: URIRef
     Attachment: URIRef
     RecommendationPoint: URIRef
+    Official: URIRef
+    Side: URIRef
     AmbiguousPerson: URIRef
     # properties
     referencesTreatment: URIRef
@@ -121,6 +123,13 @@ class RG(DefinedNamespace):
     attachment: URIRef
     recommendedReading: URIRef
     point: URIRef
+    attestedAt: URIRef
+    side: URIRef
+    votes: URIRef
+    votesFor: URIRef
+    votesAgainst: URIRef
+    votesAbstained: URIRef
+    propagatedFrom: URIRef
     ambiguity: URIRef
     # materialised shortcuts (derived graph; raadsgraf.graph.shortcuts)
     treatedBy: URIRef

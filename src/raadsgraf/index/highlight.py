@@ -29,6 +29,7 @@ _SPACE = re.compile(r"\s+")
 _CASE_WORD = re.compile(
     r"^(?:sag(?:s?nr|snummer)?|j\.?\s?nr|journal(?:nr|nummer)?)\.?:?\s+(?=\S*\d)", re.IGNORECASE
 )
+_SOURCE_MARKUP = re.compile(r"\*\*+|__+|^#+$")
 _BARE = re.compile(r"^[A-ZÆØÅ]{0,5}\d+$", re.IGNORECASE)
 
 
@@ -41,6 +42,11 @@ def exact_phrase(query: str) -> str | None:
     if 2 <= len(words) <= 5 and all(_NAME_WORD.match(w) for w in words):
         return q
     return None
+
+
+def is_name(phrase: str) -> bool:
+    """Is an exact phrase a person's name (capitalised words) rather than an identifier?"""
+    return not _IDENTIFIER.match(phrase)
 
 
 def bare_identifier(query: str) -> str | None:
@@ -73,7 +79,8 @@ def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) 
         norm(w) for w in re.findall(r"[^\W_]+", query.lower()) if w not in STOPWORDS and len(w) > 1
     }
     phrase = exact_phrase(query)
-    tokens = text.split()
+    # the source's own markup ("## **Beslutning**") would collide with the marks
+    tokens = [t for t in (_SOURCE_MARKUP.sub("", t) for t in text.split()) if t]
     if not tokens:
         return ""
 

@@ -4,7 +4,7 @@ per agenda item (or policy) at its best chunk, with a highlighted snippet."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +15,27 @@ from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.errors import IndexMismatch, QueryError
 from raadsgraf.index import dense, fusion
+from raadsgraf.index.boilerplate import (
+    STORE_MIN_MEETINGS,
+    asks_for,
+    is_procedural,
+    procedural_titles,
+    reference_titles,
+    title_key,
+    vocabulary,
+)
 from raadsgraf.index.chunking import Chunk
 from raadsgraf.index.encoders import Encoder, get_encoder
 from raadsgraf.index.encoders.models import models_folder
-from raadsgraf.index.highlight import bare_identifier, contains_phrase, exact_phrase, snippet
-from raadsgraf.index.sparse import SparseIndex
+from raadsgraf.index.floor import Floor, floor_for
+from raadsgraf.index.highlight import (
+    bare_identifier,
+    contains_phrase,
+    exact_phrase,
+    is_name,
+    snippet,
+)
+from raadsgraf.index.sparse import SparseIndex, tokenize
 from raadsgraf.index.storage import check_model, index_dir, read_chunks, read_config
 from raadsgraf.index.variants import identifier_key
 from raadsgraf.model import Outcome
@@ -36,6 +52,12 @@ DEFAULT_DENSE_WEIGHT = 0.5
 #: synchronisation than it saves, and on a busy 2-core machine a descheduled
 #: worker stalls the barrier (measured p95: 324 ms with 2 threads, 52 ms with 1).
 QUERY_THREADS = 1
+#: Weak hits shown when none clears the floor ("the nearest few").
+WEAK_FALLBACK = 3
+#: A section this short under a one- or two-word heading is a header field, not text.
+FIELD_WORDS = 8
+#: Parts the index adds to an item (attachment titles, absences): no summary.
+AUXILIARY_PARTS = ("Bilag", "Deltagelse")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +99,11 @@ class Hit:
     source: str
     section: str
     snippet: str
+    #: below the relevance floor: shown only as "nearest, but not a good match"
+    weak: bool = False
+    #: cosine + lexical_weight · coverage (None in BM25 mode and for exact hits)
+    relevance: float | None = None
+    is_open: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,6 +120,9 @@ class Hit:
             "source": self.source,
             "section": self.section,
             "snippet": self.snippet,
+            "weak": self.weak,
+            "relevance": None if self.relevance is None else round(self.relevance, 4),
+            "is_open": self.is_open,
         }
 
 
@@ -141,6 +171,18 @@ class SearchIndex:
         self._visible = self._open | np.array([not c.text for c in self.chunks], dtype=bool)
         if settings.include_closed:
             self._visible[:] = True
+        self._rows_of: dict[str, list[int]] = {}
+        for row, c in enumerate(self.chunks):
+            self._rows_of.setdefault(c.iri, []).append(row)
+        self._procedural: tuple[frozenset[str], frozenset[str]] | None = None
+        self._vectors: npt.NDArray[np.float32] | None = None
+
+    @property
+    def vectors(self) -> npt.NDArray[np.float32]:
+        """The passage vectors (memory-mapped): the cosine of a hit BM25 alone found."""
+        if self._vectors is None:
+            self._vectors = np.load(self.folder / "vectors.npy", mmap_mode="r")
+        return self._vectors
 
     @property
     def encoder(self) -> Encoder:
@@ -191,7 +233,13 @@ class SearchIndex:
         filters: Filters | None = None,
         fusion_method: str = DEFAULT_FUSION,
         dense_weight: float = DEFAULT_DENSE_WEIGHT,
+        include_weak: bool = False,
+        min_score: float | None = None,
     ) -> list[Hit]:
+        """The best ``top_k`` hits that clear the relevance floor (:mod:`.floor`); when
+        none does, the nearest :data:`WEAK_FALLBACK` flagged ``weak``. ``include_weak``
+        fills ``top_k`` with weak hits after the strong ones; ``min_score`` replaces
+        the fitted floor (a relevance, see :class:`Hit`)."""
         query = " ".join(query.split())
         if not query:
             raise QueryError("empty query: give a few words, a case number or a name")
@@ -209,6 +257,7 @@ class SearchIndex:
         allowed = self._allowed(filters)
         depth = max(CANDIDATES, top_k * 5)
         lists: dict[str, fusion.Ranked] = {}
+        qvec: npt.NDArray[np.float32] | None = None
         if mode in ("hybrid", "dense"):
             qvec = self.encoder.encode_queries([query])[0]
             lists["dense"] = dense.search(self._dense, qvec, depth, allowed)
@@ -219,60 +268,228 @@ class SearchIndex:
         else:
             ids, values = lists[mode]
             scores = dict(zip(ids.tolist(), values.tolist(), strict=True))
-        first = self._exact_rows(query, allowed)
-        return self._group(query, scores, first, top_k)
+        cosines: dict[int, float] = {}
+        if "dense" in lists:
+            ids, values = lists["dense"]
+            cosines = dict(zip(ids.tolist(), values.tolist(), strict=True))
+        exact = self._exact(query, allowed)
+        floor = floor_for(str(self.config.get("model")), mode)
+        if min_score is not None:
+            floor = Floor(min_score, floor.lexical_weight if floor else 0.0)
+        judge = _Judge(self, query, qvec, cosines, floor)
+        candidates = self._candidates(query, scores, exact, judge)
+        strong: list[_Candidate] = []
+        weak: list[_Candidate] = []
+        for cand in candidates:
+            judge(cand)
+            (weak if cand.weak else strong).append(cand)
+            if len(strong) >= top_k:
+                break
+        if include_weak:
+            chosen = (strong + weak)[:top_k]
+        else:
+            chosen = strong[:top_k] or weak[: min(top_k, WEAK_FALLBACK)]
+        return [self._hit(rank, cand, query) for rank, cand in enumerate(chosen, start=1)]
 
-    def _exact_rows(self, query: str, allowed: npt.NDArray[np.int64] | None) -> set[int]:
-        """Rows whose item contains the query verbatim, for exact-looking queries."""
+    # --- exact identifiers ----------------------------------------------------------------
+
+    def _exact(self, query: str, allowed: npt.NDArray[np.int64] | None) -> _Exact:
+        """Rows of the items that carry an exact-looking query (case, KLE number) and
+        of those that cite it in their text; for a name, the rows that contain it."""
         phrase = exact_phrase(query)
         bare = bare_identifier(query) if phrase is None else None
         if phrase is None and bare is None:
-            return set()
+            return _Exact()
+        identifier = bare is not None or not is_name(phrase or "")
         ids, _ = self._sparse.search(query, 1000, allowed)
-        rows = set()
+        carriers: set[int] = set()
+        citers: set[int] = set()
         for row in ids.tolist():
             c = self.chunks[row]
             if bare is not None:
                 if c.case_number and identifier_key(c.case_number) == bare:
-                    rows.add(row)
+                    carriers.add(row)
                 continue
-            fields = (c.passage, c.case_number or "", c.kle or "")
-            if any(contains_phrase(f, phrase or "") for f in fields):
-                rows.add(row)
-        return rows
+            assert phrase is not None
+            if identifier and any(contains_phrase(f or "", phrase) for f in (c.case_number, c.kle)):
+                carriers.add(row)
+            elif contains_phrase(c.text, phrase) or contains_phrase(c.item_title, phrase):
+                citers.add(row)
+        return _Exact(carriers, citers, identifier, phrase)
 
-    def _group(
-        self, query: str, scores: dict[int, float], first: set[int], top_k: int
-    ) -> list[Hit]:
-        best: dict[str, tuple[bool, float, int]] = {}
-        for row in set(scores) | first:
-            key = (row in first, scores.get(row, 0.0), -row)
+    def _candidates(
+        self, query: str, scores: dict[int, float], exact: _Exact, judge: _Judge
+    ) -> list[_Candidate]:
+        """One candidate per item at its best row: carriers, then citers, then by score;
+        procedural items (boilerplate) left out unless the query asks for them: names
+        the title, or every word of a query of two or more words is in the item's
+        passage (a *Meddelelser* item reporting on Housing First answers "Housing First
+        på hjemløshedsområdet")."""
+        best: dict[str, tuple[int, float, int]] = {}
+        for row in set(scores) | exact.carriers | exact.citers:
+            rank_class = 2 if row in exact.carriers else 1 if row in exact.citers else 0
+            key = (rank_class, scores.get(row, 0.0), -row)
             iri = self.chunks[row].iri
             if iri not in best or key > best[iri]:
                 best[iri] = key
-        ranked = sorted(best.values(), reverse=True)[:top_k]
-        hits = []
-        for rank, (_exact, score, neg_row) in enumerate(ranked, start=1):
-            c = self.chunks[-neg_row]
-            text = c.text or c.item_title
-            hits.append(
-                Hit(
-                    rank=rank,
-                    score=float(score),
-                    iri=c.iri,
-                    municipality=c.municipality,
-                    committee=c.committee,
-                    meeting_date=c.meeting_date,
-                    item_number=c.item_number,
-                    item_title=c.item_title,
-                    case_number=c.case_number,
-                    document_title=c.document_title,
-                    source=c.source,
-                    section=c.section,
-                    snippet=snippet(text, query, self.normaliser),
-                )
+        out = []
+        for rank_class, score, neg_row in sorted(best.values(), reverse=True):
+            row = -neg_row
+            c = self.chunks[row]
+            if (
+                rank_class == 0
+                and self._is_boilerplate(c)
+                and not asks_for(query, title_key(c.item_title))
+                and not judge.holds_every_word(c)
+            ):
+                continue
+            out.append(_Candidate(row, score, rank_class, exact.identifier, exact.phrase))
+        return out
+
+    # --- boilerplate -------------------------------------------------------------------------
+
+    def _is_boilerplate(self, c: Chunk) -> bool:
+        if self._procedural is None:
+            items = (
+                (x.municipality, x.committee, f"{x.committee}/{x.meeting_date}", x.item_title)
+                for x in self.chunks
+                if x.kind == "item" and x.ordinal == 0
             )
-        return hits
+            store_titles = procedural_titles(items, STORE_MIN_MEETINGS)
+            titles = reference_titles() | frozenset(store_titles)
+            self._procedural = (titles, vocabulary(titles))
+        return c.kind == "item" and is_procedural(title_key(c.item_title), *self._procedural)
+
+    # --- hits ----------------------------------------------------------------------------------
+
+    def _snippet_row(self, cand: _Candidate) -> int:
+        """The row whose text the snippet shows: for an exact query the row that holds
+        the match, else the item's summary; never a bare "Tid:"/"Ansvarlig:" field."""
+        rows = self._rows_of[self.chunks[cand.row].iri]
+        if cand.phrase is not None and cand.rank_class > 0:
+            for row in rows:
+                if contains_phrase(self.chunks[row].text, cand.phrase):
+                    return row
+            return self._summary_row(rows)
+        if _is_field(self.chunks[cand.row]):
+            return self._summary_row(rows)
+        return cand.row
+
+    def _summary_row(self, rows: list[int]) -> int:
+        for row in rows:
+            c = self.chunks[row]
+            if not _is_field(c) and c.section not in AUXILIARY_PARTS:
+                return row
+        return rows[0]
+
+    def _hit(self, rank: int, cand: _Candidate, query: str) -> Hit:
+        c = self.chunks[cand.row]
+        shown = self.chunks[self._snippet_row(cand)]
+        text = shown.text or c.item_title
+        return Hit(
+            rank=rank,
+            score=float(cand.score),
+            iri=c.iri,
+            municipality=c.municipality,
+            committee=c.committee,
+            meeting_date=c.meeting_date,
+            item_number=c.item_number,
+            item_title=c.item_title,
+            case_number=c.case_number,
+            document_title=c.document_title,
+            source=c.source,
+            section=shown.section if shown.text else "",
+            snippet=snippet(text, query, self.normaliser),
+            weak=cand.weak,
+            relevance=cand.relevance,
+            is_open=c.is_open,
+        )
+
+
+@dataclass(slots=True)
+class _Exact:
+    carriers: set[int] = field(default_factory=set)
+    citers: set[int] = field(default_factory=set)
+    identifier: bool = False  # a case or KLE number: nothing else can be a strong hit
+    phrase: str | None = None
+
+
+@dataclass(slots=True)
+class _Candidate:
+    row: int
+    score: float
+    rank_class: int  # 2 carries the identifier, 1 cites it (or contains the name), 0 other
+    identifier: bool
+    phrase: str | None
+    weak: bool = False
+    relevance: float | None = None
+
+
+class _Judge:
+    """Decides weak/strong for a candidate: exact carriers and citers are strong; the
+    rest of an identifier query is weak; otherwise the floor decides."""
+
+    def __init__(
+        self,
+        idx: SearchIndex,
+        query: str,
+        qvec: npt.NDArray[np.float32] | None,
+        cosines: dict[int, float],
+        floor: Floor | None,
+    ) -> None:
+        self.idx, self.qvec, self.cosines, self.floor = idx, qvec, cosines, floor
+        vocab_terms = set(idx._sparse.query_terms(query))
+        own = set(tokenize(query, idx.normaliser))
+        self.terms = vocab_terms
+        self.n_terms = max(1, len(own | vocab_terms) if own else len(vocab_terms))
+        self.by_item: dict[str, float] = {}
+        for row, value in cosines.items():
+            iri = idx.chunks[row].iri
+            if value > self.by_item.get(iri, -1.0):
+                self.by_item[iri] = value
+
+    def coverage(self, c: Chunk) -> float:
+        """The share of the query's content words (as BM25 stems them) the passage holds."""
+        if not self.terms:
+            return 0.0
+        held = set(tokenize(c.passage, self.idx.normaliser))
+        return len(self.terms & held) / self.n_terms
+
+    def holds_every_word(self, c: Chunk) -> bool:
+        """Does the passage hold each of a several-word query's words? (One word is
+        too little to let a procedural item in: Greve's *Huskeliste* mentions most.)"""
+        return self.n_terms >= 2 and self.coverage(c) >= 1.0
+
+    def __call__(self, cand: _Candidate) -> None:
+        if cand.rank_class > 0:
+            cand.weak = False
+            return
+        if cand.identifier:
+            cand.weak = True
+            return
+        if self.qvec is None:  # BM25: a hit holds a query word
+            return
+        c = self.idx.chunks[cand.row]
+        cosine = self.by_item.get(c.iri)
+        if cosine is None:
+            cosine = float(self.idx.vectors[cand.row] @ self.qvec)
+        if self.floor is not None and self.floor.relevance(cosine, 1.0) < self.floor.threshold:
+            # weak whatever the passage holds: skip tokenising it (nonsense judges every candidate)
+            cand.relevance = self.floor.relevance(cosine, 0.0)
+            cand.weak = True
+            return
+        coverage = self.coverage(c)
+        if self.floor is None:
+            cand.relevance = cosine
+            return
+        cand.relevance = self.floor.relevance(cosine, coverage)
+        cand.weak = cand.relevance < self.floor.threshold
+
+
+def _is_field(c: Chunk) -> bool:
+    """A one-line field of the item's header ("Tid: 30 min.", "Ansvarlig: Chef for …"):
+    a few words under a one-word heading, never worth a snippet."""
+    return len(c.text.split()) < FIELD_WORDS and len(c.section.split()) <= 2
 
 
 def open_index(store_dir: Path, settings: Settings) -> SearchIndex:
@@ -289,6 +506,9 @@ def search(
     top_k: int = 10,
     mode: str = "hybrid",
     filters: Filters | None = None,
+    include_weak: bool = False,
 ) -> list[Hit]:
     """One-shot search (opens the index each time; keep a :class:`SearchIndex` for many)."""
-    return open_index(store_dir, settings).search(query, top_k=top_k, mode=mode, filters=filters)
+    return open_index(store_dir, settings).search(
+        query, top_k=top_k, mode=mode, filters=filters, include_weak=include_weak
+    )

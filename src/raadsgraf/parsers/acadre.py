@@ -26,7 +26,7 @@ from typing import Any
 from raadsgraf.errors import SourceError
 from raadsgraf.extract.casenumbers import split_kle
 from raadsgraf.extract.dates import parse_date, parse_time
-from raadsgraf.extract.people import parse_person
+from raadsgraf.extract.people import classified, parse_person
 from raadsgraf.extract.places import infer_municipality, url_host_label
 from raadsgraf.extract.references import parse_reference
 from raadsgraf.model import (
@@ -172,7 +172,7 @@ def _member(table: Any) -> Attendance:
     person, reason = parse_person(values.get("name", ""))
     role = values.get("role") or None
     if role and not person.role:
-        person = type(person)(name=person.name, party=person.party, role=role)
+        person = classified(type(person)(name=person.name, party=person.party, role=role))
     if values.get("absent", "0") not in ("", "0") or reason:
         return Attendance(person, AttendanceStatus.ABSENT, reason or "fraværende")
     return Attendance(person, AttendanceStatus.PRESENT)

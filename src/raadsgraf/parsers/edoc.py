@@ -24,7 +24,7 @@ from raadsgraf.errors import SourceError
 from raadsgraf.extract.absences import item_absences
 from raadsgraf.extract.casenumbers import split_kle
 from raadsgraf.extract.dates import parse_date, parse_time
-from raadsgraf.extract.people import parse_person
+from raadsgraf.extract.people import classified, parse_person
 from raadsgraf.extract.places import infer_municipality
 from raadsgraf.model import (
     AgendaItem,
@@ -119,10 +119,12 @@ def _meeting(root: Any, committee_el: Any, meeting_el: Any, source: Source) -> D
 def _participant(el: Any) -> Attendance:
     person, reason = parse_person(_t(el, "e:Name"))
     party = _t(el, "e:PoliticalPartyList")
-    person = Person(
-        name=person.name,
-        party=person.party or (party if 0 < len(party) <= 2 else None),
-        role=person.role or _t(el, "e:RoleInMeeting") or None,
+    person = classified(
+        Person(
+            name=person.name,
+            party=person.party or (party if 0 < len(party) <= 2 else None),
+            role=person.role or _t(el, "e:RoleInMeeting") or None,
+        )
     )
     if _t(el, "e:Participate").lower() == "false" or reason:
         return Attendance(person, AttendanceStatus.ABSENT, reason or "fraværende")

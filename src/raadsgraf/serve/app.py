@@ -21,7 +21,7 @@ from starlette.routing import Route
 from raadsgraf.api import store_version
 from raadsgraf.config import Settings
 from raadsgraf.errors import RaadsgrafError
-from raadsgraf.serve import errors, jsonapi, schemas, sparql
+from raadsgraf.serve import errors, feeds, jsonapi, schemas, sparql
 from raadsgraf.serve.guard import Guard, RateLimiter, configure_access_log
 from raadsgraf.serve.live import LiveStore
 from raadsgraf.serve.metrics import Metrics
@@ -78,6 +78,7 @@ def create_app(store: Path, settings: Settings, options: ServeOptions | None = N
     errors.install(app)
     app.include_router(jsonapi.router(live))
     app.include_router(sparql.router(service, metrics))
+    app.include_router(feeds.router(live))
     for route in mcp_app.routes:  # /mcp, run by the session manager started above
         if isinstance(route, Route):
             app.router.routes.append(route)

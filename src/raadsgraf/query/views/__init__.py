@@ -5,7 +5,9 @@ returns frozen records, so the app never sees a triple and the same pages
 could be drawn by another front end. Predicates follow ``docs/graph.md``.
 
 Modules: ``items`` (item, history, summaries), ``bodies`` (meetings,
-committees, people), ``facets``, ``policies``; records in ``records``.
+committees, people), ``people`` (the politicians' record: seats, attendance,
+positions, parties, where parties stood), ``facets``, ``policies``; records in
+``records``.
 
 What the graph does not hold (a person's role, the policies a policy names) is
 added from the source records by :class:`raadsgraf.api.Raadsgraf`, which can
@@ -25,6 +27,7 @@ from raadsgraf.query.views.bodies import (
 )
 from raadsgraf.query.views.facets import facets
 from raadsgraf.query.views.items import (
+    case_summaries,
     case_treatments,
     cases,
     decisions,
@@ -35,9 +38,12 @@ from raadsgraf.query.views.items import (
     sources_of,
     treatment_of,
 )
+from raadsgraf.query.views.people import parties as party_list
+from raadsgraf.query.views.people import party_agreement, party_page, person_record
 from raadsgraf.query.views.policies import policies, policy_network
 from raadsgraf.query.views.records import (
     AbsenceView,
+    CaseSummary,
     CommitteePage,
     Facets,
     History,
@@ -47,16 +53,24 @@ from raadsgraf.query.views.records import (
     ItemSummary,
     MeetingRef,
     Member,
+    MembershipView,
     NetworkEdge,
     NetworkNode,
+    PartyAgreement,
+    PartyPage,
+    PartyRef,
     PersonPage,
+    PersonRecord,
     PersonRef,
     PolicyNetwork,
+    PositionView,
     ReferenceView,
+    SplitDecision,
 )
 
 __all__ = [
     "AbsenceView",
+    "CaseSummary",
     "CommitteePage",
     "Facets",
     "History",
@@ -66,12 +80,20 @@ __all__ = [
     "ItemSummary",
     "MeetingRef",
     "Member",
+    "MembershipView",
     "NetworkEdge",
     "NetworkNode",
+    "PartyAgreement",
+    "PartyPage",
+    "PartyRef",
     "PersonPage",
+    "PersonRecord",
     "PersonRef",
     "PolicyNetwork",
+    "PositionView",
     "ReferenceView",
+    "SplitDecision",
+    "case_summaries",
     "case_treatments",
     "cases",
     "committee_page",
@@ -85,8 +107,12 @@ __all__ = [
     "meeting_items",
     "meeting_urls",
     "meetings",
+    "party_agreement",
+    "party_list",
+    "party_page",
     "people",
     "person_page",
+    "person_record",
     "policies",
     "policy_network",
     "sections",

@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 
 from raadsgraf.graph.store import GraphStore
 from raadsgraf.query.views.items import item_summaries
+from raadsgraf.query.views.people import person_record
 from raadsgraf.query.views.records import (
     CommitteePage,
     ItemAbsence,
@@ -72,22 +73,41 @@ def committee_page(store: GraphStore, iri: str) -> CommitteePage | None:
     held = meetings(store, iri)
     people = _rows(
         store,
-        f"""SELECT ?p ?name (SAMPLE(?party) AS ?pt) ?how (COUNT(DISTINCT ?z) AS ?n) WHERE {{
+        f"""SELECT ?p ?name (SAMPLE(?party) AS ?pt) ?how (COUNT(DISTINCT ?z) AS ?n)
+                  (SAMPLE(?off) AS ?official) WHERE {{
           ?z besluit:isGehoudenDoor {_iri(iri)} ; dct:source ?src .
           {{ ?z besluit:heeftAanwezigeBijStart ?p BIND("present" AS ?how) }}
           UNION {{ ?z rg:absentee ?p BIND("absent" AS ?how) }}
           {_person_pattern("p")}
+          OPTIONAL {{ ?p a rg:Official BIND(true AS ?off) }}
         }} GROUP BY ?p ?name ?how""",
     )
+    roles = _rows(
+        store,
+        f"""SELECT DISTINCT ?p ?role WHERE {{
+          ?z besluit:isGehoudenDoor {_iri(iri)} ; dct:source ?src ;
+             prov:qualifiedAssociation ?q . ?q prov:agent ?p ; prov:hadRole/skos:prefLabel ?role
+        }} ORDER BY ?role""",
+    )
+    role_of: dict[str, list[str]] = defaultdict(list)
+    for r in roles:
+        role_of[str(r["p"])].append(str(r["role"]))
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     refs: dict[str, PersonRef] = {}
+    officials: set[str] = set()
     for r in people:
         p = str(r["p"])
         refs[p] = PersonRef(p, str(r["name"]), _s(r["pt"]))
         counts[p][0 if r["how"] == "present" else 1] += _i(r["n"]) or 0
-    members = sorted(
-        (Member(refs[p], c[0], c[1]) for p, c in counts.items()),
-        key=lambda m: (-(m.present + m.absent), m.person.name),
+        if r["official"] is not None:
+            officials.add(p)
+    everyone = sorted(
+        (
+            Member(refs[p], c[0], c[1], p in officials, tuple(role_of.get(p, ())))
+            for p, c in counts.items()
+        ),
+        # members with a party first, then by meetings seen
+        key=lambda m: (m.person.party is None, -(m.present + m.absent), m.person.name),
     )
     items = _rows(
         store,
@@ -104,9 +124,10 @@ def committee_page(store: GraphStore, iri: str) -> CommitteePage | None:
         label=str(head[0]["cl"]),
         municipality=_s(head[0]["muni"]),
         meetings=tuple(held),
-        members=tuple(members),
+        members=tuple(m for m in everyone if not m.official),
         items_per_year=tuple(sorted(years.items())),
         outcomes=tuple(outcomes.most_common()),
+        officials=tuple(m for m in everyone if m.official),
     )
 
 
@@ -181,8 +202,9 @@ def person_page(store: GraphStore, iri: str) -> PersonPage | None:
         f"""SELECT DISTINCT ?role WHERE {{ ?q prov:agent {P} ; prov:hadRole ?r .
               ?r skos:prefLabel ?role }} ORDER BY ?role""",
     )
+    name = str(head[0]["name"])
     return PersonPage(
-        person=PersonRef(iri, str(head[0]["name"]), parties[0] if parties else None),
+        person=PersonRef(iri, name, parties[0] if parties else None),
         municipality=_s(head[0]["ml"]),
         parties=parties,
         meetings=held,
@@ -200,6 +222,7 @@ def person_page(store: GraphStore, iri: str) -> PersonPage | None:
         ),
         items_present=_i(count["n"]) or 0,
         roles=tuple(str(r["role"]) for r in roles),
+        record=person_record(store, iri, name),
     )
 
 

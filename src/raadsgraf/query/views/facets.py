@@ -39,11 +39,13 @@ def facets(store: GraphStore) -> Facets:
     comms: Counter[str] = Counter()
     outs: Counter[str] = Counter()
     years: Counter[int] = Counter()
+    bodies: set[tuple[str, str | None]] = set()
     for r in rows:
         n = _i(r["n"]) or 0
         if r["m"]:
             munis[str(r["m"])] += n
         comms[str(r["c"])] += n
+        bodies.add((str(r["c"]), str(r["m"]) if r["m"] else None))
         if r["on"]:
             outs[str(r["on"])] += n
         if (y := _i(r["y"])) is not None:
@@ -53,4 +55,5 @@ def facets(store: GraphStore) -> Facets:
         committees=tuple(sorted(comms.items())),
         outcomes=tuple((o, labels.get(o, o), n) for o, n in sorted(outs.items())),
         years=tuple(sorted(years.items())),
+        bodies=tuple(sorted(bodies, key=lambda b: (b[0], b[1] or ""))),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from raadsgraf.graph.sparql import Value
 from raadsgraf.graph.store import GraphStore
 from raadsgraf.iris import SECTION_KIND_BY_NOTATION
@@ -9,6 +11,7 @@ from raadsgraf.model import Attachment, Section
 from raadsgraf.query.lineage import lineage
 from raadsgraf.query.views.records import (
     AbsenceView,
+    CaseSummary,
     History,
     HistoryStep,
     ItemDetail,
@@ -159,13 +162,27 @@ def _points(store: GraphStore, treatment: str) -> tuple[str, ...]:
 
 
 def _present(store: GraphStore, holder: str, predicate: str) -> tuple[PersonRef, ...]:
+    """Those present: elected members with a party first, then other members, then
+    officials (staff), each with the role the meeting's list gives them."""
     rows = _rows(
         store,
-        f"""SELECT ?p ?name (SAMPLE(?party) AS ?pt) WHERE {{
+        f"""SELECT ?p ?name (SAMPLE(?party) AS ?pt) (SAMPLE(?off) AS ?official)
+                  (GROUP_CONCAT(DISTINCT ?role; SEPARATOR="; ") AS ?roles) WHERE {{
           {_iri(holder)} {predicate} ?p . {_person_pattern("p")}
+          OPTIONAL {{ ?p a rg:Official BIND(true AS ?off) }}
+          OPTIONAL {{ ?z besluit:behandelt ?a . {_iri(holder)} dct:subject ?a .
+                     ?z prov:qualifiedAssociation ?q . ?q prov:agent ?p ;
+                     prov:hadRole/skos:prefLabel ?role }}
         }} GROUP BY ?p ?name ORDER BY ?name""",
     )
-    return tuple(PersonRef(str(r["p"]), str(r["name"]), _s(r["pt"])) for r in rows)
+    people = [
+        PersonRef(
+            str(r["p"]), str(r["name"]), _s(r["pt"]), r["official"] is not None,
+            _s(r["roles"]) or None,
+        )
+        for r in rows
+    ]  # fmt: skip
+    return tuple(sorted(people, key=lambda p: (p.official, p.party is None)))
 
 
 def _absences(store: GraphStore, holder: str) -> tuple[AbsenceView, ...]:
@@ -313,6 +330,49 @@ def cases(store: GraphStore) -> list[tuple[str, int]]:
         } GROUP BY ?cn ORDER BY DESC(?n) ?cn""",
     )
     return [(str(r["cn"]), _i(r["n"]) or 0) for r in rows]
+
+
+def case_summaries(store: GraphStore) -> list[CaseSummary]:
+    """Every journal number with its latest treatment (title, committee, date) and its
+    number of treatments; latest treated first."""
+    rows = _rows(
+        store,
+        """SELECT ?cn ?t ?date ?title ?cl ?muni WHERE {
+          ?c a rg:Case ; dct:identifier ?cn . ?t eli-dl:forms_part_of ?c .
+          OPTIONAL { ?t eli-dl:activity_date ?date }
+          OPTIONAL { ?t dct:subject ?a . OPTIONAL { ?a dct:title ?title }
+                     OPTIONAL { ?z besluit:behandelt ?a ; besluit:isGehoudenDoor ?b .
+                                ?b skos:prefLabel ?cl .
+                                OPTIONAL { ?b besluit:bestuurt/skos:prefLabel ?muni } } }
+        }""",
+    )
+    treatments: dict[str, set[str]] = {}
+    latest: dict[str, dict[str, Value]] = {}
+    for r in rows:
+        number = str(r["cn"])
+        treatments.setdefault(number, set()).add(str(r["t"]))
+        seen = latest.get(number)
+        when, before = _d(r["date"]), _d(seen["date"]) if seen else None
+        # the latest dated treatment names the case; among equals, the one with a title
+        if (
+            seen is None
+            or (when and (before is None or when > before))
+            or (when == before and seen["title"] is None and r["title"] is not None)
+        ):
+            latest[number] = r
+    out = [
+        CaseSummary(
+            number=number,
+            title=_s(r["title"]),
+            committee=_s(r["cl"]),
+            municipality=_s(r["muni"]),
+            last_date=_d(r["date"]),
+            treatments=len(treatments[number]),
+        )
+        for number, r in latest.items()
+    ]
+    out.sort(key=lambda c: (c.last_date or dt.date.min, c.number), reverse=True)
+    return out
 
 
 def history(store: GraphStore, target: str) -> History:

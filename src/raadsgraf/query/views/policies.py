@@ -81,7 +81,9 @@ def policy_network(store: GraphStore, iri: str) -> PolicyNetwork | None:
     for r in treated:
         t = str(r["t"])
         when = _d(r["date"])
-        label = f"{when or '?'} {_s(r['cl']) or ''} pkt. {_s(r['n']) or '?'}".strip()
+        # a display label: the date as every page writes it (dd.mm.åååå)
+        day = when.strftime("%d.%m.%Y") if when else "ukendt dato"
+        label = f"{_s(r['cl']) or 'ukendt udvalg'} {day}, punkt {_s(r['n']) or '?'}"
         detail = _s(r["title"]) or ("uden for korpus" if r["src"] is None else None)
         if t not in nodes:
             nodes[t] = NetworkNode(t, label, "behandling", when, detail)

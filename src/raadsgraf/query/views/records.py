@@ -14,6 +14,8 @@ class PersonRef:
     iri: str
     name: str
     party: str | None = None
+    official: bool = False  # staff (rg:Official), not an elected member
+    role: str | None = None  # as the minutes word it at this meeting, where shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,20 @@ class ItemSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseSummary:
+    """A journal number as a picker shows it: its latest treatment's title,
+    committee and date, and how many treatments carry the number itself (the
+    same count the case page gives as "med sagsnummeret")."""
+
+    number: str
+    title: str | None
+    committee: str | None
+    municipality: str | None
+    last_date: dt.date | None
+    treatments: int
+
+
+@dataclass(frozen=True, slots=True)
 class MeetingRef:
     iri: str
     date: dt.date | None
@@ -117,6 +133,7 @@ class PersonPage:
     item_absences: tuple[ItemAbsence, ...]
     items_present: int
     roles: tuple[str, ...] = ()  # as the minutes word them ("formand"), any body
+    record: PersonRecord | None = None  # seats, attendance rates, positions
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +141,8 @@ class Member:
     person: PersonRef
     present: int
     absent: int
+    official: bool = False  # staff (rg:Official), not an elected member
+    roles: tuple[str, ...] = ()  # as the minutes word them at this committee
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,9 +151,10 @@ class CommitteePage:
     label: str
     municipality: str | None
     meetings: tuple[MeetingRef, ...]
-    members: tuple[Member, ...]
+    members: tuple[Member, ...]  # elected members, those with a party first
     items_per_year: tuple[tuple[int, int], ...]
     outcomes: tuple[tuple[str, int], ...]
+    officials: tuple[Member, ...] = ()  # staff at its meetings (direktør, chef, sekretær …)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +165,8 @@ class Facets:
     committees: tuple[tuple[str, int], ...]
     outcomes: tuple[tuple[str, str, int], ...]  # (notation, Danish label, count)
     years: tuple[tuple[int, int], ...]
+    #: (committee, municipality) pairs: which committees a chosen municipality has
+    bodies: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +206,7 @@ class PolicyNetwork:
                     "fra": a.label,
                     "relation": e.label,
                     "til": b.label,
-                    "dato": when.isoformat() if when else "",
+                    "dato": when.strftime("%d.%m.%Y") if when else "",
                 }
             )
         return rows
@@ -204,3 +226,105 @@ class History:
     target: str
     steps: tuple[HistoryStep, ...]
     policies: tuple[PolicyLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PositionView:
+    """One recorded position of a person or a party, with the item it was taken on."""
+
+    stance: str  # model.Stance value: "for", "imod", "undlod", "forbehold" …
+    text: str  # the sentence it was read from
+    item: str
+    date: dt.date | None
+    committee: str | None
+    number: int | None
+    title: str | None
+    outcome: str | None  # the decision's outcome notation
+    holder: str  # the person's or party's name as shown
+    side: str | None = None  # "flertal" / "mindretal"
+    derived: bool = False  # propagated from the party's position, not written about the person
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipView:
+    """A seat on a committee as the attendee lists show it: first and last meeting seen."""
+
+    committee: str
+    committee_iri: str
+    first: dt.date | None
+    last: dt.date | None
+    meetings_held: int  # meetings of the committee in the store within that span
+    meetings_attended: int
+    items_held: int
+    items_attended: int
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """A politician's record: seats, attendance, positions, the items they are named in."""
+
+    memberships: tuple[MembershipView, ...]
+    positions: tuple[PositionView, ...]
+    named_in: tuple[tuple[str, dt.date | None, str | None], ...]  # (item, date, title)
+    official: bool = False
+
+    @property
+    def meetings_held(self) -> int:
+        return sum(m.meetings_held for m in self.memberships)
+
+    @property
+    def meetings_attended(self) -> int:
+        return sum(m.meetings_attended for m in self.memberships)
+
+    @property
+    def items_held(self) -> int:
+        return sum(m.items_held for m in self.memberships)
+
+    @property
+    def items_attended(self) -> int:
+        return sum(m.items_attended for m in self.memberships)
+
+
+@dataclass(frozen=True, slots=True)
+class PartyRef:
+    iri: str
+    letter: str | None
+    name: str  # the party's name, or its letter when the name is unknown
+    municipality: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PartyPage:
+    party: PartyRef
+    members: tuple[tuple[PersonRef, int, int], ...]  # (member, meetings present, absent)
+    positions: tuple[PositionView, ...]  # the party's and its members' own, newest first
+
+
+@dataclass(frozen=True, slots=True)
+class SplitDecision:
+    """A decision with a recorded split: which party stood where."""
+
+    item: str
+    date: dt.date | None
+    committee: str | None
+    number: int | None
+    title: str | None
+    camps: tuple[
+        tuple[str, str], ...
+    ]  # (party name, camp: "flertal"/"mindretal"/"for"/"imod"/"undlod")
+
+
+@dataclass(frozen=True, slots=True)
+class PartyAgreement:
+    """How often each pair of parties was on the same side in split decisions."""
+
+    parties: tuple[str, ...]
+    same: tuple[tuple[str, str, int, int], ...]  # (party, party, same side, both recorded)
+    decisions: tuple[SplitDecision, ...]
+
+    def rate(self, a: str, b: str) -> float | None:
+        for x, y, same, both in self.same:
+            if {x, y} == {a, b} and both:
+                return same / both
+        return None
