@@ -1,13 +1,13 @@
 # Two entry points, each sets everything up on a fresh machine first:
 #   make demo   ingest the bundled samples into the store (a no-op when they are in it), then open the app
 #   make test   ruff, mypy and the test suite (installs Debian's chromium and Virtuoso for the
-#               browser and SPARQL-protocol tests)
+#               browser and SPARQL-protocol tests, antiword and Tesseract for .doc and scans)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint pytest setup clean browser services screenshots
+.PHONY: demo test lint pytest setup clean browser services screenshots ocr-tools
 
 #: The demo's store and what goes into it: the seeds, and the
 #: Greve slice when its samples (and parser) are in the checkout.
@@ -42,12 +42,16 @@ browser:
 services:
 	bash scripts/virtuoso.sh install
 
+# Debian tools for Word 97 .doc (antiword) and OCR of scanned PDF pages (Tesseract, Danish).
+ocr-tools:
+	bash scripts/ocr-tools.sh install
+
 lint: $(STAMP)
 	$(BIN)/ruff check $(wildcard src tests bench app)
 	$(BIN)/ruff format --check $(wildcard src tests bench app)
 	$(BIN)/mypy src
 
-pytest: $(STAMP) browser services
+pytest: $(STAMP) browser services ocr-tools
 	$(BIN)/python -m pytest
 
 test: lint pytest

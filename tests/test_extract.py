@@ -6,13 +6,18 @@ import datetime as dt
 
 import pytest
 
-from raadsgraf.extract.casenumbers import find_case_number, is_case_number, split_kle
+from raadsgraf.extract.casenumbers import (
+    find_case_number,
+    is_case_number,
+    split_kle,
+    split_trailing_case_number,
+)
 from raadsgraf.extract.dates import find_dates, parse_date, parse_time
-from raadsgraf.extract.outcomes import classify
+from raadsgraf.extract.outcomes import classify, decision_or_none, make_decision
 from raadsgraf.extract.people import parse_attendee_list, parse_person
 from raadsgraf.extract.places import committee_from_url, infer_municipality
 from raadsgraf.extract.references import parse_reference
-from raadsgraf.extract.sections import section_kind
+from raadsgraf.extract.sections import decision_body, decision_date, section_kind
 from raadsgraf.model import KLE, Outcome, ReferenceKind
 
 
@@ -65,6 +70,41 @@ def test_kle_split() -> None:
 )
 def test_case_numbers(text: str) -> None:
     assert is_case_number(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    # every family the issue names: KLE, two- and four-digit year + serial,
+    # prefix + year + serial, prefix + serial, year/serial
+    ["00.22.04-I00-5-21", "24-012144", "2011-29298", "EMN-2025-000517", "SAG-2021-00123",
+     "SAG-123456", "12/27845", "2019/123456"],
+)  # fmt: skip
+def test_case_number_families(text: str) -> None:
+    assert is_case_number(text)
+    assert find_case_number(f"Sagsnr.: {text}") == text
+    assert find_case_number(f"J.nr. {text}.") == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    # dates, year ranges, a month and year, an amount, a phone number, a CPR number
+    ["06-09-2022", "2023-10-12", "24-01-2014", "2024-2029", "2019/2020", "12-2023", "06/2024",
+     "1.234.567", "2,2 mio. kr.", "43 21 12 34", "010190-1234", "0101901234"],
+)  # fmt: skip
+def test_never_a_case_number(text: str) -> None:
+    assert not is_case_number(text)
+    assert find_case_number(f"Sagsnr.: {text}") is None
+
+
+def test_case_number_at_the_end_of_a_heading() -> None:
+    title = "Udviklingsplan Aarhus Ø - endelig vedtagelse      EMN-2025-009242"
+    assert split_trailing_case_number(title) == (
+        "Udviklingsplan Aarhus Ø - endelig vedtagelse",
+        "EMN-2025-009242",
+    )
+    # a title that ends in a year range or a budget year keeps it
+    for title in ("Boligsocial strategi 2024-2029", "Budget 2025-28", "Tryghed 2023-24"):
+        assert split_trailing_case_number(title) == (title, None)
 
 
 def test_case_number_is_not_a_date_or_amount() -> None:
@@ -125,10 +165,90 @@ def test_attendee_list_splits_on_commas_and_og() -> None:
         ("Forslaget blev afvist.", Outcome.REJECTED),
         ("Pkt. 1: Godkendt.", Outcome.APPROVED),
         ("Ingen punkter til eventuelt", Outcome.OTHER),
+        # issue #17: referrals and returns (the issue's wording, and the corpus's)
+        (
+            "Tilbagesendes Borgmesterens Afdeling med henblik på en ny indstilling.",
+            Outcome.REFERRED,
+        ),
+        ("Byrådet sendte sagen til realitetsbehandling i Økonomiudvalget.", Outcome.REFERRED),
+        ("Indstilles godkendt, med den tilføjelse, at …", Outcome.RECOMMENDED),
+        ("Formanden orienterede om: Deltagelse i Frivillig Fredag", Outcome.NOTED),
+        ("Godkendt med de aftalte korrekturrettelser.", Outcome.APPROVED_WITH_REMARKS),
     ],
 )
 def test_outcomes(text: str, outcome: Outcome) -> None:
     assert classify(text) == outcome
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "body"),
+    [
+        # the issue's examples
+        (
+            "Fremsendes til Teknisk Udvalg til behandling af sagen.",
+            Outcome.REFERRED,
+            "Teknisk Udvalg",
+        ),
+        ("Tilbagesendes Borgmesterens Afdeling.", Outcome.REFERRED, "Borgmesterens Afdeling"),
+        ("Oversendes til Økonomiudvalget.", Outcome.REFERRED, "Økonomiudvalget"),
+        # tests/samples/portal_html (Magistraten 02-09-2025, in "Sagsforløb")
+        (
+            "Fremsendes til Aarhus Byråd med bemærkning, at Magistraten i mødet den 2. september"
+            " 2025 anbefaler, at byrådet tiltræder Borgmesterens Afdelings indstilling.",
+            Outcome.REFERRED,
+            "Aarhus Byråd",
+        ),
+        # greve corpus (Økonomiudvalget 25 Sep 2024, item 12; Byrådet 2023)
+        (
+            "Orienteringen blev taget til efterretning og videresendes til Byrådet.",
+            Outcome.NOTED,
+            "Byrådet",
+        ),
+        (
+            "Byrådet sendte sagen til realitetsbehandling i Klima-, Teknik- og Miljøudvalget.",
+            Outcome.REFERRED,
+            "Klima-, Teknik- og Miljøudvalget",
+        ),
+        # not a referral: a pointer to an attachment
+        ("Der henvises til bilag 2. Godkendt.", Outcome.APPROVED, None),
+    ],
+)
+def test_referrals_name_the_receiving_body(text: str, outcome: Outcome, body: str | None) -> None:
+    decision = make_decision(text)
+    assert decision.outcome is outcome
+    assert decision.referred_to == body
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind", "body", "date"),
+    [
+        ("Beslutning i Økonomiudvalget den 10-04-2013", "decision", "Økonomiudvalget", "10-04-2013"),
+        ("Økonomiudvalgets beslutning den 12.03.2013 Punkt 5", "decision", "Økonomiudvalget", "12.03.2013"),
+        ("Udvalget for Teknik og Miljøs beslutning den 4. marts 2013", "decision",
+         "Udvalget for Teknik og Miljø", "4. marts 2013"),
+        ("Byrådets beslutning", "decision", "Byrådet", None),
+        ("Udvalgets beslutning", "decision", None, None),
+        ("Afgørelse", "decision", None, None),
+        ("BESLUTNINGSFORSLAG FRA SF", "proposal", None, None),
+        ("Forslag fra V, KF og LA om tilskud", "proposal", None, None),
+        ("Borgerforslag", "proposal", None, None),
+        ("Forslag", "recommendation", None, None),
+        ("På baggrund af Byrådets beslutning", None, None, None),
+    ],
+)  # fmt: skip
+def test_decision_headings(
+    heading: str, kind: str | None, body: str | None, date: str | None
+) -> None:
+    assert section_kind(heading) == kind
+    assert decision_body(heading) == body
+    assert decision_date(heading) == date
+
+
+def test_absence_lines_alone_are_no_decision() -> None:
+    assert decision_or_none("Afbud: Kenneth Jerkel") is None
+    assert decision_or_none(".") is None
+    assert decision_or_none("Beslutning ikke frigivet") is None
+    assert decision_or_none("Godkendt.\nAfbud: Kenneth Jerkel") is not None
 
 
 @pytest.mark.parametrize(

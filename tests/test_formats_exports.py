@@ -107,8 +107,9 @@ def test_attachment_text_is_read_from_beside_the_export() -> None:
     item = doc.meetings[0].items[0]
     texts = {a.location: a.text for a in item.attachments}
     assert texts["3525829E1.DOCX"] and "Kulturkommune" in texts["3525829E1.DOCX"]
-    assert texts["2531342E2.DOC"] is None  # not at hand in the samples
-    assert {p.name for p in used} == {"3525829E1.DOCX", "3629343E3.DOCX"}
+    # the culture policy as Word 97 (.doc), read by antiword (issue 17)
+    assert "Godkendt af byrådet, Syddjurs Kommune den 30. april 2009" in texts["2531342E2.DOC"]
+    assert {p.name for p in used} == {"3525829E1.DOCX", "3629343E3.DOCX", "2531342E2.DOC"}
     # eDoc links "Attachments/…-1.pdf" while the file is "…-1.PDF"
     edoc, _ = read_attachments(parse_file(EDOC))
     found = [a for i in edoc.meetings[0].items for a in i.attachments if a.text]
@@ -190,7 +191,7 @@ def test_seed_through_the_docx_path_matches_the_text_path(prefix: str) -> None:
     ("data", "name", "message"),
     [
         (b"PK\x03\x04 not really a zip", "broken.docx", "not a readable .docx"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "old.doc", "old binary Word"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "old.doc", "not a readable Word"),
         (b'<?xml version="1.0"?><root><table name="agenda"><fields>', "cut.xml", "malformed XML"),
         (b"<Publication><Agendas></Agendas></Publication>", "empty.xml", "without an <Agenda>"),
     ],

@@ -209,6 +209,7 @@ class Reference:
     item_number: int | None = None
     item_title: str | None = None
     decision: str | None = None
+    absent: tuple[Attendance, ...] = ()  # who did not take part in that treatment
 
 
 @dataclass(frozen=True, slots=True)

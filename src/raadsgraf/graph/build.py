@@ -519,6 +519,8 @@ class _Builder:
             self.text(target, RG.referencedTitle, ref.item_title)
         self.add(r, PROV.influencer, target)
         self.add(t, RG.referencesTreatment, target)
+        if ref.absent:  # "X deltog ikke i sagens behandling" in the case history
+            self.attendance(target, muni, ref.absent, meeting=False)
         if ref.date < meeting.date:
             self.add(t, RG.earlierTreatment, target)
 

@@ -3,8 +3,9 @@
 Case-system exports put the attachments beside the minutes (Acadre: in the
 same folder; SBSYS: ``Enclosures/``; eDoc: ``Attachments/``). The pipeline
 finds the file an Attachment's ``location`` names and hands its bytes here;
-this module reads PDF (text layer, furniture removed), DOCX, HTML and plain
-text, and raises SourceError for anything else (old .doc, scans, images).
+this module reads PDF (text layer, furniture removed; scanned pages by OCR),
+DOCX, Word 97-2003 .doc (antiword), RTF, HTML and plain text, and raises
+SourceError for anything else (.xls, images).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from raadsgraf.errors import SourceError
 from raadsgraf.parsers.docx import docx_lines
 from raadsgraf.parsers.htmltext import html_to_text
+from raadsgraf.parsers.legacy import OLE_MAGIC, RtfParser, WordDocParser, doc_text, rtf_text
 from raadsgraf.parsers.pdftext import extract
 
 #: Attachment text kept on the record; longer files are cut (search indexes
@@ -27,8 +29,12 @@ def attachment_text(data: bytes, path: str) -> str:
         text = "\n".join(ln.text for ln in pdf.lines)
     elif head.startswith(b"PK\x03\x04"):
         text = "\n".join(ln.text for ln in docx_lines(data, path))
+    elif head.startswith(OLE_MAGIC) and WordDocParser().sniff(data, path):
+        text = doc_text(data, path)
     elif head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SourceError(path, "old binary Office file (.doc/.xls): text not read")
+        raise SourceError(path, "old binary Office file (.xls/.ppt): text not read")
+    elif RtfParser().sniff(data, path):
+        text = rtf_text(data, path)
     elif b"\x00" in head:
         raise SourceError(path, "binary attachment (image or unknown format): text not read")
     else:

@@ -13,8 +13,8 @@ heading styles set apart by blank lines, and tables by what they are:
 * other tables become ``| cell | cell |`` rows.
 
 The lines then go through the same layout repair and text parsers as PDF text
-(:mod:`raadsgraf.parsers.layout`). Old binary Word (.doc) is not read: it is
-named as such.
+(:mod:`raadsgraf.parsers.layout`). Old binary Word (.doc) is the ``doc``
+parser's (:mod:`raadsgraf.parsers.legacy`).
 """
 
 from __future__ import annotations
@@ -34,15 +34,13 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 class DocxParser:
     name = "docx"
-    description = "Word .docx minutes, agendas and policies (old binary .doc is reported)"
+    description = "Word .docx minutes, agendas and policies"
 
     def sniff(self, data: bytes, path: str) -> float:
         if data.startswith(b"PK\x03\x04") and b"word/" in data[:65536]:
             return 0.95
         if data.startswith(b"PK\x03\x04") and path.lower().endswith(".docx"):
             return 0.6  # the parts may come later in the archive
-        if data.startswith(_OLE_MAGIC) and path.lower().endswith(".doc"):
-            return 0.5  # old Word: parse() explains it is not supported
         return 0.0
 
     def parse(self, data: bytes, source: Source) -> Document:
@@ -52,7 +50,7 @@ class DocxParser:
 def docx_lines(data: bytes, path: str) -> list[Line]:
     """The document's text as numbered lines (paragraph order, tables in place)."""
     if data.startswith(_OLE_MAGIC):
-        raise SourceError(path, "old binary Word document (.doc): save it as .docx or PDF")
+        raise SourceError(path, "old binary Word document (.doc), not .docx: read it as 'doc'")
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph

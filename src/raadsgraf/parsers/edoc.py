@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from raadsgraf.errors import SourceError
+from raadsgraf.extract.absences import item_absences
 from raadsgraf.extract.casenumbers import split_kle
 from raadsgraf.extract.dates import parse_date, parse_time
 from raadsgraf.extract.people import classified, parse_person
@@ -168,6 +169,7 @@ def _item(el: Any, index: int, meeting_date: Any) -> AgendaItem:
                     body=body_name(_t(h, "e:CommitteeName")) or None,
                     date=parse_date(_t(h, "e:MeetingDate")),
                     decision=text if decision_or_none(text) else None,
+                    absent=item_absences(text),
                 )
             )
     attachments = []

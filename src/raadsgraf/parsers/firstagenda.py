@@ -29,30 +29,29 @@ import re
 from typing import Any
 
 from raadsgraf.errors import SourceError
+from raadsgraf.extract.absences import item_absences, with_departures
 from raadsgraf.extract.casenumbers import split_kle
-from raadsgraf.extract.people import parse_attendee_list, parse_person
+from raadsgraf.extract.outcomes import decision_or_none
+from raadsgraf.extract.people import parse_person
 from raadsgraf.model import (
     AgendaItem,
     Attachment,
     Attendance,
     AttendanceStatus,
     Committee,
+    Decision,
     Document,
     Meeting,
     Municipality,
     Source,
 )
 from raadsgraf.parsers.htmltext import Block, html_blocks
-from raadsgraf.parsers.itemhtml import body_name, read_item_blocks
+from raadsgraf.parsers.itemhtml import body_name, decision_field, read_item_blocks
 from raadsgraf.parsers.registry import register
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _CLOSED = re.compile(r"^\s*lukket\b", re.IGNORECASE)
 _HOST = re.compile(r"https?://(?:dagsordener?|dagsorden|politik)\.([a-z0-9æøå-]+)\.dk/", re.I)
-#: "Afbud: Per Lund Sørensen, Conni Bergendorff" inside a decision.
-_ABSENCE_LINE = re.compile(
-    r"^(afbud|fraværende|ikke til stede|ikke mødt|deltog ikke)\s*:\s*(.+)$", re.I | re.M
-)
 
 
 class FirstAgendaParser:
@@ -97,7 +96,9 @@ def _meeting(obj: dict[str, Any], path: str) -> Meeting:
     end = _timestamp(moede.get("MeetingEndUtc"))
     found = _portal(obj)
     portal = found[0] if found else None
-    items = tuple(_item(it, path, i, portal) for i, it in enumerate(obj["Dagsordenpunkter"]))
+    items = with_departures(
+        [_item(it, path, i, portal) for i, it in enumerate(obj["Dagsordenpunkter"])]
+    )
     return Meeting(
         municipality=Municipality(_municipality(obj)),
         committee=Committee(body_name(str(obj["Udvalg"].get("Navn") or "")), _municipality(obj)),
@@ -163,7 +164,7 @@ def _item(it: dict[str, Any], path: str, index: int, portal: str | None) -> Agen
             blocks.append(Block(str(felt["Navn"]), 3))
         blocks.extend(html_blocks(str(felt.get("Html") or "")))
     parts = read_item_blocks(blocks)
-    decision = parts.decision
+    decision = parts.decision or _closed_item_decision(it, title)
     return AgendaItem(
         number=number,
         title=title,
@@ -175,8 +176,23 @@ def _item(it: dict[str, Any], path: str, index: int, portal: str | None) -> Agen
         decision=decision,
         attachments=tuple(_attachments(it, portal)),
         references=parts.references,
-        attendance=tuple(_item_attendance(it, decision.raw if decision else "")),
+        attendance=tuple(_item_attendance(it, decision.raw if decision else decision_field(parts))),
     )
+
+
+def _closed_item_decision(it: dict[str, Any], title: str) -> Decision | None:
+    """A closed item shows only its decision, as a field without a heading
+    ("Økonomiudvalget anbefaler overfor Byrådet at godkende …")."""
+    if not _CLOSED.match(title):
+        return None
+    for felt in _objects(it.get("Felter")):
+        html = str(felt.get("Html") or "")
+        if felt.get("Navn") or "sagsfremstillingContainer" in html or "<h" in html.lower():
+            continue
+        text = "\n".join(b.text for b in html_blocks(html) if b.text).strip()
+        if text:
+            return decision_or_none(text)
+    return None
 
 
 def _attachments(it: dict[str, Any], portal: str | None) -> list[Attachment]:
@@ -203,11 +219,10 @@ def _item_attendance(it: dict[str, Any], decision: str) -> list[Attendance]:
         if person.name:
             out.append(Attendance(person, AttendanceStatus.ABSENT, reason))
     seen = {a.person.name for a in out}
-    for m in _ABSENCE_LINE.finditer(decision):
-        for a in parse_attendee_list(m[2].rstrip(". "), absent=True, reason=m[1].lower()):
-            if a.person.name not in seen:
-                seen.add(a.person.name)
-                out.append(a)
+    for a in item_absences(decision):
+        if a.person.name not in seen:
+            seen.add(a.person.name)
+            out.append(a)
     return out
 
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from raadsgraf.extract.absences import item_absences
 from raadsgraf.extract.dates import find_dates, parse_date
-from raadsgraf.extract.outcomes import make_decision
+from raadsgraf.extract.outcomes import decision_or_none
 from raadsgraf.extract.prose import find_prose_references
 from raadsgraf.extract.references import parse_reference
 from raadsgraf.extract.sections import section_kind
@@ -78,7 +79,7 @@ def read_item_blocks(blocks: list[Block]) -> ItemParts:
         kind = heading_kind(heading)
         sections.append(Section(heading=heading or "", text=text, kind=kind))
         if kind == "decision" and decision is None:
-            decision = make_decision(text)
+            decision = decision_or_none(text)
         elif kind == "recommendation" and recommendation is None:
             recommendation = parse_recommendation(text)
         if kind == "case_history":
@@ -91,6 +92,12 @@ def read_item_blocks(blocks: list[Block]) -> ItemParts:
         else:
             references.extend(find_prose_references(text))
     return ItemParts(tuple(sections), decision, recommendation, tuple(references))
+
+
+def decision_field(parts: ItemParts) -> str:
+    """The text of the decision section even when it decides nothing (it may
+    still name the absent: "Afbud: Kenneth Jerkel")."""
+    return next((s.text for s in parts.sections if s.kind == "decision"), "")
 
 
 def case_history(body: list[Block]) -> list[Reference]:
@@ -118,7 +125,9 @@ def case_history(body: list[Block]) -> list[Reference]:
 def _with_decision(ref: Reference, lines: list[str]) -> Reference:
     text = "\n".join(lines).strip()
     released = bool(text) and not _NOT_RELEASED.match(text)
-    return replace(ref, decision=text if released else None)
+    return replace(
+        ref, decision=text if released else None, absent=item_absences(text) if released else ()
+    )
 
 
 def _is_entry(block: Block) -> bool:

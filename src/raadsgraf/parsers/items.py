@@ -12,13 +12,19 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from raadsgraf.extract.absences import FOLLOWING_ABSENT, item_absences
 from raadsgraf.extract.casenumbers import find_case_number, is_case_number, split_kle
 from raadsgraf.extract.dates import parse_date
-from raadsgraf.extract.outcomes import make_decision
+from raadsgraf.extract.outcomes import decision_or_none
 from raadsgraf.extract.people import parse_attendee_list
 from raadsgraf.extract.prose import find_prose_references
 from raadsgraf.extract.references import clean_body, parse_reference
-from raadsgraf.extract.sections import DATED_DECISION, normalise_heading, section_kind
+from raadsgraf.extract.sections import (
+    decision_body,
+    decision_date,
+    normalise_heading,
+    section_kind,
+)
 from raadsgraf.model import (
     AgendaItem,
     Attachment,
@@ -29,10 +35,16 @@ from raadsgraf.model import (
     Section,
 )
 from raadsgraf.parsers.blocks import block_text, clean_inline, paragraph_text, paragraphs
+from raadsgraf.parsers.htmltext import Block
+from raadsgraf.parsers.itemhtml import case_history
 from raadsgraf.parsers.text import LIST_MARKER, Line
 
 ABSENCE_LINE = re.compile(
     r"^\**\s*(Afbud|Fraværende|Fravær|Inhabil|Deltog ikke)\s*\**\s*:?\s*\**\s*(.*)$"
+)
+_CASE_LABEL = re.compile(
+    r"(?:sags?\s*-?\s*(?:id|nr\.?|nummer)|sag\s+nr\.?|j\.\s*nr\.?|journal(?:nummer|nr\.?))\s*:?",
+    re.I,
 )
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 _BOLD_LINE = re.compile(r"^\*\*(.+?)\*\*:?$")
@@ -72,7 +84,7 @@ def heading_of(line: Line, markdown: bool) -> str | None:
     m = _BOLD_LINE.match(text)
     if m and section_kind(m[1]):
         return normalise_heading(m[1])
-    if (len(text) <= 60 or DATED_DECISION.match(normalise_heading(text))) and section_kind(text):
+    if (len(text) <= 60 or decision_body(normalise_heading(text))) and section_kind(text):
         return normalise_heading(text)
     return None
 
@@ -160,8 +172,17 @@ def _with_decision(ref: Reference, decision: str | None) -> Reference:
         date=ref.date,
         item_number=ref.item_number,
         item_title=ref.item_title,
-        decision=decision,
+        decision=_without_absences(decision),
+        absent=item_absences(decision) if decision else (),
     )
+
+
+def _without_absences(text: str | None) -> str | None:
+    """A carried decision's words without its "Følgende deltog ikke …:" line."""
+    if not text:
+        return None
+    kept = [ln for ln in text.split("\n") if not FOLLOWING_ABSENT.match(ln.strip())]
+    return " ".join(" ".join(kept).split()) or None
 
 
 def parse_item(
@@ -173,14 +194,15 @@ def parse_item(
     pdf: bool = False,
     page: int | None = None,
     meeting_date: dt.date | None = None,
+    case_number: str | None = None,
 ) -> AgendaItem:
     """Build one AgendaItem from the lines after its heading.
 
     ``meeting_date`` tells this meeting's dated decision ("Beslutning i Økonomi-
     udvalget den 20-06-2013") from the earlier ones carried along with the case.
+    ``case_number`` is one the caller found on the heading line itself.
     """
     clean_title, is_open, marker = split_title(title)
-    case_number: str | None = None
     attendance: list[Attendance] = []
     sections: list[_RawSection] = [_RawSection("", "case")]
     i = 0
@@ -193,17 +215,24 @@ def parse_item(
             sections[-1].lines.append(line)
             continue
         plain = clean_inline(text).strip()
-        if not seen_content and case_number is None and len(sections) == 1:
-            if is_case_number(plain):
-                case_number = plain
+        if case_number is None and len(sections) == 1:
+            if not seen_content and is_case_number(plain):
+                case_number = plain  # unlabelled, directly under the heading
                 continue
-            labelled = (
-                find_case_number(plain) if re.match(r"sags?\s*-?\s*(id|nr)", plain, re.I) else None
-            )
-            if labelled:
-                case_number = labelled
-                continue
+            if _CASE_LABEL.match(plain):
+                labelled = find_case_number(plain)
+                if labelled is None and _CASE_LABEL.fullmatch(plain) and i < len(lines):
+                    # the label on a line of its own, the number below it
+                    nxt = clean_inline(lines[i].text.strip()).strip()
+                    labelled = nxt if is_case_number(nxt) else None
+                    i += labelled is not None
+                if labelled:
+                    case_number = labelled
+                    continue
         m = ABSENCE_LINE.match(text)
+        if (m or FOLLOWING_ABSENT.match(plain)) and sections[-1].kind == "earlier_decision":
+            sections[-1].lines.append(line)  # absent from that earlier treatment
+            continue
         if m:
             names = m[2].strip(" *")
             while not names and i < len(lines):  # "**Afbud**" with the names below
@@ -212,6 +241,19 @@ def parse_item(
             reason = m[1].lower()
             reason = "fraværende" if reason.startswith("fravær") else reason
             attendance.extend(parse_attendee_list(names, absent=True, reason=reason))
+            continue
+        if FOLLOWING_ABSENT.match(plain):
+            # "Følgende deltog ikke i behandlingen af punktet:" and the names,
+            # after the colon or on the next line (or none at all)
+            names = plain.split(":", 1)[1].strip()
+            j = i
+            while not names and j < len(lines) and not lines[j].text.strip():
+                j += 1
+            if not names and j < len(lines) and heading_of(lines[j], markdown) is None:
+                below = clean_inline(lines[j].text.strip())
+                if item_absences(f"Deltog ikke: {below}"):
+                    names, i = below, j + 1
+            attendance.extend(item_absences(f"{plain.split(':', 1)[0]}: {names}"))
             continue
         one_line = _LABELLED_SECTION.match(plain)
         if one_line and section_kind(one_line["label"]) in {"decided_by", "responsible"}:
@@ -222,8 +264,8 @@ def parse_item(
         heading = heading_of(line, markdown)
         if heading is not None:
             kind = section_kind(heading) or "other"
-            dated = DATED_DECISION.match(heading)
-            if dated and parse_date(dated["date"]) not in (None, meeting_date):
+            dated = decision_date(heading)
+            if dated and parse_date(dated) not in (None, meeting_date):
                 kind = "earlier_decision"
             if sections[-1].kind == "decision_history" and kind in {"decision", "decision_history"}:
                 sections[-1].lines.append(line)  # history entries carry their own "Beslutning"
@@ -249,22 +291,27 @@ def parse_item(
                     references.append(ref)
         elif raw.kind == "decision_history":
             references.extend(_history(raw.lines))
+        elif raw.kind == "case_history":
+            blocks = [Block(ln.text.strip()) for ln in raw.lines if ln.text.strip()]
+            references.extend(case_history(blocks))
         elif raw.kind == "earlier_decision":
-            dated = DATED_DECISION.match(raw.heading)
-            assert dated is not None
+            body, date = decision_body(raw.heading), decision_date(raw.heading)
             references.append(
                 Reference(
                     kind=ReferenceKind.DECISION_HISTORY,
                     raw=raw.heading,
-                    body=clean_body(dated["body"]),
-                    date=parse_date(dated["date"]),
-                    decision=" ".join(text.split()) or None,
+                    body=clean_body(body) if body else None,
+                    date=parse_date(date) if date else None,
+                    decision=_without_absences(text),
+                    absent=item_absences(text),
                 )
             )
         elif raw.kind == "recommendation" and text and recommendation is None:
             recommendation = parse_recommendation(text)
         elif raw.kind == "decision" and text and decision is None:
-            decision = make_decision(text)
+            decision = decision_or_none(text)
+            named = {a.person.name for a in attendance}
+            attendance += [a for a in item_absences(text) if a.person.name not in named]
         elif raw.kind == "attachments":
             for para in paragraphs(raw.lines, pdf=pdf):
                 # one attachment per line when the lines are numbered; else a wrapped title

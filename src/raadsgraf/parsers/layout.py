@@ -45,6 +45,10 @@ _LIST_KEYS = re.compile(
 )
 _ATTACHMENT_ROW = re.compile(r"^\s*\d{1,2}\s+(?:Åben|Lukket|Fortrolig)\s+\S", re.I)
 _SIGNATURES = re.compile(r"^\s*(?:underskriftsside|underskriftsblad|underskrifter)\s*:?\s*$", re.I)
+#: a line of names each with a party letter: "Niels Viderø (A)", "Ole Bollesen (A) Steen Fris (C)"
+_PARTY_LINE = re.compile(
+    r"^\s*(?:[A-ZÆØÅ][\wæøå.'-]*(?:\s+[A-ZÆØÅ][\wæøå.'-]*)*\s*\([A-ZÆØÅ]{1,2}\)\s*)+$"
+)
 _PARTY_GAP = re.compile(r"\)\s+(?=[A-ZÆØÅ])")
 _LABELLED = re.compile(r"^\s*(mødedato|dato|mødested|sted|tidspunkt)\s*:", re.I | re.M)
 
@@ -163,9 +167,17 @@ def _join_name_lists(lines: list[Line]) -> list[Line]:
             out.append(ln)
             i += 1
             continue
-        names = []
+        names: list[str] = []
         j = i + 1
-        while j < len(lines) and lines[j].text.strip() and "(" in lines[j].text:
+        while j < len(lines):
+            if not lines[j].text.strip():
+                # OCR sets a column's last name apart: one blank line inside the list
+                if names and j + 1 < len(lines) and _PARTY_LINE.match(lines[j + 1].text):
+                    j += 1
+                    continue
+                break
+            if "(" not in lines[j].text:
+                break
             if _LIST_KEYS.match(lines[j].text) or len(lines[j].text) > 160:
                 break
             names.append(_PARTY_GAP.sub("), ", lines[j].text.strip()))

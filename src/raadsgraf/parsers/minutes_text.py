@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from raadsgraf.errors import SourceError
+from raadsgraf.extract.absences import with_departures
+from raadsgraf.extract.casenumbers import is_case_number, split_trailing_case_number
 from raadsgraf.extract.dates import parse_date, parse_time
 from raadsgraf.extract.people import parse_attendee_list
 from raadsgraf.extract.places import committee_from_url, infer_municipality
@@ -226,6 +228,33 @@ def _known_bodies(lines: Sequence[Line]) -> list[str]:
     return names
 
 
+def _join_wrapped(head: str, tail: str) -> str:
+    """ "… Hasselager-" + "Kolt, …" → "Hasselager-Kolt"; "Social-" + "og …" keeps
+    its space (a shared compound part)."""
+    if re.search(r"\w-$", head) and not re.match(r"(?:og|eller|samt)\b", tail):
+        return head + tail
+    return f"{head} {tail}"
+
+
+def _wrapped_title(title: str, block: list[Line], markdown: bool) -> tuple[str, list[Line]]:
+    """A title wrapped onto one or two more lines, known as such because the
+    case number stands on the line after them ("Punkt 3: Lokalplan 1221 … ved
+    Kattrup," / "Hasselager-Kolt, med tillæg 1 - Endelig" / "EMN-2025-008468")."""
+    texts = [ln.text.strip() for ln in block[:3]]
+    for n in (1, 2):
+        if len(texts) <= n or not is_case_number(clean_inline(texts[n])):
+            continue
+        head = block[:n]
+        if all(
+            t and heading_of(ln, markdown) is None and len(t) <= 120
+            for ln, t in zip(head, texts, strict=False)
+        ) and not texts[n - 1].endswith((".", ":")):
+            for text in texts[:n]:
+                title = _join_wrapped(title, text)
+            return title, block[n:]
+    return title, block
+
+
 def parse_minutes_lines(
     lines: Sequence[Line],
     source: Source,
@@ -327,13 +356,17 @@ def parse_minutes_lines(
                 nxt = block[0].text.strip()
                 if (
                     re.match(r"^[\d.]+-", nxt)
+                    or is_case_number(clean_inline(nxt))
                     or _CONFIRMS_ITEM.match(nxt)
                     or re.match(r"^[\w ./-]{2,40}:\s", nxt)  # "Sagsnr.: 12/27845"
                     or len(title) > 200
                 ):
                     break
-                title = f"{title} {nxt}"
+                title = _join_wrapped(title, nxt)
                 block.pop(0)
+        else:
+            title, block = _wrapped_title(title, block, markdown)
+        title, trailing_number = split_trailing_case_number(title)
         items.append(
             parse_item(
                 number,
@@ -343,6 +376,7 @@ def parse_minutes_lines(
                 pdf=pdf,
                 page=body_lines[start].page,
                 meeting_date=date,
+                case_number=trailing_number,
             )
         )
 
@@ -357,7 +391,7 @@ def parse_minutes_lines(
         place=place,
         source_url=url,
         attendance=_attendance(fields),
-        items=tuple(items),
+        items=with_departures(items),
     )
     if url and source.url is None:
         source = dataclasses.replace(source, url=url)

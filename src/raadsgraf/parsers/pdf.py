@@ -20,7 +20,7 @@ from raadsgraf.parsers.text import Line
 
 class PdfParser:
     name = "pdf"
-    description = "PDF minutes, agendas and policies (text layer; scans are reported, not OCR'd)"
+    description = "PDF minutes, agendas and policies (text layer; scanned pages by OCR)"
 
     def sniff(self, data: bytes, path: str) -> float:
         return 0.95 if b"%PDF-" in data[:1024] else 0.0

@@ -11,9 +11,11 @@ page numbers (for error messages and citations). Three things stand in the way:
 * **Tables.** Ruled tables come out of plain extraction as run-together cell
   text; they are read as tables and written as ``| cell | cell |`` rows in
   their place on the page.
+* **Scans.** A page without a text layer is read by OCR (Tesseract, Danish),
+  with its confidence reported; without Tesseract it is skipped with a problem.
 * **Bad files.** A damaged, truncated or password-protected PDF, or one with
-  no text layer (a scan: OCR is out of scope), is a :class:`SourceError`
-  naming the file, and the page when one page is to blame.
+  no text on any page even after OCR, is a :class:`SourceError` naming the
+  file, and the page when one page is to blame.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Problem
+from raadsgraf.parsers import ocr
 
 #: How many lines at the top and at the bottom of a page may be furniture.
 FURNITURE_ZONE = 3
@@ -62,15 +65,42 @@ class PdfText:
 
 
 def extract(data: bytes, path: str) -> PdfText:
-    """The PDF's lines without furniture; raises SourceError for unreadable files."""
-    pages = read_pages(data, path)
+    """The PDF's lines without furniture; raises SourceError for unreadable files.
+
+    A page without a text layer (a scan) is read by OCR when Tesseract is at
+    hand (:mod:`raadsgraf.parsers.ocr`); its confidence is reported, and low
+    confidence is a problem naming the page."""
+    pages, pictured = _read(data, path)
     problems = []
     empty = [i + 1 for i, lines in enumerate(pages) if not any(s.strip() for s in lines)]
+    # only a page that carries an image can be a scan; a blank page stays blank
+    scans = [page for page in empty if page in pictured]
+    missing = ocr.available() if scans else None
+    if scans and missing is None:
+        for page in scans:
+            read = ocr.ocr_page(data, page, path)
+            pages[page - 1] = list(read.lines)
+            if not any(line.strip() for line in read.lines):
+                continue
+            low = read.confidence < ocr.LOW_CONFIDENCE
+            problems.append(
+                Problem(
+                    f"page read by OCR, mean word confidence {read.confidence:.0f} %"
+                    + (": low, check the text against the page" if low else ""),
+                    page=page,
+                )
+            )
+        empty = [i + 1 for i, lines in enumerate(pages) if not any(s.strip() for s in lines)]
     if len(empty) == len(pages):
+        if missing is not None:
+            why = f"OCR is not available: {missing}"
+        elif scans:
+            why = "OCR found no text either"
+        else:
+            why = "and no image on them for OCR to read"
         raise SourceError(
             path,
-            f"no text layer on any of its {len(pages)} page(s): a scanned PDF? "
-            "(OCR is not supported)",
+            f"no text layer on any of its {len(pages)} page(s): a scanned PDF? ({why})",
             page=1,
         )
     for page in empty:
@@ -86,11 +116,17 @@ def extract(data: bytes, path: str) -> PdfText:
 
 def read_pages(data: bytes, path: str) -> list[list[str]]:
     """Each page's text lines in reading order, tables as ``| a | b |`` rows."""
+    return _read(data, path)[0]
+
+
+def _read(data: bytes, path: str) -> tuple[list[list[str]], set[int]]:
+    """The pages' lines, and the (1-based) pages that carry an image."""
     import pdfplumber
 
     if b"%PDF" not in data[:1024]:
         raise SourceError(path, "not a PDF (no %PDF header)")
     pages: list[list[str]] = []
+    pictured: set[int] = set()
     number = 0
     pdf = None
     try:
@@ -98,6 +134,8 @@ def read_pages(data: bytes, path: str) -> list[list[str]]:
         for page in pdf.pages:
             number += 1  # the page being read when the file turns out damaged
             pages.append(_page_lines(page))
+            if page.images:
+                pictured.add(number)
             page.close()
     except Exception as exc:
         if not _from_pdf_library(exc):
@@ -110,7 +148,7 @@ def read_pages(data: bytes, path: str) -> list[list[str]]:
                 pdf.close()
     if not pages:
         raise SourceError(path, "PDF has no pages")
-    return pages
+    return pages, pictured
 
 
 def _from_pdf_library(exc: BaseException) -> bool:

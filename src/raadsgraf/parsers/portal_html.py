@@ -20,14 +20,13 @@ import re
 from typing import Any
 
 from raadsgraf.errors import SourceError
+from raadsgraf.extract.absences import item_absences, with_departures
 from raadsgraf.extract.casenumbers import split_kle
 from raadsgraf.extract.dates import parse_date, parse_time
-from raadsgraf.extract.people import parse_attendee_list, parse_person
+from raadsgraf.extract.people import parse_attendee_list
 from raadsgraf.model import (
     AgendaItem,
     Attachment,
-    Attendance,
-    AttendanceStatus,
     Committee,
     Document,
     Meeting,
@@ -36,15 +35,10 @@ from raadsgraf.model import (
     Source,
 )
 from raadsgraf.parsers.htmltext import html_blocks, html_to_text, parse_html_document
-from raadsgraf.parsers.itemhtml import read_item_blocks
+from raadsgraf.parsers.itemhtml import decision_field, read_item_blocks
 from raadsgraf.parsers.registry import register
 
 _KIND = re.compile(r"^\s*(referat|dagsorden|beslutningsprotokol)\b", re.IGNORECASE)
-#: "Liv Gro Jensen var forhindret i at deltage …", "Thure Hastrup deltog ikke i …"
-_ABSENT_SENTENCE = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?P<names>[A-ZÆØÅ][^.!?]{2,200}?)\s+"
-    r"(?P<what>var forhindret i at deltage|deltog ikke|var fraværende|havde meldt afbud)\b"
-)
 _MUNICIPALITY_IN_NAME = re.compile(r"^([A-ZÆØÅ][a-zæøå]+)\s+(?:Byråd|Kommune)")
 _PORTAL_MARKS = (b"punktrow", b"sagsfremstillingContainer", b"dagsordeninfo")
 _LOGO = re.compile(r"/([a-zæøå]+)_logo\.\w+$", re.IGNORECASE)
@@ -98,7 +92,7 @@ class PortalHtmlParser:
             start=parse_time(when),
             place=facts.get("mødested") or None,
             attendance=parse_attendee_list(facts.get("mødedeltagere", "")),
-            items=tuple(_item(row, i) for i, row in enumerate(rows)),
+            items=with_departures([_item(row, i) for i, row in enumerate(rows)]),
         )
         return Document(source=source, meetings=(meeting,), problems=tuple(problems))
 
@@ -151,7 +145,7 @@ def _item(row: Any, index: int) -> AgendaItem:
             attachments.append(
                 Attachment(title=text, number=m[1] if m else None, location=a.get("href"))
             )
-    decision_text = parts.decision.text if parts.decision else ""
+    decision_text = parts.decision.raw if parts.decision else decision_field(parts)
     return AgendaItem(
         number=number,
         title=title,
@@ -165,18 +159,6 @@ def _item(row: Any, index: int) -> AgendaItem:
         references=parts.references,
         attendance=item_absences(decision_text),
     )
-
-
-def item_absences(decision: str) -> tuple[Attendance, ...]:
-    """Members named in a decision as not taking part in the item."""
-    out: list[Attendance] = []
-    for m in _ABSENT_SENTENCE.finditer(decision):
-        reason = "afbud" if "afbud" in m["what"] else "fraværende"
-        for att in parse_attendee_list(m["names"], absent=True, reason=reason):
-            person, _ = parse_person(att.person.name)
-            if len(person.name.split()) <= 5:
-                out.append(Attendance(att.person, AttendanceStatus.ABSENT, reason))
-    return tuple(out)
 
 
 PARSER = register(PortalHtmlParser())

@@ -22,6 +22,7 @@ import re
 from typing import Any
 
 from raadsgraf.errors import SourceError
+from raadsgraf.extract.absences import item_absences
 from raadsgraf.extract.casenumbers import split_kle
 from raadsgraf.extract.dates import find_dates, parse_date, parse_time
 from raadsgraf.extract.people import parse_person
@@ -204,6 +205,7 @@ def _split_decision(
                     body=body,
                     date=date,
                     decision=words or None,
+                    absent=item_absences(words),
                 )
             )
     return decision_or_none("\n\n".join(current)), history

@@ -13,7 +13,7 @@ from typing import Any
 import lxml.etree  # type: ignore[import-untyped]  # no stubs shipped
 
 from raadsgraf.errors import SourceError
-from raadsgraf.extract.outcomes import make_decision
+from raadsgraf.extract.outcomes import is_decision, make_decision
 from raadsgraf.model import Decision
 
 _PARSER_OPTIONS = {
@@ -51,7 +51,9 @@ def xml_head(data: bytes, size: int = 4096) -> bytes:
 
 def decision_or_none(text: str) -> Decision | None:
     """A Decision unless the field is empty or says the decision is not out."""
-    return None if _EMPTY.match(" ".join(text.split())) else make_decision(text)
+    if _EMPTY.match(" ".join(text.split())):
+        return None
+    return make_decision(text) if is_decision(text) else None
 
 
 def is_empty_field(text: str) -> bool:
