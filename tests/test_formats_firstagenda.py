@@ -138,7 +138,9 @@ def test_whole_greve_corpus() -> None:
     assert len(meetings) == 373
     assert len(items) == 5553
     assert sum(i.case_number is not None for i in items) == 5111
-    assert sum(not i.is_open for i in items) == 387  # 2 say "sagen skal behandles for lukkede døre" (fail-closed wording)
+    assert (
+        sum(not i.is_open for i in items) == 387
+    )  # 2 say "sagen skal behandles for lukkede døre" (fail-closed wording)
     # 4,866 items have a "Beslutning" heading; in 6 its text is a lone "."
     assert sum(i.decision is not None for i in items) == 4860
     history = [i for i in items if any(r.kind == ReferenceKind.CASE_HISTORY for r in i.references)]
