@@ -60,6 +60,8 @@ def _norm(value: object) -> object:
         return ""
     # rdflib terms are str (their lexical form); pyoxigraph terms carry it in .value
     text = str(value) if isinstance(value, str) else str(getattr(value, "value", value))
+    # Virtuoso gives a boolean (BOUND, comparisons) as the integer 0 or 1
+    text = {"false": "0", "true": "1"}.get(text, text)
     try:
         return Decimal(text)
     except ArithmeticError:
