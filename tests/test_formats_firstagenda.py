@@ -153,7 +153,8 @@ def test_whole_greve_corpus() -> None:
         for r in i.references
         if r.kind == ReferenceKind.CASE_HISTORY
     )
-    assert sum(len(i.attendance) for i in items) == 2249  # 975 listed + "Afbud: …" lines
+    # 975 listed + "Afbud: …" lines + per-item absences ("X deltog ikke i behandlingen", …)
+    assert sum(len(i.attendance) for i in items) == 2361
     assert sum(len(i.attachments) for i in items) == 8390
 
 
