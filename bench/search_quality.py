@@ -63,7 +63,15 @@ def evaluate(
 ) -> dict[str, Any]:
     per_query = {}
     for q in queries:
-        hits = idx.search(q["text"], top_k=10, mode=mode, fusion_method=fusion, dense_weight=weight)
+        # each mode measured as itself: the exact-identifier rule (lexical) only in hybrid
+        hits = idx.search(
+            q["text"],
+            top_k=10,
+            mode=mode,
+            fusion_method=fusion,
+            dense_weight=weight,
+            exact_first=mode == "hybrid",
+        )
         per_query[q["id"]] = score_query([hit_key(h, q["rel"]) for h in hits], q["rel"])
     metrics = ("ndcg@10", "recall@5", "mrr")
     means = {m: sum(s[m] for s in per_query.values()) / len(per_query) for m in metrics}

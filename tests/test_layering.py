@@ -118,3 +118,55 @@ def test_the_check_catches_a_wrong_edge(tmp_path: Path) -> None:
     bad.write_text("from raadsgraf.index.search import Hit\nfrom raadsgraf import pipeline\n")
     assert [t for _, t in _imports(bad)] == ["raadsgraf.index.search", "raadsgraf.pipeline"]
     assert RANK[_stage("raadsgraf.index.search")] == RANK[_stage("raadsgraf.graph.walk")]
+
+
+def test_every_error_class_lives_in_errors_py() -> None:
+    """Library errors (raadsgraf.errors' family) in one place; a module's private
+    control-flow exceptions may stay with it."""
+    from raadsgraf import errors
+
+    family = {
+        n for n, v in vars(errors).items() if isinstance(v, type) and issubclass(v, Exception)
+    }
+    wrong = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = str(path.relative_to(SRC))
+        if rel == "errors.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef) and any(
+                isinstance(b, ast.Name) and b.id in family for b in node.bases
+            ):
+                wrong.append(f"{rel}:{node.lineno}: class {node.name}")
+    assert not wrong, "error classes outside errors.py:\n" + "\n".join(wrong)
+
+
+def test_iris_are_minted_in_iris_py() -> None:
+    """Every IRI of ours (and every named graph's) comes from iris.py; the vocabulary
+    declares the ontology's namespace."""
+    allowed = {("graph/vocab.py", "https://raadsgraf.dk/ontology#")}
+    wrong = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = str(path.relative_to(SRC))
+        if rel == "iris.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(n.body[0].value)
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and n.body
+            and isinstance(n.body[0], ast.Expr)
+            and isinstance(n.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docstrings
+                and node.value.startswith("https://raadsgraf.dk/")
+                and (rel, node.value) not in allowed
+            ):
+                wrong.append(f"{rel}:{node.lineno}: {node.value}")
+    assert not wrong, "IRIs minted outside iris.py:\n" + "\n".join(wrong)

@@ -228,3 +228,11 @@ def test_cli_weak_flag_all_and_min_score(seed_store: Path) -> None:
     assert not any(h["weak"] for h in json.loads(out.stdout))
     text = runner.invoke(cli, ["search", "xyzzy qwerty", "--store", str(seed_store)])
     assert "no good matches" in text.output and "(weak)" in text.output
+
+
+def test_dense_can_be_measured_without_the_exact_rule(rg) -> None:  # type: ignore[no-untyped-def]
+    """Benchmarks measure "dense" as the embeddings alone (issue #18: fair benches)."""
+    served = rg.index.search("24-012144", mode="dense", include_weak=True)
+    pure = rg.index.search("24-012144", mode="dense", include_weak=True, exact_first=False)
+    assert [h.case_number for h in served[:2]] == ["24-012144", "24-012144"]
+    assert [h.iri for h in served] != [h.iri for h in pure]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import Dataset
 
-from raadsgraf import generations
+from raadsgraf import generations, iris
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.errors import QueryError
@@ -415,7 +415,7 @@ class Raadsgraf:
         key = hashlib.sha256(f"{kind}\n{target}".encode()).hexdigest()[:16]
         return atom(
             f"raadsgraf: {title}",
-            f"https://raadsgraf.dk/feed/{kind}/{key}",
+            iris.feed_iri(kind, key),
             items,
             base_url=self.settings.public_url,
         )

@@ -613,8 +613,8 @@ def search(
     """
     import datetime as dt
 
+    import raadsgraf
     from raadsgraf import config
-    from raadsgraf.index.search import Filters, open_index
 
     def day(value: str | None, flag: str) -> dt.date | None:
         if value is None:
@@ -628,24 +628,22 @@ def search(
     first, last = day(date_from, "--from"), day(date_to, "--to")
     if first and last and first > last:
         raise click.BadParameter(f"{date_from} is after {date_to}", param_hint="--from/--to")
-    filters = Filters(
-        municipality=municipality,
-        committee=committee,
-        date_from=first,
-        date_to=last,
-        open_only=open_only,
-        outcome=outcome,
-    )
     try:
         settings = config.load({"store": store, "model": model})
-        hits = open_index(settings.store, settings).search(
-            text,
-            top_k=top_k,
-            mode=mode,
-            filters=filters,
-            include_weak=include_weak,
-            min_score=min_score,
-        )
+        with raadsgraf.open(settings=settings) as rg:
+            hits = rg.search(
+                text,
+                top_k=top_k,
+                mode=mode,
+                municipality=municipality,
+                committee=committee,
+                date_from=first,
+                date_to=last,
+                open_only=open_only,
+                outcome=outcome,
+                include_weak=include_weak,
+                min_score=min_score,
+            )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

@@ -56,3 +56,25 @@ class IndexMismatch(RaadsgrafError):
 class QueryError(RaadsgrafError):
     """A question raadsgraf cannot answer as asked: an empty or far too long search, a bad
     filter, bad SPARQL, a value that is not an IRI, or a lineage target that names nothing."""
+
+
+class StoreError(RaadsgrafError):
+    """The store folder is missing, locked or damaged."""
+
+
+class StoreBusy(RaadsgrafError):
+    """Another ingest is writing to the store."""
+
+
+class PortalError(RaadsgrafError):
+    """The portal answered, but not with what its API promises."""
+
+
+class FetchError(RaadsgrafError):
+    """A URL that could not be fetched, after the retries: one line naming it."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status

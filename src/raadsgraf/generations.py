@@ -30,15 +30,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from raadsgraf.errors import RaadsgrafError
+from raadsgraf.errors import RaadsgrafError, StoreBusy
 
 CURRENT = "CURRENT"
 LOCK = ".lock"
 _GEN = re.compile(r"^gen-\d{19,}$")  # gen-<nanoseconds since the epoch>: sorts by age
-
-
-class StoreBusy(RaadsgrafError):
-    """Another ingest is writing to the store."""
 
 
 def _generations(store: Path) -> list[Path]:

@@ -367,6 +367,20 @@ def version_stage_iri(stage: str) -> str:
     return f"{VERSION_STAGES}/{slug(stage)}"
 
 
+#: The store's own named graphs: the ontology, what is derived from the whole graph,
+#: identity flags, KL's subject titles, and the union a SPARQL server is loaded with.
+ONTOLOGY_GRAPH = f"{GRAPH_BASE}ontology"
+DERIVED_GRAPH = f"{GRAPH_BASE}derived"
+IDENTITY_GRAPH = f"{GRAPH_BASE}identity"
+KLE_GRAPH = f"{GRAPH_BASE}kle"
+UNION_GRAPH = f"{GRAPH_BASE}union"
+
+
+def feed_iri(kind: str, key: str) -> str:
+    """The Atom id of a feed of ``kind`` ("committee", "search" …) about ``key``."""
+    return f"https://raadsgraf.dk/feed/{slug(kind)}/{key}"
+
+
 def source_graph_iri(key: str) -> str:
     """The named graph holding everything read from one source file."""
     return f"{GRAPH_BASE}kilde/{hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]}"

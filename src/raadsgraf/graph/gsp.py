@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from raadsgraf import generations
+from raadsgraf import generations, iris
 from raadsgraf.errors import RaadsgrafError
 from raadsgraf.graph.store import GraphStore
 
-UNION_GRAPH = "https://raadsgraf.dk/graph/union"
+UNION_GRAPH = iris.UNION_GRAPH
 #: Where Virtuoso serves the unauthenticated Graph Store protocol.
 VIRTUOSO_PATH = "/sparql-graph-crud"
 

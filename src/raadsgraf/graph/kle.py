@@ -18,7 +18,7 @@ from lxml import etree  # type: ignore[import-untyped]
 from raadsgraf import iris
 from raadsgraf.errors import SourceError
 
-KLE_GRAPH = "https://raadsgraf.dk/graph/kle"
+KLE_GRAPH = iris.KLE_GRAPH
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 

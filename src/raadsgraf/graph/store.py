@@ -31,16 +31,12 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal
 from rdflib.term import Node
 
-from raadsgraf.errors import RaadsgrafError
+from raadsgraf.errors import StoreError
 from raadsgraf.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH
 
 MANIFEST = "sources.json"
 GRAPH_DIR = "graph"
 MANIFEST_VERSION = 1
-
-
-class StoreError(RaadsgrafError):
-    """The store folder is missing, locked or damaged."""
 
 
 @dataclass(frozen=True, slots=True)

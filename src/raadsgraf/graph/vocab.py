@@ -10,6 +10,8 @@ from __future__ import annotations
 from rdflib import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
+from raadsgraf import iris
+
 
 class BESLUIT(DefinedNamespace):
     """Flemish OSLO *besluit* (decisions of local government)."""
@@ -138,11 +140,11 @@ class RG(DefinedNamespace):
 
 
 #: Named graph holding the ontology and the concept schemes in a store.
-ONTOLOGY_GRAPH = URIRef("https://raadsgraf.dk/graph/ontology")
+ONTOLOGY_GRAPH = URIRef(iris.ONTOLOGY_GRAPH)
 #: Named graph holding what is derived across documents (policy links, in-corpus flags).
-DERIVED_GRAPH = URIRef("https://raadsgraf.dk/graph/derived")
+DERIVED_GRAPH = URIRef(iris.DERIVED_GRAPH)
 #: Named graph flagging person IRIs that may stand for several people (graph/identity.py).
-IDENTITY_GRAPH = URIRef("https://raadsgraf.dk/graph/identity")
+IDENTITY_GRAPH = URIRef(iris.IDENTITY_GRAPH)
 
 #: Prefixes bound on every graph raadsgraf writes and offered to SPARQL queries.
 PREFIXES: dict[str, str] = {

@@ -23,20 +23,10 @@ from tenacity import (
     wait_exponential,
 )
 
-from raadsgraf.errors import RaadsgrafError
+from raadsgraf.errors import FetchError
 
 #: Sent with every request, so a portal's operators can tell who is asking.
 USER_AGENT = "raadsgraf/0.1 (+https://raadsgraf.dk; council records harvester)"
-
-
-class FetchError(RaadsgrafError):
-    """A URL that could not be fetched, after the retries: one line naming it."""
-
-    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
-        super().__init__(f"{url}: {reason}")
-        self.url = url
-        self.reason = reason
-        self.status = status
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from raadsgraf.errors import RaadsgrafError
-
-
-class PortalError(RaadsgrafError):
-    """The portal answered, but not with what its API promises."""
+from raadsgraf.errors import PortalError
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,9 +24,9 @@ from tqdm import tqdm
 
 from raadsgraf import iris, pipeline
 from raadsgraf.config import Settings
-from raadsgraf.errors import RaadsgrafError, SourceError
+from raadsgraf.errors import FetchError, RaadsgrafError, SourceError
 from raadsgraf.harvest import firstagenda as portal
-from raadsgraf.harvest.client import FetchError, PortalClient
+from raadsgraf.harvest.client import PortalClient
 from raadsgraf.harvest.log import (
     MEETINGS,
     HarvestLog,

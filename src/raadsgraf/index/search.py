@@ -235,11 +235,14 @@ class SearchIndex:
         dense_weight: float = DEFAULT_DENSE_WEIGHT,
         include_weak: bool = False,
         min_score: float | None = None,
+        exact_first: bool = True,
     ) -> list[Hit]:
         """The best ``top_k`` hits that clear the relevance floor (:mod:`.floor`); when
         none does, the nearest :data:`WEAK_FALLBACK` flagged ``weak``. ``include_weak``
         fills ``top_k`` with weak hits after the strong ones; ``min_score`` replaces
-        the fitted floor (a relevance, see :class:`Hit`)."""
+        the fitted floor (a relevance, see :class:`Hit`). ``exact_first=False`` turns
+        off the lexical rule that puts items carrying an exact-looking query first, so
+        a benchmark measures "dense" as the embeddings alone."""
         query = " ".join(query.split())
         if not query:
             raise QueryError("empty query: give a few words, a case number or a name")
@@ -272,7 +275,7 @@ class SearchIndex:
         if "dense" in lists:
             ids, values = lists["dense"]
             cosines = dict(zip(ids.tolist(), values.tolist(), strict=True))
-        exact = self._exact(query, allowed)
+        exact = self._exact(query, allowed) if exact_first else _Exact()
         floor = floor_for(str(self.config.get("model")), mode)
         if min_score is not None:
             floor = Floor(min_score, floor.lexical_weight if floor else 0.0)
