@@ -147,7 +147,7 @@ def test_forget_a_source_by_the_iri_of_its_meeting(tmp_path: Path) -> None:
         assert rg.sparql(f"ASK {{ <{kept}> ?p ?o }}").boolean is True
     again = pipeline.ingest([seed("000"), seed("001")], settings, progress=False, index=False)
     assert again.forgotten == [str(seed("001"))] and again.unchanged == [str(seed("000"))]
-    with pytest.raises(RaadsgrafError, match="no such source"):
+    with pytest.raises(RaadsgrafError, match="no source by that path or IRI"):
         forget(settings, sources=["https://raadsgraf.dk/id/nothing"])
 
 

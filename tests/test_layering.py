@@ -9,6 +9,7 @@ index) never import each other.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,26 @@ def test_iris_are_minted_in_iris_py() -> None:
             ):
                 wrong.append(f"{rel}:{node.lineno}: {node.value}")
     assert not wrong, "IRIs minted outside iris.py:\n" + "\n".join(wrong)
+
+
+def test_library_errors_speak_the_domain_not_cli_flags() -> None:
+    """Only the CLI speaks in flags ("--date needs --item"); the library says what is wrong."""
+    cli_modules = {"cli.py", "harvest/commands.py"}
+    wrong = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = str(path.relative_to(SRC))
+        if rel in cli_modules:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            for arg in node.exc.args:
+                parts = [arg] if isinstance(arg, ast.Constant) else getattr(arg, "values", [])
+                text = "".join(
+                    p.value
+                    for p in parts
+                    if isinstance(p, ast.Constant) and isinstance(p.value, str)
+                )
+                if re.search(r"(^|\s)--[a-z]", text):
+                    wrong.append(f"{rel}:{node.lineno}: {text!r}")
+    assert not wrong, "library errors naming CLI flags:\n" + "\n".join(wrong)

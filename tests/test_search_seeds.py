@@ -143,4 +143,5 @@ def test_cli_bad_input_is_one_line_no_traceback(store: Path, args: list[str], me
 
 def test_cli_store_without_index(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["search", "budget", "--store", str(tmp_path)])
-    assert result.exit_code == 1 and "no search index" in result.output
+    # an empty folder: the store itself is missing, and the message says what to run
+    assert result.exit_code == 1 and "run `raadsgraf ingest` first" in result.output

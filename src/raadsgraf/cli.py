@@ -246,6 +246,8 @@ def lineage(
         raise click.BadParameter(f"{date!r} is not YYYY-MM-DD", param_hint="--date") from None
     if not target and day is None:
         raise click.UsageError("name a TARGET, or --date and --item")
+    if day is not None and item is None:
+        raise click.UsageError("--date needs --item (the agenda item's number)")
     try:
         with raadsgraf.open(settings=_settings(store)) as rg:
             result = rg.lineage(target, date=day, item=item, committee=committee)

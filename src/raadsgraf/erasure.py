@@ -210,7 +210,7 @@ def forget(
     for target in sources:
         matched = _match_sources(known, target)
         if not matched:
-            raise RaadsgrafError(f"forget --source {target}: no such source in {root}")
+            raise RaadsgrafError(f"{target}: no source by that path or IRI in {root}")
         for e in matched:
             assert isinstance(e, SourceEntry)
             drop[e.key] = e

@@ -402,7 +402,7 @@ class Erasures:
         """Remember ``text`` (by its words, any case); returns its hash."""
         words = _words(text)
         if not words:
-            raise RaadsgrafError(f"forget --text {text!r}: no words to forget")
+            raise RaadsgrafError(f"{text!r}: no words to forget in that text")
         h = self.digest(words)
         self.texts.setdefault(len(words), set()).add(h)
         self.first.add(self.digest(words[:1]))

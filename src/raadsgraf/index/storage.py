@@ -93,7 +93,7 @@ def check_model(config: dict[str, Any], folder: Path, model: str) -> None:
     if config.get("model") != model:
         raise IndexMismatch(
             f"{folder}: the index was built with model {config.get('model')!r} but the settings "
-            f"ask for {model!r}; use --model/RAADSGRAF_MODEL={config.get('model')!r}, "
+            f"ask for {model!r}; use the setting model={config.get('model')!r}, "
             f"or delete {folder} and ingest again to rebuild with {model!r}"
         )
 

@@ -68,7 +68,7 @@ def resolve_target(
     """Treatment IRIs named by an IRI, a case number, or a date + item (+ committee)."""
     if date is not None:
         if item is None:
-            raise QueryError("--date needs --item")
+            raise QueryError("a meeting date needs an item number")
         filt = ""
         if committee:
             filt = f"FILTER(STRENDS(STR(?c), {literal_term('/organ/' + iris.slug(iris.committee_name(committee)))}))"
@@ -86,7 +86,7 @@ def resolve_target(
             raise QueryError(f"no treatment of item {item} on {date.isoformat()} in the store")
         return found
     if not target:
-        raise QueryError("name an IRI, a case number, or --date and --item")
+        raise QueryError("name an IRI, a case number, or a meeting date and an item number")
     if target.startswith(("http://", "https://", "urn:")):
         rows = select(
             store,
