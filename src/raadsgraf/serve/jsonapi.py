@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -55,6 +55,20 @@ def _page_links(request: Request, offset: int, limit: int, more: bool) -> dict[s
         "self": at(offset),
         "next": at(offset + limit) if more else None,
         "prev": at(max(offset - limit, 0)) if offset > 0 else None,
+    }
+
+
+def _paged(
+    request: Request, every: Sequence[Any], offset: int, limit: int, row: Callable[[Any], Any]
+) -> dict[str, Any]:
+    """A list answer: one page of ``every`` (each made by ``row``), its total, links."""
+    page = every[offset : offset + limit]
+    return {
+        "total": len(every),
+        "offset": offset,
+        "limit": limit,
+        "links": _page_links(request, offset, limit, len(every) > offset + limit),
+        "data": [row(x) for x in page],
     }
 
 
@@ -313,23 +327,18 @@ def router(live: LiveStore) -> APIRouter:
     @api.get("/people", response_model=schemas.PersonList, summary="People")
     def people(request: Request, limit: Limit = 50, offset: Offset = 0) -> Response:
         def compute(rg: Raadsgraf) -> Any:
-            everyone = rg.people()
-            page = everyone[offset : offset + limit]
-            return {
-                "total": len(everyone),
-                "offset": offset,
-                "limit": limit,
-                "links": _page_links(request, offset, limit, len(everyone) > offset + limit),
-                "data": [
-                    {
-                        "person": p,
-                        "municipality": muni,
-                        "meetings": n,
-                        "link": link("person", iri=p.iri),
-                    }
-                    for p, muni, n in page
-                ],
-            }
+            return _paged(
+                request,
+                rg.people(),
+                offset,
+                limit,
+                lambda r: {
+                    "person": r[0],
+                    "municipality": r[1],
+                    "meetings": r[2],
+                    "link": link("person", iri=r[0].iri),
+                },
+            )
 
         return answer(request, compute)
 
@@ -355,24 +364,19 @@ def router(live: LiveStore) -> APIRouter:
     @api.get("/committees", response_model=schemas.CommitteeList, summary="Committees")
     def committees(request: Request, limit: Limit = 50, offset: Offset = 0) -> Response:
         def compute(rg: Raadsgraf) -> Any:
-            every = rg.committees()
-            page = every[offset : offset + limit]
-            return {
-                "total": len(every),
-                "offset": offset,
-                "limit": limit,
-                "links": _page_links(request, offset, limit, len(every) > offset + limit),
-                "data": [
-                    {
-                        "iri": c,
-                        "label": label,
-                        "municipality": muni,
-                        "meetings": n,
-                        "link": link("committee", iri=c),
-                    }
-                    for c, label, muni, n in page
-                ],
-            }
+            return _paged(
+                request,
+                rg.committees(),
+                offset,
+                limit,
+                lambda r: {
+                    "iri": r[0],
+                    "label": r[1],
+                    "municipality": r[2],
+                    "meetings": r[3],
+                    "link": link("committee", iri=r[0]),
+                },
+            )
 
         return answer(request, compute)
 
@@ -411,15 +415,13 @@ def router(live: LiveStore) -> APIRouter:
             _check_iri(committee)
 
         def compute(rg: Raadsgraf) -> Any:
-            every = rg.meetings(committee)
-            page = every[offset : offset + limit]
-            return {
-                "total": len(every),
-                "offset": offset,
-                "limit": limit,
-                "links": _page_links(request, offset, limit, len(every) > offset + limit),
-                "data": [{"meeting": m, "link": link("meeting", iri=m.iri)} for m in page],
-            }
+            return _paged(
+                request,
+                rg.meetings(committee),
+                offset,
+                limit,
+                lambda m: {"meeting": m, "link": link("meeting", iri=m.iri)},
+            )
 
         return answer(request, compute)
 
