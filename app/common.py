@@ -10,8 +10,9 @@ import contextlib
 import datetime as dt
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sprog
 import streamlit as st
@@ -20,6 +21,8 @@ import raadsgraf
 from raadsgraf import Settings, load_settings, store_version
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from raadsgraf import Hit, ItemSummary
 
 PAGES = {
@@ -343,3 +346,25 @@ def check_link(value: str | None, known: list[str], what: str, page: str) -> Non
             back=page,
             label=f"Vælg {what.lower()} på listen",
         )
+
+
+def show_positions(frame: pd.DataFrame, positions: Sequence[Any], name: str) -> None:
+    """A record's positions: the table, its CSV download, and each item linked once
+    (newest first, at most 20). Shared by the person and the party page."""
+    st.dataframe(frame, hide_index=True, width="stretch")
+    st.download_button(
+        "Hent holdninger som CSV",
+        frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"holdninger-{name}.csv",
+        mime="text/csv",
+    )
+    first: dict[str, object] = {}
+    for p in positions:
+        first.setdefault(p.item, p)  # each item once, newest first
+    for p in [v for v in positions if first.get(v.item) is v][:20]:
+        link_item(p.item, f"{fmt_date(p.date)} · {p.committee} · punkt {p.number}: {p.title}")
+
+
+def position_outcome(notation: str | None) -> str:
+    """The outcome column of a positions table: the outcome in words, blank when none."""
+    return sprog.outcome(notation) if notation else ""

@@ -8,11 +8,12 @@ import streamlit as st
 from common import (
     check_link,
     fmt_date,
-    link_item,
     link_person,
     param,
+    position_outcome,
     require_store,
     set_params,
+    show_positions,
     stance_text,
 )
 
@@ -65,21 +66,10 @@ else:
                 "hvem": p.holder,
                 "holdning": stance_text(p.stance),
                 "side": p.side or "",
-                "udfald": (p.outcome or "").replace("-", " ").replace("bemaerk", "bemærk"),
+                "udfald": position_outcome(p.outcome),
                 "sætning": p.text,
             }
             for p in page.positions
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button(
-        "Hent holdninger som CSV",
-        frame.to_csv(index=False).encode("utf-8"),
-        file_name=f"holdninger-{page.party.name}.csv",
-        mime="text/csv",
-    )
-    first: dict[str, object] = {}
-    for p in page.positions:
-        first.setdefault(p.item, p)  # each item once, newest first
-    for p in [v for v in page.positions if first.get(v.item) is v][:20]:
-        link_item(p.item, f"{fmt_date(p.date)} · {p.committee} · punkt {p.number}: {p.title}")
+    show_positions(frame, page.positions, page.party.name)

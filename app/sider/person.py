@@ -11,8 +11,10 @@ from common import (
     fmt_date,
     link_item,
     param,
+    position_outcome,
     require_store,
     set_params,
+    show_positions,
     stance_text,
 )
 
@@ -108,25 +110,14 @@ else:
                 "titel": p.title or "",
                 "holdning": stance_text(p.stance),
                 "side": p.side or "",
-                "udfald": (p.outcome or "").replace("-", " ").replace("bemaerk", "bemærk"),
+                "udfald": position_outcome(p.outcome),
                 "afledt af partiets": "ja" if p.derived else "",
                 "sætning": p.text,
             }
             for p in record.positions
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
-    st.download_button(
-        "Hent holdninger som CSV",
-        frame.to_csv(index=False).encode("utf-8"),
-        file_name=f"holdninger-{page.person.name}.csv",
-        mime="text/csv",
-    )
-    first: dict[str, object] = {}
-    for p in record.positions:
-        first.setdefault(p.item, p)  # each item once, newest first
-    for p in [v for v in record.positions if first.get(v.item) is v][:20]:
-        link_item(p.item, f"{fmt_date(p.date)} · {p.committee} · punkt {p.number}: {p.title}")
+    show_positions(frame, record.positions, page.person.name)
 
 st.subheader("Møder")
 st.dataframe(

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from raadsgraf.api import Raadsgraf
 from raadsgraf.errors import QueryError
 from raadsgraf.serve.errors import ApiError
-from raadsgraf.serve.live import LiveStore
+from raadsgraf.serve.live import LiveStore, not_modified
 
 KINDS = ("committee", "case", "person", "policy", "search")
 
@@ -26,7 +26,7 @@ def router(live: LiveStore) -> APIRouter:
         rg, version = live.current()
         etag = live.etag(version, request.url.path, request.url.query)
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
-        if etag in (t.strip() for t in request.headers.get("if-none-match", "").split(",")):
+        if not_modified(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
         try:
             body = build(rg)

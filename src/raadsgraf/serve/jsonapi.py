@@ -19,7 +19,7 @@ from raadsgraf.query.lineage import Lineage
 from raadsgraf.serve import schemas
 from raadsgraf.serve.citations import Citation, cite, link, meeting_of, plain, resource_link
 from raadsgraf.serve.errors import ApiError
-from raadsgraf.serve.live import LiveStore
+from raadsgraf.serve.live import LiveStore, not_modified
 
 MAX_IRI = 2000
 IriParam = Annotated[
@@ -96,11 +96,7 @@ def router(live: LiveStore) -> APIRouter:
         rg, version = live.current()
         etag = live.etag(version, request.url.path, request.url.query)
         headers = {"ETag": etag, "Cache-Control": "no-cache"}
-        wanted = request.headers.get("if-none-match")
-        if wanted and (
-            wanted.strip() == "*"
-            or etag in (t.strip().removeprefix("W/") for t in wanted.split(","))
-        ):
+        if not_modified(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=headers)
         body = plain(compute(rg))
         return Response(

@@ -56,3 +56,11 @@ class LiveStore:
         (the request), so an unchanged answer is known without computing it."""
         digest = hashlib.sha256("\x1f".join((version, *parts)).encode()).hexdigest()[:24]
         return f'"{digest}"'
+
+
+def not_modified(if_none_match: str | None, etag: str) -> bool:
+    """Does an If-None-Match header name ``etag`` (or ``*``)? Weak tags count."""
+    if not if_none_match:
+        return False
+    wanted = if_none_match.strip()
+    return wanted == "*" or etag in (t.strip().removeprefix("W/") for t in wanted.split(","))
