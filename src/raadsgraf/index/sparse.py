@@ -16,6 +16,7 @@ import functools
 import gzip
 import importlib.util
 import json
+import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -112,7 +113,14 @@ class SparseIndex:
         self, query: str, k: int, allowed: npt.NDArray[np.int64] | None = None
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         """Row ids and BM25 scores of the best ``k`` rows with a positive score."""
-        token_ids = [self._bm25.vocab_dict[t] for t in self.query_terms(query)]
+        return self.search_terms(self.query_terms(query), k, allowed)
+
+    def search_terms(
+        self, terms: Sequence[str], k: int, allowed: npt.NDArray[np.int64] | None = None
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """:meth:`search` for index terms already found (:meth:`query_terms`)."""
+        vocab = self._bm25.vocab_dict
+        token_ids = [vocab[t] for t in terms if t in vocab]
         k = min(k, self.size)
         if not token_ids or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -141,6 +149,38 @@ class SparseIndex:
             words(query), lambda w: w if w.isdigit() else norm(w), vocab, self._identifiers
         )
         return terms + list(dict.fromkeys(extra))  # a repeated query word counts twice, as in bm25s
+
+    def idf(self, term: str) -> float:
+        """The term's inverse document frequency as bm25s scores it (Lucene's)."""
+        tid = self._bm25.vocab_dict.get(term)
+        if tid is None or tid + 1 >= len(self._bm25.scores["indptr"]):
+            return 0.0
+        indptr = self._bm25.scores["indptr"]
+        df = int(indptr[tid + 1] - indptr[tid])
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5)) if df else 0.0
+
+    def row_weights(self, rows: Sequence[int]) -> list[dict[str, float]]:
+        """Per row, each term's BM25 score divided by the term's IDF: the part of
+        the score that belongs to the passage (term frequency against length). An
+        engine that stores these and multiplies by the query's IDF at search time
+        scores exactly as this index does."""
+        index = self._bm25.scores
+        data, indices, indptr = index["data"], index["indices"], index["indptr"]
+        wanted = np.zeros(self.size, dtype=bool)
+        wanted[np.asarray(rows, dtype=np.int64)] = True
+        out: dict[int, dict[str, float]] = {int(r): {} for r in rows}
+        for term, tid in self._bm25.vocab_dict.items():
+            if tid + 1 >= len(indptr):  # bm25s's placeholder for an empty passage
+                continue
+            start, end = indptr[tid], indptr[tid + 1]
+            docs = indices[start:end]
+            hit = wanted[docs]
+            if not hit.any():
+                continue
+            idf = self.idf(term) or 1.0
+            for doc, value in zip(docs[hit].tolist(), data[start:end][hit].tolist(), strict=True):
+                out[doc][term] = value / idf
+        return [out[int(r)] for r in rows]
 
     def _scores(self, token_ids: list[int]) -> npt.NDArray[np.float32]:
         """Σ over query tokens of the precomputed BM25 column (bm25s's eager

@@ -33,7 +33,8 @@ from tqdm import tqdm
 from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.errors import IndexMismatch, IndexNotFound
-from raadsgraf.index import dense
+from raadsgraf.index import dense, milvus
+from raadsgraf.index.backend import is_embedded
 from raadsgraf.index.chunking import Chunk, ChunkParams, chunk_document
 from raadsgraf.index.encoders import Encoder, Vectors, get_encoder
 from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache, passage_key
@@ -56,7 +57,7 @@ class IndexReport:
     removed: int  # chunks they replaced
     embedded: int  # passages that had to be embedded (cache misses)
     cached: int  # passages whose vector came from the cache
-    dense_index: str  # "flat" or "hnsw"
+    dense_index: str  # "flat", "ivf", "hnsw"; "milvus-flat" or "milvus-ivf_flat" in Milvus
     seconds: float
 
     def summary(self) -> str:
@@ -154,22 +155,33 @@ def write(
     encoder: Encoder,
     normaliser: str = DEFAULT_NORMALISER,
     params: ChunkParams | None = None,
+    *,
+    fresh: int = 0,
+    gone: Sequence[str] = (),
+    progress: bool = False,
 ) -> str:
-    """Build FAISS and BM25 over ``chunks`` (row i ↔ ``vectors[i]``) and write
-    the folder, config.json last. Returns the FAISS index kind."""
+    """Build the index over ``chunks`` (row i ↔ ``vectors[i]``) and write the folder,
+    config.json last. Returns the dense index kind. With the embedded backend FAISS
+    and BM25 are rebuilt from every chunk; with Milvus (the ``search`` setting) the
+    folder keeps the catalogue (chunks, BM25 vocabulary) and the collection gets the
+    rows from ``fresh`` on, after the chunk ids in ``gone`` are deleted from it."""
     params = params or ChunkParams()
     dense.set_threads(settings.threads)
-    kind = dense.index_kind(len(chunks))
-    faiss_index = dense.build(vectors, kind)
     sparse = SparseIndex.build([c.passage for c in chunks], normaliser)
-
     lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
     _write_atomic(folder / "chunks.jsonl", lines.encode("utf-8"))
-    tmp_vectors = folder / "vectors.tmp.npy"
-    np.save(tmp_vectors, vectors)
-    os.replace(tmp_vectors, folder / "vectors.npy")
-    dense.save(faiss_index, folder / "dense.faiss.tmp")
-    os.replace(folder / "dense.faiss.tmp", folder / "dense.faiss")
+    if is_embedded(settings):
+        kind = dense.index_kind(len(chunks))
+        faiss_index = dense.build(vectors, kind)
+        tmp_vectors = folder / "vectors.tmp.npy"
+        np.save(tmp_vectors, vectors)
+        os.replace(tmp_vectors, folder / "vectors.npy")
+        dense.save(faiss_index, folder / "dense.faiss.tmp")
+        os.replace(folder / "dense.faiss.tmp", folder / "dense.faiss")
+    else:
+        kind = milvus.write(
+            settings, encoder, chunks, vectors, sparse, fresh, gone, progress, folder.parent
+        )
     shutil.rmtree(folder / "bm25.tmp", ignore_errors=True)
     sparse.save(folder / "bm25.tmp")
     shutil.rmtree(folder / "bm25", ignore_errors=True)
@@ -182,6 +194,7 @@ def write(
         "normalisation": "l2",
         "metric": "inner-product",
         "dense_index": kind,
+        "search": "embedded" if is_embedded(settings) else settings.search,
         "bm25": normaliser,
         "chunking": params.as_dict(),
         "include_closed": settings.include_closed,
@@ -247,7 +260,20 @@ def update(
         cache_path.parent.mkdir(parents=True, exist_ok=True)
     vectors, embedded = embed_chunks(cache_path, encoder, chunks, progress=progress)
 
-    kind = write(folder, chunks, vectors, settings, encoder, normaliser, params)
+    merged = {c.chunk_id for c in chunks}
+    gone = sorted({c.chunk_id for c in old} - merged)
+    kind = write(
+        folder,
+        chunks,
+        vectors,
+        settings,
+        encoder,
+        normaliser,
+        params,
+        fresh=len(chunks) - len(new),
+        gone=gone,
+        progress=progress,
+    )
     return IndexReport(
         documents=len(documents),
         chunks=len(chunks),

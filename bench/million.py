@@ -1,0 +1,390 @@
+"""A million real passages: load time, memory, recall@10 and latency of the dense
+search engines (FAISS flat / IVF / HNSW in the embedded index, and Milvus Lite).
+
+    PYTHONPATH=src python bench/million.py passages --n 1000000   # Greve text → passages
+    PYTHONPATH=src python bench/million.py embed                  # static e5 vectors
+    PYTHONPATH=src python bench/million.py engines                # flat, ivf, ivf-flat, hnsw, milvus
+    PYTHONPATH=src python bench/million.py e5                     # the same on real e5 vectors
+    PYTHONPATH=src python bench/million.py report                 # the figures as a table
+
+Passages: the Greve FirstAgenda corpus read by the project's parser and chunked by
+its chunker; then, per chunk, its sentences in windows of one to four, and word
+windows of 15 to 130 words under the item's title, each overlapping the next by
+half (as the chunker's own windows overlap). Real, varied text (exact repeats
+dropped), never perturbed copies of a few vectors — approximate indexes behave
+differently on near-duplicates. Overlapping windows of one text are related
+passages, as in any chunked corpus; a random sample of them fills up to ``--n``.
+
+Vectors: embedding 10^6 passages with e5 (~25 passages/s here) would take half a
+day, so the passages get a *static* model distilled from our e5 (the fast lane of
+issue #20, built here until its builder is in main): each tokenizer piece the
+passages use is embedded once by e5-small-int8 ("passage: <piece>"), and a passage
+is the SIF-weighted mean of its pieces' vectors (model2vec's recipe, without its
+PCA: the vectors keep e5's 384 dimensions, so memory and latency are e5's). The
+queries (bench/trust_queries.json, the dev queries, Greve item titles) go through
+the same model. ``e5`` repeats the measurements on the real e5 vectors the Greve
+ingest has cached so far, with e5 query vectors.
+
+Each engine runs in its own process (``--engines``): build time, peak RSS (for Milvus
+Lite, its server process), recall@10 against the exact flat scan, p50/p95 latency
+of one query at a time (one thread, as the service searches). Timings are taken on
+a 2-core machine shared with other work: the load is written beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("RAADSGRAF_MODELS", str(ROOT / "indexes" / "models"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from raadsgraf import parse_files  # noqa: E402
+from raadsgraf.index import dense  # noqa: E402
+from raadsgraf.index.chunking import ChunkParams, chunk_document  # noqa: E402
+from raadsgraf.index.encoders import get_encoder  # noqa: E402
+
+# the corpus beside the repository (a CI clone), else the workplace's shared copy
+GREVE = (
+    next(
+        (p for p in (ROOT.parent / "shared", Path("/work/shared")) if (p / "corpus").is_dir()),
+        ROOT.parent / "shared",
+    )
+    / "corpus"
+    / "greve"
+)
+GREVE_CACHE = Path("/work/cache/greve-store/shared/embeddings.sqlite")
+WORK = Path(os.environ.get("MILLION_WORK", "/work/cache/k2/million"))
+ENGINES = ("flat", "ivf", "ivf-flat", "hnsw", "milvus")
+K = 10
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9])")
+WORD_WINDOWS = (15, 20, 25, 30, 40, 50, 60, 80, 100, 130)
+SIF_A = 1e-3
+
+
+def load_text() -> str:
+    return f"load average {os.getloadavg()[0]:.1f} / {os.getloadavg()[1]:.1f} (1/5 min), 2 cores"
+
+
+# --- passages ------------------------------------------------------------------------------
+
+
+def variants(title: str, text: str) -> list[str]:
+    """Sentence windows (1-4 sentences), and word windows of several lengths under
+    the title, each overlapping the next by half (as chunks overlap their neighbours)."""
+    out = []
+    sentences = [s for s in SENTENCE.split(text) if len(s.split()) >= 4]
+    for size in (1, 2, 3, 4):
+        for i in range(0, max(0, len(sentences) - size + 1)):
+            out.append(" ".join(sentences[i : i + size]))
+    words = text.split()
+    for size in WORD_WINDOWS:
+        if len(words) > size:
+            for i in range(0, len(words) - size // 2, size // 2):
+                out.append(f"{title}\n{' '.join(words[i : i + size])}")
+    return out
+
+
+def cmd_passages(args: argparse.Namespace) -> None:
+    report = parse_files([GREVE], progress=True)
+    if not report.documents:
+        sys.exit(f"{GREVE}: no Greve meetings read")
+    chunks = [c for d in report.documents for c in chunk_document(d, ChunkParams())]
+    seen: dict[str, None] = {c.passage: None for c in chunks}
+    base = len(seen)
+    for c in tqdm(chunks, desc="variants", unit="chunk", file=sys.stderr):
+        for v in variants(c.item_title, c.text):
+            seen.setdefault(v, None)
+    texts = list(seen)
+    rng = np.random.default_rng(0)
+    if len(texts) > args.n:  # every chunk, then a random sample of the variants
+        extra = rng.choice(np.arange(base, len(texts)), size=args.n - base, replace=False)
+        texts = texts[:base] + [texts[i] for i in sorted(extra.tolist())]
+    WORK.mkdir(parents=True, exist_ok=True)
+    (WORK / "passages.jsonl").write_text(
+        "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in texts), encoding="utf-8"
+    )
+    titles = sorted({c.item_title for c in chunks if len(c.item_title.split()) >= 3})
+    trust = json.loads((ROOT / "bench" / "trust_queries.json").read_text(encoding="utf-8"))
+    queries = [q["text"] for q in trust["queries"]]
+    queries += [titles[i] for i in rng.choice(len(titles), size=352, replace=False).tolist()]
+    (WORK / "queries.json").write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
+    words = sum(len(t.split()) for t in texts)
+    print(
+        f"{len(texts):,} passages ({base:,} chunks of {len(report.documents)} meetings, "
+        f"{len(texts) - base:,} windows; {len(seen):,} distinct available), "
+        f"{words / len(texts):.0f} words on average; {len(queries)} queries",
+        file=sys.stderr,
+    )
+
+
+# --- the static model -----------------------------------------------------------------------
+
+
+def cmd_embed(args: argparse.Namespace) -> None:
+    from scipy import sparse
+
+    encoder: Any = get_encoder("e5-small-int8", 2)
+    tokenizer = encoder._tokenizer  # the e5 tokenizer the ONNX model was built with
+    texts = [json.loads(line) for line in (WORK / "passages.jsonl").open(encoding="utf-8")]
+    queries = json.loads((WORK / "queries.json").read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    ids: list[list[int]] = []
+    for i in tqdm(range(0, len(texts), 20_000), desc="tokenize", file=sys.stderr):
+        ids += [e.ids[1:-1] for e in tokenizer.encode_batch(texts[i : i + 20_000])]
+    query_ids = [e.ids[1:-1] for e in tokenizer.encode_batch(queries)]
+    used = np.unique(np.concatenate([np.array(x, np.int64) for x in ids + query_ids if x]))
+    counts = np.bincount(np.concatenate([np.array(x, np.int64) for x in ids if x]))
+    col = {int(t): j for j, t in enumerate(used.tolist())}
+    pieces = [tokenizer.id_to_token(int(t)).replace("▁", " ").strip() or "▁" for t in used]
+    table = np.zeros((len(used), encoder.dim), np.float32)
+    for i in tqdm(range(0, len(pieces), 512), desc="pieces", unit="x512", file=sys.stderr):
+        table[i : i + 512] = encoder.encode_passages(pieces[i : i + 512])
+    freq = np.zeros(len(used))
+    freq[: len(used)] = [counts[t] if t < len(counts) else 0 for t in used.tolist()]
+    sif = SIF_A / (SIF_A + freq / freq.sum())
+    built = time.perf_counter() - start
+
+    def vectors(rows: list[list[int]], path: Path) -> float:
+        t0 = time.perf_counter()
+        out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(len(rows), 384))
+        for s in tqdm(range(0, len(rows), 50_000), desc=path.stem, file=sys.stderr):
+            part = rows[s : s + 50_000]
+            indptr = np.cumsum([0] + [len(r) for r in part])
+            cols = np.array([col[t] for r in part for t in r], np.int64)
+            m = sparse.csr_matrix((sif[cols], cols, indptr), shape=(len(part), len(used)))
+            v = np.asarray(m @ table, np.float32)
+            v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+            out[s : s + len(part)] = v
+        out.flush()
+        return time.perf_counter() - t0
+
+    seconds = vectors(ids, WORK / "vectors.npy")
+    vectors(query_ids, WORK / "queries.npy")
+    info = {
+        "passages": len(texts),
+        "pieces": len(used),
+        "table_seconds": round(built, 1),
+        "embed_seconds": round(seconds, 1),
+        "passages_per_second": round(len(texts) / seconds),
+        "load": load_text(),
+    }
+    (WORK / "embed.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
+    print(json.dumps(info), file=sys.stderr)
+
+
+def cmd_e5(args: argparse.Namespace) -> None:
+    """Real e5 passage vectors (the Greve ingest's cache) and e5 query vectors."""
+    import shutil
+    import sqlite3
+
+    out = WORK / "e5"
+    out.mkdir(parents=True, exist_ok=True)
+    copy = out / "cache.sqlite"
+    shutil.copy(GREVE_CACHE, copy)  # read-only source: the ingest is still writing it
+    with sqlite3.connect(copy) as db:
+        rows = db.execute("SELECT vector FROM vectors LIMIT ?", (args.n,)).fetchall()
+    vectors = np.stack([np.frombuffer(r[0], np.float32) for r in rows])
+    np.save(out / "vectors.npy", vectors)
+    queries = json.loads((WORK / "queries.json").read_text(encoding="utf-8"))[:200]
+    encoder = get_encoder("e5-small-int8", 2)
+    np.save(out / "queries.npy", encoder.encode_queries(queries))
+    print(f"{len(vectors):,} real e5 passage vectors, {len(queries)} e5 queries", file=sys.stderr)
+    run_engines(out, args)
+
+
+# --- engines ---------------------------------------------------------------------------------
+
+
+def latencies(search: Any, queries: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
+    for q in queries[:5]:  # warm-up
+        search(q)
+    found, times = [], []
+    for q in queries:
+        t0 = time.perf_counter()
+        found.append(search(q))
+        times.append(time.perf_counter() - t0)
+    ms = np.array(times) * 1000
+    return np.array(found), {
+        "p50_ms": round(float(np.percentile(ms, 50)), 2),
+        "p95_ms": round(float(np.percentile(ms, 95)), 2),
+    }
+
+
+def recall(found: np.ndarray, truth: np.ndarray) -> float:
+    return float(np.mean([len(set(f) & set(t)) / K for f, t in zip(found, truth, strict=True)]))
+
+
+def faiss_engine(kind: str, vectors: np.ndarray, queries: np.ndarray, truth: Any) -> dict[str, Any]:
+    dense.set_threads(2)  # builds use both cores
+    t0 = time.perf_counter()
+    index = dense.build(vectors, kind)
+    build = time.perf_counter() - t0
+    dense.set_threads(1)  # one query at a time, as the service searches
+    result: dict[str, Any] = {"build_s": round(build, 1)}
+    sweep = {"ivf": "nprobe", "ivf-flat": "nprobe", "hnsw": "efSearch"}.get(kind)
+    values: list[int | None] = [None]
+    if kind in ("ivf", "ivf-flat"):
+        nlist = int(index.nlist)
+        values = [max(1, nlist // d) for d in (80, 40, 20, 10)]
+    elif kind == "hnsw":
+        values = [64, 128, 256, 512]
+    for value in values:
+        if kind in ("ivf", "ivf-flat"):
+            index.nprobe = value
+        elif kind == "hnsw":
+            index.hnsw.efSearch = value
+        found, lat = latencies(lambda q: index.search(q.reshape(1, -1), K)[1][0], queries)
+        key = f"{sweep}={value}" if sweep else "exact"
+        result[key] = {**lat, "recall@10": 1.0 if truth is None else round(recall(found, truth), 3)}
+        if truth is None:
+            np.save(WORK_RUN / "truth.npy", found)
+    return result
+
+
+def milvus_engine(vectors: np.ndarray, queries: np.ndarray, truth: Any) -> dict[str, Any]:
+    import psutil
+    from pymilvus import DataType, MilvusClient
+
+    db = WORK_RUN / "milvus.db"
+    for p in WORK_RUN.glob("milvus.db*"):
+        subprocess.run(["rm", "-rf", str(p)], check=True)
+    client = MilvusClient(str(db))
+    n, dim = vectors.shape
+    schema = client.create_schema(auto_id=False)
+    schema.add_field("id", DataType.INT64, is_primary=True)
+    schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
+    nlist = dense.ivf_lists(n)
+    index = client.prepare_index_params()
+    index.add_index("vector", index_type="IVF_FLAT", metric_type="IP", params={"nlist": nlist})
+    client.create_collection("bench", schema=schema, index_params=index)
+    t0 = time.perf_counter()
+    for s in tqdm(range(0, n, 5000), desc="milvus insert", file=sys.stderr):
+        part = vectors[s : s + 5000]
+        client.insert("bench", [{"id": s + i, "vector": v} for i, v in enumerate(part.tolist())])
+    client.flush("bench")
+    insert = time.perf_counter() - t0
+    client.load_collection("bench")
+    loaded = time.perf_counter() - t0
+    server_rss = sum(c.memory_info().rss for c in psutil.Process().children(recursive=True))
+    result: dict[str, Any] = {
+        "insert_s": round(insert, 1),
+        "build_s": round(loaded, 1),
+        "server_rss_mb": round(server_rss / 2**20),
+        "index": f"IVF_FLAT nlist={nlist}",
+    }
+    for nprobe in [max(1, nlist // d) for d in (80, 40, 20, 10)]:
+
+        def search(q: np.ndarray, nprobe: int = nprobe) -> list[int]:
+            hits = client.search(
+                "bench",
+                data=[q.tolist()],
+                limit=K,
+                search_params={"metric_type": "IP", "params": {"nprobe": nprobe}},
+            )
+            return [h["id"] for h in hits[0]][:K] + [-1] * (K - len(hits[0]))
+
+        found, lat = latencies(search, queries)
+        result[f"nprobe={nprobe}"] = {**lat, "recall@10": round(recall(found, truth), 3)}
+    client.close()
+    return result
+
+
+WORK_RUN = WORK
+
+
+def cmd_engine(args: argparse.Namespace) -> None:
+    """One engine in this process (called by ``engines``)."""
+    global WORK_RUN
+    WORK_RUN = Path(args.dir)
+    vectors = np.load(WORK_RUN / "vectors.npy", mmap_mode="r")[: args.n]
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    queries = np.load(WORK_RUN / "queries.npy").astype(np.float32)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    truth = None if args.engine == "flat" else np.load(WORK_RUN / "truth.npy")
+    if args.engine == "milvus":
+        result = milvus_engine(vectors, queries, truth)
+    else:
+        result = faiss_engine(args.engine, vectors, queries, truth)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    result["process_peak_rss_mb"] = round(peak)
+    result["rss_over_vectors_mb"] = round(peak - base)
+    result["n"] = len(vectors)
+    result["load"] = load_text()
+    print(json.dumps(result))
+
+
+def run_engines(folder: Path, args: argparse.Namespace) -> None:
+    results_path = folder / "results.json"
+    results = json.loads(results_path.read_text()) if results_path.is_file() else {}
+    for engine in args.engines.split(","):
+        print(f"{engine}: {load_text()}", file=sys.stderr)
+        out = subprocess.run(
+            [sys.executable, __file__, "engine", engine, "--dir", str(folder), "--n", str(args.n)],
+            check=True,
+            stdout=subprocess.PIPE,
+            text=True,
+        ).stdout
+        results[engine] = json.loads(out.strip().splitlines()[-1])
+        print(json.dumps(results[engine]), file=sys.stderr)
+        results_path.write_text(json.dumps(results, indent=2))
+
+
+def cmd_engines(args: argparse.Namespace) -> None:
+    run_engines(WORK, args)
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    for folder in (WORK, WORK / "e5"):
+        path = folder / "results.json"
+        if not path.is_file():
+            continue
+        print(f"\n{path}")
+        for engine, r in json.loads(path.read_text()).items():
+            head = {k: v for k, v in r.items() if not isinstance(v, dict)}
+            print(f"{engine}: {head}")
+            for k, v in r.items():
+                if isinstance(v, dict):
+                    print(f"    {k}: {v}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("passages")
+    p.add_argument("--n", type=int, default=1_000_000)
+    sub.add_parser("embed")
+    for name in ("engines", "e5"):
+        p = sub.add_parser(name)
+        p.add_argument("--engines", default=",".join(ENGINES))
+        p.add_argument("--n", type=int, default=1_000_000)
+    p = sub.add_parser("engine")
+    p.add_argument("engine", choices=ENGINES)
+    p.add_argument("--dir", required=True)
+    p.add_argument("--n", type=int, default=1_000_000)
+    sub.add_parser("report")
+    args = ap.parse_args()
+    {
+        "passages": cmd_passages,
+        "embed": cmd_embed,
+        "engines": cmd_engines,
+        "e5": cmd_e5,
+        "engine": cmd_engine,
+        "report": cmd_report,
+    }[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
