@@ -17,10 +17,12 @@ passages, as in any chunked corpus; a random sample of them fills up to ``--n``.
 
 Vectors: embedding 10^6 passages with e5 (~25 passages/s here) would take half a
 day, so the passages get a *static* model distilled from our e5 (the fast lane of
-issue #20, built here until its builder is in main): each tokenizer piece the
-passages use is embedded once by e5-small-int8 ("passage: <piece>"), and a passage
-is the SIF-weighted mean of its pieces' vectors (model2vec's recipe, without its
-PCA: the vectors keep e5's 384 dimensions, so memory and latency are e5's). The
+issue #20, built here until its builder is in main; model2vec's own distillation
+ran at ~9 tokens/s on this shared machine, 7 hours for e5's 250k pieces): each
+tokenizer piece the passages use is embedded once by e5-small-int8
+("passage: <piece>"), a word is the sum of its pieces, and a passage is the
+SIF-weighted mean of its words (model2vec's recipe, without its PCA: the
+vectors keep e5's 384 dimensions, so memory and latency are e5's). The
 queries (bench/trust_queries.json, the dev queries, Greve item titles) go through
 the same model. ``e5`` repeats the measurements on the real e5 vectors the Greve
 ingest has cached so far, with e5 query vectors.
@@ -133,7 +135,14 @@ def cmd_passages(args: argparse.Namespace) -> None:
 # --- the static model -----------------------------------------------------------------------
 
 
+WORD = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+
+
 def cmd_embed(args: argparse.Namespace) -> None:
+    """The static model: e5 vectors of the tokenizer pieces the corpus uses, words
+    as the sum of their pieces, passages as the SIF-weighted mean of their words.
+    (Words first: tokenizing each distinct word once is ~20x cheaper here than
+    tokenizing a million passages.)"""
     from scipy import sparse
 
     encoder: Any = get_encoder("e5-small-int8", 2)
@@ -141,44 +150,50 @@ def cmd_embed(args: argparse.Namespace) -> None:
     texts = [json.loads(line) for line in (WORK / "passages.jsonl").open(encoding="utf-8")]
     queries = json.loads((WORK / "queries.json").read_text(encoding="utf-8"))
     start = time.perf_counter()
-    ids: list[list[int]] = []
-    for i in tqdm(range(0, len(texts), 20_000), desc="tokenize", file=sys.stderr):
-        ids += [e.ids[1:-1] for e in tokenizer.encode_batch(texts[i : i + 20_000])]
-    query_ids = [e.ids[1:-1] for e in tokenizer.encode_batch(queries)]
-    used = np.unique(np.concatenate([np.array(x, np.int64) for x in ids + query_ids if x]))
-    counts = np.bincount(np.concatenate([np.array(x, np.int64) for x in ids if x]))
-    col = {int(t): j for j, t in enumerate(used.tolist())}
-    pieces = [tokenizer.id_to_token(int(t)).replace("▁", " ").strip() or "▁" for t in used]
+    vocab: dict[str, int] = {}
+    rows: list[list[int]] = []
+    for text in tqdm(texts + queries, desc="words", unit="text", file=sys.stderr, mininterval=5):
+        rows.append([vocab.setdefault(w, len(vocab)) for w in WORD.findall(text.lower())])
+    words = list(vocab)
+    pieces_of = [e.ids[1:-1] for e in tokenizer.encode_batch(words)]
+    used = sorted({p for ps in pieces_of for p in ps})
+    col = {p: j for j, p in enumerate(used)}
+    names = [tokenizer.id_to_token(p).replace("\u2581", " ").strip() or "_" for p in used]
     table = np.zeros((len(used), encoder.dim), np.float32)
-    for i in tqdm(range(0, len(pieces), 512), desc="pieces", unit="x512", file=sys.stderr):
-        table[i : i + 512] = encoder.encode_passages(pieces[i : i + 512])
-    freq = np.zeros(len(used))
-    freq[: len(used)] = [counts[t] if t < len(counts) else 0 for t in used.tolist()]
-    sif = SIF_A / (SIF_A + freq / freq.sum())
+    for i in tqdm(range(0, len(names), 256), desc="pieces", unit="x256", file=sys.stderr):
+        table[i : i + 256] = encoder.encode_passages(names[i : i + 256])
+    indptr = np.cumsum([0] + [len(ps) for ps in pieces_of])
+    cols = np.array([col[p] for ps in pieces_of for p in ps], np.int64)
+    word_piece = sparse.csr_matrix((np.ones(len(cols)), cols, indptr), (len(words), len(used)))
+    word_vectors = np.asarray(word_piece @ table, np.float32)
+    counts = np.bincount(np.concatenate([np.array(r, np.int64) for r in rows[: len(texts)] if r]))
+    counts = np.pad(counts, (0, len(words) - len(counts)))
+    sif = SIF_A / (SIF_A + counts / counts.sum())
     built = time.perf_counter() - start
 
-    def vectors(rows: list[list[int]], path: Path) -> float:
+    def vectors(part_rows: list[list[int]], path: Path) -> float:
         t0 = time.perf_counter()
-        out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=(len(rows), 384))
-        for s in tqdm(range(0, len(rows), 50_000), desc=path.stem, file=sys.stderr):
-            part = rows[s : s + 50_000]
-            indptr = np.cumsum([0] + [len(r) for r in part])
-            cols = np.array([col[t] for r in part for t in r], np.int64)
-            m = sparse.csr_matrix((sif[cols], cols, indptr), shape=(len(part), len(used)))
-            v = np.asarray(m @ table, np.float32)
+        shape = (len(part_rows), encoder.dim)
+        out = np.lib.format.open_memmap(path, mode="w+", dtype=np.float32, shape=shape)
+        for s in tqdm(range(0, len(part_rows), 50_000), desc=path.stem, file=sys.stderr):
+            part = part_rows[s : s + 50_000]
+            ptr = np.cumsum([0] + [len(r) for r in part])
+            idx = np.array([w for r in part for w in r], np.int64)
+            m = sparse.csr_matrix((sif[idx], idx, ptr), shape=(len(part), len(words)))
+            v = np.asarray(m @ word_vectors, np.float32)
             v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
             out[s : s + len(part)] = v
         out.flush()
         return time.perf_counter() - t0
 
-    seconds = vectors(ids, WORK / "vectors.npy")
-    vectors(query_ids, WORK / "queries.npy")
+    seconds = vectors(rows[: len(texts)], WORK / "vectors.npy")
+    vectors(rows[len(texts) :], WORK / "queries.npy")
     info = {
         "passages": len(texts),
+        "words": len(words),
         "pieces": len(used),
-        "table_seconds": round(built, 1),
+        "model_build_seconds": round(built, 1),
         "embed_seconds": round(seconds, 1),
-        "passages_per_second": round(len(texts) / seconds),
         "load": load_text(),
     }
     (WORK / "embed.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
@@ -194,14 +209,17 @@ def cmd_e5(args: argparse.Namespace) -> None:
     out.mkdir(parents=True, exist_ok=True)
     copy = out / "cache.sqlite"
     shutil.copy(GREVE_CACHE, copy)  # read-only source: the ingest is still writing it
+    encoder = get_encoder("e5-small-int8", 2)
     with sqlite3.connect(copy) as db:
-        rows = db.execute("SELECT vector FROM vectors LIMIT ?", (args.n,)).fetchall()
+        rows = db.execute(
+            "SELECT vec FROM vectors WHERE model = ? ORDER BY key LIMIT ?", (encoder.name, args.n)
+        ).fetchall()
     vectors = np.stack([np.frombuffer(r[0], np.float32) for r in rows])
     np.save(out / "vectors.npy", vectors)
-    queries = json.loads((WORK / "queries.json").read_text(encoding="utf-8"))[:200]
-    encoder = get_encoder("e5-small-int8", 2)
+    queries = json.loads((WORK / "queries.json").read_text(encoding="utf-8"))[: args.queries]
     np.save(out / "queries.npy", encoder.encode_queries(queries))
     print(f"{len(vectors):,} real e5 passage vectors, {len(queries)} e5 queries", file=sys.stderr)
+    args.n = min(args.n, len(vectors))
     run_engines(out, args)
 
 
@@ -232,8 +250,11 @@ def faiss_engine(kind: str, vectors: np.ndarray, queries: np.ndarray, truth: Any
     t0 = time.perf_counter()
     index = dense.build(vectors, kind)
     build = time.perf_counter() - t0
-    dense.set_threads(1)  # one query at a time, as the service searches
     result: dict[str, Any] = {"build_s": round(build, 1)}
+    if kind == "flat":  # the ground truth: one batched exact search
+        np.save(truth_path(len(vectors)), index.search(queries, K)[1])
+        queries = queries[:LATENCY_QUERIES_FLAT]
+    dense.set_threads(1)  # one query at a time, as the service searches
     sweep = {"ivf": "nprobe", "ivf-flat": "nprobe", "hnsw": "efSearch"}.get(kind)
     values: list[int | None] = [None]
     if kind in ("ivf", "ivf-flat"):
@@ -249,8 +270,6 @@ def faiss_engine(kind: str, vectors: np.ndarray, queries: np.ndarray, truth: Any
         found, lat = latencies(lambda q: index.search(q.reshape(1, -1), K)[1][0], queries)
         key = f"{sweep}={value}" if sweep else "exact"
         result[key] = {**lat, "recall@10": 1.0 if truth is None else round(recall(found, truth), 3)}
-        if truth is None:
-            np.save(WORK_RUN / "truth.npy", found)
     return result
 
 
@@ -303,6 +322,13 @@ def milvus_engine(vectors: np.ndarray, queries: np.ndarray, truth: Any) -> dict[
 
 
 WORK_RUN = WORK
+#: The flat scan's latency is measured on fewer queries (its answers on all of them
+#: are the ground truth, from one batched search).
+LATENCY_QUERIES_FLAT = 50
+
+
+def truth_path(n: int) -> Path:
+    return WORK_RUN / f"truth-{n}.npy"
 
 
 def cmd_engine(args: argparse.Namespace) -> None:
@@ -311,9 +337,9 @@ def cmd_engine(args: argparse.Namespace) -> None:
     WORK_RUN = Path(args.dir)
     vectors = np.load(WORK_RUN / "vectors.npy", mmap_mode="r")[: args.n]
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    queries = np.load(WORK_RUN / "queries.npy").astype(np.float32)
+    queries = np.load(WORK_RUN / "queries.npy").astype(np.float32)[: args.queries]
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    truth = None if args.engine == "flat" else np.load(WORK_RUN / "truth.npy")
+    truth = None if args.engine == "flat" else np.load(truth_path(len(vectors)))[: len(queries)]
     if args.engine == "milvus":
         result = milvus_engine(vectors, queries, truth)
     else:
@@ -331,14 +357,16 @@ def run_engines(folder: Path, args: argparse.Namespace) -> None:
     results = json.loads(results_path.read_text()) if results_path.is_file() else {}
     for engine in args.engines.split(","):
         print(f"{engine}: {load_text()}", file=sys.stderr)
+        sizes = ["--n", str(args.n), "--queries", str(args.queries)]
         out = subprocess.run(
-            [sys.executable, __file__, "engine", engine, "--dir", str(folder), "--n", str(args.n)],
+            [sys.executable, __file__, "engine", engine, "--dir", str(folder), *sizes],
             check=True,
             stdout=subprocess.PIPE,
             text=True,
         ).stdout
-        results[engine] = json.loads(out.strip().splitlines()[-1])
-        print(json.dumps(results[engine]), file=sys.stderr)
+        key = engine if args.n >= 1_000_000 else f"{engine}@{args.n}"
+        results[key] = json.loads(out.strip().splitlines()[-1])
+        print(json.dumps(results[key]), file=sys.stderr)
         results_path.write_text(json.dumps(results, indent=2))
 
 
@@ -366,14 +394,15 @@ def main() -> None:
     p = sub.add_parser("passages")
     p.add_argument("--n", type=int, default=1_000_000)
     sub.add_parser("embed")
-    for name in ("engines", "e5"):
+    for name in ("engines", "e5", "engine"):
         p = sub.add_parser(name)
-        p.add_argument("--engines", default=",".join(ENGINES))
+        if name == "engine":
+            p.add_argument("engine", choices=ENGINES)
+            p.add_argument("--dir", required=True)
+        else:
+            p.add_argument("--engines", default=",".join(ENGINES))
         p.add_argument("--n", type=int, default=1_000_000)
-    p = sub.add_parser("engine")
-    p.add_argument("engine", choices=ENGINES)
-    p.add_argument("--dir", required=True)
-    p.add_argument("--n", type=int, default=1_000_000)
+        p.add_argument("--queries", type=int, default=200, help="queries timed (and recalled)")
     sub.add_parser("report")
     args = ap.parse_args()
     {

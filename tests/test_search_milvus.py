@@ -65,8 +65,23 @@ def milvus_store(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 def pair(seed_store: Path, milvus_store: Path) -> tuple[index.SearchIndex, index.SearchIndex]:
     embedded = index.open_index(seed_store, _settings(seed_store))
     remote = index.open_index(milvus_store, _settings(milvus_store, "search.db"))
-    remote._encoder = embedded.encoder  # one model in memory: the same weights either way
+    shared = _OnceEncoder(embedded.encoder)  # one model, each query encoded once
+    embedded._encoder = remote._encoder = shared  # type: ignore[assignment]
     return embedded, remote
+
+
+class _OnceEncoder:
+    """The real encoder, remembering query vectors: both engines get the same ones."""
+
+    def __init__(self, inner: index.Encoder) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        self.seen: dict[str, object] = {}
+
+    def encode_queries(self, texts):  # type: ignore[no-untyped-def]
+        (text,) = texts
+        if text not in self.seen:
+            self.seen[text] = self.inner.encode_queries([text])
+        return self.seen[text]
 
 
 def _overlap(a: list[index.Hit], b: list[index.Hit]) -> float:
@@ -84,7 +99,7 @@ def test_the_milvus_store_keeps_its_vectors_in_milvus(milvus_store: Path) -> Non
     folder = rg.index.folder
     assert not (folder / "dense.faiss").exists() and not (folder / "vectors.npy").exists()
     assert (milvus_store / "search.db").exists()
-    hits = rg.search("boligsocial helhedsplan", top_k=3)
+    hits = rg.search("boligsocial helhedsplan", top_k=3, mode="bm25")  # no model to load
     assert hits and hits[0].iri.startswith("https://")
 
 
@@ -193,3 +208,17 @@ def test_a_server_address_is_understood() -> None:
     assert client_uri(settings) == "http://milvus.example:19530"
     assert client_uri(dataclasses.replace(settings, search="/srv/x.db")) == "/srv/x.db"
     assert SEEDS.is_dir()
+
+
+def test_the_vectors_come_back_out_of_milvus_unchanged(pair) -> None:  # type: ignore[no-untyped-def]
+    """What a dump or a move back to the embedded index reads: the stored vectors."""
+    import numpy as np
+
+    from raadsgraf.index.storage import read_vectors
+
+    embedded, remote = pair
+    got = read_vectors(remote.folder, remote.settings, remote.chunks)
+    mine = read_vectors(embedded.folder, embedded.settings, embedded.chunks)
+    row = {c.chunk_id: i for i, c in enumerate(embedded.chunks)}
+    expected = np.stack([mine[row[c.chunk_id]] for c in remote.chunks])
+    assert got.shape == expected.shape and np.allclose(got, expected, atol=1e-6)

@@ -295,6 +295,28 @@ def delete(client: Any, name: str, chunk_ids: Iterable[str]) -> None:
         client.delete(name, ids=ids[start : start + BATCH])
 
 
+def read_vectors(settings: Settings, store_dir: Path, chunk_ids: Sequence[str]) -> Vectors:
+    """The stored vectors of ``chunk_ids``, in that order (a dump, a move back to
+    the embedded index): read from the collection, never embedded again."""
+    client = connect(client_uri(settings, store_dir))
+    client.load_collection(settings.search_collection)
+    found: dict[str, Any] = {}
+    for start in range(0, len(chunk_ids), BATCH):
+        got = client.get(
+            settings.search_collection,
+            ids=list(chunk_ids[start : start + BATCH]),
+            output_fields=["vector"],
+        )
+        found.update((row["id"], row["vector"]) for row in got)
+    missing = [cid for cid in chunk_ids if cid not in found]
+    if missing:
+        raise IndexMismatch(
+            f"Milvus collection {settings.search_collection!r} lacks {len(missing)} of the "
+            f"index's chunks (first: {missing[0]}); ingest again"
+        )
+    return np.array([found[cid] for cid in chunk_ids], dtype=np.float32)
+
+
 def delete_sources(settings: Settings, store_dir: Path, source_paths: Iterable[str]) -> None:
     """Remove every passage of these source files (``raadsgraf forget``)."""
     client = connect(client_uri(settings, store_dir))
@@ -316,12 +338,15 @@ def write(
     store_dir: Path | None = None,
 ) -> str:
     """Bring the collection up to date with the catalogue ``chunks``: delete ``gone``,
-    write the rows from ``fresh`` on (every row if the collection is new). Returns
-    the dense index kind."""
+    write the rows from ``fresh`` on. ``fresh == 0`` (a first ingest, a load from a
+    dump) writes the collection anew, so nothing older stays in it. Returns the
+    dense index kind."""
     client = connect(client_uri(settings, store_dir))
     name = settings.search_collection
     if not client.has_collection(name):
         fresh = 0
+    elif fresh == 0:
+        client.drop_collection(name)
     ensure_collection(client, name, encoder.dim, encoder.name, len(chunks))
     delete(client, name, gone)
     rows = list(range(fresh, len(chunks)))

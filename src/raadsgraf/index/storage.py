@@ -16,6 +16,7 @@ claims to be whole.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -105,6 +106,17 @@ def read_chunks(folder: Path) -> list[Chunk]:
         return []
     with path.open(encoding="utf-8") as f:
         return [Chunk.from_json(json.loads(line)) for line in f if line.strip()]
+
+
+def read_vectors(folder: Path, settings: Settings, chunks: Sequence[Chunk]) -> Vectors:
+    """The passage vectors of the index in ``folder`` (row i ↔ ``chunks[i]``),
+    from ``vectors.npy`` or, for an index kept in Milvus, from its collection."""
+    config = read_config(folder)
+    if config.get("search", "embedded") == "embedded":
+        vectors: Vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+        return vectors
+    kept = dataclasses.replace(settings, search=str(config["search"]))
+    return milvus.read_vectors(kept, folder.parent, [c.chunk_id for c in chunks])
 
 
 def corpus_hash(chunks: Sequence[Chunk]) -> str:
