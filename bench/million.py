@@ -188,6 +188,7 @@ def cmd_embed(args: argparse.Namespace) -> None:
 
     seconds = vectors(rows[: len(texts)], WORK / "vectors.npy")
     vectors(rows[len(texts) :], WORK / "queries.npy")
+    seconds += center(WORK)
     info = {
         "passages": len(texts),
         "words": len(words),
@@ -198,6 +199,29 @@ def cmd_embed(args: argparse.Namespace) -> None:
     }
     (WORK / "embed.json").write_text(json.dumps(info, indent=2), encoding="utf-8")
     print(json.dumps(info), file=sys.stderr)
+
+
+def center(folder: Path) -> float:
+    """Subtract the passages' mean vector and normalise again (passages and queries).
+    Static vectors of one language crowd into a very narrow cone (a random pair of
+    these passages sits at cosine 0.994, against e5's 0.85); model2vec's PCA centres
+    them too. Inner-product rankings barely move, but cell and graph indexes see
+    the real spread."""
+    t0 = time.perf_counter()
+    vectors = np.load(folder / "vectors.npy", mmap_mode="r+")
+    mean = np.zeros(vectors.shape[1], np.float64)
+    for s in range(0, len(vectors), 100_000):
+        mean += vectors[s : s + 100_000].sum(axis=0)
+    mean = (mean / len(vectors)).astype(np.float32)
+    for path in (folder / "vectors.npy", folder / "queries.npy"):
+        v = np.load(path, mmap_mode="r+")
+        for s in range(0, len(v), 100_000):
+            part = v[s : s + 100_000] - mean
+            v[s : s + 100_000] = part / np.maximum(
+                np.linalg.norm(part, axis=1, keepdims=True), 1e-12
+            )
+        v.flush()
+    return time.perf_counter() - t0
 
 
 def cmd_e5(args: argparse.Namespace) -> None:
@@ -353,7 +377,8 @@ def cmd_engine(args: argparse.Namespace) -> None:
 
 
 def run_engines(folder: Path, args: argparse.Namespace) -> None:
-    results_path = folder / "results.json"
+    suffix = "" if args.n >= 1_000_000 else f"-{args.n}"
+    results_path = folder / f"results{suffix}.json"
     results = json.loads(results_path.read_text()) if results_path.is_file() else {}
     for engine in args.engines.split(","):
         print(f"{engine}: {load_text()}", file=sys.stderr)
@@ -375,10 +400,7 @@ def cmd_engines(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    for folder in (WORK, WORK / "e5"):
-        path = folder / "results.json"
-        if not path.is_file():
-            continue
+    for path in sorted(WORK.glob("results*.json")) + sorted(WORK.glob("e5/results*.json")):
         print(f"\n{path}")
         for engine, r in json.loads(path.read_text()).items():
             head = {k: v for k, v in r.items() if not isinstance(v, dict)}

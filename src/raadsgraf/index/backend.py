@@ -141,7 +141,8 @@ def check_backend(config: dict[str, Any], folder: Path, settings: Settings) -> N
     if kept != wanted:
         raise IndexMismatch(
             f"{folder}: this index is kept in {kept!r}, but the search setting says "
-            f"{wanted!r}; use search={kept!r}, or ingest again to write it to {wanted!r}"
+            f"{wanted!r}; use search={kept!r}, or ingest the sources into a new store "
+            f"with search={wanted!r}"
         )
 
 
