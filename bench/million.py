@@ -400,14 +400,23 @@ def cmd_engines(args: argparse.Namespace) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
+    """The results as Markdown tables (one per results file)."""
     for path in sorted(WORK.glob("results*.json")) + sorted(WORK.glob("e5/results*.json")):
-        print(f"\n{path}")
+        print(f"\n`{path.relative_to(WORK)}`\n")
+        print("| engine | setting | build / load | peak RSS | recall@10 | p50 / p95 | load avg |")
+        print("|---|---|---|---|---|---|---|")
         for engine, r in json.loads(path.read_text()).items():
-            head = {k: v for k, v in r.items() if not isinstance(v, dict)}
-            print(f"{engine}: {head}")
-            for k, v in r.items():
-                if isinstance(v, dict):
-                    print(f"    {k}: {v}")
+            build = f"{r['build_s']} s"
+            if "insert_s" in r:
+                build = f"insert {r['insert_s']} s, loaded {r['build_s']} s"
+            load = r["load"].split("load average ")[1].split(" (")[0]
+            for setting, m in r.items():
+                if isinstance(m, dict):
+                    print(
+                        f"| {engine} | {setting} | {build} | {r['process_peak_rss_mb']:,} MB | "
+                        f"{m['recall@10']} | {m['p50_ms']} / {m['p95_ms']} ms | {load} |"
+                    )
+                    build = ""
 
 
 def main() -> None:

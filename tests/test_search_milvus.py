@@ -86,6 +86,8 @@ class _OnceEncoder:
 
 def _overlap(a: list[index.Hit], b: list[index.Hit]) -> float:
     left, right = [h.iri for h in a], [h.iri for h in b]
+    if not left and not right:  # both found nothing (BM25: no query word in the seeds)
+        return 1.0
     return len(set(left) & set(right)) / max(1, len(left), len(right))
 
 
