@@ -47,6 +47,9 @@ class Settings:
     sync_max: int = 500
     #: Update the search index after a sync (false: graph only, index later).
     sync_index: bool = True
+    #: Passages a sync run re-embeds with the full model when the index is the fast
+    #: lane (``embed --upgrade`` in the sync's idle time; 0: never).
+    sync_upgrade: int = 2000
     #: Seconds a dropped export must stay unchanged before it is ingested.
     sync_settle: float = 60.0
     #: A file whose presence says an export folder is complete ("" = none).

@@ -255,8 +255,11 @@ class _Run:
         if not pending and not graphs:
             return
         files = [self.log.path_of(m) for m in pending]
+        from raadsgraf.index.upgrade import first_import  # the search stage, only when used
+
+        settings = first_import(self.settings) if index else self.settings  # the fast lane
         report = pipeline.ingest(
-            files, self.settings, progress=progress, index=index, graphs=graphs, parsed=self.parsed
+            files, settings, progress=progress, index=index, graphs=graphs, parsed=self.parsed
         )
         self.report.ingest = report
         self.report.ingested = [str(f) for f in files]
