@@ -133,9 +133,13 @@ def test_embed_command_reports_and_upgrades(tmp_path: Path, lanes: None) -> None
     env = {"RAADSGRAF_MODEL": "test-full", "RAADSGRAF_MODELS": str(MODELS)}
     status = CliRunner().invoke(cli, ["embed", "--store", str(store)], env=env)
     assert status.exit_code == 0 and "test-fast" in status.output and "--upgrade" in status.output
+    found = CliRunner().invoke(cli, ["search", "budget", "--store", str(store)], env=env)
+    assert found.exit_code == 0 and "the index is the fast lane" in found.output
     done = CliRunner().invoke(cli, ["embed", "--upgrade", "-q", "--store", str(store)], env=env)
     assert done.exit_code == 0, done.output
     assert "the index is now test-full" in done.output
+    found = CliRunner().invoke(cli, ["search", "budget", "--store", str(store)], env=env)
+    assert found.exit_code == 0 and "fast lane" not in found.output
     other = {**env, "RAADSGRAF_MODEL": "test-other"}
     wrong = CliRunner().invoke(cli, ["embed", "--upgrade", "--store", str(store)], env=other)
     assert wrong.exit_code != 0 and "not the fast lane" in wrong.output

@@ -667,6 +667,14 @@ def search(
             )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
+    from raadsgraf.index.upgrade import pending
+
+    if pending(settings.store, settings):
+        click.echo(
+            "note: the index is the fast lane (static embeddings, `ingest --fast`): "
+            "rankings are rougher and the floor weaker until `raadsgraf embed --upgrade`",
+            err=True,
+        )
     if as_json:
         _echo_json([h.to_json() for h in hits])
         return

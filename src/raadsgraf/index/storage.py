@@ -159,9 +159,12 @@ def embed_chunks(
     ):
         known = len(cache.get_many(encoder.name, [passage_key(t) for t in texts]))
         bar.update(known)
+        # a static encoder (the fast lane) takes thousands at once; e5 batches of 32
+        batch = int(getattr(encoder, "cache_batch", 32))
         return embed_with_cache(
-            cache, encoder.name, encoder.dim, texts, encoder.encode_passages, progress=bar.update
-        )
+            cache, encoder.name, encoder.dim, texts, encoder.encode_passages,
+            batch_size=batch, progress=bar.update,
+        )  # fmt: skip
 
 
 def write(

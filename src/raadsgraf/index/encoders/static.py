@@ -135,6 +135,9 @@ class StaticEncoder:
 
     #: Distinct words kept tokenised (a few MB); the cache starts over past it.
     WORD_CACHE = 500_000
+    #: Passages per call when an ingest embeds through the embedding cache
+    #: (:func:`raadsgraf.index.storage.embed_chunks`): per-call costs stay small.
+    cache_batch = 4096
 
     def __init__(self, folder: Path, name: str, threads: int = 2) -> None:
         from model2vec import StaticModel
