@@ -25,7 +25,6 @@ from raadsgraf.index import open_index, register_encoder
 from raadsgraf.index.encoders import models
 from raadsgraf.index.storage import index_dir, read_config
 from raadsgraf.index.upgrade import first_import, pending, upgrade
-from raadsgraf.pipeline import ingest
 from tests.conftest import MODELS
 from tests.test_index import HashEncoder
 
@@ -153,7 +152,7 @@ def test_upgrade_refuses_an_index_of_another_model(tmp_path: Path, lanes: None) 
         upgrade(store, Settings(store=store, model="test-full"), progress=False)
 
 
-def test_first_import_of_a_harvest_takes_the_fast_lane_and_sync_upgrades(
+def test_a_first_import_by_sync_takes_the_fast_lane_and_sync_upgrades_it(
     tmp_path: Path, lanes: None
 ) -> None:
     store = tmp_path / "store"
@@ -163,17 +162,17 @@ def test_first_import_of_a_harvest_takes_the_fast_lane_and_sync_upgrades(
     (drop / "export").mkdir(parents=True)
     (path,) = SEEDS.glob("000_*.txt")
     shutil.copy(path, drop / "export")
-    # a sync whose upgrade budget is smaller than the archive: fast lane, partly upgraded
+    # the drop folder's first import, then an upgrade budget smaller than the archive
     bounded = dataclasses.replace(settings, sync_watch=(drop,), sync_settle=0.0, sync_upgrade=32)
-    ingest([drop / "export"], first_import(settings), progress=False)
-    assert first_import(settings) == settings  # an index exists: no fast lane any more
     summary = run_sync(bounded, progress=False)
+    assert summary.new == 1 and read_config(_index(store))["model"] == "test-fast"
+    assert first_import(settings) == settings  # an index exists: no fast lane any more
     assert any("left: run it again" in line for line in summary.lines), summary.lines
-    assert read_config(_index(store))["model"] == "test-fast"
     whole = dataclasses.replace(bounded, sync_upgrade=100_000)
     summary = run_sync(whole, progress=False)
     assert any("the index is now test-full" in line for line in summary.lines), summary.lines
     assert read_config(_index(store))["model"] == "test-full"
+    assert not pending(store, settings)
 
 
 @pytest.mark.slow

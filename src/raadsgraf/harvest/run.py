@@ -36,6 +36,7 @@ from raadsgraf.harvest.log import (
     portal_folder,
     write_atomic,
 )
+from raadsgraf.harvest.watch import first_import
 from raadsgraf.harvest.withdrawals import triples_sha, withdrawal_triples
 from raadsgraf.model import Document
 from raadsgraf.parsers.registry import parse_bytes
@@ -255,9 +256,7 @@ class _Run:
         if not pending and not graphs:
             return
         files = [self.log.path_of(m) for m in pending]
-        from raadsgraf.index.upgrade import first_import  # the search stage, only when used
-
-        settings = first_import(self.settings) if index else self.settings  # the fast lane
+        settings = first_import(self.settings, index)  # the fast lane, for a first import
         report = pipeline.ingest(
             files, settings, progress=progress, index=index, graphs=graphs, parsed=self.parsed
         )
