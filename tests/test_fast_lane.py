@@ -20,12 +20,14 @@ from raadsgraf import generations
 from raadsgraf.cli import cli
 from raadsgraf.config import Settings
 from raadsgraf.errors import IndexMismatch
-from raadsgraf.harvest import run_sync
+from raadsgraf.harvest import harvest, run_sync
+from raadsgraf.harvest.client import PortalClient
 from raadsgraf.index import open_index, register_encoder
 from raadsgraf.index.encoders import models
 from raadsgraf.index.storage import index_dir, read_config
 from raadsgraf.index.upgrade import first_import, pending, upgrade
 from tests.conftest import MODELS
+from tests.portal_server import Portal
 from tests.test_index import HashEncoder
 
 SEEDS = Path(__file__).parent / "samples" / "seeds"
@@ -173,6 +175,17 @@ def test_a_first_import_by_sync_takes_the_fast_lane_and_sync_upgrades_it(
     assert any("the index is now test-full" in line for line in summary.lines), summary.lines
     assert read_config(_index(store))["model"] == "test-full"
     assert not pending(store, settings)
+
+
+def test_a_portals_first_import_takes_the_fast_lane(tmp_path: Path, lanes: None) -> None:
+    store = tmp_path / "store"
+    settings = Settings(store=store, model="test-full", models=MODELS)
+    files = sorted((SEEDS.parent / "firstagenda").glob("*.json"))[:2]
+    portal = Portal(files)
+    with portal.running():
+        report = harvest(portal.url, settings, progress=False, client=PortalClient(rate=0))
+    assert report.ok and report.ingest is not None, report.failures
+    assert read_config(_index(store))["model"] == "test-fast" and pending(store, settings)
 
 
 @pytest.mark.slow
