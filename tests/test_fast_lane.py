@@ -24,7 +24,7 @@ from raadsgraf.harvest import harvest, run_sync
 from raadsgraf.harvest.client import PortalClient
 from raadsgraf.index import open_index, register_encoder
 from raadsgraf.index.encoders import models
-from raadsgraf.index.storage import index_dir, read_config
+from raadsgraf.index.storage import index_dir, read_chunks, read_config
 from raadsgraf.index.upgrade import first_import, pending, upgrade
 from tests.conftest import MODELS
 from tests.portal_server import Portal
@@ -115,6 +115,28 @@ def test_fast_ingest_then_upgrade_answers_throughout_and_ends_as_a_plain_ingest(
 
     _cli_ingest(plain, src, "test-full")
     _assert_same_index(fast, plain, settings)
+
+
+def test_an_ingest_during_the_upgrade_is_upgraded_too(tmp_path: Path, lanes: None) -> None:
+    store = tmp_path / "store"
+    settings = Settings(store=store, model="test-full")
+    _cli_ingest(store, _sources(tmp_path, ("000", "001")), "test-full", "--fast")
+    late = _sources(tmp_path / "late", ("002",))
+    done: list[bool] = []
+
+    def ingest_meanwhile() -> None:  # the upgrade holds no lock while it embeds
+        if not done:
+            _cli_ingest(store, late, "test-full")
+            done.append(True)
+
+    report = upgrade(store, settings, progress=False, between=ingest_meanwhile)
+    assert done and report.swapped
+    chunks = read_chunks(_index(store))
+    assert any(Path(c.source_path).name.startswith("002_") for c in chunks)
+    assert read_config(_index(store))["model"] == "test-full"
+    vectors = np.load(_index(store) / "vectors.npy")
+    full = HashEncoder("test-full").encode_passages([c.passage for c in chunks])
+    assert np.allclose(vectors, full, atol=1e-6)  # every row, the late ones too, is e5's
 
 
 def test_a_plain_ingest_into_a_fast_index_keeps_the_fast_lane(tmp_path: Path, lanes: None) -> None:
