@@ -41,7 +41,7 @@ class Validation:
 
 
 if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
-    from raadsgraf.index.search import Filters, Hit, SearchIndex
+    from raadsgraf.index.search import Filters, Hit, Hits, SearchIndex
     from raadsgraf.model import Section
     from raadsgraf.query.synclog import SyncSummary
     from raadsgraf.query.updates import NewMeeting, UpdatedItem
@@ -61,10 +61,11 @@ class Raadsgraf:
         self.live = generations.resolve(folder)
         self.graph = GraphStore(self.live, read_only=not writable)
         self._index: SearchIndex | None = None
-        # One search at a time per store: the first loads the index and the model,
-        # and a second thread (the app's warm-up and a user's query) must wait for
-        # it rather than load its own copy.
-        self._search_lock = threading.Lock()
+        # The first search opens the index (and loads the model): a second thread (the
+        # app's warm-up and a user's query) waits for it rather than open its own copy.
+        # Searches then run side by side: the index is read-only, and the model's
+        # session and tokenizer take concurrent calls.
+        self._index_lock = threading.Lock()
 
     def lineage(
         self,
@@ -150,7 +151,9 @@ class Raadsgraf:
         if self._index is None:
             from raadsgraf.index.search import SearchIndex
 
-            self._index = SearchIndex(self.live, self.settings)
+            with self._index_lock:
+                if self._index is None:
+                    self._index = SearchIndex(self.live, self.settings)
         return self._index
 
     def search(
@@ -168,7 +171,7 @@ class Raadsgraf:
         outcome: str | None = None,
         include_weak: bool = False,
         min_score: float | None = None,
-    ) -> list[Hit]:
+    ) -> Hits:
         """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy,
         best first (see docs/search.md). Filters come as a :class:`Filters` or as keywords.
 
@@ -179,15 +182,14 @@ class Raadsgraf:
             from raadsgraf.index.search import Filters
 
             filters = Filters(municipality, committee, date_from, date_to, open_only, outcome)
-        with self._search_lock:
-            return self.index.search(
-                query,
-                top_k=top_k,
-                mode=mode,
-                filters=filters,
-                include_weak=include_weak,
-                min_score=min_score,
-            )
+        return self.index.search(
+            query,
+            top_k=top_k,
+            mode=mode,
+            filters=filters,
+            include_weak=include_weak,
+            min_score=min_score,
+        )
 
     def search_facets(
         self, query: str, *, mode: str = "hybrid", filters: Filters | None = None, depth: int = 100

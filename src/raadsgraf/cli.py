@@ -648,6 +648,8 @@ def search(
             )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
+    at_least = "" if hits.total_exact else "at least "
+    click.echo(f"{at_least}{hits.total} strong hit(s); {len(hits)} shown", err=True)
     if as_json:
         _echo_json([h.to_json() for h in hits])
         return

@@ -75,7 +75,8 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
         outcome: str | None = None,
     ) -> dict[str, Any]:
         """Search agenda items and policies (Danish words, a case number, a KLE number,
-        a name). Dates as YYYY-MM-DD. Returns hits best first, each with a citation."""
+        a name). Dates as YYYY-MM-DD. Returns hits best first, each with a citation, and
+        `total`: how many strong hits there are (0 means only weak, nearest hits)."""
 
         def run(rg: Raadsgraf) -> dict[str, Any]:
             try:
@@ -107,7 +108,12 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
                     for h in hits
                 ),
             )
-            return {"hits": hits, "citations": citations}
+            return {
+                "hits": hits,
+                "citations": citations,
+                "total": hits.total,  # strong hits matching the filters (0: only weak shown)
+                "total_exact": hits.total_exact,
+            }
 
         return await call(run)
 
