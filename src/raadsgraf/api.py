@@ -66,6 +66,7 @@ class Raadsgraf:
         # Searches then run side by side: the index is read-only, and the model's
         # session and tokenizer take concurrent calls.
         self._index_lock = threading.Lock()
+        self._labels: dict[str, str] | None = None
 
     def lineage(
         self,
@@ -204,18 +205,22 @@ class Raadsgraf:
         filters = filters or Filters()
         counts: dict[str, Counter[str]] = {}
         summaries: dict[str, views.ItemSummary] = {}
+        asked: set[str] = set()
+        found: dict[Filters, list[Hit]] = {}  # without filters, the four facets share one search
         for facet in ("municipality", "committee", "outcome", "year"):
             narrowed = {
                 "municipality": replace(filters, municipality=None),
                 "committee": replace(filters, committee=None),
                 "outcome": replace(filters, outcome=None),
             }.get(facet, filters)
-            hits = [
-                h
-                for h in self.search(query, top_k=depth, mode=mode, filters=narrowed)
-                if not h.weak
-            ]
-            missing = [h.iri for h in hits if h.iri not in summaries]
+            if narrowed not in found:
+                every = self.index.search(
+                    query, top_k=depth, mode=mode, filters=narrowed, snippets=False
+                )
+                found[narrowed] = [h for h in every if not h.weak]
+            hits = found[narrowed]
+            missing = [h.iri for h in hits if h.iri not in asked]
+            asked.update(missing)  # a policy has no item summary: asked once, not per facet
             summaries.update(views.item_summaries(self.graph, missing))
             counter: Counter[str] = Counter()
             for h in hits:
@@ -230,7 +235,7 @@ class Raadsgraf:
                 elif h.meeting_date:
                     counter[str(h.meeting_date.year)] += 1
             counts[facet] = counter
-        labels = {o: label for o, label, _ in self.facets().outcomes}
+        labels = self._outcome_labels()
         return views.Facets(
             municipalities=tuple(sorted(counts["municipality"].items())),
             committees=tuple(sorted(counts["committee"].items())),
@@ -352,6 +357,12 @@ class Raadsgraf:
 
     def facets(self) -> views.Facets:
         return views.facets(self.graph)
+
+    def _outcome_labels(self) -> dict[str, str]:
+        """Outcome notation → label (the vocabulary's: read once per open store)."""
+        if self._labels is None:
+            self._labels = {o: label for o, label, _ in self.facets().outcomes}
+        return self._labels
 
     def policies(self) -> list[tuple[str, str, dt.date | None]]:
         return views.policies(self.graph)

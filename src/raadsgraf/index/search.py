@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,8 @@ DEFAULT_DENSE_WEIGHT = 0.5
 #: synchronisation than it saves, and on a busy 2-core machine a descheduled
 #: worker stalls the barrier (measured p95: 324 ms with 2 threads, 52 ms with 1).
 QUERY_THREADS = 1
+#: Query embeddings remembered per index (a few KiB each).
+QUERY_VECTORS = 256
 #: Weak hits shown when none clears the floor ("the nearest few").
 WEAK_FALLBACK = 3
 #: A section this short under a one- or two-word heading is a header field, not text.
@@ -193,6 +196,7 @@ class SearchIndex:
             self._rows_of.setdefault(c.iri, []).append(row)
         self._procedural: tuple[frozenset[str], frozenset[str]] | None = None
         self._load_lock = threading.Lock()
+        self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._vectors: npt.NDArray[np.float32] | None = None
 
     @property
@@ -222,6 +226,22 @@ class SearchIndex:
                 f"do not match the index's: delete the store and ingest again"
             )
         return encoder
+
+    def _query_vector(self, query: str) -> npt.NDArray[np.float32]:
+        """The query's embedding, remembered for the last :data:`QUERY_VECTORS` queries
+        (the app counts facets with four searches of the same query, then shows a fifth)."""
+        with self._load_lock:
+            known = self._recent.get(query)
+            if known is not None:
+                self._recent.move_to_end(query)
+                return known
+        qvec: npt.NDArray[np.float32] = self.encoder.encode_queries([query])[0]
+        qvec.setflags(write=False)  # shared by the searches that find it here
+        with self._load_lock:
+            self._recent[query] = qvec
+            while len(self._recent) > QUERY_VECTORS:
+                self._recent.popitem(last=False)
+        return qvec
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -260,13 +280,15 @@ class SearchIndex:
         include_weak: bool = False,
         min_score: float | None = None,
         exact_first: bool = True,
+        snippets: bool = True,
     ) -> Hits:
         """The best ``top_k`` hits that clear the relevance floor (:mod:`.floor`); when
         none does, the nearest :data:`WEAK_FALLBACK` flagged ``weak``. ``include_weak``
         fills ``top_k`` with weak hits after the strong ones; ``min_score`` replaces
         the fitted floor (a relevance, see :class:`Hit`). ``exact_first=False`` turns
         off the lexical rule that puts items carrying an exact-looking query first, so
-        a benchmark measures "dense" as the embeddings alone."""
+        a benchmark measures "dense" as the embeddings alone. ``snippets=False`` leaves
+        each hit's snippet empty (counting hits needs none, and they are most of the cost)."""
         query = " ".join(query.split())
         if not query:
             raise QueryError("empty query: give a few words, a case number or a name")
@@ -286,7 +308,7 @@ class SearchIndex:
         lists: dict[str, fusion.Ranked] = {}
         qvec: npt.NDArray[np.float32] | None = None
         if mode in ("hybrid", "dense"):
-            qvec = self.encoder.encode_queries([query])[0]
+            qvec = self._query_vector(query)
             lists["dense"] = dense.search(self._dense, qvec, depth, allowed)
         if mode in ("hybrid", "bm25"):
             lists["bm25"] = self._sparse.search(query, depth, allowed)
@@ -314,7 +336,10 @@ class SearchIndex:
             chosen = (strong + weak)[:top_k]
         else:
             chosen = strong[:top_k] or weak[: min(top_k, WEAK_FALLBACK)]
-        hits = [self._hit(rank, cand, query) for rank, cand in enumerate(chosen, start=1)]
+        hits = [
+            self._hit(rank, cand, query if snippets else None)
+            for rank, cand in enumerate(chosen, start=1)
+        ]
         return Hits(hits, total=len(strong), total_exact=self._counted_all(lists, depth, floor))
 
     @staticmethod
@@ -420,7 +445,7 @@ class SearchIndex:
                 return row
         return rows[0]
 
-    def _hit(self, rank: int, cand: _Candidate, query: str) -> Hit:
+    def _hit(self, rank: int, cand: _Candidate, query: str | None) -> Hit:
         c = self.chunks[cand.row]
         shown = self.chunks[self._snippet_row(cand)]
         text = shown.text or c.item_title
@@ -437,7 +462,7 @@ class SearchIndex:
             document_title=c.document_title,
             source=c.source,
             section=shown.section if shown.text else "",
-            snippet=snippet(text, query, self.normaliser),
+            snippet="" if query is None else snippet(text, query, self.normaliser),
             weak=cand.weak,
             relevance=cand.relevance,
             is_open=c.is_open,
