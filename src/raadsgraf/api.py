@@ -16,7 +16,6 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from rdflib import Dataset
@@ -27,6 +26,7 @@ from raadsgraf.config import load as load_settings
 from raadsgraf.errors import QueryError
 from raadsgraf.graph.sparql import SparqlResult, run_sparql
 from raadsgraf.graph.store import GraphStore, SourceEntry
+from raadsgraf.model import Closing
 from raadsgraf.query import views
 from raadsgraf.query.lineage import Lineage, lineage
 
@@ -47,7 +47,7 @@ if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on fir
     from raadsgraf.query.updates import NewMeeting, UpdatedItem
 
 
-class Raadsgraf:
+class Raadsgraf(Closing):
     """An open store folder (read-only unless ``writable``)."""
 
     def __init__(
@@ -445,14 +445,6 @@ class Raadsgraf:
     def close(self) -> None:
         self._index = None
         del self.graph
-
-    def __enter__(self) -> Raadsgraf:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def _is_iri(text: str) -> bool:
