@@ -74,6 +74,12 @@ def prepare(store: Path, seed: int = 7) -> dict[str, Any]:
                 "SELECT ?id WHERE { ?c a rg:Case ; dct:identifier ?id } ORDER BY ?id"
             ).rows
         ]
+        titles = [
+            str(r[0])[:200]
+            for r in rg.sparql(
+                "SELECT DISTINCT ?t WHERE { ?a a besluit:Agendapunt ; dct:title ?t } ORDER BY ?t"
+            ).rows
+        ]
         has_index = (rg.live / "index" / "config.json").is_file()
     queries_file = Path("/work/shared/dev-eval/queries.json")
     queries = []
@@ -83,6 +89,9 @@ def prepare(store: Path, seed: int = 7) -> dict[str, Any]:
     if phrasings.is_file():
         data = json.loads(phrasings.read_text())
         queries += [q["text"] for q in data.get("queries", []) if "text" in q]
+    # and item titles, so that few searches repeat a query (the service remembers the
+    # last 256 query vectors: a closed loop over 52 queries would measure that memory)
+    queries += rnd.sample(titles, min(len(titles), 2000))
     sparql = [
         (p.stem, p.read_text(encoding="utf-8"))
         for p in sorted((ROOT / "docs" / "queries").glob("*.rq"))
