@@ -671,6 +671,8 @@ def search(
             "rankings are rougher and the floor weaker until `raadsgraf embed --upgrade`",
             err=True,
         )
+    at_least = "" if hits.total_exact else "at least "
+    click.echo(f"{at_least}{hits.total} strong hit(s); {len(hits)} shown", err=True)
     if as_json:
         _echo_json([h.to_json() for h in hits])
         return
