@@ -25,8 +25,9 @@ from raadsgraf import generations, iris
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.errors import QueryError
+from raadsgraf.graph.backend import open_graph
 from raadsgraf.graph.sparql import SparqlResult, run_sparql
-from raadsgraf.graph.store import GraphStore, SourceEntry
+from raadsgraf.graph.store import SourceEntry
 from raadsgraf.query import views
 from raadsgraf.query.lineage import Lineage, lineage
 
@@ -59,7 +60,7 @@ class Raadsgraf:
         self.settings = settings
         # a store written in generations (raadsgraf.generations) is read from its live one
         self.live = generations.resolve(folder)
-        self.graph = GraphStore(self.live, read_only=not writable)
+        self.graph = open_graph(self.live, settings.graph, read_only=not writable)
         self._index: SearchIndex | None = None
         # One search at a time per store: the first loads the index and the model,
         # and a second thread (the app's warm-up and a user's query) must wait for
@@ -100,6 +101,18 @@ class Raadsgraf:
         """
         from oxrdflib import OxigraphStore
 
+        from raadsgraf.graph.store import GraphStore
+
+        if not isinstance(self.graph, GraphStore):  # a SPARQL server: through the protocol
+            from urllib.parse import quote
+
+            from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+            from raadsgraf.graph.remote import SparqlServerStore
+
+            assert isinstance(self.graph, SparqlServerStore)
+            url = f"{self.graph.endpoint}?default-graph-uri={quote(iris.UNION_GRAPH, safe='')}"
+            return Dataset(store=SPARQLStore(url, returnFormat="json"))
         return Dataset(store=OxigraphStore(store=self.graph.store))
 
     def export(self, fmt: str = "turtle") -> bytes:
@@ -471,8 +484,8 @@ def store_version(store: str | Path) -> str | None:
     from raadsgraf.graph.store import GRAPH_DIR, MANIFEST
 
     folder = generations.resolve(Path(store))
-    if not (folder / GRAPH_DIR).is_dir():
-        return None
+    if not (folder / GRAPH_DIR).is_dir() and not (folder / MANIFEST).is_file():
+        return None  # neither an embedded graph nor a manifest of one on a server
     parts = [folder.name]
     for f in (folder / MANIFEST, folder / "index" / "config.json"):
         parts.append(str(f.stat().st_mtime_ns) if f.is_file() else "-")
