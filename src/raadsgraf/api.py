@@ -16,7 +16,6 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from rdflib import Dataset
@@ -28,6 +27,7 @@ from raadsgraf.errors import QueryError
 from raadsgraf.graph.backend import open_graph
 from raadsgraf.graph.sparql import SparqlResult, run_sparql
 from raadsgraf.graph.store import SourceEntry
+from raadsgraf.model import Closing
 from raadsgraf.query import views
 from raadsgraf.query.lineage import Lineage, lineage
 
@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on fir
     from raadsgraf.query.updates import NewMeeting, UpdatedItem
 
 
-class Raadsgraf:
+class Raadsgraf(Closing):
     """An open store folder (read-only unless ``writable``)."""
 
     def __init__(
@@ -445,14 +445,6 @@ class Raadsgraf:
     def close(self) -> None:
         self._index = None
         del self.graph
-
-    def __enter__(self) -> Raadsgraf:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def _is_iri(text: str) -> bool:

@@ -23,7 +23,7 @@ from tqdm import tqdm
 from raadsgraf import generations
 from raadsgraf.config import Settings, policy_for
 from raadsgraf.errors import SourceError
-from raadsgraf.model import Attachment, Document
+from raadsgraf.model import Attachment, Document, Reported
 from raadsgraf.parsers.registry import parse_bytes
 from raadsgraf.privacy import Erasures, PrivacyReport, SealedForReview, protect
 
@@ -61,7 +61,7 @@ class Failure:
 
 
 @dataclass(slots=True)
-class ParseReport:
+class ParseReport(Reported):
     documents: list[Document] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     cpr_redacted: int = 0
@@ -73,10 +73,6 @@ class ParseReport:
 
     def by_format(self) -> Counter[str]:
         return Counter(d.source.format for d in self.documents)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -265,7 +261,7 @@ def sinks() -> list[tuple[str, Sink]]:
 
 
 @dataclass(slots=True)
-class IngestReport:
+class IngestReport(Reported):
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -290,10 +286,6 @@ class IngestReport:
     identity_conflicts: list[str] = field(default_factory=list)
     #: generation folders a crashed ingest left behind, removed by this one
     removed_generations: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
 
     def summary(self) -> str:
         text = (

@@ -79,9 +79,6 @@ class SparqlServerStore(GraphBackend):
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> SparqlServerStore:
-        return self
-
     # --- HTTP ---------------------------------------------------------------------------
 
     def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:

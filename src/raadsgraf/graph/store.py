@@ -33,6 +33,7 @@ from rdflib.term import Node
 
 from raadsgraf.errors import StoreError
 from raadsgraf.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH
+from raadsgraf.model import Closing
 
 MANIFEST = "sources.json"
 GRAPH_DIR = "graph"
@@ -89,7 +90,7 @@ def graph_to_nquads(g: Graph, graph_iri: str) -> bytes:
     return to_nquads(g, graph_iri)
 
 
-class GraphBackend:
+class GraphBackend(Closing):
     """Where a store's graph lives: the protocol every graph backend speaks.
 
     The manifest (``sources.json``, what each source's named graph holds) is kept
@@ -117,12 +118,6 @@ class GraphBackend:
 
     def close(self) -> None:
         """Release the backend; the object is unusable after."""
-
-    def __enter__(self) -> GraphBackend:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- manifest -----------------------------------------------------------------
 
@@ -328,9 +323,6 @@ class GraphStore(GraphBackend):
         if store is not None and not self.read_only:
             store.flush()
         del store
-
-    def __enter__(self) -> GraphStore:
-        return self
 
     def _unshare(self, iri: str) -> None:
         """Drop from the default graph what only graph ``iri`` states."""
