@@ -89,6 +89,28 @@ def test_same_graph_and_lineage_as_the_embedded_store(stores: tuple[Settings, Se
     assert_same_graph_and_lineage(*stores)
 
 
+def test_bound_values_and_the_rdflib_view_on_virtuoso(stores: tuple[Settings, Settings]) -> None:
+    """Values bound to a query reach Virtuoso as a VALUES block (it has no
+    substitution), a hostile one stays a value; rdflib reads the union too."""
+    from raadsgraf.graph.sparql import IRI, run_sparql
+
+    query = "SELECT ?z ?c WHERE { ?z a besluit:Zitting ; dct:date ?d ; besluit:isGehoudenDoor ?c }"
+    hostile = 'x" } ; DROP ALL ; #'
+    results = []
+    for settings in stores:
+        with raadsgraf.open(settings.store, settings) as rg:
+            meetings = sorted(rg.sparql(query).column("z"))
+            bound = run_sparql(rg.graph, query, bindings={"z": IRI(meetings[0])})
+            results.append((meetings[0], sorted(bound.rows)))
+            title = "SELECT ?t ?a WHERE { ?a dct:title ?t }"
+            assert run_sparql(rg.graph, title, bindings={"t": hostile}).rows == ()
+            rows = rg.rdflib().query(
+                "SELECT (COUNT(*) AS ?n) WHERE { ?s a <http://data.vlaanderen.be/ns/besluit#Zitting> }"
+            )
+            results.append([int(r[0]) for r in rows])  # type: ignore[index]
+    assert results[0][1] and results[:2] == results[2:]
+
+
 def test_reingest_replaces_a_source_graph_on_the_server(
     stores: tuple[Settings, Settings], tmp_path: Path
 ) -> None:

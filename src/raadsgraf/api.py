@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from raadsgraf import generations, iris
 from raadsgraf.config import Settings
@@ -93,8 +93,10 @@ class Raadsgraf(Closing):
             query = engine_form(example) or query
         return run_sparql(self.graph, query, limit=limit)
 
-    def rdflib(self) -> Dataset:
-        """The store through the rdflib API (oxrdflib), for code that speaks rdflib.
+    def rdflib(self) -> Graph:
+        """The store through the rdflib API (oxrdflib), for code that speaks rdflib:
+        a ``Dataset``, or for a graph on a SPARQL server a ``Graph`` whose queries
+        name the union graph as their default graph (rdflib's ``SPARQLStore``).
 
         Read it, don't write it: loading goes through ``raadsgraf ingest``. The
         default graph is the union of the sources, as for :meth:`sparql`.
@@ -104,15 +106,14 @@ class Raadsgraf(Closing):
         from raadsgraf.graph.store import GraphStore
 
         if not isinstance(self.graph, GraphStore):  # a SPARQL server: through the protocol
-            from urllib.parse import quote
-
+            from rdflib import URIRef
             from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
             from raadsgraf.graph.remote import SparqlServerStore
 
             assert isinstance(self.graph, SparqlServerStore)
-            url = f"{self.graph.endpoint}?default-graph-uri={quote(iris.UNION_GRAPH, safe='')}"
-            return Dataset(store=SPARQLStore(url, returnFormat="json"))
+            store = SPARQLStore(self.graph.endpoint, returnFormat="json")
+            return Graph(store=store, identifier=URIRef(iris.UNION_GRAPH))
         return Dataset(store=OxigraphStore(store=self.graph.store))
 
     def export(self, fmt: str = "turtle") -> bytes:
