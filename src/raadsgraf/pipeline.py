@@ -24,7 +24,7 @@ from raadsgraf import generations
 from raadsgraf.config import Settings, policy_for
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Attachment, Document, Reported
-from raadsgraf.parsers.registry import parse_bytes
+from raadsgraf.parsers.registry import get, parse_bytes
 from raadsgraf.privacy import Erasures, PrivacyReport, SealedForReview, protect
 
 #: Inside each store generation: how it was built (``include_closed``,
@@ -113,6 +113,7 @@ def prepare(
     items sealed unless ``include_closed``, by ``closed_policy``). Also returns
     the attachment files it used."""
     doc, used = read_attachments(doc)
+    doc = complete(doc)
     policies = Settings().closed_policy if closed_policy is None else closed_policy
     policy = policy_for(policies, doc.source.format)
     doc, privacy = protect(doc, include_closed=include_closed, closed_policy=policy, erase=erase)
@@ -236,6 +237,21 @@ def read_attachments(doc: Document) -> tuple[Document, set[Path]]:
     return dataclasses.replace(
         doc, meetings=meetings, problems=doc.problems + tuple(problems)
     ), used
+
+
+def complete(doc: Document) -> Document:
+    """The document as its parser completes it once the files beside it are read
+    (a parser's optional ``complete(doc)``: eDoc's publishing XML reads an item
+    from its PDF when the XML holds no text for it)."""
+    try:
+        parser = get(doc.source.format, doc.source.path)
+    except SourceError:
+        return doc  # a format no longer registered: nothing to complete
+    finish = getattr(parser, "complete", None)
+    if not callable(finish):
+        return doc
+    completed: Document = finish(doc)
+    return completed
 
 
 # --- ingest: files → records → graph store (→ search index) -------------------------

@@ -3,6 +3,7 @@ per agenda item (or policy) at its best chunk, with a highlighted snippet."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from raadsgraf.index.boilerplate import (
 )
 from raadsgraf.index.chunking import Chunk
 from raadsgraf.index.encoders import Encoder, get_encoder
-from raadsgraf.index.encoders.models import models_folder
+from raadsgraf.index.encoders.models import is_fast_lane_of, models_folder
 from raadsgraf.index.floor import Floor, floor_for
 from raadsgraf.index.highlight import (
     bare_identifier,
@@ -151,6 +152,10 @@ class SearchIndex:
     def __init__(self, store_dir: Path, settings: Settings) -> None:
         self.folder = index_dir(store_dir)
         self.config = read_config(self.folder)
+        if is_fast_lane_of(self.config.get("model"), settings.model):
+            # built by `ingest --fast`: queries take the fast lane's encoder and floor
+            # until `raadsgraf embed --upgrade` swaps in the full model's index
+            settings = dataclasses.replace(settings, model=str(self.config["model"]))
         check_model(self.config, self.folder, settings.model)
         self.settings = settings
         self.chunks: list[Chunk] = read_chunks(self.folder)

