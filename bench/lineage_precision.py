@@ -168,7 +168,10 @@ def _seed_store(folder: Path) -> Path:
 
 
 def _set_of(labels: list[dict[str, Any]]) -> str:
-    return "heldout" if any(label.get("set") == "heldout" for label in labels) else "dev"
+    """The labels' split: "dev" (read while rules were written), "heldout" (judged after
+    the rules of 2026-12-05's first pass), "heldout-2" (sampled with seed 2026 and judged
+    before the second pass changed anything)."""
+    return next((str(label["set"]) for label in labels if label.get("set")), "dev")
 
 
 def judge(step: Any, labels: list[dict[str, Any]]) -> str:
