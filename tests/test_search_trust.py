@@ -80,6 +80,24 @@ def test_rule_finds_a_new_municipalitys_fixtures_from_its_own_meetings() -> None
     assert set(procedural_titles(items, min_meetings=3)) == {"runde om bordet"}
 
 
+def test_evaluation_set_has_the_issues_sizes_and_a_fixed_split() -> None:
+    """bench/trust_queries.json: ≥ 60 known-case, ≥ 30 topic, ≥ 40 no-answer queries
+    (issue #12), every query judged, and within each kind odd numbers fit, even test."""
+    path = Path(__file__).resolve().parents[1] / "bench" / "trust_queries.json"
+    queries = json.loads(path.read_text(encoding="utf-8"))["queries"]
+    ids = [q["id"] for q in queries]
+    assert len(ids) == len(set(ids))
+    by_kind = {k: [q for q in queries if q["kind"] == k] for k in ("known", "topic", "none")}
+    assert [len(v) for v in by_kind.values()] >= [60, 30, 40]
+    assert sum(len(v) for v in by_kind.values()) == len(queries)
+    for q in queries:
+        assert q["half"] == ("fit" if int(q["id"][1:]) % 2 else "test"), q["id"]
+        judged = {"known": q.get("answers"), "topic": q.get("rel"), "none": q.get("why")}
+        assert judged[q["kind"]], q["id"]
+    texts = [" ".join(q["text"].casefold().split()) for q in queries]
+    assert len(texts) == len(set(texts))
+
+
 def test_floor_is_fitted_per_model_and_missing_for_others() -> None:
     assert floor_for("e5-small-int8", "hybrid") is not None
     assert floor_for("e5-small-int8", "bm25") is None
@@ -236,3 +254,15 @@ def test_dense_can_be_measured_without_the_exact_rule(rg) -> None:  # type: igno
     pure = rg.index.search("24-012144", mode="dense", include_weak=True, exact_first=False)
     assert [h.case_number for h in served[:2]] == ["24-012144", "24-012144"]
     assert [h.iri for h in served] != [h.iri for h in pure]
+
+
+def test_total_counts_strong_hits_and_says_when_it_is_at_least(rg) -> None:  # type: ignore[no-untyped-def]
+    """`total` (issue 15): strong hits matching the filters; "at least" when an item
+    outside the candidates could also clear the floor (here: a floor of 0)."""
+    every = rg.search("boligsocial helhedsplan", top_k=100)
+    assert every.total == len(every) == sum(not h.weak for h in every) and every.total_exact
+    assert rg.search("boligsocial helhedsplan", top_k=2).total == every.total
+    nonsense = rg.search("xyzzy qwerty")
+    assert nonsense.total == 0 and nonsense and all(h.weak for h in nonsense)
+    loose = rg.search("kommune", top_k=5, min_score=0.0)
+    assert not loose.total_exact and loose.total > len(loose) == 5

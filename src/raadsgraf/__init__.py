@@ -27,7 +27,7 @@ from raadsgraf.query.views import (
 )
 
 if TYPE_CHECKING:
-    from raadsgraf.index.search import Filters, Hit
+    from raadsgraf.index.search import Filters, Hit, Hits
 
 __version__ = "0.1.0"
 
@@ -39,6 +39,7 @@ __all__ = [
     "Filters",
     "History",
     "Hit",
+    "Hits",
     "ItemSummary",
     "Meeting",
     "PartyRef",
@@ -64,7 +65,11 @@ __all__ = [
 
 #: Names whose modules load the search engine: imported on first use, so that
 #: ``import raadsgraf`` (and every CLI call) stays quick.
-_LAZY = {"Filters": "raadsgraf.index.search", "Hit": "raadsgraf.index.search"}
+_LAZY = {
+    "Filters": "raadsgraf.index.search",
+    "Hit": "raadsgraf.index.search",
+    "Hits": "raadsgraf.index.search",
+}
 
 
 def __getattr__(name: str) -> Any:

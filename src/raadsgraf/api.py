@@ -16,7 +16,6 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from rdflib import Dataset
@@ -27,6 +26,7 @@ from raadsgraf.config import load as load_settings
 from raadsgraf.errors import QueryError
 from raadsgraf.graph.sparql import SparqlResult, run_sparql
 from raadsgraf.graph.store import GraphStore, SourceEntry
+from raadsgraf.model import Closing
 from raadsgraf.query import views
 from raadsgraf.query.lineage import Lineage, lineage
 
@@ -41,13 +41,13 @@ class Validation:
 
 
 if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
-    from raadsgraf.index.search import Filters, Hit, SearchIndex
+    from raadsgraf.index.search import Filters, Hit, Hits, SearchIndex
     from raadsgraf.model import Section
     from raadsgraf.query.synclog import SyncSummary
     from raadsgraf.query.updates import NewMeeting, UpdatedItem
 
 
-class Raadsgraf:
+class Raadsgraf(Closing):
     """An open store folder (read-only unless ``writable``)."""
 
     def __init__(
@@ -61,10 +61,12 @@ class Raadsgraf:
         self.live = generations.resolve(folder)
         self.graph = GraphStore(self.live, read_only=not writable)
         self._index: SearchIndex | None = None
-        # One search at a time per store: the first loads the index and the model,
-        # and a second thread (the app's warm-up and a user's query) must wait for
-        # it rather than load its own copy.
-        self._search_lock = threading.Lock()
+        # The first search opens the index (and loads the model): a second thread (the
+        # app's warm-up and a user's query) waits for it rather than open its own copy.
+        # Searches then run side by side: the index is read-only, and the model's
+        # session and tokenizer take concurrent calls.
+        self._index_lock = threading.Lock()
+        self._labels: dict[str, str] | None = None
 
     def lineage(
         self,
@@ -150,7 +152,9 @@ class Raadsgraf:
         if self._index is None:
             from raadsgraf.index.search import SearchIndex
 
-            self._index = SearchIndex(self.live, self.settings)
+            with self._index_lock:
+                if self._index is None:
+                    self._index = SearchIndex(self.live, self.settings)
         return self._index
 
     def search(
@@ -168,7 +172,7 @@ class Raadsgraf:
         outcome: str | None = None,
         include_weak: bool = False,
         min_score: float | None = None,
-    ) -> list[Hit]:
+    ) -> Hits:
         """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy,
         best first (see docs/search.md). Filters come as a :class:`Filters` or as keywords.
 
@@ -179,15 +183,14 @@ class Raadsgraf:
             from raadsgraf.index.search import Filters
 
             filters = Filters(municipality, committee, date_from, date_to, open_only, outcome)
-        with self._search_lock:
-            return self.index.search(
-                query,
-                top_k=top_k,
-                mode=mode,
-                filters=filters,
-                include_weak=include_weak,
-                min_score=min_score,
-            )
+        return self.index.search(
+            query,
+            top_k=top_k,
+            mode=mode,
+            filters=filters,
+            include_weak=include_weak,
+            min_score=min_score,
+        )
 
     def search_facets(
         self, query: str, *, mode: str = "hybrid", filters: Filters | None = None, depth: int = 100
@@ -202,18 +205,22 @@ class Raadsgraf:
         filters = filters or Filters()
         counts: dict[str, Counter[str]] = {}
         summaries: dict[str, views.ItemSummary] = {}
+        asked: set[str] = set()
+        found: dict[Filters, list[Hit]] = {}  # without filters, the four facets share one search
         for facet in ("municipality", "committee", "outcome", "year"):
             narrowed = {
                 "municipality": replace(filters, municipality=None),
                 "committee": replace(filters, committee=None),
                 "outcome": replace(filters, outcome=None),
             }.get(facet, filters)
-            hits = [
-                h
-                for h in self.search(query, top_k=depth, mode=mode, filters=narrowed)
-                if not h.weak
-            ]
-            missing = [h.iri for h in hits if h.iri not in summaries]
+            if narrowed not in found:
+                every = self.index.search(
+                    query, top_k=depth, mode=mode, filters=narrowed, snippets=False
+                )
+                found[narrowed] = [h for h in every if not h.weak]
+            hits = found[narrowed]
+            missing = [h.iri for h in hits if h.iri not in asked]
+            asked.update(missing)  # a policy has no item summary: asked once, not per facet
             summaries.update(views.item_summaries(self.graph, missing))
             counter: Counter[str] = Counter()
             for h in hits:
@@ -228,7 +235,7 @@ class Raadsgraf:
                 elif h.meeting_date:
                     counter[str(h.meeting_date.year)] += 1
             counts[facet] = counter
-        labels = {o: label for o, label, _ in self.facets().outcomes}
+        labels = self._outcome_labels()
         return views.Facets(
             municipalities=tuple(sorted(counts["municipality"].items())),
             committees=tuple(sorted(counts["committee"].items())),
@@ -351,6 +358,12 @@ class Raadsgraf:
     def facets(self) -> views.Facets:
         return views.facets(self.graph)
 
+    def _outcome_labels(self) -> dict[str, str]:
+        """Outcome notation → label (the vocabulary's: read once per open store)."""
+        if self._labels is None:
+            self._labels = {o: label for o, label, _ in self.facets().outcomes}
+        return self._labels
+
     def policies(self) -> list[tuple[str, str, dt.date | None]]:
         return views.policies(self.graph)
 
@@ -432,14 +445,6 @@ class Raadsgraf:
     def close(self) -> None:
         self._index = None
         del self.graph
-
-    def __enter__(self) -> Raadsgraf:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def _is_iri(text: str) -> bool:

@@ -33,6 +33,7 @@ from rdflib.term import Node
 
 from raadsgraf.errors import StoreError
 from raadsgraf.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH
+from raadsgraf.model import Closing
 
 MANIFEST = "sources.json"
 GRAPH_DIR = "graph"
@@ -89,7 +90,7 @@ def graph_to_nquads(g: Graph, graph_iri: str) -> bytes:
     return to_nquads(g, graph_iri)
 
 
-class GraphStore:
+class GraphStore(Closing):
     """The graph half of a store folder."""
 
     def __init__(self, folder: Path, *, read_only: bool = False) -> None:
@@ -114,12 +115,6 @@ class GraphStore:
         if store is not None and not self.read_only:
             store.flush()
         del store
-
-    def __enter__(self) -> GraphStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- manifest -----------------------------------------------------------------
 
