@@ -305,6 +305,15 @@ MEETING = dt.date(2024, 9, 25)  # Økonomiudvalget's meeting whose minutes hold 
             None,
             [("2025-03-28", "Samarbejdsudvalget", None)],
         ),
+        (  # a body's own treatment that day, and the council's it goes on to
+            "Ændringsforslag kan fremsætte frem til og med den 15. september 2023 og "
+            "underændringsforslag frem til og med den 21. september 2023 kl. 8.00, hvorefter "
+            "disse vil indgå i Økonomiudvalgets 2. behandling af budgettet den 25. september "
+            "2023, hvor det fulde materiale oversendes til 2. behandling i Byrådet den 2. "
+            "oktober 2023.",
+            None,
+            [("2023-09-25", "Økonomiudvalget", None), ("2023-10-02", "Byrådet", None)],
+        ),
         (  # seed 003 (Ballerup)
             "Socialudvalget blev på udvalgsmødet den 29. marts 2022 introduceret til koblingen "
             "mellem det nuværende arbejde i Brydehuset og udarbejdelsen af en udsattestrategi.",

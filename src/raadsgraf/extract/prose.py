@@ -153,8 +153,13 @@ def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> l
     listed = _listed_with(sentence, meeting_dates, primary)
     held = [d for d in meeting_dates if _meeting_named(sentence, bodies, d[1])]
     if held and not any(d in held for d in listed):
-        primary = min(held, key=lambda d: abs(d[1] - verb_at))
-        listed = _listed_with(sentence, meeting_dates, primary)
+        if _own_body(sentence, bodies, primary[1]):
+            # "i Økonomiudvalgets 2. behandling af budgettet den 25. september, hvor …
+            # oversendes til 2. behandling i Byrådet den 2. oktober": both bodies' dates
+            listed += [d for d in held if _attached_body(sentence, bodies, d[1])]
+        else:
+            primary = min(held, key=lambda d: abs(d[1] - verb_at))
+            listed = _listed_with(sentence, meeting_dates, primary)
     pairs = _respectively(sentence, bodies, listed)
     past = _told_as_past(doc, matches[0][1])
     refs: list[Reference] = []
@@ -233,8 +238,23 @@ def _meeting_named(sentence: str, bodies: list[re.Match[str]], date_at: int) -> 
     "Byrådet på mødet den …", "på mødet den …"?"""
     if re.search(r"\bmøde[t]?\s+(?:den|d\.)?\s*$", sentence[:date_at], re.IGNORECASE):
         return True
+    return _attached_body(sentence, bodies, date_at)
+
+
+def _attached_body(sentence: str, bodies: list[re.Match[str]], date_at: int) -> bool:
     return any(
         m.end() <= date_at and _ATTACHED.fullmatch(sentence[m.end() : date_at]) for m in bodies
+    )
+
+
+def _own_body(sentence: str, bodies: list[re.Match[str]], date_at: int) -> bool:
+    """Does a body stand before the date in its own clause ("Økonomiudvalgets 2.
+    behandling af budgettet den …"), no comma or other date between?"""
+    return any(
+        m.end() <= date_at
+        and date_at - m.end() <= 60
+        and not re.search(r"[,;:]|\d{4}", sentence[m.end() : date_at])
+        for m in bodies
     )
 
 
