@@ -18,14 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 
 from raadsgraf import generations, iris
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.errors import QueryError
+from raadsgraf.graph.backend import open_graph
 from raadsgraf.graph.sparql import SparqlResult, run_sparql
-from raadsgraf.graph.store import GraphStore, SourceEntry
+from raadsgraf.graph.store import SourceEntry
 from raadsgraf.model import Closing
 from raadsgraf.query import views
 from raadsgraf.query.lineage import Lineage, lineage
@@ -59,7 +60,7 @@ class Raadsgraf(Closing):
         self.settings = settings
         # a store written in generations (raadsgraf.generations) is read from its live one
         self.live = generations.resolve(folder)
-        self.graph = GraphStore(self.live, read_only=not writable)
+        self.graph = open_graph(self.live, settings.graph, read_only=not writable)
         self._index: SearchIndex | None = None
         # The first search opens the index (and loads the model): a second thread (the
         # app's warm-up and a user's query) waits for it rather than open its own copy.
@@ -94,14 +95,27 @@ class Raadsgraf(Closing):
             query = engine_form(example) or query
         return run_sparql(self.graph, query, limit=limit)
 
-    def rdflib(self) -> Dataset:
-        """The store through the rdflib API (oxrdflib), for code that speaks rdflib.
+    def rdflib(self) -> Graph:
+        """The store through the rdflib API (oxrdflib), for code that speaks rdflib:
+        a ``Dataset``, or for a graph on a SPARQL server a ``Graph`` whose queries
+        name the union graph as their default graph (rdflib's ``SPARQLStore``).
 
         Read it, don't write it: loading goes through ``raadsgraf ingest``. The
         default graph is the union of the sources, as for :meth:`sparql`.
         """
         from oxrdflib import OxigraphStore
 
+        from raadsgraf.graph.store import GraphStore
+
+        if not isinstance(self.graph, GraphStore):  # a SPARQL server: through the protocol
+            from rdflib import URIRef
+            from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+            from raadsgraf.graph.remote import SparqlServerStore
+
+            assert isinstance(self.graph, SparqlServerStore)
+            store = SPARQLStore(self.graph.endpoint, returnFormat="json")
+            return Graph(store=store, identifier=URIRef(iris.UNION_GRAPH))
         return Dataset(store=OxigraphStore(store=self.graph.store))
 
     def export(self, fmt: str = "turtle") -> bytes:
@@ -476,8 +490,8 @@ def store_version(store: str | Path) -> str | None:
     from raadsgraf.graph.store import GRAPH_DIR, MANIFEST
 
     folder = generations.resolve(Path(store))
-    if not (folder / GRAPH_DIR).is_dir():
-        return None
+    if not (folder / GRAPH_DIR).is_dir() and not (folder / MANIFEST).is_file():
+        return None  # neither an embedded graph nor a manifest of one on a server
     parts = [folder.name]
     for f in (folder / MANIFEST, folder / "index" / "config.json"):
         parts.append(str(f.stat().st_mtime_ns) if f.is_file() else "-")
