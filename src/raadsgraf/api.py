@@ -12,23 +12,38 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import TYPE_CHECKING
-
-from rdflib import Dataset
 
 from raadsgraf import generations, iris
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.errors import QueryError
-from raadsgraf.graph.sparql import SparqlResult, run_sparql
-from raadsgraf.graph.store import GraphStore, SourceEntry
-from raadsgraf.query import views
-from raadsgraf.query.lineage import Lineage, lineage
+from raadsgraf.graph.store import GRAPH_DIR, GraphStore, SourceEntry
+
+
+def _lazy_module(name: str) -> ModuleType:
+    """``name``, executed on its first attribute access (the stdlib's LazyLoader):
+    the views load rdflib through the vocabulary, which a search never needs."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+if not TYPE_CHECKING:
+    views = _lazy_module("raadsgraf.query.views")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +55,14 @@ class Validation:
     triples: int
 
 
-if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
+if TYPE_CHECKING:  # the search index, the graph's queries and rdflib: imported on first use
+    from rdflib import Dataset
+
+    from raadsgraf.graph.sparql import SparqlResult
     from raadsgraf.index.search import Filters, Hit, SearchIndex
     from raadsgraf.model import Section
+    from raadsgraf.query import views
+    from raadsgraf.query.lineage import Lineage
     from raadsgraf.query.synclog import SyncSummary
     from raadsgraf.query.updates import NewMeeting, UpdatedItem
 
@@ -59,12 +79,22 @@ class Raadsgraf:
         self.settings = settings
         # a store written in generations (raadsgraf.generations) is read from its live one
         self.live = generations.resolve(folder)
-        self.graph = GraphStore(self.live, read_only=not writable)
+        self.writable = writable
+        if not writable and not (self.live / GRAPH_DIR).is_dir():
+            GraphStore(self.live, read_only=True)  # raises: no graph store here
+        self._graph: GraphStore | None = None
         self._index: SearchIndex | None = None
         # One search at a time per store: the first loads the index and the model,
         # and a second thread (the app's warm-up and a user's query) must wait for
         # it rather than load its own copy.
         self._search_lock = threading.Lock()
+
+    @property
+    def graph(self) -> GraphStore:
+        """The graph store, opened on first use (a search does not need it)."""
+        if self._graph is None:
+            self._graph = GraphStore(self.live, read_only=not self.writable)
+        return self._graph
 
     def lineage(
         self,
@@ -75,6 +105,8 @@ class Raadsgraf:
         committee: str | None = None,
     ) -> Lineage:
         """Treatment history of an item, case or policy: an IRI, a case number, or date + item."""
+        from raadsgraf.query.lineage import lineage
+
         return lineage(self.graph, target, date=date, item=item, committee=committee)
 
     def sparql(
@@ -90,6 +122,8 @@ class Raadsgraf:
             from raadsgraf.query.analyst import engine_form
 
             query = engine_form(example) or query
+        from raadsgraf.graph.sparql import run_sparql
+
         return run_sparql(self.graph, query, limit=limit)
 
     def rdflib(self) -> Dataset:
@@ -99,6 +133,7 @@ class Raadsgraf:
         default graph is the union of the sources, as for :meth:`sparql`.
         """
         from oxrdflib import OxigraphStore
+        from rdflib import Dataset
 
         return Dataset(store=OxigraphStore(store=self.graph.store))
 
@@ -431,7 +466,7 @@ class Raadsgraf:
 
     def close(self) -> None:
         self._index = None
-        del self.graph
+        self._graph = None
 
     def __enter__(self) -> Raadsgraf:
         return self

@@ -4,6 +4,7 @@ per agenda item (or policy) at its best chunk, with a highlighted snippet."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,10 +17,8 @@ from raadsgraf.config import Settings
 from raadsgraf.errors import IndexMismatch, QueryError
 from raadsgraf.index import dense, fusion
 from raadsgraf.index.boilerplate import (
-    STORE_MIN_MEETINGS,
     asks_for,
     is_procedural,
-    procedural_titles,
     reference_titles,
     title_key,
     vocabulary,
@@ -36,7 +35,8 @@ from raadsgraf.index.highlight import (
     snippet,
 )
 from raadsgraf.index.sparse import SparseIndex, tokenize
-from raadsgraf.index.storage import check_model, index_dir, read_chunks, read_config
+from raadsgraf.index.storage import check_model, index_dir, read_config
+from raadsgraf.index.table import CHUNKS, ChunkTable, Columns
 from raadsgraf.index.variants import identifier_key
 from raadsgraf.model import Outcome
 
@@ -126,12 +126,6 @@ class Hit:
         }
 
 
-def _codes(values: list[str | None]) -> tuple[npt.NDArray[np.int32], list[str]]:
-    names = sorted({v for v in values if v})
-    index = {n: i for i, n in enumerate(names)}
-    return np.array([index.get(v, -1) if v else -1 for v in values], dtype=np.int32), names
-
-
 def _check(filters: Filters) -> None:
     """A filter that can match nothing by construction is the user's mistake: say so."""
     outcomes = [o.value for o in Outcome]
@@ -153,29 +147,37 @@ class SearchIndex:
         self.config = read_config(self.folder)
         check_model(self.config, self.folder, settings.model)
         self.settings = settings
-        self.chunks: list[Chunk] = read_chunks(self.folder)
+        self.chunks = ChunkTable(self.folder / CHUNKS)
         self.normaliser: str = self.config["bm25"]
-        self._dense = dense.load(self.folder / "dense.faiss")
-        dense.set_threads(QUERY_THREADS)
+        self._dense = dense.load(self.folder / "dense.faiss", self.folder / "vectors.npy")
+        if not isinstance(self._dense, dense.MappedFlat):
+            dense.set_threads(QUERY_THREADS)
         self._sparse = SparseIndex.load(self.folder / "bm25", self.normaliser)
         self._encoder: Encoder | None = None
-        self._municipality, self._municipalities = _codes([c.municipality for c in self.chunks])
-        self._committee, self._committees = _codes([c.committee for c in self.chunks])
-        self._outcome, self._outcomes = _codes([c.outcome for c in self.chunks])
-        self._date = np.array(
-            [c.meeting_date.toordinal() if c.meeting_date else -1 for c in self.chunks], np.int64
-        )
-        self._open = np.array([c.is_open for c in self.chunks], dtype=bool)
+        columns = Columns.load(self.folder, len(self.chunks)) or Columns.of(self.chunks)
+        self._municipality = columns.municipality
+        self._municipalities = columns.names["municipality"]
+        self._committee, self._committees = columns.committee, columns.names["committee"]
+        self._outcome, self._outcomes = columns.outcome, columns.names["outcome"]
+        self._item, self._items = columns.item, columns.names["item"]
+        self._date = columns.date
+        self._open = columns.is_open
         # Closed items' body text, if the index holds it, is shown only to
         # deployments that opt in: the title chunk (empty text) always stays.
-        self._visible = self._open | np.array([not c.text for c in self.chunks], dtype=bool)
+        self._visible = self._open | ~columns.has_text
         if settings.include_closed:
             self._visible[:] = True
-        self._rows_of: dict[str, list[int]] = {}
-        for row, c in enumerate(self.chunks):
-            self._rows_of.setdefault(c.iri, []).append(row)
+        self._store_procedural = columns.procedural
         self._procedural: tuple[frozenset[str], frozenset[str]] | None = None
         self._vectors: npt.NDArray[np.float32] | None = None
+
+    def _iri(self, row: int) -> str:
+        """The item (or policy) IRI of a row, without parsing the row."""
+        return str(self._items[self._item[row]])
+
+    def _rows_of(self, row: int) -> list[int]:
+        """The rows of the item ``row`` belongs to, in order."""
+        return np.flatnonzero(self._item == self._item[row]).tolist()
 
     @property
     def vectors(self) -> npt.NDArray[np.float32]:
@@ -322,20 +324,20 @@ class SearchIndex:
 
     def _candidates(
         self, query: str, scores: dict[int, float], exact: _Exact, judge: _Judge
-    ) -> list[_Candidate]:
+    ) -> Iterator[_Candidate]:
         """One candidate per item at its best row: carriers, then citers, then by score;
         procedural items (boilerplate) left out unless the query asks for them: names
         the title, or every word of a query of two or more words is in the item's
         passage (a *Meddelelser* item reporting on Housing First answers "Housing First
-        på hjemløshedsområdet")."""
+        på hjemløshedsområdet"). A generator: the caller stops when it has enough, and
+        the rows it never reaches are never read."""
         best: dict[str, tuple[int, float, int]] = {}
         for row in set(scores) | exact.carriers | exact.citers:
             rank_class = 2 if row in exact.carriers else 1 if row in exact.citers else 0
             key = (rank_class, scores.get(row, 0.0), -row)
-            iri = self.chunks[row].iri
+            iri = self._iri(row)
             if iri not in best or key > best[iri]:
                 best[iri] = key
-        out = []
         for rank_class, score, neg_row in sorted(best.values(), reverse=True):
             row = -neg_row
             c = self.chunks[row]
@@ -346,20 +348,13 @@ class SearchIndex:
                 and not judge.holds_every_word(c)
             ):
                 continue
-            out.append(_Candidate(row, score, rank_class, exact.identifier, exact.phrase))
-        return out
+            yield _Candidate(row, score, rank_class, exact.identifier, exact.phrase)
 
     # --- boilerplate -------------------------------------------------------------------------
 
     def _is_boilerplate(self, c: Chunk) -> bool:
         if self._procedural is None:
-            items = (
-                (x.municipality, x.committee, f"{x.committee}/{x.meeting_date}", x.item_title)
-                for x in self.chunks
-                if x.kind == "item" and x.ordinal == 0
-            )
-            store_titles = procedural_titles(items, STORE_MIN_MEETINGS)
-            titles = reference_titles() | frozenset(store_titles)
+            titles = reference_titles() | self._store_procedural
             self._procedural = (titles, vocabulary(titles))
         return c.kind == "item" and is_procedural(title_key(c.item_title), *self._procedural)
 
@@ -368,7 +363,7 @@ class SearchIndex:
     def _snippet_row(self, cand: _Candidate) -> int:
         """The row whose text the snippet shows: for an exact query the row that holds
         the match, else the item's summary; never a bare "Tid:"/"Ansvarlig:" field."""
-        rows = self._rows_of[self.chunks[cand.row].iri]
+        rows = self._rows_of(cand.row)
         if cand.phrase is not None and cand.rank_class > 0:
             for row in rows:
                 if contains_phrase(self.chunks[row].text, cand.phrase):
@@ -447,7 +442,7 @@ class _Judge:
         self.n_terms = max(1, len(own | vocab_terms) if own else len(vocab_terms))
         self.by_item: dict[str, float] = {}
         for row, value in cosines.items():
-            iri = idx.chunks[row].iri
+            iri = idx._iri(row)
             if value > self.by_item.get(iri, -1.0):
                 self.by_item[iri] = value
 
@@ -472,8 +467,7 @@ class _Judge:
             return
         if self.qvec is None:  # BM25: a hit holds a query word
             return
-        c = self.idx.chunks[cand.row]
-        cosine = self.by_item.get(c.iri)
+        cosine = self.by_item.get(self.idx._iri(cand.row))
         if cosine is None:
             cosine = float(self.idx.vectors[cand.row] @ self.qvec)
         if self.floor is not None and self.floor.relevance(cosine, 1.0) < self.floor.threshold:
@@ -481,7 +475,7 @@ class _Judge:
             cand.relevance = self.floor.relevance(cosine, 0.0)
             cand.weak = True
             return
-        coverage = self.coverage(c)
+        coverage = self.coverage(self.idx.chunks[cand.row])
         if self.floor is None:
             cand.relevance = cosine
             return

@@ -19,8 +19,8 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-import bm25s
 import numpy as np
 import numpy.typing as npt
 
@@ -85,34 +85,69 @@ def tokenize(text: str, normaliser: str = "stem") -> list[str]:
     return tokens
 
 
+#: The arrays of bm25s's saved eager index (a CSC matrix: one column per token).
+_ARRAYS = ("data", "indices", "indptr")
+
+
 class SparseIndex:
-    def __init__(self, model: bm25s.BM25, normaliser: str) -> None:
-        self._bm25 = model
+    """BM25 scores precomputed per (token, document), as bm25s builds and saves
+    them; a search sums a few columns. Loaded without bm25s (and the scipy it
+    imports), with the arrays memory-mapped: opening costs the vocabulary only."""
+
+    def __init__(
+        self,
+        arrays: dict[str, npt.NDArray[np.generic]],
+        vocab: dict[str, int],
+        size: int,
+        normaliser: str,
+        model: Any = None,
+    ) -> None:
+        self._data, self._indices, self._indptr = (arrays[k] for k in _ARRAYS)
+        self.vocab = vocab
+        self.size = size
         self.normaliser = normaliser
-        self.size = int(model.scores["num_docs"]) if model.scores else 0
+        #: the bm25s model that built it (None when loaded): what :meth:`save` writes
+        self.bm25 = model
         self._identifiers: dict[str, list[str]] | None = None
 
     @classmethod
     def build(
         cls, texts: Sequence[str], normaliser: str = "stem", *, show_progress: bool = False
     ) -> SparseIndex:
+        import bm25s
+
         model = bm25s.BM25(k1=1.2, b=0.75)
         corpus = [tokenize(t, normaliser) or [""] for t in texts]
         model.index(corpus, show_progress=show_progress)
-        return cls(model, normaliser)
+        return cls.from_model(model, normaliser)
+
+    @classmethod
+    def from_model(cls, model: Any, normaliser: str) -> SparseIndex:
+        """Over a bm25s model that has indexed its corpus."""
+        size = int(model.scores["num_docs"]) if model.scores else 0
+        arrays = {k: model.scores[k] for k in _ARRAYS} if size else _empty()
+        return cls(arrays, dict(model.vocab_dict or {}), size, normaliser, model)
 
     def save(self, folder: Path) -> None:
-        self._bm25.save(str(folder), show_progress=False)
+        assert self.bm25 is not None, "only a built index is saved"
+        self.bm25.save(str(folder), show_progress=False)
 
     @classmethod
     def load(cls, folder: Path, normaliser: str) -> SparseIndex:
-        return cls(bm25s.BM25.load(str(folder), show_progress=False), normaliser)
+        """The index bm25s saved in ``folder``: its three arrays memory-mapped."""
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        size = int(params.get("num_docs") or 0)
+        if not size:
+            return cls(_empty(), vocab, 0, normaliser)
+        arrays = {k: np.load(folder / f"{k}.csc.index.npy", mmap_mode="r") for k in _ARRAYS}
+        return cls(arrays, vocab, size, normaliser)
 
     def search(
         self, query: str, k: int, allowed: npt.NDArray[np.int64] | None = None
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         """Row ids and BM25 scores of the best ``k`` rows with a positive score."""
-        token_ids = [self._bm25.vocab_dict[t] for t in self.query_terms(query)]
+        token_ids = [self.vocab[t] for t in self.query_terms(query)]
         k = min(k, self.size)
         if not token_ids or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -132,7 +167,7 @@ class SparseIndex:
     def query_terms(self, query: str) -> list[str]:
         """The index terms a query looks for: its own tokens the index knows, and
         for the words it does not know, their Danish variants (:mod:`.variants`)."""
-        vocab = self._bm25.vocab_dict
+        vocab = self.vocab
         if self._identifiers is None:
             self._identifiers = variants.identifier_keys(vocab)
         norm = word_normaliser(self.normaliser)
@@ -146,10 +181,17 @@ class SparseIndex:
         """Σ over query tokens of the precomputed BM25 column (bm25s's eager
         index). A document occurs once per column, so a plain fancy-index add
         is exact — and ~10× faster than the ``np.add.at`` bm25s uses."""
-        index = self._bm25.scores
-        data, indices, indptr = index["data"], index["indices"], index["indptr"]
+        data, indices, indptr = self._data, self._indices, self._indptr
         scores = np.zeros(self.size, dtype=np.float32)
         for tid in token_ids:
             start, end = indptr[tid], indptr[tid + 1]
             scores[indices[start:end]] += data[start:end]
         return scores
+
+
+def _empty() -> dict[str, npt.NDArray[np.generic]]:
+    return {
+        "data": np.zeros(0, np.float32),
+        "indices": np.zeros(0, np.int32),
+        "indptr": np.zeros(1),
+    }

@@ -4,6 +4,8 @@ Files::
 
     config.json      model, dimension, normalisation, chunking, corpus hash, version
     chunks.jsonl     one Chunk per line, row i ↔ FAISS id i ↔ BM25 document i
+    rows.npz/.json   per row, what filters test (codes, dates, open) and the item;
+                     the store's procedural titles (index/table.py)
     vectors.npy      the passage vectors (float32, L2-normalised)
     dense.faiss      the FAISS index over vectors.npy
     bm25/            the bm25s index
@@ -39,6 +41,7 @@ from raadsgraf.index.encoders import Encoder, Vectors, get_encoder
 from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache, passage_key
 from raadsgraf.index.encoders.models import models_folder
 from raadsgraf.index.sparse import SparseIndex
+from raadsgraf.index.table import Columns
 from raadsgraf.model import Document
 
 #: Bump when the folder's layout or the chunk format changes.
@@ -165,6 +168,8 @@ def write(
 
     lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
     _write_atomic(folder / "chunks.jsonl", lines.encode("utf-8"))
+    del lines
+    Columns.of(chunks).save(folder)
     tmp_vectors = folder / "vectors.tmp.npy"
     np.save(tmp_vectors, vectors)
     os.replace(tmp_vectors, folder / "vectors.npy")

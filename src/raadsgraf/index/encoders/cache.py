@@ -89,12 +89,17 @@ def embed_with_cache(
     """Vectors for ``texts`` in order, and how many had to be embedded.
 
     New vectors are written to the cache batch by batch, so an interrupted run
-    keeps its work.
+    keeps its work. Each distinct text is embedded once, and the texts go to the
+    encoder shortest first (``bench/lean.py encode``: padding is arithmetic too).
     """
     keys = [passage_key(t) for t in texts]
     known = cache.get_many(model, keys)
-    missing = list(dict.fromkeys(k for k in keys if k not in known))
     text_of = dict(zip(keys, texts, strict=True))
+    # each distinct text once (a boilerplate paragraph recurs in many meetings), and
+    # in order of length, so a batch holds texts of about one length and pads little
+    missing = sorted(
+        dict.fromkeys(k for k in keys if k not in known), key=lambda k: len(text_of[k])
+    )
     for i in range(0, len(missing), batch_size):
         batch = missing[i : i + batch_size]
         vectors = encode([text_of[k] for k in batch])
