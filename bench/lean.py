@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -211,18 +212,22 @@ def bench_cli(args: argparse.Namespace) -> dict[str, Any]:
         cmd = [sys.executable, "-m", "raadsgraf", *argv, "--store", str(args.store)]
         cmd = cmd[:-2] if name == "--help" else cmd
         subprocess.run(cmd, env=env, capture_output=True)  # warm the page cache
-        walls, loads = [], []
+        walls, cpus, loads = [], [], []
         for _ in range(args.runs):
             loads.append(float(load()))
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             done = subprocess.run(cmd, env=env, capture_output=True)
             walls.append(time.perf_counter() - start)
+            now = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(now.ru_utime - used.ru_utime + now.ru_stime - used.ru_stime)
             if done.returncode:
                 raise SystemExit(f"{' '.join(cmd)}: {done.stderr.decode()[-500:]}")
         out[name] = {
             "median_s": round(statistics.median(walls), 3),
             "min_s": round(min(walls), 3),
             "max_s": round(max(walls), 3),
+            "median_cpu_s": round(statistics.median(cpus), 3),  # user + sys: less load-bound
             "load": f"{min(loads):.1f}-{max(loads):.1f}",
         }
     return out
