@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sprog
 import streamlit as st
@@ -21,8 +21,6 @@ import raadsgraf
 from raadsgraf import Settings, load_settings, store_version
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from raadsgraf import Hit, ItemSummary
 
 PAGES = {
@@ -50,6 +48,9 @@ OUTCOME_BADGES = {
     "afvist": ("red", "cancel"),
     "andet": ("gray", "radio_button_unchecked"),
 }
+
+
+T = TypeVar("T")
 
 
 def settings() -> Settings:
@@ -189,6 +190,16 @@ def link_policy(iri: str, label: str) -> None:
     )
 
 
+def planned_line(step: Any) -> str:
+    """One planned (not yet held) step of a history, as a line of text."""
+    return (
+        f"◌ **{fmt_date(step.date) if step.date else 'uden dato'}** · "
+        f"{step.committee or 'ukendt udvalg'}"
+        + (f" ({step.municipality})" if step.municipality else "")
+        + " — *planlagt*"
+    )
+
+
 def link_person(iri: str, label: str) -> None:
     st.page_link(PAGES["person"], label=label, query_params={"person": iri})
 
@@ -250,12 +261,7 @@ def result_card(hit: Hit, summary: ItemSummary | None, *, weak: bool = False) ->
         if text:
             st.markdown(text)
         if summary is None and hit.item_number is None:  # a policy or strategy document
-            st.page_link(
-                PAGES["strategi"],
-                label="Åbn strategiens forløb",
-                query_params={"politik": hit.iri},
-                icon=":material/account_tree:",
-            )
+            link_policy(hit.iri, "Åbn strategiens forløb")
         else:
             st.page_link(
                 PAGES["punkt"],
@@ -335,6 +341,31 @@ def looks_like_iri(value: str) -> bool:
     )
 
 
+def choose(
+    name: str, labels: dict[str, str], *, label: str, what: str, page: str, empty: str
+) -> str:
+    """The thing a page shows: the one its link names (a dead link says so), else the
+    first; picked in a select box labelled ``label`` and kept in the URL as ``name``."""
+    if not labels:
+        st.info(empty)
+        st.stop()
+    ids = list(labels)
+    current = param(name)
+    check_link(current, ids, what, page)
+    index = ids.index(current) if current in ids else 0
+    chosen = st.selectbox(label, ids, index=index, format_func=labels.__getitem__)
+    set_params(**{name: chosen})
+    return str(chosen)
+
+
+def found(value: T | None, message: str) -> T:
+    """``value``, or the page stops with ``message`` when the store has no such thing."""
+    if value is None:
+        st.error(message)
+        st.stop()
+    return value
+
+
 def check_link(value: str | None, known: list[str], what: str, page: str) -> None:
     """A link naming something not in the store says so, rather than silently
     showing the first one instead."""
@@ -348,9 +379,36 @@ def check_link(value: str | None, known: list[str], what: str, page: str) -> Non
         )
 
 
-def show_positions(frame: pd.DataFrame, positions: Sequence[Any], name: str) -> None:
-    """A record's positions: the table, its CSV download, and each item linked once
-    (newest first, at most 20). Shared by the person and the party page."""
+def show_positions(positions: Sequence[Any], name: str, *, by_party: bool) -> None:
+    """A record's positions under "Holdninger": the table, its CSV download, and each
+    item linked once (newest first, at most 20). Shared by the person and the party
+    page: a party's table names who held each position; a person's says which were
+    passed on from the party's."""
+    st.subheader("Holdninger")
+    if not positions:
+        st.caption("Ingen holdninger er skrevet i referaterne.")
+        return
+    rows = []
+    for p in positions:
+        row = {
+            "dato": fmt_date(p.date),
+            "udvalg": p.committee or "",
+            "punkt": p.number,
+            "titel": p.title or "",
+        }
+        if by_party:
+            row["hvem"] = p.holder
+        row |= {
+            "holdning": stance_text(p.stance),
+            "side": p.side or "",
+            "udfald": position_outcome(p.outcome),
+        }
+        if not by_party:
+            row["afledt af partiets"] = "ja" if p.derived else ""
+        rows.append(row | {"sætning": p.text})
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
     st.dataframe(frame, hide_index=True, width="stretch")
     st.download_button(
         "Hent holdninger som CSV",

@@ -6,7 +6,8 @@ index), per mode:
 * **known**: success@5 and MRR — a hit is right when it carries one of the
   query's case numbers (or is the named ``DATE#ITEM``); ranking over the list
   with weak hits included (``include_weak``), so it measures ranking alone;
-* **topic**: nDCG@10 (linear gains, grades 3/2/1 per case) over the same list;
+* **topic**: nDCG@10 (linear gains, grades 3/2/1 per case, each case counted at
+  its first hit: a case treated by three bodies is one answer) over the same list;
 * **no-answer accuracy**: share of no-answer queries with no strong hit
   (nothing clears the floor);
 * **false-floor rate**: share of answerable queries (known and topic) whose
@@ -66,15 +67,17 @@ def keys_of(hit: Any) -> set[str]:
     return keys
 
 
+def judged_keys(hit: Any, rel: dict[str, int]) -> set[str]:
+    """The judged keys a hit stands for (a policy by a fragment of its title)."""
+    keys = {k for k in keys_of(hit) if k in rel}
+    if hit.item_number is None:
+        title = hit.item_title.casefold()
+        keys |= {k for k in rel if k.startswith("POLICY:") and k[7:].casefold() in title}
+    return keys
+
+
 def grade(hit: Any, rel: dict[str, int]) -> int:
-    best = 0
-    for key in keys_of(hit):
-        best = max(best, rel.get(key, 0))
-    for key, g in rel.items():
-        policy = key.startswith("POLICY:") and hit.item_number is None
-        if policy and key[7:].casefold() in hit.item_title.casefold():
-            best = max(best, g)
-    return best
+    return max((rel[k] for k in judged_keys(hit, rel)), default=0)
 
 
 def run(idx: Any, text: str, mode: str, top_k: int) -> list[Any]:
@@ -86,6 +89,19 @@ def run(idx: Any, text: str, mode: str, top_k: int) -> list[Any]:
 
 def weak(hit: Any) -> bool:
     return bool(getattr(hit, "weak", False))
+
+
+def first_gains(hits: list[Any], rel: dict[str, int]) -> list[int]:
+    """Each hit's grade, a judged case earning it once: on a whole municipality one
+    case is several hits (committee, Økonomiudvalget, Byrådet), and counting every
+    one would let nDCG pass 1 while the ideal counts each case once."""
+    credited: set[str] = set()
+    gains = []
+    for hit in hits:
+        keys = judged_keys(hit, rel)
+        gains.append(max((rel[k] for k in keys - credited), default=0))
+        credited |= keys
+    return gains
 
 
 def ndcg(gains: list[int], rel: dict[str, int]) -> float:
@@ -111,7 +127,7 @@ def evaluate(idx: Any, queries: list[dict[str, Any]], mode: str) -> dict[str, An
             }
             known.append(row)
         elif q["kind"] == "topic":
-            gains = [grade(h, q["rel"]) for h in hits]
+            gains = first_gains(hits, q["rel"])
             good = [h for h, g in zip(hits, gains, strict=True) if g >= 2]
             row = {
                 "ndcg@10": ndcg(gains, q["rel"]),

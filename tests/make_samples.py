@@ -3,7 +3,10 @@
 * ``pdf/aarhus-teknisk-udvalg-2025-10-01-print.pdf`` (:func:`portal_print`): the
   Aarhus Teknisk Udvalg minutes laid out as the agenda portal prints them to PDF;
 * ``pdf/acadre-syddjurs-puk-2013-06-20-scanned.pdf`` (:func:`scanned`): the
-  Syddjurs minutes with pages 1 and 3 as images (no text layer).
+  Syddjurs minutes with pages 1 and 3 as images (no text layer);
+* ``edoc_publishing/greve-social-handicapudvalget-2022-03-14/`` (:func:`edoc_publishing`):
+  a Greve meeting as eDoc's publishing XML (``eDocAgendaPublishing.xml``) with one
+  item's text only in its PDF beside it, built from the documented selectors.
 
 Run from the repository root: ``PYTHONPATH=src:. python tests/make_samples.py``.
 """
@@ -11,7 +14,9 @@ Run from the repository root: ``PYTHONPATH=src:. python tests/make_samples.py``.
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 from raadsgraf.pipeline import parse_file
 from tests.pdf_maker import make_pdf, paginate
@@ -22,6 +27,21 @@ PRINT = SAMPLES / "pdf" / "aarhus-teknisk-udvalg-2025-10-01-print.pdf"
 TEXT_PDF = SAMPLES / "pdf" / "acadre-syddjurs-puk-2013-06-20.pdf"
 SCANNED = SAMPLES / "pdf" / "acadre-syddjurs-puk-2013-06-20-scanned.pdf"
 SCANNED_PAGES = {1, 3}
+EDOC_SOURCE = SAMPLES / "firstagenda" / "greve-social-handicapudvalget-2022-03-14.json"
+EDOC_DIR = SAMPLES / "edoc_publishing" / "greve-social-handicapudvalget-2022-03-14"
+#: The item whose text eDoc left out of the XML: it stands only in its PDF.
+EDOC_PDF_ONLY = 4
+
+
+def _section_lines(item: Any) -> list[str]:
+    """An item's sections as printed: each heading, then its paragraphs."""
+    lines: list[str] = []
+    for section in item.sections:
+        if section.heading:
+            lines += [section.heading, ""]
+        for para in section.text.split("\n"):
+            lines += [para, ""] if para.strip() else []
+    return lines
 
 
 def portal_print() -> None:
@@ -40,12 +60,7 @@ def portal_print() -> None:
         lines += [f"Punkt {item.number}: {item.title}"]
         if item.case_number:
             lines.append(item.case_number)
-        lines.append("")
-        for section in item.sections:
-            if section.heading:
-                lines += [section.heading, ""]
-            for para in section.text.split("\n"):
-                lines += [para, ""] if para.strip() else []
+        lines += ["", *_section_lines(item)]
     PRINT.write_bytes(make_pdf(paginate(lines), header=f"{meeting.committee.name} - Referat"))
 
 
@@ -71,6 +86,55 @@ def scanned() -> None:
         writer.write(fh)
 
 
+def _sub(parent: ET.Element, tag: str, text: str | None = None) -> ET.Element:
+    el = ET.SubElement(parent, tag)
+    el.text = text
+    return el
+
+
+def edoc_publishing() -> None:
+    """The Greve meeting as eDoc writes it for OS2dagsorden (the elements its eDoc
+    importer reads): each item's text in ``FullText`` (the case number labelled
+    on its first line), except item 4, whose ``FullText`` is empty and whose text
+    (title, the case number unlabelled below it, the sections) is its PDF."""
+    meeting = parse_file(EDOC_SOURCE).meetings[0]
+    root = ET.Element("Meeting")
+    _sub(root, "Committee", meeting.committee.name)
+    start = f" {meeting.start:%H:%M:%S}" if meeting.start else ""
+    _sub(root, "MeetingDate", f"{meeting.date:%d-%m-%Y}{start}")
+    _sub(root, "MeetingState", "Referat endeligt godkendt")
+    agenda = _sub(_sub(root, "MeetingAgendaTypes"), "MeetingAgendaType")
+    _sub(agenda, "AgendaType", "Åben dagsorden")
+    _sub(agenda, "PDFDocument", "dagsorden.pdf")
+    listed = _sub(agenda, "MeetingAgendaItems")
+    EDOC_DIR.mkdir(parents=True, exist_ok=True)
+    for item in meeting.items:
+        el = _sub(listed, "MeetingAgendaItem")
+        _sub(el, "AgendaItemNumber", str(item.number))
+        pdf_name = f"punkt-{item.number}.pdf"
+        _sub(el, "PDFDocument", pdf_name)
+        body = _section_lines(item)
+        if item.number == EDOC_PDF_ONLY:
+            _sub(el, "FullText", "")
+            lines = [item.title, item.case_number or "", "", *body]
+            (EDOC_DIR / pdf_name).write_bytes(make_pdf(paginate(lines)))
+        else:
+            _sub(el, "FullText", "\n".join([f"Sagsnr.: {item.case_number}", "", *body]))
+        document = _sub(el, "Document")
+        _sub(document, "Title", item.title)
+        _sub(document, "PublishingType", "SKAL PUBLICERES")
+        attachments = _sub(document, "Attachments")
+        for att in item.attachments:
+            one = _sub(attachments, "Attachment")
+            _sub(one, "Title", att.title)
+            _sub(one, "PublishingType", "SKAL PUBLICERES")
+    ET.indent(root)
+    ET.ElementTree(root).write(
+        EDOC_DIR / "eDocAgendaPublishing.xml", encoding="utf-8", xml_declaration=True
+    )
+
+
 if __name__ == "__main__":
     portal_print()
     scanned()
+    edoc_publishing()

@@ -218,10 +218,10 @@ def test_every_format_sample_gives_a_valid_graph() -> None:
     """The records of each format meet the graph's SHACL shapes."""
     from raadsgraf.graph import build as graph
 
-    folders = ["firstagenda", "portal_html", "pdf", "acadre", "sbsys", "edoc"]
+    folders = ["firstagenda", "portal_html", "pdf", "acadre", "sbsys", "edoc", "edoc_publishing"]
     report = parse_files([SAMPLES / f for f in folders], progress=False)
     assert {d.source.format for d in report.documents} >= {
-        "firstagenda", "portal-html", "pdf", "docx", "acadre", "sbsys", "edoc",
+        "firstagenda", "portal-html", "pdf", "docx", "acadre", "sbsys", "edoc", "edoc-publishing",
     }  # fmt: skip
     for doc in report.documents:
         ok, text = graph.validate(graph.document_graph(doc, f"urn:test:{doc.source.sha256[:12]}"))

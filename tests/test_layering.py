@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,14 @@ def _edges() -> list[tuple[str, int, str, str]]:
     return edges
 
 
+def _sources(skip: frozenset[str] | set[str] = frozenset()) -> Iterator[tuple[str, ast.Module]]:
+    """Each library module but ``skip`` (paths under src/raadsgraf), parsed."""
+    for path in sorted(SRC.rglob("*.py")):
+        rel = str(path.relative_to(SRC))
+        if rel not in skip:
+            yield rel, ast.parse(path.read_text(encoding="utf-8"))
+
+
 def test_every_stage_is_ranked() -> None:
     stages = {_stage(_module_name(p)) for p in SRC.rglob("*.py")}
     assert stages <= set(RANK), f"stages without a rank: {sorted(stages - set(RANK))}"
@@ -132,11 +141,7 @@ def test_every_error_class_lives_in_errors_py() -> None:
         n for n, v in vars(errors).items() if isinstance(v, type) and issubclass(v, Exception)
     }
     wrong = []
-    for path in sorted(SRC.rglob("*.py")):
-        rel = str(path.relative_to(SRC))
-        if rel == "errors.py":
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for rel, tree in _sources({"errors.py"}):
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef) and any(
                 isinstance(b, ast.Name) and b.id in family for b in node.bases
@@ -150,11 +155,7 @@ def test_iris_are_minted_in_iris_py() -> None:
     declares the ontology's namespace."""
     allowed = {("graph/vocab.py", "https://raadsgraf.dk/ontology#")}
     wrong = []
-    for path in sorted(SRC.rglob("*.py")):
-        rel = str(path.relative_to(SRC))
-        if rel == "iris.py":
-            continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+    for rel, tree in _sources({"iris.py"}):
         docstrings = {
             id(n.body[0].value)
             for n in ast.walk(tree)
@@ -179,11 +180,8 @@ def test_library_errors_speak_the_domain_not_cli_flags() -> None:
     """Only the CLI speaks in flags ("--date needs --item"); the library says what is wrong."""
     cli_modules = {"cli.py", "harvest/commands.py"}
     wrong = []
-    for path in sorted(SRC.rglob("*.py")):
-        rel = str(path.relative_to(SRC))
-        if rel in cli_modules:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for rel, tree in _sources(cli_modules):
+        for node in ast.walk(tree):
             if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
                 continue
             for arg in node.exc.args:

@@ -80,6 +80,24 @@ def test_rule_finds_a_new_municipalitys_fixtures_from_its_own_meetings() -> None
     assert set(procedural_titles(items, min_meetings=3)) == {"runde om bordet"}
 
 
+def test_evaluation_set_has_the_issues_sizes_and_a_fixed_split() -> None:
+    """bench/trust_queries.json: ≥ 60 known-case, ≥ 30 topic, ≥ 40 no-answer queries
+    (issue #12), every query judged, and within each kind odd numbers fit, even test."""
+    path = Path(__file__).resolve().parents[1] / "bench" / "trust_queries.json"
+    queries = json.loads(path.read_text(encoding="utf-8"))["queries"]
+    ids = [q["id"] for q in queries]
+    assert len(ids) == len(set(ids))
+    by_kind = {k: [q for q in queries if q["kind"] == k] for k in ("known", "topic", "none")}
+    assert [len(v) for v in by_kind.values()] >= [60, 30, 40]
+    assert sum(len(v) for v in by_kind.values()) == len(queries)
+    for q in queries:
+        assert q["half"] == ("fit" if int(q["id"][1:]) % 2 else "test"), q["id"]
+        judged = {"known": q.get("answers"), "topic": q.get("rel"), "none": q.get("why")}
+        assert judged[q["kind"]], q["id"]
+    texts = [" ".join(q["text"].casefold().split()) for q in queries]
+    assert len(texts) == len(set(texts))
+
+
 def test_floor_is_fitted_per_model_and_missing_for_others() -> None:
     assert floor_for("e5-small-int8", "hybrid") is not None
     assert floor_for("e5-small-int8", "bm25") is None

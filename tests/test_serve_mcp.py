@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,26 +19,17 @@ from mcp.client.stdio import StdioServerParameters
 from raadsgraf.config import Settings
 from raadsgraf.serve.app import ServeOptions, create_app
 from tests.conftest import MODELS
+from tests.serving import served
 
 TOOLS = {"search", "item", "case_history", "policy_lineage", "person", "sparql"}
 
 
 @pytest.fixture(scope="module")
 def server(seed_store: Path) -> Iterator[str]:
-    import uvicorn
-
     settings = Settings(store=seed_store, models=MODELS, sparql_workers=1)
     app = create_app(seed_store, settings, ServeOptions(warm=False))
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}/mcp"
-    srv.should_exit = True
-    thread.join(10)
+    with served(app) as url:
+        yield url + "/mcp"
 
 
 def _data(result: Any) -> dict[str, Any]:

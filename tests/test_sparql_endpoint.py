@@ -21,6 +21,7 @@ from raadsgraf.config import Settings
 from raadsgraf.serve.app import ServeOptions, create_app
 from raadsgraf.serve.sparql import negotiate, uses_service
 from raadsgraf.serve.workers import GRAPH_TYPES, SELECT_TYPES
+from tests.serving import served
 
 SEEDS = Path(__file__).parent / "samples" / "seeds"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -228,21 +229,10 @@ def test_unknown_store_fails_clearly(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def server(graph_store: Path) -> Iterator[str]:
-    import uvicorn
-
     settings = _settings(graph_store, sparql_workers=2, sparql_max_rows=100_000)
     app = create_app(graph_store, settings, ServeOptions(warm=False))
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    port = srv.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with served(app) as url:
+        yield url
 
 
 def test_a_runaway_query_is_stopped_and_delays_no_one(server: str) -> None:

@@ -7,38 +7,25 @@ import pandas as pd
 import streamlit as st
 from common import (
     PAGES,
-    check_link,
+    choose,
     fmt_date,
+    found,
     link_item,
-    param,
-    position_outcome,
     require_store,
-    set_params,
     show_positions,
-    stance_text,
 )
 
 rg = require_store()
 st.title("Personer")
-people = rg.people()
-if not people:
-    st.info("Ingen personer i databasen endnu.")
-    st.stop()
-ids = [p.iri for p, _, _ in people]
-current = param("person")
-check_link(current, ids, "Personen", "person")
 labels = {
     p.iri: f"{p.name}" + (f" ({p.party})" if p.party else "") + (f" · {m}" if m else "")
-    for p, m, _ in people
+    for p, m, _ in rg.people()
 }
-chosen = st.selectbox(
-    "Person", ids, index=ids.index(current) if current in ids else 0, format_func=labels.__getitem__
-)
-set_params(person=chosen)
-page = rg.person(chosen)
-if page is None:
-    st.error("Der findes ingen person med dette link i databasen.")
-    st.stop()
+chosen = choose(
+    "person", labels, label="Person", what="Personen", page="person",
+    empty="Ingen personer i databasen endnu.",
+)  # fmt: skip
+page = found(rg.person(chosen), "Der findes ingen person med dette link i databasen.")
 record = page.record
 
 
@@ -97,27 +84,7 @@ if record and record.memberships:
         width="stretch",
     )
 
-st.subheader("Holdninger")
-if not record or not record.positions:
-    st.caption("Ingen holdninger er skrevet i referaterne.")
-else:
-    frame = pd.DataFrame(
-        [
-            {
-                "dato": fmt_date(p.date),
-                "udvalg": p.committee or "",
-                "punkt": p.number,
-                "titel": p.title or "",
-                "holdning": stance_text(p.stance),
-                "side": p.side or "",
-                "udfald": position_outcome(p.outcome),
-                "afledt af partiets": "ja" if p.derived else "",
-                "sætning": p.text,
-            }
-            for p in record.positions
-        ]
-    )
-    show_positions(frame, record.positions, page.person.name)
+show_positions(record.positions if record else [], page.person.name, by_party=False)
 
 st.subheader("Møder")
 st.dataframe(

@@ -17,6 +17,7 @@ from common import (
     looks_like_iri,
     outcome_text,
     param,
+    planned_line,
     require_store,
     set_params,
     warm_up,
@@ -185,11 +186,7 @@ with tab_hist:
         if planned:
             st.markdown("**Planlagt** (nævnt i teksten, endnu ikke afholdt)")
             for h in planned:
-                s = h.step
-                st.markdown(
-                    f"◌ {fmt_date(s.date) if s.date else 'uden dato'} · "
-                    f"{s.committee or 'ukendt udvalg'} — *planlagt*"
-                )
+                st.markdown(planned_line(h.step))
         for p in history.policies:
             link_policy(p.policy, f"Del af: {p.title}")
 

@@ -12,6 +12,7 @@ from common import (
     link_policy,
     outcome_text,
     param,
+    planned_line,
     require_store,
     set_params,
 )
@@ -110,12 +111,6 @@ if planned:
     st.header("Planlagt")
     st.caption("Trin som teksten nævner, men som endnu ikke er afholdt: ikke behandlinger.")
     for h in planned:
-        s = h.step
-        st.markdown(
-            f"◌ **{fmt_date(s.date) if s.date else 'uden dato'}** · "
-            f"{s.committee or 'ukendt udvalg'}"
-            + (f" ({s.municipality})" if s.municipality else "")
-            + " — *planlagt*"
-        )
+        st.markdown(planned_line(h.step))
 for p in history.policies:
     link_policy(p.policy, f"Del af: {p.title}")

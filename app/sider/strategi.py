@@ -6,31 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import sprog
 import streamlit as st
-from common import PAGES, check_link, fmt_date, param, require_store, set_params
+from common import choose, fmt_date, found, link_item, require_store
 from forloeb import lineage_chart, policy_events
 
 rg = require_store()
 st.title("Strategiens forløb")
-policies = rg.policies()
-if not policies:
-    st.info("Der er ingen politikker eller strategier i databasen endnu.")
-    st.stop()
-ids = [p[0] for p in policies]
-current = param("politik")
-check_link(current, ids, "Politikken", "strategi")
-chosen = st.selectbox(
-    "Politik eller strategi",
-    ids,
-    index=ids.index(current) if current in ids else 0,
-    format_func=lambda i: next(
-        f"{t} ({fmt_date(d)})" if d else t for p, t, d in policies if p == i
-    ),
-)
-set_params(politik=chosen)
-net = rg.policy_network(chosen)
-if net is None:
-    st.error("Politikken findes ikke i databasen.")
-    st.stop()
+labels = {p: f"{t} ({fmt_date(d)})" if d else t for p, t, d in rg.policies()}
+chosen = choose(
+    "politik", labels, label="Politik eller strategi", what="Politikken", page="strategi",
+    empty="Der er ingen politikker eller strategier i databasen endnu.",
+)  # fmt: skip
+net = found(rg.policy_network(chosen), "Politikken findes ikke i databasen.")
 
 treatments = [n for n in net.nodes if n.kind == "behandling"]
 c1, c2, c3 = st.columns(3)
@@ -39,7 +25,7 @@ c2.metric("Udgaver", sum(1 for n in net.nodes if n.kind == "udgave"))
 c3.metric("Nævnte politikker", len(net.mentions))
 
 st.header("Forløb")
-lineage_chart(policy_events(net, set(ids)), key="strategi_forloeb")
+lineage_chart(policy_events(net, set(labels)), key="strategi_forloeb")
 
 if net.mentions:
     st.header("Nævner")
@@ -62,9 +48,4 @@ for n in sorted(treatments, key=lambda n: n.date or pd.Timestamp.min.date()):
     if n.detail == "uden for korpus":
         st.markdown(f"○ {n.label} *({sprog.ONLY_MENTIONED_LONG})*")
     else:
-        st.page_link(
-            PAGES["punkt"],
-            label=f"{n.label}: {n.detail or ''}",
-            query_params={"item": n.id},
-            icon=":material/description:",
-        )
+        link_item(n.id, f"{n.label}: {n.detail or ''}")

@@ -6,31 +6,28 @@ import altair as alt
 import pandas as pd
 import sprog
 import streamlit as st
-from common import PAGES, check_link, fmt_date, link_person, param, require_store, set_params
+from common import (
+    PAGES,
+    choose,
+    fmt_date,
+    found,
+    link_person,
+    require_store,
+)
 
 rg = require_store()
 st.title("Udvalg")
-bodies = rg.committees()
-if not bodies:
-    st.info("Ingen udvalg i databasen endnu.")
-    st.stop()
-ids = [b[0] for b in bodies]
-current = param("udvalg")
-check_link(current, ids, "Udvalget", "udvalg")
 labels = {
     iri: f"{label} ({muni}) · {sprog.count(n, 'møde')}"
     if muni
     else f"{label} · {sprog.count(n, 'møde')}"
-    for iri, label, muni, n in bodies
+    for iri, label, muni, n in rg.committees()
 }
-chosen = st.selectbox(
-    "Udvalg", ids, index=ids.index(current) if current in ids else 0, format_func=labels.__getitem__
-)
-set_params(udvalg=chosen)
-page = rg.committee(chosen)
-if page is None:
-    st.error("Udvalget findes ikke i databasen.")
-    st.stop()
+chosen = choose(
+    "udvalg", labels, label="Udvalg", what="Udvalget", page="udvalg",
+    empty="Ingen udvalg i databasen endnu.",
+)  # fmt: skip
+page = found(rg.committee(chosen), "Udvalget findes ikke i databasen.")
 
 st.header(page.label)
 st.caption(page.municipality or "")

@@ -18,7 +18,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from raadsgraf import generations, iris
@@ -26,6 +26,7 @@ from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.errors import QueryError
 from raadsgraf.graph.store import GRAPH_DIR, GraphStore, SourceEntry
+from raadsgraf.model import Closing
 
 
 def _lazy_module(name: str) -> ModuleType:
@@ -67,7 +68,7 @@ if TYPE_CHECKING:  # the search index, the graph's queries and rdflib: imported 
     from raadsgraf.query.updates import NewMeeting, UpdatedItem
 
 
-class Raadsgraf:
+class Raadsgraf(Closing):
     """An open store folder (read-only unless ``writable``)."""
 
     def __init__(
@@ -467,14 +468,6 @@ class Raadsgraf:
     def close(self) -> None:
         self._index = None
         self._graph = None
-
-    def __enter__(self) -> Raadsgraf:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def _is_iri(text: str) -> bool:

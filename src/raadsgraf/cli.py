@@ -639,16 +639,12 @@ def search(
     try:
         settings = config.load({"store": store, "model": model})
         with raadsgraf.open(settings=settings) as rg:
+            chosen = raadsgraf.Filters(municipality, committee, first, last, open_only, outcome)
             hits = rg.search(
                 text,
                 top_k=top_k,
                 mode=mode,
-                municipality=municipality,
-                committee=committee,
-                date_from=first,
-                date_to=last,
-                open_only=open_only,
-                outcome=outcome,
+                filters=chosen,
                 include_weak=include_weak,
                 min_score=min_score,
             )

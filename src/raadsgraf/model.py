@@ -30,8 +30,36 @@ lukket punkt                               AgendaItem.is_open = False
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Self
+
+
+class Closing:
+    """A handle (store, client, cache) that ``with handle: …`` closes at the end."""
+
+    __slots__ = ()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Reported:
+    """A report of work done over many inputs: ``ok`` when none of them failed."""
+
+    __slots__ = ()
+    failures: Sequence[object]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
 
 
 class Outcome(StrEnum):

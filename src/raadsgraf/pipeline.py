@@ -23,8 +23,8 @@ from tqdm import tqdm
 from raadsgraf import generations
 from raadsgraf.config import Settings, policy_for
 from raadsgraf.errors import SourceError
-from raadsgraf.model import Attachment, Document
-from raadsgraf.parsers.registry import parse_bytes
+from raadsgraf.model import Attachment, Document, Reported
+from raadsgraf.parsers.registry import get, parse_bytes
 from raadsgraf.privacy import Erasures, PrivacyReport, SealedForReview, protect
 from raadsgraf.spill import Placed, Spill, Spilled
 
@@ -62,7 +62,7 @@ class Failure:
 
 
 @dataclass(slots=True)
-class ParseReport:
+class ParseReport(Reported):
     documents: list[Document] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     cpr_redacted: int = 0
@@ -74,10 +74,6 @@ class ParseReport:
 
     def by_format(self) -> Counter[str]:
         return Counter(d.source.format for d in self.documents)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -118,6 +114,7 @@ def prepare(
     items sealed unless ``include_closed``, by ``closed_policy``). Also returns
     the attachment files it used."""
     doc, used = read_attachments(doc)
+    doc = complete(doc)
     policies = Settings().closed_policy if closed_policy is None else closed_policy
     policy = policy_for(policies, doc.source.format)
     doc, privacy = protect(doc, include_closed=include_closed, closed_policy=policy, erase=erase)
@@ -243,6 +240,21 @@ def read_attachments(doc: Document) -> tuple[Document, set[Path]]:
     ), used
 
 
+def complete(doc: Document) -> Document:
+    """The document as its parser completes it once the files beside it are read
+    (a parser's optional ``complete(doc)``: eDoc's publishing XML reads an item
+    from its PDF when the XML holds no text for it)."""
+    try:
+        parser = get(doc.source.format, doc.source.path)
+    except SourceError:
+        return doc  # a format no longer registered: nothing to complete
+    finish = getattr(parser, "complete", None)
+    if not callable(finish):
+        return doc
+    completed: Document = finish(doc)
+    return completed
+
+
 # --- ingest: files → records → graph store (→ search index) -------------------------
 
 #: A stage fed with the documents an ingest (re)read: ``update(store_dir, documents,
@@ -266,7 +278,7 @@ def sinks() -> list[tuple[str, Sink]]:
 
 
 @dataclass(slots=True)
-class IngestReport:
+class IngestReport(Reported):
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -291,10 +303,6 @@ class IngestReport:
     identity_conflicts: list[str] = field(default_factory=list)
     #: generation folders a crashed ingest left behind, removed by this one
     removed_generations: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
 
     def summary(self) -> str:
         text = (

@@ -81,6 +81,13 @@ def shot(page: Page, name: str) -> None:
     assert page.locator("[data-testid=stException]").count() == 0, name
 
 
+def wait_for_chart(page: Page) -> None:
+    """Until the page's first chart (Altair: canvas or svg) is drawn."""
+    page.locator(
+        "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
+    ).first.wait_for()
+
+
 def test_search_open_item_and_history(page: Page, record_property: Any) -> None:
     start = time.monotonic()
     go(page, "/")
@@ -102,9 +109,7 @@ def test_search_open_item_and_history(page: Page, record_property: Any) -> None:
     page.get_by_role("tab", name="Behandlingshistorik").wait_for()
     assert "item=" in page.url
     page.get_by_text(re.compile(r"\d+ behandlinger")).first.wait_for()
-    page.locator(
-        "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
-    ).first.wait_for()
+    wait_for_chart(page)
     page.get_by_text("(kun nævnt)").first.wait_for()
     assert painted(page, "#b9470b") > 60  # this item's mark on the lineage
     shot(page, "2-punkt")
@@ -116,9 +121,7 @@ def test_case_strategy_people_committees(page: Page) -> None:
     page.get_by_text("1 behandling med sagsnummeret").first.wait_for()
     shot(page, "3-sagshistorik")
     go(page, "/strategi")
-    page.locator(
-        "[data-testid=stVegaLiteChart] canvas, [data-testid=stVegaLiteChart] svg"
-    ).first.wait_for()
+    wait_for_chart(page)
     page.get_by_text("boligsociale strategi (2014)").first.wait_for()
     assert painted(page, "#1f4e79") > 60  # the adoption's mark on the lineage
     shot(page, "4-strategi")

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from raadsgraf.errors import StoreError
 from raadsgraf.iris import DERIVED_GRAPH, ONTOLOGY_GRAPH
+from raadsgraf.model import Closing
 
 if TYPE_CHECKING:  # rdflib only where triples are written: a reader never loads it
     from rdflib import Graph
@@ -90,7 +91,7 @@ def graph_to_nquads(g: Graph, graph_iri: str) -> bytes:
     return to_nquads(g, graph_iri)
 
 
-class GraphStore:
+class GraphStore(Closing):
     """The graph half of a store folder."""
 
     def __init__(self, folder: Path, *, read_only: bool = False) -> None:
@@ -115,12 +116,6 @@ class GraphStore:
         if store is not None and not self.read_only:
             store.flush()
         del store
-
-    def __enter__(self) -> GraphStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # --- manifest -----------------------------------------------------------------
 

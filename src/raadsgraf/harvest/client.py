@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from types import TracebackType
 
 import httpx
 from tenacity import (
@@ -24,6 +23,7 @@ from tenacity import (
 )
 
 from raadsgraf.errors import FetchError
+from raadsgraf.model import Closing
 
 #: Sent with every request, so a portal's operators can tell who is asking.
 USER_AGENT = "raadsgraf/0.1 (+https://raadsgraf.dk; council records harvester)"
@@ -69,7 +69,7 @@ class RateLimiter:
             time.sleep(delay)
 
 
-class PortalClient:
+class PortalClient(Closing):
     """GETs against one portal, counted (``requests``, ``fetched``, ``not_modified``)."""
 
     def __init__(
@@ -151,11 +151,3 @@ class PortalClient:
 
     def close(self) -> None:
         self.http.close()
-
-    def __enter__(self) -> PortalClient:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()

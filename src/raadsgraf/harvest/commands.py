@@ -93,15 +93,7 @@ def harvest(
         store=store, sync_attachments=attachments, sync_max=max_meetings, sync_rate=rate
     )
     try:
-        report = run(
-            url,
-            settings,
-            attachments=settings.sync_attachments,
-            max_meetings=settings.sync_max or None,
-            rate=settings.sync_rate,
-            index=not no_index,
-            progress=not quiet,
-        )
+        report = run(url, settings, index=not no_index, progress=not quiet)
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:
@@ -302,61 +294,61 @@ def _atom(kind: str, target: str, store: str | None, limit: int, mode: str = "hy
 _LIMIT = click.option("--limit", default=50, show_default=True, help="At most this many entries.")
 
 
-@feed.command("committee")
-@click.argument("name")
-@_LIMIT
-@_STORE
-def feed_committee(name: str, limit: int, store: str | None) -> None:
-    """Atom feed of a committee's items (by name, part of it, or IRI).
+def _simple_feed(kind: str, argument: str, help_text: str) -> None:
+    """``raadsgraf feed KIND ARGUMENT``: the Atom feed of one thing, named in words."""
+
+    @feed.command(kind, help=help_text)
+    @click.argument(argument)
+    @_LIMIT
+    @_STORE
+    def command(limit: int, store: str | None, **named: str) -> None:
+        _atom(kind, named[argument], store, limit)
+
+
+for _kind, _argument, _help in (
+    (
+        "committee",
+        "name",
+        """Atom feed of a committee's items (by name, part of it, or IRI).
 
     \b
     Example:
       raadsgraf feed committee "Social- og Handicapudvalget"
-    """
-    _atom("committee", name, store, limit)
-
-
-@feed.command("case")
-@click.argument("case_number")
-@_LIMIT
-@_STORE
-def feed_case(case_number: str, limit: int, store: str | None) -> None:
-    """Atom feed of the items with a case number.
+    """,
+    ),
+    (
+        "case",
+        "case_number",
+        """Atom feed of the items with a case number.
 
     \b
     Example:
       raadsgraf feed case 22-006819
-    """
-    _atom("case", case_number, store, limit)
-
-
-@feed.command("person")
-@click.argument("name")
-@_LIMIT
-@_STORE
-def feed_person(name: str, limit: int, store: str | None) -> None:
-    """Atom feed of the items of meetings a person attended or was absent from,
+    """,
+    ),
+    (
+        "person",
+        "name",
+        """Atom feed of the items of meetings a person attended or was absent from,
     and of decisions naming their position.
 
     \b
     Example:
       raadsgraf feed person "Pernille Beckmann"
-    """
-    _atom("person", name, store, limit)
-
-
-@feed.command("policy")
-@click.argument("title")
-@_LIMIT
-@_STORE
-def feed_policy(title: str, limit: int, store: str | None) -> None:
-    """Atom feed of the items that treated a policy or strategy.
+    """,
+    ),
+    (
+        "policy",
+        "title",
+        """Atom feed of the items that treated a policy or strategy.
 
     \b
     Example:
       raadsgraf feed policy "Boligsocial strategi"
-    """
-    _atom("policy", title, store, limit)
+    """,
+    ),
+):
+    _simple_feed(_kind, _argument, _help)
 
 
 @feed.command("search")

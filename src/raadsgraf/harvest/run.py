@@ -37,12 +37,12 @@ from raadsgraf.harvest.log import (
     write_atomic,
 )
 from raadsgraf.harvest.withdrawals import triples_sha, withdrawal_triples
-from raadsgraf.model import Document
+from raadsgraf.model import Document, Reported
 from raadsgraf.parsers.registry import parse_bytes
 
 
 @dataclass(slots=True)
-class HarvestReport:
+class HarvestReport(Reported):
     portal: str
     listed: int = 0
     new: list[str] = field(default_factory=list)  # meeting IRIs
@@ -58,10 +58,6 @@ class HarvestReport:
     not_modified: int = 0
     ingested: list[str] = field(default_factory=list)  # files given to ingest
     ingest: pipeline.IngestReport | None = None
-
-    @property
-    def ok(self) -> bool:
-        return not self.failures
 
     def summary(self) -> str:
         text = (
@@ -273,9 +269,9 @@ def harvest(
     url: str,
     settings: Settings | None = None,
     *,
-    attachments: bool = False,
+    attachments: bool | None = None,
     max_meetings: int | None = None,
-    rate: float = 2.0,
+    rate: float | None = None,
     index: bool = True,
     progress: bool = True,
     client: PortalClient | None = None,
@@ -283,10 +279,14 @@ def harvest(
     """Harvest one FirstAgenda portal into ``settings.store`` (see the module doc).
 
     ``max_meetings`` caps the meetings fetched in this run (the rest wait for the
-    next); ``rate`` is requests per second (0: no limit). Failures are lines in
+    next); ``rate`` is requests per second (0: no limit); each left out is the
+    setting's (``sync_attachments``, ``sync_max``, ``sync_rate``). Failures are lines in
     ``report.failures``; everything else is still fetched and ingested.
     """
     settings = settings or Settings()
+    attachments = settings.sync_attachments if attachments is None else attachments
+    max_meetings = max_meetings if max_meetings is not None else settings.sync_max or None
+    rate = settings.sync_rate if rate is None else rate
     base = portal.base_url(url)
     report = HarvestReport(base)
     own = client is None

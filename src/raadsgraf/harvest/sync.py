@@ -50,15 +50,7 @@ def run_sync(settings: Settings, *, progress: bool = True) -> SyncSummary:
     summary = SyncSummary(started=_now())
     for url in settings.sync_portals:
         try:
-            report = harvest(
-                url,
-                settings,
-                attachments=settings.sync_attachments,
-                max_meetings=settings.sync_max or None,
-                rate=settings.sync_rate,
-                index=settings.sync_index,
-                progress=progress,
-            )
+            report = harvest(url, settings, index=settings.sync_index, progress=progress)
         except RaadsgrafError as exc:
             summary.failures.append(f"{url}: {exc}")
             continue

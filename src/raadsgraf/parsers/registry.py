@@ -3,7 +3,10 @@
 A parser is any object with ``name``, ``sniff(data, path)`` and
 ``parse(data, source)``. Built-in parsers register themselves with
 :func:`register` exactly like third-party ones, which may also be announced
-through the ``raadsgraf.parsers`` entry-point group.
+through the ``raadsgraf.parsers`` entry-point group. A parser may also have
+``complete(doc) -> Document``, called by the pipeline once the files beside
+the source are read into its attachments (eDoc's publishing XML reads an item
+from its PDF there); parsers themselves never open files.
 """
 
 from __future__ import annotations

@@ -15,7 +15,9 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from raadsgraf.api import Raadsgraf
+from raadsgraf.index.search import Hit
 from raadsgraf.model import to_jsonable
+from raadsgraf.query.lineage import LineageStep
 
 _MEETING = re.compile(r"^(.*?/moede/[^/]+)")
 
@@ -84,6 +86,37 @@ def cite(
             )
         )
     return out
+
+
+def cite_hits(rg: Raadsgraf, hits: Iterable[Hit]) -> list[Citation]:
+    """Citations for search hits, in their order."""
+    return cite(
+        rg,
+        (
+            (
+                h.iri,
+                h.municipality,
+                h.committee,
+                h.meeting_date,
+                h.item_number,
+                h.item_title or h.document_title,
+            )
+            for h in hits
+        ),
+    )
+
+
+def cite_steps(rg: Raadsgraf, steps: Iterable[LineageStep]) -> list[Citation]:
+    """Citations for the held steps of a history or lineage; a planned step is no
+    record to cite, so it is left out."""
+    return cite(
+        rg,
+        (
+            (s.treatment, s.municipality, s.committee, s.date, s.item_number, s.title)
+            for s in steps
+            if not s.planned
+        ),
+    )
 
 
 def plain(value: object) -> object:

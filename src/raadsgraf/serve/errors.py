@@ -110,16 +110,12 @@ def request_id(request: Request) -> str:
 
 
 def error_response(
-    request: Request,
-    status: int,
-    *,
-    message_da: str | None = None,
-    message_en: str | None = None,
-    detail: str | None = None,
-    headers: dict[str, str] | None = None,
+    request: Request, status: int, *, headers: dict[str, str] | None = None, **text: str | None
 ) -> JSONResponse:
+    """The error answer; ``text`` as :func:`error_body` takes it (message_da, message_en,
+    detail)."""
     rid = request_id(request)
-    body = error_body(status, rid, message_da=message_da, message_en=message_en, detail=detail)
+    body = error_body(status, rid, **text)
     return JSONResponse(body, status_code=status, headers={**(headers or {}), "X-Request-Id": rid})
 
 

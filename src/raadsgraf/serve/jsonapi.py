@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -17,10 +17,19 @@ from raadsgraf.errors import QueryError, RaadsgrafError
 from raadsgraf.model import Outcome
 from raadsgraf.query.lineage import Lineage
 from raadsgraf.serve import schemas
-from raadsgraf.serve.citations import Citation, cite, link, meeting_of, plain, resource_link
+from raadsgraf.serve.citations import (
+    cite,
+    cite_hits,
+    cite_steps,
+    link,
+    meeting_of,
+    plain,
+    resource_link,
+)
 from raadsgraf.serve.errors import ApiError
 from raadsgraf.serve.live import LiveStore, not_modified
 
+T = TypeVar("T")
 MAX_IRI = 2000
 IriParam = Annotated[
     str, Query(min_length=8, max_length=MAX_IRI, description="The thing's IRI (https://…)")
@@ -39,8 +48,11 @@ def _check_iri(iri: str) -> str:
     return iri
 
 
-def _not_found(what_da: str, what_en: str, iri: str) -> ApiError:
-    return ApiError(404, f"{what_da} findes ikke: {iri}", f"No such {what_en}: {iri}")
+def _found(value: T | None, what_da: str, what_en: str, iri: str) -> T:
+    """The thing asked for, or a 404 naming it."""
+    if value is None:
+        raise ApiError(404, f"{what_da} findes ikke: {iri}", f"No such {what_en}: {iri}")
+    return value
 
 
 def _page_links(request: Request, offset: int, limit: int, more: bool) -> dict[str, str | None]:
@@ -72,21 +84,104 @@ def _paged(
     }
 
 
+def _person_row(r: tuple[Any, ...]) -> dict[str, Any]:
+    person, municipality, meetings = r
+    return {
+        "person": person,
+        "municipality": municipality,
+        "meetings": meetings,
+        "link": link("person", iri=person.iri),
+    }
+
+
+def _committee_row(r: tuple[Any, ...]) -> dict[str, Any]:
+    keys = ("iri", "label", "municipality", "meetings")
+    return dict(zip(keys, r, strict=True)) | {"link": link("committee", iri=r[0])}
+
+
+def _meeting_row(m: Any) -> dict[str, Any]:
+    return {"meeting": m, "link": link("meeting", iri=m.iri)}
+
+
 def _encoded(params: dict[str, str]) -> dict[str, str]:
     from urllib.parse import quote
 
     return {quote(k, safe=""): quote(v, safe="") for k, v in params.items()}
 
 
-def _step_citations(rg: Raadsgraf, lineage: Lineage) -> list[Citation]:
-    return cite(
-        rg,
-        (
-            (s.treatment, s.municipality, s.committee, s.date, s.item_number, s.title)
-            for s in lineage.steps
-            if not s.planned  # a coming step is no record to cite
-        ),
+def _no_treatments(exc: QueryError) -> ApiError:
+    return ApiError(
+        404, "Der er ingen behandlinger af det.", "No treatments of that.", detail=str(exc)
     )
+
+
+def _item_answer(rg: Raadsgraf, iri: str) -> dict[str, Any]:
+    """An agenda item (item or treatment IRI): decision, recommendation, sections…"""
+    d = _found(rg.item(iri), "Dagsordenspunktet", "agenda item", iri)
+    (c,) = cite(rg, [(d.item, d.municipality, d.committee, d.date, d.number, d.title)])
+    links: dict[str, str | None] = {
+        "self": link("item", iri=d.item),
+        "history": link("history", target=d.treatment),
+        "meeting": link("meeting", iri=d.meeting),
+        "committee": link("committee", iri=d.committee_iri) if d.committee_iri else None,
+        "case": link("history", target=d.case_number) if d.case_number else None,
+    }
+    for n, (policy, _) in enumerate(d.policies, 1):
+        links[f"policy{n}"] = link("policy", iri=policy)
+    return {"data": d, "citation": c, "links": links}
+
+
+def _policy_answer(rg: Raadsgraf, iri: str) -> dict[str, Any]:
+    """A policy's versions, adoption, what it replaces, and its treatments."""
+    network = _found(rg.policy_network(iri), "Politikken", "policy", iri)
+    try:
+        found = rg.lineage(iri)
+    except QueryError:
+        found = Lineage(iri, (), ())
+    return {
+        "data": network,
+        "lineage": found,
+        "citations": cite_steps(rg, found.steps),
+        "links": {"self": link("policy", iri=iri), "history": link("history", target=iri)},
+    }
+
+
+def _person_answer(rg: Raadsgraf, iri: str) -> dict[str, Any]:
+    """A person's meetings, party, absences and roles."""
+    page = _found(rg.person(iri), "Personen", "person", iri)
+    links = {"self": link("person", iri=iri)}
+    for m in page.meetings[:50]:
+        links[f"meeting:{m.iri}"] = link("meeting", iri=m.iri)
+    return {"data": page, "links": links}
+
+
+def _committee_answer(rg: Raadsgraf, iri: str) -> dict[str, Any]:
+    """A committee's meetings, members and outcomes."""
+    page = _found(rg.committee(iri), "Udvalget", "committee", iri)
+    return {
+        "data": page,
+        "links": {
+            "self": link("committee", iri=iri),
+            "meetings": link("meetings", committee=iri),
+        },
+    }
+
+
+def _meeting_answer(rg: Raadsgraf, iri: str) -> dict[str, Any]:
+    """A meeting and its agenda items in order."""
+    ref = _found(rg.meeting(iri), "Mødet", "meeting", iri)
+    links: dict[str, str | None] = {"self": link("meeting", iri=iri)}
+    if ref.committee_iri:
+        links["committee"] = link("committee", iri=ref.committee_iri)
+    items = rg.meeting_items(iri)
+    for s in items:
+        links[f"item:{s.number}"] = link("item", iri=s.item)
+    return {
+        "data": ref,
+        "items": items,
+        "source_url": rg.source_urls([iri]).get(iri),
+        "links": links,
+    }
 
 
 def router(live: LiveStore) -> APIRouter:
@@ -146,20 +241,7 @@ def router(live: LiveStore) -> APIRouter:
                     detail=str(exc),
                 ) from None
             page = hits[offset : offset + limit]
-            citations = cite(
-                rg,
-                (
-                    (
-                        h.iri,
-                        h.municipality,
-                        h.committee,
-                        h.meeting_date,
-                        h.item_number,
-                        h.item_title or h.document_title,
-                    )
-                    for h in page
-                ),
-            )
+            citations = cite_hits(rg, page)
             results = []
             for h, c in zip(page, citations, strict=True):
                 links: dict[str, str | None] = {"self": resource_link(h.iri)}
@@ -188,29 +270,6 @@ def router(live: LiveStore) -> APIRouter:
 
         return answer(request, compute)
 
-    @api.get("/item", response_model=schemas.ItemAnswer, summary="An agenda item")
-    def item(request: Request, iri: IriParam) -> Response:
-        """An agenda item (item or treatment IRI): decision, recommendation, sections…"""
-        _check_iri(iri)
-
-        def compute(rg: Raadsgraf) -> Any:
-            d = rg.item(iri)
-            if d is None:
-                raise _not_found("Dagsordenspunktet", "agenda item", iri)
-            (c,) = cite(rg, [(d.item, d.municipality, d.committee, d.date, d.number, d.title)])
-            links: dict[str, str | None] = {
-                "self": link("item", iri=d.item),
-                "history": link("history", target=d.treatment),
-                "meeting": link("meeting", iri=d.meeting),
-                "committee": link("committee", iri=d.committee_iri) if d.committee_iri else None,
-                "case": link("history", target=d.case_number) if d.case_number else None,
-            }
-            for n, (policy, _) in enumerate(d.policies, 1):
-                links[f"policy{n}"] = link("policy", iri=policy)
-            return {"data": d, "citation": c, "links": links}
-
-        return answer(request, compute)
-
     @api.get("/history", response_model=schemas.HistoryAnswer, summary="Case history")
     def history(
         request: Request, target: Annotated[str, Query(min_length=1, max_length=MAX_IRI)]
@@ -221,30 +280,10 @@ def router(live: LiveStore) -> APIRouter:
             try:
                 h = rg.history(target)
             except QueryError as exc:
-                raise ApiError(
-                    404,
-                    "Der er ingen behandlinger af det.",
-                    "No treatments of that.",
-                    detail=str(exc),
-                ) from None
-            cites = cite(
-                rg,
-                (
-                    (
-                        s.step.treatment,
-                        s.step.municipality,
-                        s.step.committee,
-                        s.step.date,
-                        s.step.item_number,
-                        s.step.title,
-                    )
-                    for s in h.steps
-                    if not s.step.planned  # a coming step is no record to cite
-                ),
-            )
+                raise _no_treatments(exc) from None
             return {
                 "data": h,
-                "citations": cites,
+                "citations": cite_steps(rg, (s.step for s in h.steps)),
                 "links": {"self": link("history", target=target)},
             }
 
@@ -268,137 +307,24 @@ def router(live: LiveStore) -> APIRouter:
             try:
                 found = rg.lineage(target, date=date, item=item, committee=committee)
             except QueryError as exc:
-                raise ApiError(
-                    404,
-                    "Der er ingen behandlinger af det.",
-                    "No treatments of that.",
-                    detail=str(exc),
-                ) from None
+                raise _no_treatments(exc) from None
             return {
                 "data": found,
-                "citations": _step_citations(rg, found),
+                "citations": cite_steps(rg, found.steps),
                 "links": {"self": str(request.url.path) + "?" + request.url.query},
             }
 
         return answer(request, compute)
 
-    @api.get("/policy", response_model=schemas.PolicyAnswer, summary="A policy and its lineage")
-    def policy(request: Request, iri: IriParam) -> Response:
-        """A policy's versions, adoption, what it replaces, and its treatments."""
-        _check_iri(iri)
-
-        def compute(rg: Raadsgraf) -> Any:
-            network = rg.policy_network(iri)
-            if network is None:
-                raise _not_found("Politikken", "policy", iri)
-            try:
-                found = rg.lineage(iri)
-            except QueryError:
-                found = Lineage(iri, (), ())
-            return {
-                "data": network,
-                "lineage": found,
-                "citations": _step_citations(rg, found),
-                "links": {"self": link("policy", iri=iri), "history": link("history", target=iri)},
-            }
-
-        return answer(request, compute)
-
-    @api.get("/person", response_model=schemas.PersonAnswer, summary="A person")
-    def person(request: Request, iri: IriParam) -> Response:
-        """A person's meetings, party, absences and roles."""
-        _check_iri(iri)
-
-        def compute(rg: Raadsgraf) -> Any:
-            page = rg.person(iri)
-            if page is None:
-                raise _not_found("Personen", "person", iri)
-            links = {"self": link("person", iri=iri)}
-            for m in page.meetings[:50]:
-                links[f"meeting:{m.iri}"] = link("meeting", iri=m.iri)
-            return {"data": page, "links": links}
-
-        return answer(request, compute)
-
     @api.get("/people", response_model=schemas.PersonList, summary="People")
     def people(request: Request, limit: Limit = 50, offset: Offset = 0) -> Response:
-        def compute(rg: Raadsgraf) -> Any:
-            return _paged(
-                request,
-                rg.people(),
-                offset,
-                limit,
-                lambda r: {
-                    "person": r[0],
-                    "municipality": r[1],
-                    "meetings": r[2],
-                    "link": link("person", iri=r[0].iri),
-                },
-            )
-
-        return answer(request, compute)
-
-    @api.get("/committee", response_model=schemas.CommitteeAnswer, summary="A committee")
-    def committee(request: Request, iri: IriParam) -> Response:
-        """A committee's meetings, members and outcomes."""
-        _check_iri(iri)
-
-        def compute(rg: Raadsgraf) -> Any:
-            page = rg.committee(iri)
-            if page is None:
-                raise _not_found("Udvalget", "committee", iri)
-            return {
-                "data": page,
-                "links": {
-                    "self": link("committee", iri=iri),
-                    "meetings": link("meetings", committee=iri),
-                },
-            }
-
-        return answer(request, compute)
+        return answer(request, lambda rg: _paged(request, rg.people(), offset, limit, _person_row))
 
     @api.get("/committees", response_model=schemas.CommitteeList, summary="Committees")
     def committees(request: Request, limit: Limit = 50, offset: Offset = 0) -> Response:
-        def compute(rg: Raadsgraf) -> Any:
-            return _paged(
-                request,
-                rg.committees(),
-                offset,
-                limit,
-                lambda r: {
-                    "iri": r[0],
-                    "label": r[1],
-                    "municipality": r[2],
-                    "meetings": r[3],
-                    "link": link("committee", iri=r[0]),
-                },
-            )
-
-        return answer(request, compute)
-
-    @api.get("/meeting", response_model=schemas.MeetingAnswer, summary="A meeting")
-    def meeting(request: Request, iri: IriParam) -> Response:
-        """A meeting and its agenda items in order."""
-        _check_iri(iri)
-
-        def compute(rg: Raadsgraf) -> Any:
-            ref = rg.meeting(iri)
-            if ref is None:
-                raise _not_found("Mødet", "meeting", iri)
-            links: dict[str, str | None] = {"self": link("meeting", iri=iri)}
-            if ref.committee_iri:
-                links["committee"] = link("committee", iri=ref.committee_iri)
-            items = rg.meeting_items(iri)
-            for s in items:
-                links[f"item:{s.number}"] = link("item", iri=s.item)
-            return {
-                "data": ref,
-                "items": items,
-                "source_url": rg.source_urls([iri]).get(iri),
-                "links": links,
-            }
-
-        return answer(request, compute)
+        return answer(
+            request, lambda rg: _paged(request, rg.committees(), offset, limit, _committee_row)
+        )
 
     @api.get("/meetings", response_model=schemas.MeetingList, summary="Meetings, newest first")
     def meetings(
@@ -410,20 +336,38 @@ def router(live: LiveStore) -> APIRouter:
         if committee is not None:
             _check_iri(committee)
 
-        def compute(rg: Raadsgraf) -> Any:
-            return _paged(
-                request,
-                rg.meetings(committee),
-                offset,
-                limit,
-                lambda m: {"meeting": m, "link": link("meeting", iri=m.iri)},
-            )
-
-        return answer(request, compute)
+        return answer(
+            request, lambda rg: _paged(request, rg.meetings(committee), offset, limit, _meeting_row)
+        )
 
     @api.get("/facets", response_model=schemas.FacetsAnswer, summary="Facet counts")
     def facets(request: Request) -> Response:
         """Items per municipality, committee, outcome and year."""
         return answer(request, lambda rg: {"data": rg.facets(), "links": {"self": link("facets")}})
+
+    def one(fetch: Callable[[Raadsgraf, str], dict[str, Any]]) -> Callable[..., Response]:
+        def endpoint(request: Request, iri: IriParam) -> Response:
+            _check_iri(iri)
+            return answer(request, lambda rg: fetch(rg, iri))
+
+        endpoint.__doc__ = fetch.__doc__
+        return endpoint
+
+    # The things asked for by IRI: each answer, or a 404 naming the thing.
+    for path, model, summary, fetch in (
+        ("/item", schemas.ItemAnswer, "An agenda item", _item_answer),
+        ("/policy", schemas.PolicyAnswer, "A policy and its lineage", _policy_answer),
+        ("/person", schemas.PersonAnswer, "A person", _person_answer),
+        ("/committee", schemas.CommitteeAnswer, "A committee", _committee_answer),
+        ("/meeting", schemas.MeetingAnswer, "A meeting", _meeting_answer),
+    ):
+        api.add_api_route(
+            path,
+            one(fetch),
+            methods=["GET"],
+            response_model=model,
+            summary=summary,
+            name=path.strip("/"),
+        )
 
     return api

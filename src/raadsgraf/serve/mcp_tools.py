@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 import anyio
 from mcp.server.mcpserver import MCPServer
@@ -19,7 +19,8 @@ from mcp.server.mcpserver.exceptions import ToolError
 
 from raadsgraf.api import Raadsgraf
 from raadsgraf.errors import QueryError, RaadsgrafError
-from raadsgraf.serve.citations import Citation, cite, plain
+from raadsgraf.index.search import Filters
+from raadsgraf.serve.citations import Citation, cite, cite_hits, cite_steps, plain
 from raadsgraf.serve.errors import ApiError, scrub
 from raadsgraf.serve.live import LiveStore
 from raadsgraf.serve.workers import QueryService, QueryTimeout
@@ -29,6 +30,16 @@ INSTRUCTIONS = (
     "graph. Search first, then open items and their case history. Quote decisions with the "
     "citation each answer carries (municipality, committee, date, item number, source URL)."
 )
+
+
+T = TypeVar("T")
+
+
+def _found(value: T | None, what_en: str, what_da: str, iri: str) -> T:
+    """The thing asked for, or a tool error naming it in both languages."""
+    if value is None:
+        raise ToolError(f"no {what_en} {iri} / {what_da} {iri}")
+    return value
 
 
 def _cite_iris(rg: Raadsgraf, iris: list[str]) -> list[Citation]:
@@ -83,30 +94,9 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
                 last = dt.date.fromisoformat(date_to) if date_to else None
             except ValueError as exc:
                 raise ToolError(f"dates are YYYY-MM-DD: {exc}") from None
-            hits = rg.search(
-                query,
-                top_k=max(1, min(limit, 50)),
-                municipality=municipality,
-                committee=committee,
-                date_from=first,
-                date_to=last,
-                open_only=open_only,
-                outcome=outcome,
-            )
-            citations = cite(
-                rg,
-                (
-                    (
-                        h.iri,
-                        h.municipality,
-                        h.committee,
-                        h.meeting_date,
-                        h.item_number,
-                        h.item_title or h.document_title,
-                    )
-                    for h in hits
-                ),
-            )
+            chosen = Filters(municipality, committee, first, last, open_only, outcome)
+            hits = rg.search(query, top_k=max(1, min(limit, 50)), filters=chosen)
+            citations = cite_hits(rg, hits)
             return {"hits": hits, "citations": citations}
 
         return await call(run)
@@ -117,9 +107,7 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
         absent, references to earlier treatments, sections."""
 
         def run(rg: Raadsgraf) -> dict[str, Any]:
-            d = rg.item(iri)
-            if d is None:
-                raise ToolError(f"no agenda item {iri} / intet dagsordenspunkt {iri}")
+            d = _found(rg.item(iri), "agenda item", "intet dagsordenspunkt", iri)
             c = cite(rg, [(d.item, d.municipality, d.committee, d.date, d.number, d.title)])
             return {"item": d, "citations": c}
 
@@ -135,22 +123,7 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
                 h = rg.history(target)
             except QueryError as exc:
                 raise ToolError(scrub(str(exc))) from None
-            c = cite(
-                rg,
-                (
-                    (
-                        s.step.treatment,
-                        s.step.municipality,
-                        s.step.committee,
-                        s.step.date,
-                        s.step.item_number,
-                        s.step.title,
-                    )
-                    for s in h.steps
-                    if not s.step.planned  # a coming step is no record to cite
-                ),
-            )
-            return {"history": h, "citations": c}
+            return {"history": h, "citations": cite_steps(rg, (s.step for s in h.steps))}
 
         return await call(run)
 
@@ -159,23 +132,13 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
         """A policy's versions, adoption, what it replaces, and the treatments of it."""
 
         def run(rg: Raadsgraf) -> dict[str, Any]:
-            network = rg.policy_network(iri)
-            if network is None:
-                raise ToolError(f"no policy {iri} / ingen politik {iri}")
+            network = _found(rg.policy_network(iri), "policy", "ingen politik", iri)
             try:
                 found = rg.lineage(iri)
                 steps = found.steps
             except QueryError:
                 found, steps = None, ()
-            c = cite(
-                rg,
-                [(iri, None, None, None, None, network.title)]
-                + [
-                    (s.treatment, s.municipality, s.committee, s.date, s.item_number, s.title)
-                    for s in steps
-                    if not s.planned  # a coming step is no record to cite
-                ],
-            )
+            c = cite(rg, [(iri, None, None, None, None, network.title)]) + cite_steps(rg, steps)
             return {"policy": network, "lineage": found, "citations": c}
 
         return await call(run)
@@ -185,9 +148,7 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
         """A politician by IRI: party, roles, meetings attended or missed, item absences."""
 
         def run(rg: Raadsgraf) -> dict[str, Any]:
-            page = rg.person(iri)
-            if page is None:
-                raise ToolError(f"no person {iri} / ingen person {iri}")
+            page = _found(rg.person(iri), "person", "ingen person", iri)
             c = cite(
                 rg,
                 [(m.iri, m.municipality, m.committee, m.date, None, None) for m in page.meetings],

@@ -17,13 +17,14 @@ from pathlib import Path
 import numpy as np
 
 from raadsgraf.index.encoders import Vectors
+from raadsgraf.model import Closing
 
 
 def passage_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-class EmbeddingCache:
+class EmbeddingCache(Closing):
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
@@ -36,12 +37,6 @@ class EmbeddingCache:
 
     def close(self) -> None:
         self._db.close()
-
-    def __enter__(self) -> EmbeddingCache:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def get_many(self, model: str, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}

@@ -19,7 +19,17 @@ from raadsgraf.query.views.records import (
     PersonRef,
     ReferenceView,
 )
-from raadsgraf.query.views.sparql import _DA_LABEL, _d, _i, _iri, _lit, _person_pattern, _rows, _s
+from raadsgraf.query.views.sparql import (
+    _DA_LABEL,
+    _d,
+    _i,
+    _iri,
+    _item_fields,
+    _lit,
+    _person_pattern,
+    _rows,
+    _s,
+)
 
 # --- item -----------------------------------------------------------------------------
 
@@ -284,12 +294,8 @@ def item_summaries(store: GraphStore, iris: list[str]) -> dict[str, ItemSummary]
         out.setdefault(
             str(r["x"]),
             ItemSummary(
-                item=str(r["a"]),
+                **_item_fields(r),
                 treatment=str(r["t"]),
-                number=_i(r["n"]),
-                title=_s(r["title"]),
-                date=_d(r["date"]),
-                committee=_s(r["cl"]),
                 municipality=_s(r["muni"]),
                 outcome=_s(r["on"]),
                 outcome_label=_s(r["onl"]),

@@ -26,7 +26,7 @@ from raadsgraf.query.views.records import (
     PositionView,
     SplitDecision,
 )
-from raadsgraf.query.views.sparql import _d, _i, _iri, _lit, _rows, _s
+from raadsgraf.query.views.sparql import _d, _i, _iri, _item_fields, _lit, _rows, _s
 
 #: A position with its item, date, committee and outcome; ``{holder}`` binds ?h.
 _POSITIONS = """SELECT ?x ?stance ?side ?text ?a ?date ?cl ?n ?title ?on ?via ?hn WHERE {{
@@ -54,11 +54,7 @@ def _positions(store: GraphStore, holder: str) -> tuple[PositionView, ...]:
             PositionView(
                 stance=str(r["stance"]),
                 text=str(r["text"]),
-                item=str(r["a"]),
-                date=_d(r["date"]),
-                committee=_s(r["cl"]),
-                number=_i(r["n"]),
-                title=_s(r["title"]),
+                **_item_fields(r),
                 outcome=_s(r["on"]),
                 holder=str(r["hn"]),
                 side=_s(r["side"]),
@@ -250,11 +246,7 @@ def party_agreement(
         r = head[d]
         decisions.append(
             SplitDecision(
-                item=str(r["a"]),
-                date=_d(r["date"]),
-                committee=_s(r["cl"]),
-                number=_i(r["n"]),
-                title=_s(r["title"]),
+                **_item_fields(r),
                 camps=tuple(sorted(camps.items())),
             )
         )

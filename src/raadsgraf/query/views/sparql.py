@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from raadsgraf.errors import QueryError
 from raadsgraf.graph.sparql import Value, iri_term, literal_term, run_sparql
@@ -32,6 +33,18 @@ def _rows(store: GraphStore, body: str) -> list[dict[str, Value]]:
 
 def _s(value: Value) -> str | None:
     return None if value is None else str(value)
+
+
+def _item_fields(r: dict[str, Value]) -> dict[str, Any]:
+    """The columns every item-shaped row binds — ?a the item, ?date, ?cl the committee's
+    label, ?n its number, ?title — as the records' keyword arguments."""
+    return {
+        "item": str(r["a"]),
+        "date": _d(r["date"]),
+        "committee": _s(r["cl"]),
+        "number": _i(r["n"]),
+        "title": _s(r["title"]),
+    }
 
 
 def _d(value: Value) -> dt.date | None:
