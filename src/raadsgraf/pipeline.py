@@ -496,7 +496,7 @@ def _write(
     index: bool,
 ) -> None:
     """Into a copy of the live generation: each document's graph, loaded as it is
-    turned into triples (:meth:`GraphStore.replace_sources` loads in 32 MB batches),
+    turned into triples (:meth:`GraphStore.replace_sources` loads in 8 MB batches),
     then the harvest's graphs, the derived graphs, and the sinks (the index)."""
     from raadsgraf import iris
     from raadsgraf.graph import build as graph

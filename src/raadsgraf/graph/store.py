@@ -64,7 +64,8 @@ _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 #: N-Triples bytes per bulk load (see GraphStore._bulk_load).
-BULK_BATCH_BYTES = 32 * 1024 * 1024
+#: 8 MB: the load's peak on Greve 736 → 570 MB against 32 MB, no slower (bench/README.md, lean.py).
+BULK_BATCH_BYTES = 8 * 1024 * 1024
 
 
 def to_nquads(triples: Iterable[tuple[Node, Node, Node]], graph_iri: str | None = None) -> bytes:
