@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint pytest setup clean browser services screenshots ocr-tools
+.PHONY: demo test lint pytest setup models clean browser services screenshots ocr-tools
 
 #: The demo's store and what goes into it: the seeds, and the
 #: Greve slice when its samples (and parser) are in the checkout.
@@ -15,7 +15,14 @@ DEMO_STORE ?= indexes/store
 DEMO_SAMPLES := tests/samples/seeds $(wildcard tests/samples/firstagenda)
 DEMO_PORT ?= 8501
 
-setup: $(STAMP)
+setup: $(STAMP) models
+
+# The built embedding models (once; a no-op when built): e5-small-int8, and the static
+# fast lane distilled from it (`ingest --fast`; minutes on two cores).
+MODELS_DIR ?= indexes/models
+models: $(STAMP)
+	RAADSGRAF_MODELS=$(MODELS_DIR) $(BIN)/raadsgraf model build
+	RAADSGRAF_MODELS=$(MODELS_DIR) RAADSGRAF_MODEL=e5-small-static $(BIN)/raadsgraf model build
 
 # torch goes in first and pinned: an unpinned torch pulls a multi-GB CUDA build. The CPU
 # build (+cpu) when pip can find it (a local wheel folder in PIP_FIND_LINKS), else PyPI's.
@@ -51,7 +58,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(wildcard src tests bench app)
 	$(BIN)/mypy src
 
-pytest: $(STAMP) browser services ocr-tools
+pytest: $(STAMP) models browser services ocr-tools
 	$(BIN)/python -m pytest
 
 test: lint pytest

@@ -114,6 +114,7 @@ def test_cli_search_json(store: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)
+    assert "2 strong hit(s); 3 shown" in result.stderr  # --all: a weak hit fills the third place
     assert (
         len(hits) == 3 and hits[0]["meeting_date"] == "2022-10-04" and hits[0]["item_number"] == 12
     )

@@ -254,3 +254,15 @@ def test_dense_can_be_measured_without_the_exact_rule(rg) -> None:  # type: igno
     pure = rg.index.search("24-012144", mode="dense", include_weak=True, exact_first=False)
     assert [h.case_number for h in served[:2]] == ["24-012144", "24-012144"]
     assert [h.iri for h in served] != [h.iri for h in pure]
+
+
+def test_total_counts_strong_hits_and_says_when_it_is_at_least(rg) -> None:  # type: ignore[no-untyped-def]
+    """`total` (issue 15): strong hits matching the filters; "at least" when an item
+    outside the candidates could also clear the floor (here: a floor of 0)."""
+    every = rg.search("boligsocial helhedsplan", top_k=100)
+    assert every.total == len(every) == sum(not h.weak for h in every) and every.total_exact
+    assert rg.search("boligsocial helhedsplan", top_k=2).total == every.total
+    nonsense = rg.search("xyzzy qwerty")
+    assert nonsense.total == 0 and nonsense and all(h.weak for h in nonsense)
+    loose = rg.search("kommune", top_k=5, min_score=0.0)
+    assert not loose.total_exact and loose.total > len(loose) == 5

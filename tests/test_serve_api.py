@@ -147,6 +147,25 @@ def test_search_filters_reach_the_index(client: TestClient, openapi: dict[str, A
     assert r.status_code == 422 and _error(r)["code"] == "invalid_parameters"
 
 
+def test_search_total_counts_the_strong_hits(client: TestClient, openapi: dict[str, Any]) -> None:
+    """`total` (null before issue 15): the strong hits matching the filters, whatever the page."""
+    query = "boligsocial helhedsplan"
+    every = check(openapi, _search(client, q=query, limit=100))
+    assert every["total_exact"] and not any(r["hit"]["weak"] for r in every["results"])
+    assert every["total"] == len(every["results"]) > 3
+    page = check(openapi, _search(client, q=query, limit=2, offset=2))
+    assert page["total"] == every["total"] and len(page["results"]) == 2
+    by_place: dict[str, int] = {}
+    for r in every["results"]:
+        by_place[r["hit"]["municipality"]] = by_place.get(r["hit"]["municipality"], 0) + 1
+    assert len(by_place) >= 2
+    for place, n in by_place.items():
+        assert check(openapi, _search(client, q=query, municipality=place))["total"] == n
+    nonsense = check(openapi, _search(client, q="xyzzy qwerty"))
+    assert nonsense["total"] == 0 and nonsense["results"]
+    assert all(r["hit"]["weak"] for r in nonsense["results"])
+
+
 def test_every_resource_answers_against_its_schema(
     client: TestClient, openapi: dict[str, Any]
 ) -> None:

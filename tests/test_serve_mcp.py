@@ -90,6 +90,7 @@ def test_mcp_tools_over_streamable_http_carry_citations(server: str) -> None:
     assert out["tools"] == TOOLS
     hits = out["search"]["hits"]
     assert hits and len(out["search"]["citations"]) == len(hits)
+    assert out["search"]["total"] == len(hits) and out["search"]["total_exact"]  # 9 < limit 10
     assert out["search"]["citations"][0]["iri"] == hits[0]["iri"]
     _citations_are_complete(out["search"], numbered=True)
     assert out["item"]["item"]["item"] == hits[0]["iri"]

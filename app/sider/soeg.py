@@ -23,7 +23,7 @@ import raadsgraf
 from raadsgraf import Facets, PartyRef, store_version
 
 if TYPE_CHECKING:  # the index package (FAISS, BM25) is imported when there is a query
-    from raadsgraf import Filters, Hit
+    from raadsgraf import Filters, Hits
 
 MODES = {"Hybrid": "hybrid", "Semantisk": "dense", "Nøgleord": "bm25"}
 ALL = "Alle"
@@ -62,7 +62,7 @@ mode = MODES.get(mode_label or "Hybrid", "hybrid")
 
 
 @st.cache_data(show_spinner="Søger …", max_entries=200)
-def run_search(stamp: str, q: str, mode: str, filters: Filters, top_k: int) -> list[Hit]:
+def run_search(stamp: str, q: str, mode: str, filters: Filters, top_k: int) -> Hits:
     return rg.search(q, top_k=top_k, mode=mode, filters=filters)
 
 
@@ -227,7 +227,11 @@ else:
     summaries = rg.item_summaries([h.iri for h in hits])
     strong = [h for h in hits if not h.weak]
     weak = [h for h in hits if h.weak]
-    st.caption(f"{len(strong)} gode fund · {mode_label or 'Hybrid'} søgning")
+    shown = f"de {len(strong)} bedste vist · " if hits.total > len(strong) else ""
+    st.caption(
+        f"{'mindst ' if not hits.total_exact else ''}{hits.total} gode fund · {shown}"
+        f"{mode_label or 'Hybrid'} søgning"
+    )
     if not hits:
         st.warning("Ingen fund. Prøv andre ord, en anden søgemåde eller færre filtre.")
     elif not strong:

@@ -16,7 +16,7 @@ from raadsgraf.lazy import attributes
 
 if TYPE_CHECKING:
     from raadsgraf.api import Raadsgraf, open, store_version
-    from raadsgraf.index.search import Filters, Hit
+    from raadsgraf.index.search import Filters, Hit, Hits
     from raadsgraf.model import Document, Meeting, PolicyDocument
     from raadsgraf.parsers.registry import parse_bytes
     from raadsgraf.pipeline import ingest, parse_file, parse_files
@@ -40,6 +40,7 @@ __all__ = [
     "Filters",
     "History",
     "Hit",
+    "Hits",
     "ItemSummary",
     "Meeting",
     "PartyRef",
@@ -72,6 +73,7 @@ _LAZY = {
     "store_version": "raadsgraf.api",
     "Filters": "raadsgraf.index.search",
     "Hit": "raadsgraf.index.search",
+    "Hits": "raadsgraf.index.search",
     "Document": "raadsgraf.model",
     "Meeting": "raadsgraf.model",
     "PolicyDocument": "raadsgraf.model",

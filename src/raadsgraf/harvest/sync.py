@@ -75,10 +75,29 @@ def run_sync(settings: Settings, *, progress: bool = True) -> SyncSummary:
         summary.failures += watched.failures
         summary.sources += _graphs(watched.ingest)
         summary.lines.append(watched.summary())
+    if settings.sync_index and settings.sync_upgrade > 0:
+        _upgrade(settings, summary, progress)
     summary.failed = len(summary.failures)
     summary.finished = _now()
     append_log(Path(settings.store), summary)
     return summary
+
+
+def _upgrade(settings: Settings, summary: SyncSummary, progress: bool) -> None:
+    """In the run's idle time, after the harvest: re-embed at most ``sync_upgrade``
+    passages of a fast-lane index with the full model (swapped in when all are)."""
+    from raadsgraf.index import upgrade
+
+    try:
+        if not upgrade.pending(Path(settings.store), settings):
+            return
+        report = upgrade.upgrade(
+            Path(settings.store), settings, max_passages=settings.sync_upgrade, progress=progress
+        )
+    except RaadsgrafError as exc:
+        summary.failures.append(f"upgrade: {exc}")
+        return
+    summary.lines.append(report.summary())
 
 
 def append_log(store: Path, summary: SyncSummary) -> None:

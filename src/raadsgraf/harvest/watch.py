@@ -49,6 +49,17 @@ class WatchReport:
         return text
 
 
+def first_import(settings: Settings, index: bool = True) -> Settings:
+    """The settings an import from a portal or drop folder ingests with: the static
+    fast lane when the store has no search index yet (the first import is the whole
+    archive; ``sync`` upgrades it to e5 in its idle time), else ``settings``."""
+    if not index:
+        return settings
+    from raadsgraf.index.upgrade import first_import as fast  # the search stage, when used
+
+    return fast(settings)
+
+
 def _partial(path: Path) -> bool:
     name = path.name.lower()
     return name.endswith(PARTIAL_SUFFIXES) or name.startswith(("~$", ".~"))
@@ -146,7 +157,9 @@ def watch_once(
         files = [
             f for f in pipeline.iter_files(complete) if not marker_name or f.name != marker_name
         ]
-        report.ingest = pipeline.ingest(files, settings, progress=progress, index=index)
+        report.ingest = pipeline.ingest(
+            files, first_import(settings, index), progress=progress, index=index
+        )
         if seen is not None:
             failed = {f.path for f in report.ingest.failures}
             for unit in complete:

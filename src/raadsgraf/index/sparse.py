@@ -17,7 +17,7 @@ import gzip
 import importlib.util
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +176,16 @@ class SparseIndex:
             words(query), lambda w: w if w.isdigit() else norm(w), vocab, self._identifiers
         )
         return terms + list(dict.fromkeys(extra))  # a repeated query word counts twice, as in bm25s
+
+    def term_counts(self, terms: Iterable[str]) -> npt.NDArray[np.int16]:
+        """Per row, how many of the distinct index ``terms`` its passage holds: read
+        off the posting lists (a row is in a term's column iff it holds the term, as
+        every BM25 weight is positive), with no passage tokenised at query time."""
+        indices, indptr, vocab = self._indices, self._indptr, self.vocab
+        counts = np.zeros(self.size, dtype=np.int16)
+        for tid in {vocab[t] for t in terms if t in vocab}:
+            counts[indices[indptr[tid] : indptr[tid + 1]]] += 1
+        return counts
 
     def _scores(self, token_ids: list[int]) -> npt.NDArray[np.float32]:
         """Σ over query tokens of the precomputed BM25 column (bm25s's eager

@@ -3,6 +3,9 @@
 Files::
 
     config.json      model, dimension, normalisation, chunking, corpus hash, version
+                     (``model`` names the one model every vector is from: a
+                     fast-lane index is all static until ``embed --upgrade``
+                     swaps in an all-e5 one, see :mod:`raadsgraf.index.upgrade`)
     chunks.jsonl     one Chunk per line, row i ↔ FAISS id i ↔ BM25 document i
     rows.npz/.json   per row, what filters test (codes, dates, open) and the item;
                      the store's procedural titles (index/table.py)
@@ -18,6 +21,7 @@ claims to be whole.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -39,7 +43,7 @@ from raadsgraf.index import dense
 from raadsgraf.index.chunking import Chunk, ChunkParams, chunk_document
 from raadsgraf.index.encoders import Encoder, Vectors, get_encoder
 from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache, passage_key
-from raadsgraf.index.encoders.models import models_folder
+from raadsgraf.index.encoders.models import is_fast_lane_of, models_folder
 from raadsgraf.index.sparse import SparseIndex
 from raadsgraf.index.table import Columns
 from raadsgraf.model import Document
@@ -134,6 +138,20 @@ def _merge(old: list[Chunk], new: list[Chunk]) -> tuple[list[Chunk], int]:
     return kept + new, len(old) - len(kept)
 
 
+def default_cache(store_dir: Path) -> Path:
+    """The embedding cache of the index under ``store_dir``: one for all generations
+    of a store (``<store>/shared/embeddings.sqlite``: embed nothing twice), else
+    ``<store>/index/cache.sqlite``."""
+    shared = generations.shared_folder(Path(store_dir))
+    path = (
+        index_dir(store_dir) / "cache.sqlite"
+        if shared == Path(store_dir)
+        else shared / "embeddings.sqlite"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def embed_chunks(
     cache_path: Path, encoder: Encoder, chunks: Sequence[Chunk], *, progress: bool
 ) -> tuple[Vectors, int]:
@@ -144,9 +162,12 @@ def embed_chunks(
     ):
         known = len(cache.get_many(encoder.name, [passage_key(t) for t in texts]))
         bar.update(known)
+        # a static encoder (the fast lane) takes thousands at once; e5 batches of 32
+        batch = int(getattr(encoder, "cache_batch", 32))
         return embed_with_cache(
-            cache, encoder.name, encoder.dim, texts, encoder.encode_passages, progress=bar.update
-        )
+            cache, encoder.name, encoder.dim, texts, encoder.encode_passages,
+            batch_size=batch, progress=bar.update,
+        )  # fmt: skip
 
 
 def write(
@@ -222,6 +243,16 @@ def update(
     old: list[Chunk] = []
     if (folder / "config.json").is_file():
         config = read_config(folder)
+        if is_fast_lane_of(config.get("model"), settings.model):
+            # a fast-lane index stays one until `raadsgraf embed --upgrade` (index/upgrade.py)
+            settings = dataclasses.replace(settings, model=str(config["model"]))
+            if progress:
+                print(
+                    f"{folder}: the index is the fast lane ({settings.model}); new passages "
+                    "are embedded with it: `raadsgraf embed --upgrade` re-embeds all with the "
+                    "full model",
+                    file=sys.stderr,
+                )
         if config.get("model") != settings.model:
             # every passage is embedded again below (the cache is keyed by model)
             print(
@@ -244,12 +275,7 @@ def update(
     if not chunks:  # nothing to index (no documents yet): leave the folder as it was
         return IndexReport(len(documents), 0, 0, removed, 0, 0, "none", time.perf_counter() - start)
     encoder = get_encoder(settings.model, settings.threads, models_folder(settings, store_dir))
-    if cache_path is None:  # one cache for all generations of a store: embed nothing twice
-        shared = generations.shared_folder(Path(store_dir))
-        cache_path = (
-            folder / "cache.sqlite" if shared == Path(store_dir) else shared / "embeddings.sqlite"
-        )
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
+    cache_path = cache_path or default_cache(store_dir)
     vectors, embedded = embed_chunks(cache_path, encoder, chunks, progress=progress)
 
     kind = write(folder, chunks, vectors, settings, encoder, normaliser, params)

