@@ -168,7 +168,10 @@ def _seed_store(folder: Path) -> Path:
 
 
 def _set_of(labels: list[dict[str, Any]]) -> str:
-    return "heldout" if any(label.get("set") == "heldout" for label in labels) else "dev"
+    """The labels' split: "dev" (read while rules were written), "heldout" (judged after
+    the rules of 2026-12-05's first pass), "heldout-2" (sampled with seed 2026 and judged
+    before the second pass changed anything)."""
+    return next((str(label["set"]) for label in labels if label.get("set")), "dev")
 
 
 def judge(step: Any, labels: list[dict[str, Any]]) -> str:
@@ -177,6 +180,10 @@ def judge(step: Any, labels: list[dict[str, Any]]) -> str:
     shown body) and found another body or no step; any other step that day is unlabelled."""
     planned = bool(getattr(step, "planned", False))
     shown = norm_body(step.committee)
+    if not planned and step.in_corpus and step.item_number is not None:
+        # a held item of the corpus is another step than a planned one that day: a label
+        # written for the plan ("forventes godkendt i Byrådet den …") does not judge it
+        labels = [label for label in labels if label.get("stratum") != "planned"]
     for label in labels:
         truth = label["truth"]
         if truth["status"] == "none" or norm_body(truth["body"]) != shown:

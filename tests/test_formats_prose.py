@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from raadsgraf.extract.prose import find_prose_references, sentence_reference, sentences
+from raadsgraf.extract.prose import (
+    find_prose_references,
+    sentence_reference,
+    sentence_references,
+    sentences,
+)
 from raadsgraf.model import ReferenceKind
 
 
@@ -204,3 +209,193 @@ def test_a_relative_clause_may_tell_of_a_treatment() -> None:
         "Byrådet skal godkende planen, som blev drøftet i Økonomiudvalget den 3. marts 2025."
     )
     assert ref is not None and (ref.body, ref.date) == ("Økonomiudvalget", dt.date(2025, 3, 3))
+
+
+# Issue 12/17, second pass: every sentence below is from the Greve minutes (FirstAgenda
+# JSON in ../shared/corpus/greve), the seeds or the Syddjurs/eDoc samples, as printed.
+MEETING = dt.date(2024, 9, 25)  # Økonomiudvalget's meeting whose minutes hold most of them
+
+
+@pytest.mark.parametrize(
+    ("sentence", "meeting", "expected"),
+    [
+        (  # one step per (date, body): each date's own body
+            "På Økonomiudvalgets møde den 28. november 2022 (pkt. 8) og Byrådets møde den 12. "
+            "december 2022 (pkt. 13) blev tids- og procesplan for budget 2024-27 drøftet og "
+            "godkendt.",
+            None,
+            [("2022-12-12", "Byrådet", 13), ("2022-11-28", "Økonomiudvalget", 8)],
+        ),
+        (
+            "Sagen har været behandlet i Økonomiudvalget den 28. august 2024, (pkt. 18) og i "
+            "Byrådet den 4. september 2024, (pkt. 20), hvor Byrådet besluttede at sende sagen "
+            "tilbage til Kultur- og Fritidsudvalget.",
+            None,
+            [("2024-08-28", "Økonomiudvalget", 18), ("2024-09-04", "Byrådet", 20)],
+        ),
+        (  # "henholdsvis": the bodies in the order of the dates; the first date's year
+            "Økonomiudvalget og Byrådet vedtog henholdsvis den 28. august og 4. september 2024, "
+            "at afstemningen til 2. behandling af budgettet skal ske således.",
+            None,
+            [("2024-08-28", "Økonomiudvalget", None), ("2024-09-04", "Byrådet", None)],
+        ),
+        (  # two bodies listed before one date share it
+            "Administrationen har udarbejdet et forslag til indhold i indsatsen, der forelægges "
+            "Plan- og Tryghedsudvalget, samt Beskæftigelses- og Erhvervsudvalget den 31. maj 2022.",
+            None,
+            [
+                ("2022-05-31", "Plan- og Tryghedsudvalget", None),
+                ("2022-05-31", "Beskæftigelses- og Erhvervsudvalget", None),
+            ],
+        ),
+        (  # a date without a year, in December minutes: this October
+            "Byrådet besluttede den 3. oktober at iværksætte tre energisparetiltag i Greve "
+            "Svømmehal til udgangen af 2022:",
+            dt.date(2022, 12, 12),
+            [("2022-10-03", "Byrådet", None)],
+        ),
+        (  # the year from the next date of the list
+            "Sagen har ingen selvstændig økonomiske konsekvenser, da disse ligger i "
+            "bevillingssagen til budgetopfølgning 2, som behandles i Økonomiudvalget d. 25. "
+            "september og efterfølgende i Byrådet den 2. oktober 2024.",
+            MEETING,
+            [("2024-09-25", "Økonomiudvalget", None), ("2024-10-02", "Byrådet", None)],
+        ),
+        (  # the body's meeting, not the reopening that day
+            "I forbindelse med genåbning af den selvbetjente åbningstid den 1. april 2024 "
+            "godkendte Byrådet på mødet den 17. april 2024, yderligere tværgående initiativer.",
+            MEETING,
+            [("2024-04-17", "Byrådet", None)],
+        ),
+        (  # KKR acts; "de 17 Byråd" are where it goes next
+            "KKR Sjælland har på mødet den 19. juni 2024 besluttet at indstille tre "
+            "fælleskommunale principper til beslutning i de 17 Byråd i Region Sjælland med "
+            "anbefaling om godkendelse.",
+            None,
+            [("2024-06-19", "KKR Sjælland", None)],
+        ),
+        (  # the hyphen left out: still the committee's name
+            "På Kultur og Fritidsudvalgets møde den 14. august 2024, (pkt. 6) fremlagde "
+            "administrationen forskellige handlemuligheder.",
+            None,
+            [("2024-08-14", "Kultur- og Fritidsudvalget", 6)],
+        ),
+        (  # Syddjurs (acadre): a committee named by its remit
+            "Arbejdet blev 27. juni 2012 igangsat i Udvalget for Plan, udvikling og kultur, med "
+            "udgangspunkt i nedenstående tidsplan:",
+            None,
+            [("2012-06-27", "Udvalget for Plan, udvikling og kultur", None)],
+        ),
+        (
+            "På byrådsmødet den 2. oktober 2023 (pkt. 7), blev tillæg til grundkøbsaftalen "
+            "godkendt.",
+            None,
+            [("2023-10-02", "Byrådet", 7)],
+        ),
+        (  # no treatment verb, but a council meeting's item cited by number (a 2-digit year)
+            "Byrådsbeslutninger finansieret af kassen: 1,2 mio. kr. til medarbejder til "
+            "kystsikring jf. punkt nr. 28 Byrådsmøde den 26.06.24.",
+            None,
+            [("2024-06-26", "Byrådet", 28)],
+        ),
+        (  # the body's name runs on ("… for Fysioterapi"): still its date
+            "Den fremsendte kapacitetsplan har været politisk behandlet i Samarbejdsudvalget for "
+            "Fysioterapi den 28. marts 2025 og forelagt til orientering for KKR Sjælland den 8. "
+            "april 2025.",
+            None,
+            [("2025-03-28", "Samarbejdsudvalget", None)],
+        ),
+        (  # a body's own treatment that day, and the council's it goes on to
+            "Ændringsforslag kan fremsætte frem til og med den 15. september 2023 og "
+            "underændringsforslag frem til og med den 21. september 2023 kl. 8.00, hvorefter "
+            "disse vil indgå i Økonomiudvalgets 2. behandling af budgettet den 25. september "
+            "2023, hvor det fulde materiale oversendes til 2. behandling i Byrådet den 2. "
+            "oktober 2023.",
+            None,
+            [("2023-09-25", "Økonomiudvalget", None), ("2023-10-02", "Byrådet", None)],
+        ),
+        (  # seed 003 (Ballerup)
+            "Socialudvalget blev på udvalgsmødet den 29. marts 2022 introduceret til koblingen "
+            "mellem det nuværende arbejde i Brydehuset og udarbejdelsen af en udsattestrategi.",
+            None,
+            [("2022-03-29", "Socialudvalget", None)],
+        ),
+    ],
+)
+def test_one_step_per_date_and_body(
+    sentence: str, meeting: dt.date | None, expected: list[tuple[str, str, int | None]]
+) -> None:
+    refs = sentence_references(sentence, meeting)
+    assert [(r.date.isoformat(), r.body, r.item_number) for r in refs if r.date] == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [  # deadlines
+        "Punkt 2: Økonomiudvalget anbefaler overfor Byrådet, at frist for godkendelse af "
+        "skema B forlænges til 1. marts 2025.",
+        "Den 19. september 2024 kl. 8.00 var der frist for indsendelse af politiske "
+        "ændringsforslag, hvis de skulle medgå i det publicerede materiale til "
+        "Økonomiudvalgets behandling.",
+        "Byrådet godkendte administrationens indstilling om reduceret åbningstid i perioden "
+        "indtil den 31. marts 2024.",
+        # events: a seminar's span of days, a Saturday's celebration, a registered deed
+        "På Socialudvalgets seminar den 20.-21. maj 2022 drøftede udvalget og ledelsen, "
+        "hvilken målgruppe og hvilke effekter, der skal være retningsgivende.",
+        "På byrådsseminariet den 14. og 15. marts 2013 er det hensigten, at Byrådet skal "
+        "opbygge en fælles forståelse af de beslutninger, der er skabt i denne byrådsperiode.",
+        "1) at udvalget beslutter, hvem fra udvalget der deltager i Valdemarsdag lørdag den "
+        "15. juni 2024.",
+        "Da ansøgningen er i strid med deklarationen lyst 12/11/1948 med løbenummer 5988-18, "
+        "lægges sagen frem til beslutning i Klima, Teknik- og Miljøudvalget.",
+        # a body of the Folketing is no body of the municipality
+        "Folketingets Finansudvalg vedtog den 10. marts 2022 et såkaldt aktstykke, der giver "
+        "kommunerne en midlertidig hjemmel.",
+    ],
+)
+def test_deadlines_events_and_outside_bodies_are_no_steps(sentence: str) -> None:
+    assert sentence_references(sentence, MEETING) == []
+
+
+def test_past_tense_is_told() -> None:
+    """The graph keeps a past decision dated after its minutes as text only."""
+    [ref] = sentence_references(
+        "Byrådet besluttede den 14. december 2022 organisering og ansvarsfordeling af "
+        "arbejdet med behovsafdækning, udbud og byggeledelse af opgaven."
+    )
+    assert ref.past
+    [plan] = sentence_references(
+        "Dispensationsansøgningen forventes behandlet i Klima-, Teknik- og Miljøudvalget den "
+        "15. august 2024."
+    )
+    assert not plan.past
+
+
+def test_fagudvalget_is_generic() -> None:
+    [ref] = sentence_references(
+        'Fagudvalget besluttede 6.2.2024, at formuleringen "og pris" skal udgå af '
+        "formålsparagraffen."
+    )
+    assert ref.body == "Fagudvalget"  # the graph resolves it, or names no body
+
+
+@pytest.mark.parametrize(
+    ("sentence", "past"),
+    [
+        ("Byrådet besluttede den 14. december 2022 organisering og ansvarsfordeling.", True),
+        (  # the date is the subordinate clause's: a coming meeting
+            "Økonomiudvalget besluttede at Byrådet indkaldes 30 min. tidligere end planlagt den "
+            "20. juni 2022, dvs. kl. 14.30.",
+            False,
+        ),
+        (
+            "Godkendt med bemærkning om, at udvalget besluttede at flytte mødet fra den 5. januar "
+            "2026 til den 12. januar 2026 under forudsætning af, at Sundheds- og "
+            "Omsorgsudvalget ligeledes godkender en flytning af deres møde samme dag.",
+            False,
+        ),
+    ],
+)
+def test_past_belongs_to_the_verbs_own_date(sentence: str, past: bool) -> None:
+    [ref] = sentence_references(sentence)
+    assert ref.past is past

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import PROV, RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from raadsgraf import iris
@@ -220,3 +220,86 @@ def test_udvalget_in_a_council_item_names_no_body() -> None:
     assert not list(g.objects(t, RG.referencesMeeting))
     assert not list(g.objects(t, RG.referencesTreatment))
     assert len(list(g.objects(t, RG.reference))) == 1  # kept as text
+
+
+def _graph_of_first_item(
+    committee: str | None = None, date: dt.date | None = None, **changes: object
+) -> tuple[Graph, URIRef]:
+    """minutes_2023 (Socialudvalget, 7 November 2023) with its first item changed, and
+    the meeting's committee and date when given: the built graph and that item's treatment."""
+    import dataclasses
+
+    from raadsgraf.model import Committee
+
+    doc = minutes_2023()
+    meeting = doc.meetings[0]
+    if committee:
+        meeting = dataclasses.replace(meeting, committee=Committee(committee, "Ballerup Kommune"))
+    if date:
+        meeting = dataclasses.replace(meeting, date=date)
+    item = dataclasses.replace(meeting.items[0], **changes)  # type: ignore[arg-type]
+    meeting = dataclasses.replace(meeting, items=(item, *meeting.items[1:]))
+    doc = dataclasses.replace(doc, meetings=(meeting,))
+    return document_graph(doc, iris.source_graph_iri(doc.source.path)), URIRef(
+        iris.treatment_iri(meeting, item)
+    )
+
+
+def test_a_referral_to_the_administration_is_no_planned_step() -> None:
+    """Greve (Klima-, Teknik- og Miljøudvalget 16.01.2023): the administration prepares the
+    case again, it treats none; the recipient stays on the decision as written."""
+    from raadsgraf.extract.outcomes import make_decision
+
+    decision = make_decision(
+        "Sagen sendes tilbage til administrationen med henblik på at indarbejde Greve Marinas "
+        "ønske på den nordvestlige del, over for Hejren."
+    )
+    assert decision.outcome == Outcome.REFERRED and decision.referred_to
+    g, t = _graph_of_first_item(decision=decision)
+    assert not list(g.objects(t, RG.plannedTreatment))
+    [d] = g.objects(t, PROV.generated)
+    assert [str(v) for v in g.objects(d, RG.referredTo)] == [decision.referred_to]
+    conforms, report = validate(g)
+    assert conforms, report
+
+
+@pytest.mark.parametrize(
+    ("committee", "expected"),
+    [("Byrådet", None), ("Økonomiudvalget", None), ("Socialudvalget", "Socialudvalget")],
+)
+def test_fagudvalget_is_the_own_committee_only_in_a_subject_committee(
+    committee: str, expected: str | None
+) -> None:
+    """Greve Byrådet 17.04.2024: "Fagudvalget besluttede 6.2.2024 …" repeats a committee's
+    text without naming it: no step; in a subject committee's own minutes it is itself."""
+    from raadsgraf.extract.prose import sentence_references
+
+    refs = tuple(
+        sentence_references(
+            'Fagudvalget besluttede 6.2.2024, at formuleringen "og pris" skal udgå af '
+            "formålsparagraffen."
+        )
+    )
+    g, t = _graph_of_first_item(committee, dt.date(2024, 4, 17), references=refs)
+    meetings = [str(z) for z in g.objects(t, RG.referencesMeeting)]
+    if expected is None:
+        assert meetings == []
+    else:
+        assert meetings == [iris.meeting_iri_for("Ballerup Kommune", expected, dt.date(2024, 2, 6))]
+
+
+def test_a_past_decision_dated_after_its_minutes_is_no_step() -> None:
+    """Greve (Byrådet 23.05.2022): "Byrådet besluttede den 14. december 2022 …" in minutes
+    of May 2022 cannot be right: neither a held nor a planned step, kept as text."""
+    from raadsgraf.extract.prose import sentence_references
+
+    refs = tuple(
+        sentence_references(
+            "Byrådet besluttede den 14. december 2023 organisering og ansvarsfordeling af "
+            "arbejdet med behovsafdækning, udbud og byggeledelse af opgaven."
+        )
+    )
+    g, t = _graph_of_first_item(references=refs)
+    assert len(list(g.objects(t, RG.reference))) == 1
+    for p in (RG.plannedTreatment, RG.referencesMeeting, RG.referencesTreatment):
+        assert not list(g.objects(t, p))

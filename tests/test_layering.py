@@ -40,6 +40,7 @@ RANK = {
     "pipeline": 6,
     "harvest": 7,
     "erasure": 7,
+    "dump": 7,
     "serve": 7,
     "__init__": 7,
     "cli": 8,

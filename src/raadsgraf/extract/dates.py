@@ -34,7 +34,7 @@ _NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?![\d])")
 _TIME = re.compile(r"\b(?:kl\.?\s*)?([01]?\d|2[0-3])[:.]([0-5]\d)\b", re.IGNORECASE)
 
 
-def _make(year: int, month: int, day: int) -> dt.date | None:
+def make_date(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
     except ValueError:
@@ -53,13 +53,13 @@ def find_dates(text: str, default_year: int | None = None) -> list[tuple[dt.date
         found.append((date, start, end))
 
     for m in _ISO.finditer(text):
-        add(_make(int(m[1]), int(m[2]), int(m[3])), m.start(), m.end())
+        add(make_date(int(m[1]), int(m[2]), int(m[3])), m.start(), m.end())
     for m in _NUMERIC.finditer(text):
-        add(_make(int(m[3]), int(m[2]), int(m[1])), m.start(), m.end())
+        add(make_date(int(m[3]), int(m[2]), int(m[1])), m.start(), m.end())
     for m in _WORDY.finditer(text):
         year = int(m[3]) if m[3] else default_year
         if year is not None:
-            add(_make(year, MONTHS[m[2].lower()], int(m[1])), m.start(), m.end())
+            add(make_date(year, MONTHS[m[2].lower()], int(m[1])), m.start(), m.end())
     return sorted(found, key=lambda f: f[1])
 
 

@@ -16,11 +16,12 @@ corpus fast. The raw sentence is kept on the Reference.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from raadsgraf.extract.dates import find_dates
+from raadsgraf.extract.dates import find_dates, make_date
 from raadsgraf.extract.nlp import danish
 from raadsgraf.model import Reference, ReferenceKind
 
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 TREATMENT_LEMMAS = (
     "behandle", "beslutte", "godkende", "drøfte", "vedtage", "tiltræde", "anbefale",
     "orientere", "beslutning", "behandling", "godkendelse", "drøftelse",
+    # putting a matter before a body ("forelægges Byrådet den …", "fremlagde … for
+    # udvalget"), presenting it, setting up a body ("blev opgaveudvalget nedsat")
+    "forelægge", "fremlægge", "præsentere", "introducere", "nedsætte", "igangsætte", "afvise",
 )  # fmt: skip
 
 #: Political bodies as named in running text; the name's own capitalisation
@@ -41,13 +45,27 @@ BODY = re.compile(
     r"(?<![\w-])(?:"
     # a list of parts ("Klima-, Teknik- og Miljøudvalget") starts with a hyphened part,
     # so "Strandvejsområdet, vedtaget af Plan- og Tryghedsudvalget" names only the last
-    r"(?:[A-ZÆØÅ]\w*(?:-|,\s*-),?\s+(?:[\w-]+,?\s+){0,3}og\s+)?[A-ZÆØÅ][\w-]*udvalg(?:et|ets)?"
-    r"|[Uu]dvalg(?:et|ets)"
+    r"(?:[A-ZÆØÅ]\w*(?:-|,\s*-),?\s+(?:[\w-]+,?\s+){0,3}og\s+"
+    # … or, with the hyphen left out, a bare stem ("Kultur og Fritidsudvalgets", "Plan og
+    # Tryghedsudvalget"); a definite noun ("Byrådet og Økonomiudvalget") is a body of its own
+    r"|[A-ZÆØÅ][a-zæøå]+(?<!et|en|ne)\s+og\s+(?=[A-ZÆØÅ][\w-]*udvalg))?"
+    r"[A-ZÆØÅ][\w-]*udvalg(?:et|ets)?"
+    # "Udvalget for Plan, udvikling og kultur" (a committee named by its remit)
+    r"|[Uu]dvalg(?:et)?\s+for\s+[A-ZÆØÅ]\w*(?:(?:,\s*[A-ZÆØÅa-zæøå]\w*){0,3}\s+og\s+[A-ZÆØÅa-zæøå]\w*)?"
+    r"|[Uu]dvalg(?:et|ets)|[Ff]agudvalg(?:et|ets)"
+    # councils and boards named by their remit: "Handicaprådet", "Ældrerådets"
+    r"|[A-ZÆØÅ][\w-]*råd(?:et|ets)"
+    r"|KKR(?:\s+[A-ZÆØÅ]\w+)?|[Kk]ommunekontaktråd(?:et|ets)?"
+    # "på byrådsmødet den …": the meeting names the council
+    r"|[Bb]yrådsmøde(?:t)?|[Kk]ommunalbestyrelsesmøde(?:t)?"
+    # bodies outside the municipality: they compete for the date, and win no step
+    r"|Folketing(?:et|ets)(?:\s+[A-ZÆØÅ][\w-]*udvalg(?:et)?)?"
+    r"|[A-ZÆØÅ][\w-]*ministeri(?:et|ets)|[A-ZÆØÅ][\w-]*minister(?:en)?"
     r"|[Bb]yråd(?:et|ets)?|[Kk]ommunalbestyrelsen?s?|[Rr]egionsråd(?:et|ets)"
     r"|[Mm]agistrat(?:en|ens)|[Bb]orgerrepræsentation(?:en|ens)"
     r")(?![\w-])"
 )
-_ITEM = re.compile(r"\b(?:pkt\.?|punkt)\s*(\d{1,3})\b", re.IGNORECASE)
+_ITEM = re.compile(r"\b(?:pkt\.?|punkt)\s*(?:nr\.?\s*)?(\d{1,3})\b", re.IGNORECASE)
 #: Sentence ends: a full stop/!/? followed by a capital letter, or a line break.
 #: "d. 22. maj", "pkt. 14" and "9. april" never split (a digit or lower case follows).
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"“”])|\n+")
@@ -89,49 +107,294 @@ def sentences(text: str) -> list[tuple[str, int]]:
     return out
 
 
-def find_prose_references(text: str) -> list[Reference]:
-    """References for the sentences of ``text`` that tell of a treatment."""
+def find_prose_references(text: str, meeting_date: dt.date | None = None) -> list[Reference]:
+    """References for the sentences of ``text`` that tell of a treatment. ``meeting_date``
+    (the date of the meeting whose minutes hold the text) dates "den 3. oktober" without
+    a year."""
     refs: list[Reference] = []
     for sentence, _ in sentences(text):
-        ref = sentence_reference(sentence)
-        if ref is not None:
-            refs.append(ref)
+        refs.extend(sentence_references(sentence, meeting_date))
     return refs
 
 
-def sentence_reference(sentence: str) -> Reference | None:
-    """A Reference when this one sentence names a dated treatment by a body."""
+def sentence_reference(sentence: str, meeting_date: dt.date | None = None) -> Reference | None:
+    """The sentence's main reference (the date nearest its treatment verb), if any."""
+    refs = sentence_references(sentence, meeting_date)
+    return refs[0] if refs else None
+
+
+def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> list[Reference]:
+    """One Reference per (date, body) the sentence names as a dated treatment: the date
+    nearest the treatment verb first, then the dates listed with it ("i Økonomiudvalget
+    den 28. august og i Byrådet den 8. september", "den 13. marts (pkt. 16) og 17.
+    april 2024 (pkt. 21)"), each with the body acting on it."""
     if len(sentence) > 600 or not BODY.search(sentence):
-        return None
-    dates = find_dates(sentence)
-    if not dates:
-        return None
+        return []
     nlp, matcher = _pipeline()
     doc = nlp(sentence)
     matches = matcher(doc)
     if not matches:
-        return None
+        return _cited_items(sentence, meeting_date)
+    dates = sentence_dates(sentence, meeting_date, _told_as_past(doc, matches[0][1]))
+    if not dates:
+        return []
     verb_at = doc[matches[0][1]].idx
     if _date_of_a_relative_clause(sentence, doc, matches):
-        return None
+        return []
     if matches[0][1] > 0 and doc[matches[0][1] - 1].lower_ == "bedes":
-        return None  # "udvalget bedes drøfte …": the request to this very meeting
-    meeting_dates = [d for d in dates if not _NOT_A_MEETING.search(sentence[: d[1]])]
+        return []  # "udvalget bedes drøfte …": the request to this very meeting
+    meeting_dates = [d for d in dates if _a_meeting(sentence, d)]
     if not meeting_dates:
-        return None
-    date, date_at, date_end = min(meeting_dates, key=lambda d: abs(d[1] - verb_at))
+        return []
+    # the date nearest the verb, unless only another names a body's meeting ("ved
+    # genåbningen den 1. april … godkendte Byrådet på mødet den 17. april")
     bodies = list(BODY.finditer(sentence))
-    acting = acting_body(sentence, bodies, date_at)
-    body = _body(acting[0])
-    if body == "Udvalget":
-        body = _named_committee_before(bodies, acting.start()) or body
-    return Reference(
-        kind=ReferenceKind.PROSE,
-        raw=" ".join(sentence.split()),
-        body=body,
-        date=date,
-        item_number=_item_of(sentence, date_end, len(dates)),
+    primary = min(meeting_dates, key=lambda d: abs(d[1] - verb_at))
+    listed = _listed_with(sentence, meeting_dates, primary)
+    held = [d for d in meeting_dates if _meeting_named(sentence, bodies, d[1])]
+    if held and not any(d in held for d in listed):
+        if _own_body(sentence, bodies, primary[1]):
+            # "i Økonomiudvalgets 2. behandling af budgettet den 25. september, hvor …
+            # oversendes til 2. behandling i Byrådet den 2. oktober": both bodies' dates
+            listed += [d for d in held if _attached_body(sentence, bodies, d[1])]
+        else:
+            primary = min(held, key=lambda d: abs(d[1] - verb_at))
+            listed = _listed_with(sentence, meeting_dates, primary)
+    pairs = _respectively(sentence, bodies, listed)
+    past = _told_as_past(doc, matches[0][1])
+    refs: list[Reference] = []
+    for date, date_at, date_end in listed:
+        if pairs is not None:
+            acting = [pairs[date_at]]
+        else:
+            first = acting_body(sentence, bodies, date_at)
+            acting = [*_listed_before(sentence, bodies, first, date_at), first]
+        for m in acting:
+            if _EXTERNAL.match(m[0]):
+                continue  # the Folketing's or a ministry's step is no step of the municipality's
+            body = _body(m[0])
+            if body in ("Udvalget", "Fagudvalget"):
+                body = _named_committee_before(bodies, m.start()) or body
+            ref = Reference(
+                kind=ReferenceKind.PROSE,
+                raw=" ".join(sentence.split()),
+                body=body,
+                date=date,
+                item_number=_item_of(sentence, date_end, len(dates)),
+                # "besluttede at flytte mødet til den 12. januar": the date is the clause's
+                past=past and not _CLAUSE.search(sentence[verb_at:date_at]),
+            )
+            if ref not in refs:
+                refs.append(ref)
+    # the date nearest the verb first: the sentence's main reference
+    refs.sort(key=lambda r: r.date != primary[0])
+    return refs
+
+
+def _cited_items(sentence: str, meeting_date: dt.date | None) -> list[Reference]:
+    """No treatment verb, but an item of a named meeting cited by number: "jf. punkt nr.
+    28 Byrådsmøde den 26.06.24", "(Byrådet den 26. juni 2024, pkt. 25)"."""
+    bodies = list(BODY.finditer(sentence))
+    refs = []
+    for date, start, end in sentence_dates(sentence, meeting_date, past=True):
+        attached = [
+            m for m in bodies if m.end() <= start and _ATTACHED.fullmatch(sentence[m.end() : start])
+        ]
+        near = _ITEM.search(sentence[max(0, start - 60) : end + 25])
+        if not attached or near is None or _EXTERNAL.match(attached[-1][0]):
+            continue
+        item = _ITEM.search(sentence[end : end + 25]) or _ITEM.search(sentence[:start][-60:])
+        refs.append(
+            Reference(
+                kind=ReferenceKind.PROSE,
+                raw=" ".join(sentence.split()),
+                body=_body(attached[-1][0]),
+                date=date,
+                item_number=int(item[1]) if item else None,
+                past=True,
+            )
+        )
+    return refs
+
+
+#: the start of a subordinate clause ("besluttede, at Byrådet indkaldes … den 20. juni")
+_CLAUSE = re.compile(r"\b(?:at|om|hvor|når|hvis|så)\b", re.IGNORECASE)
+
+#: Bodies outside the municipality: "Folketingets Finansudvalg vedtog den 10. marts …".
+_EXTERNAL = re.compile(r"Folketing|[A-ZÆØÅ][\w-]*minist", re.IGNORECASE)
+
+#: A date list's joints: "(pkt. 16), 17. april", "og i Byrådet den", "og efterfølgende i
+#: Byrådet den", "og Byrådets møde den"; BODY stands for a body's name.
+_LIST_JOINT = re.compile(
+    r"\s*,?\s*(?:\((?:pkt|punkt)\.?\s*\d+[^)]{0,20}\))?\s*(?:,\s*)?(?:\s*(?:og|samt)\s+)?"
+    r"(?:(?:efterfølgende|derefter|herefter|senere|igen|endelig)\s+)?"
+    r"(?:(?:i|på|for|af)\s+)?(?:BODY\s*(?:s?\s*møde\s*)?)?(?:(?:den|d\.)\s*)?",
+    re.IGNORECASE,
+)
+
+
+def _meeting_named(sentence: str, bodies: list[re.Match[str]], date_at: int) -> bool:
+    """Is the date a named body's meeting: "Byrådet den …", "Byrådets møde den …",
+    "Byrådet på mødet den …", "på mødet den …"?"""
+    if re.search(r"\bmøde[t]?\s+(?:den|d\.)?\s*$", sentence[:date_at], re.IGNORECASE):
+        return True
+    return _attached_body(sentence, bodies, date_at)
+
+
+def _attached_body(sentence: str, bodies: list[re.Match[str]], date_at: int) -> bool:
+    return any(
+        m.end() <= date_at and _ATTACHED.fullmatch(sentence[m.end() : date_at]) for m in bodies
     )
+
+
+def _own_body(sentence: str, bodies: list[re.Match[str]], date_at: int) -> bool:
+    """Does a body stand before the date in its own clause ("Økonomiudvalgets 2.
+    behandling af budgettet den …"), no comma or other date between?"""
+    return any(
+        m.end() <= date_at
+        and date_at - m.end() <= 60
+        and not re.search(r"[,;:]|\d{4}", sentence[m.end() : date_at])
+        for m in bodies
+    )
+
+
+def _listed_with(
+    sentence: str, dates: list[tuple[dt.date, int, int]], primary: tuple[dt.date, int, int]
+) -> list[tuple[dt.date, int, int]]:
+    """The primary date and the dates listed with it, in order: each joined to the next
+    by a comma or "og" (with at most the next date's body and "møde den" between)."""
+    at = dates.index(primary)
+    lo = hi = at
+
+    def joined(a: tuple[dt.date, int, int], b: tuple[dt.date, int, int]) -> bool:
+        between = BODY.sub("BODY", sentence[a[2] : b[1]])
+        return _LIST_JOINT.fullmatch(between) is not None
+
+    while lo > 0 and joined(dates[lo - 1], dates[lo]):
+        lo -= 1
+    while hi + 1 < len(dates) and joined(dates[hi], dates[hi + 1]):
+        hi += 1
+    return dates[lo : hi + 1]
+
+
+def _respectively(
+    sentence: str, bodies: list[re.Match[str]], dates: list[tuple[dt.date, int, int]]
+) -> dict[int, re.Match[str]] | None:
+    """ "Økonomiudvalget og Byrådet vedtog henholdsvis den 28. august og 4. september":
+    the bodies listed before "henholdsvis", paired with its dates in order."""
+    word = re.search(r"\bhenholdsvis\b", sentence, re.IGNORECASE)
+    if word is None or len(dates) < 2 or dates[0][1] < word.start():
+        return None
+    before = [m for m in bodies if m.end() <= word.start()]
+    group = before[-1:]
+    for m in reversed(before[:-1]):
+        if not re.fullmatch(r"\s*(?:,|og|samt)\s*", sentence[m.end() : group[0].start()]):
+            break
+        group.insert(0, m)
+    if len(group) != len(dates):
+        return None
+    return {d[1]: m for d, m in zip(dates, group, strict=True)}
+
+
+def _listed_before(
+    sentence: str, bodies: list[re.Match[str]], body: re.Match[str], date_at: int
+) -> list[re.Match[str]]:
+    """ "forelægges Plan- og Tryghedsudvalget, samt Beskæftigelses- og Erhvervsudvalget den
+    31. maj": the bodies listed right before the date's own body share its date."""
+    out: list[re.Match[str]] = []
+    at = body.start()
+    if not _ATTACHED.fullmatch(sentence[body.end() : date_at]):
+        return out  # "Økonomiudvalget og Byrådet vedtog den …": the verb between
+    for m in reversed([m for m in bodies if m.end() <= at]):
+        if not re.fullmatch(r"\s*(?:,\s*)?(?:og|samt)\s+|\s*,\s*", sentence[m.end() : at]):
+            break
+        out.insert(0, m)
+        at = m.start()
+    return out
+
+
+_PAST_AUX = frozenset({"har", "havde", "blev", "var", "er", "blevet", "været"})
+
+
+def _told_as_past(doc: Doc, i: int) -> bool:
+    """Is the treatment verb in the past ("besluttede", "vedtog", "har godkendt", "blev
+    behandlet")? A noun ("beslutning") or a present or future form is not."""
+    token = doc[i]
+    word = token.lower_
+    if word == token.lemma_.lower() or word.endswith(("es", "er", "ning", "else")):
+        return False
+    if word.endswith(("ede", "te", "agde", "og")):
+        return True
+    return word.endswith("t") and any(t.lower_ in _PAST_AUX for t in doc[max(0, i - 8) : i])
+
+
+def sentence_dates(
+    sentence: str, meeting_date: dt.date | None, past: bool
+) -> list[tuple[dt.date, int, int]]:
+    """The sentence's dates; one without a year takes the year of the date listed right
+    after it ("den 28. august og 4. september 2024"), else, with the meeting's date known,
+    the year that puts it where the verb's tense says: a past treatment on or before the
+    meeting, any other the nearest to it."""
+    full = find_dates(sentence)
+    for m in _SHORT_YEAR.finditer(sentence):  # "Byrådsmøde den 26.06.24."
+        found = make_date(2000 + int(m[3]), int(m[2]), int(m[1]))
+        if found and not any(s < m.end() and m.start(1) < e for _, s, e in full):
+            full.append((found, m.start(1), m.end()))
+    full.sort(key=lambda d: d[1])
+    starts = {d[1] for d in full}
+    out = list(full)
+    # any leap year finds the yearless dates (29 February too); each is dated below
+    for date, start, end in find_dates(sentence, default_year=2000):
+        if start in starts:
+            continue
+        after = next((d for d in full if d[1] > end), None)
+        joint = sentence[end : after[1]] if after else ""
+        year: int | None = None
+        if after and re.fullmatch(r"\s*(?:,|og|samt|til|-|–)\s*(?:den\s*)?", joint):
+            year = after[0].year - int((_dated(date, after[0].year) or after[0]) > after[0])
+        elif meeting_date is not None:
+            years = [meeting_date.year - 1, meeting_date.year, meeting_date.year + 1]
+            dated = {y: d for y in years if (d := _dated(date, y)) is not None}
+            if past:
+                year = max((y for y, d in dated.items() if d <= meeting_date), default=None)
+            else:
+                year = min(dated, key=lambda y: abs(dated[y] - meeting_date), default=None)
+        found = _dated(date, year) if year is not None else None
+        if found is not None:
+            out.append((found, start, end))
+    return sorted(out, key=lambda d: d[1])
+
+
+#: a two-digit year, only right after "den"/"d." (elsewhere it could be a case number)
+_SHORT_YEAR = re.compile(r"\b(?:den|d\.)\s+(\d{1,2})\.(\d{1,2})\.(\d{2})(?!\d)", re.IGNORECASE)
+
+
+def _dated(date: dt.date, year: int) -> dt.date | None:
+    try:
+        return date.replace(year=year)
+    except ValueError:  # 29 February
+        return None
+
+
+def _a_meeting(sentence: str, date: tuple[dt.date, int, int]) -> bool:
+    """Is the date a day a body met (not a deadline, an event, a date range)?"""
+    before = sentence[: date[1]]
+    if _NOT_A_MEETING.search(before) or _RANGE.search(before):
+        return False
+    if re.match(r"(?:lørdag|søndag)\b", sentence[date[1] :], re.IGNORECASE):
+        return False  # a weekend day: an event, not a council's meeting
+    after = sentence[date[2] : date[2] + 60]
+    return _DEADLINE_AFTER.match(after) is None
+
+
+#: "den 20.-21. maj", "den 14. og 15. marts": a span of days is a seminar or a
+#: negotiation, not a meeting
+_RANGE = re.compile(r"\b\d{1,2}\.?\s*(?:-|–|og|til)\s*$")
+#: the date of a deadline told after it: "den 19. september 2024 kl. 8.00 var der frist"
+_DEADLINE_AFTER = re.compile(
+    r"\s*(?:kl\.?\s*[\d.:]+\s*)?,?\s*(?:var|er|blev|bliver)\s+(?:der\s+)?(?:\w+\s+)?frist",
+    re.IGNORECASE,
+)
 
 
 #: A date that is a deadline, a cut-off or when something takes effect, not the
@@ -140,6 +403,15 @@ def sentence_reference(sentence: str) -> Reference | None:
 _NOT_A_MEETING = re.compile(
     r"(?:\b(?:senest|pr\.|frist(?:en)?|i\s+kraft|gældende|fra\s+og\s+med|til\s+og\s+med"
     r"|frem\s+(?:til|mod)(?:\s+\w+)?|opstart|udløber"
+    # a deadline moved ("fristen forlænges til 1. marts 2025", "udskudt til")
+    r"|(?:forlæng|udsky|udskud|rykke)\w*(?:\s+\w+)?\s+til"
+    # an event, not a meeting: "på Socialudvalgets seminar den", "studieturen som gik til
+    # Aalborg den", "konferencen, som afholdes i Aalborg den", "workshop den"
+    r"|(?:seminar|workshop|studietur|konference|forum|festival|messe)\w*(?:\s+(?!møde)[\w,.-]+){0,6}?"
+    # a period's bounds: "i perioden fra den 11. december …", "indtil den 31. marts"
+    r"|indtil|perioden?(?:\s+(?:fra|mellem))?"
+    # a deed registered that day ("deklarationen lyst 12/11/1948")
+    r"|(?:ting)?lyst"
     # taking office ("som tiltræder Byrådet den 1. januar"), not approving ("tiltræder
     # indstillingen den …")
     r"|tiltr(?:æder|ådte|ådt)\s+(?:pr\.|[Bb]yrådet|[Kk]ommunalbestyrelsen)"
@@ -197,7 +469,7 @@ def _named_committee_before(bodies: list[re.Match[str]], at: int) -> str | None:
     """ "Plan- og Tryghedsudvalget har ved udvalgets behandling den 14. marts …": a
     generic "udvalget" after one named committee in the same sentence is that committee."""
     named = [m for m in bodies if m.start() < at and "udvalg" in m[0].lower()]
-    named = [m for m in named if _body(m[0]) != "Udvalget"]
+    named = [m for m in named if _body(m[0]) not in ("Udvalget", "Fagudvalget")]
     return _body(named[0][0]) if len(named) == 1 else None
 
 
@@ -216,6 +488,8 @@ _ONWARD = re.compile(
 
 #: What stands between a body and the date that is its meeting's.
 _ATTACHED = re.compile(
+    # the rest of a name by remit ("Samarbejdsudvalget for Fysioterapi den …")
+    r"(?:\s+for\s+[A-ZÆØÅ][\w-]*(?:,?\s+(?:og\s+)?[\w-]+){0,3}?)?"
     r"\s*(?:s?\s+møde|,)?\s*(?:på\s+(?:sit|deres|mødet|møde)\s*)?(?:møde\s+)?(?:den|d\.)?\s*",
     re.IGNORECASE,
 )
@@ -261,17 +535,24 @@ _ACTIVITY = re.compile(r"^[A-ZÆØÅ][a-zæøå]+\s+(?:i|af|på|fra|til|med)\s+(
 
 
 def _body(name: str) -> str:
-    """ "byrådet", "Byrådets" → "Byrådet"; "Økonomiudvalgets" → "Økonomiudvalget"."""
+    """ "byrådet", "Byrådets" → "Byrådet"; "Økonomiudvalgets" → "Økonomiudvalget";
+    "Kultur og Fritidsudvalgets" → "Kultur- og Fritidsudvalget"; "byrådsmødet" → "Byrådet"."""
     name = " ".join(name.split())
     # "Drøftelse i Teknik-, Plan- og Landdistriktsudvalget": the body after the activity
     lead = _ACTIVITY.match(name)
     if lead:
         name = lead[1]
     name = name[0].upper() + name[1:]
+    name = re.sub(r",\s*-", "-,", name)  # "Klima, - Teknik- og Miljøudvalget"
+    name = re.sub(r"^([A-ZÆØÅ][a-zæøå]+) og (?=\S+udvalg)", r"\1- og ", name)
+    if re.fullmatch(r"(?:Byrådsmøde|Kommunalbestyrelsesmøde)t?", name):
+        return "Byrådet" if name.startswith("By") else "Kommunalbestyrelsen"
     if name.endswith(("ets", "ens")):
         name = name[:-1]
     if name == "Byråd":
         return "Byrådet"
     if name in ("Udvalget", "Udvalg"):
         return "Udvalget"
+    if name in ("Fagudvalget", "Fagudvalg"):
+        return "Fagudvalget"
     return name

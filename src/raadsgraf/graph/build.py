@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from importlib import resources
 from pathlib import Path, PurePath
 
@@ -44,6 +45,28 @@ _SHARED_STANCES = frozenset({Stance.FOR, Stance.AGAINST, Stance.ABSTAINED})
 _DANISH = "da"
 #: What minutes call their own committee ("udvalget besluttede den …").
 _GENERIC_BODIES = frozenset({"Udvalget", "Udvalg", "udvalget"})
+#: "fagudvalget": in a committee's own minutes that committee, unless it is the finance
+#: committee (whose minutes use the word for the committee a matter belongs to)
+_SUBJECT_COMMITTEE = frozenset({"Fagudvalget", "Fagudvalg", "fagudvalget"})
+
+#: Who treats cases politically: a council, a committee, a board ("Handicaprådet"), the
+#: Magistrate, KKR. An administrative unit ("forvaltningen", "Center for Teknik",
+#: "Borgmesterens Afdeling", "direktionen") prepares cases and treats none.
+_POLITICAL = re.compile(
+    r"udvalg|byråd|kommunalbestyrelse|regionsråd|borgerrepræsentation|^magistrat(?:en)?$"
+    r"|råd(?:et)?$|^kkr\b",
+    re.IGNORECASE,
+)
+_ADMINISTRATIVE = re.compile(
+    r"afdeling|forvaltning|direktion|administration|center|sekretariat|\bstab\b|enhed",
+    re.IGNORECASE,
+)
+
+
+def is_political_body(name: str) -> bool:
+    """Does the name stand for a political body (one that can treat a case)?"""
+    return bool(_POLITICAL.search(name)) and not _ADMINISTRATIVE.search(name)
+
 
 #: Councils: the body every committee reports to ("udvalget" in their minutes is
 #: never the council itself).
@@ -322,10 +345,16 @@ class _Builder:
                 self.position(muni, node, pos)
                 self.propagate(muni, d, node, pos, positions, present - absent)
             referred = item.decision.referred_to
-            if referred and iris.committee_name(referred) != iris.committee_name(
-                meeting.committee.name
+            if referred:
+                # the recipient as named, whoever it is ("oversendes til forvaltningen")
+                self.text(d, RG.referredTo, referred)
+            if (
+                referred
+                and is_political_body(referred)
+                and iris.committee_name(referred) != iris.committee_name(meeting.committee.name)
             ):
-                # "oversendes til Økonomiudvalget": the case's next step, not yet held
+                # "oversendes til Økonomiudvalget": the case's next step, not yet held; an
+                # administrative unit gets the case to prepare, which is no treatment
                 self.planned(muni, t, "oversendt", referred, None, item.decision.text)
         for index, ref in enumerate(item.references, start=1):
             self.reference(meeting, t, index, ref)
@@ -477,6 +506,10 @@ class _Builder:
             # sentence does not name: kept as text only
             own_body = None if _is_council(meeting.committee.name) else meeting.committee.name
             ref = dataclasses.replace(ref, body=own_body)
+        elif ref.body in _SUBJECT_COMMITTEE:
+            own_name = meeting.committee.name
+            subject = not _is_council(own_name) and "økonomiudvalg" not in own_name.lower()
+            ref = dataclasses.replace(ref, body=own_name if subject else None)
         own = iris.committee_name(meeting.committee.name)
         if (
             ref.kind == ReferenceKind.PROSE
@@ -492,6 +525,8 @@ class _Builder:
         self.text(r, PROV.value, ref.raw)
         if not (ref.body and ref.date):
             return  # kept as text: nothing names the meeting precisely enough
+        if ref.past and ref.date > meeting.date:
+            return  # "Byrådet besluttede den 14. december 2022" in March 2022: kept as text
         if ref.date > meeting.date and not _decided(ref):
             # after the meeting itself: a schedule, "forventes behandlet …", the
             # portal's "Beslutning ikke frigivet": planned, not held

@@ -28,7 +28,8 @@ from rdflib import PROV, RDF, SKOS, XSD
 
 from raadsgraf import iris
 from raadsgraf.graph.shortcuts import shortcut_quads
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.sparql import is_true
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.graph.topics import Topic, matches, topic
 from raadsgraf.graph.vocab import DERIVED_GRAPH, ELI, RG, sparql_prologue
 from raadsgraf.graph.walk import walk
@@ -53,7 +54,7 @@ def _value(term: object) -> str:
     return str(getattr(term, "value", term))
 
 
-def _policies(store: GraphStore) -> Iterator[tuple[str, str, str, str, Topic]]:
+def _policies(store: GraphBackend) -> Iterator[tuple[str, str, str, str, Topic]]:
     q = (
         sparql_prologue()
         + """
@@ -77,7 +78,7 @@ def _policies(store: GraphStore) -> Iterator[tuple[str, str, str, str, Topic]]:
         )
 
 
-def _treatments(store: GraphStore) -> dict[str, tuple[str, str | None, bool]]:
+def _treatments(store: GraphBackend) -> dict[str, tuple[str, str | None, bool]]:
     """treatment → (municipality IRI, title, described by a source)."""
     q = (
         sparql_prologue()
@@ -99,7 +100,7 @@ def _treatments(store: GraphStore) -> dict[str, tuple[str, str | None, bool]]:
     return out
 
 
-def _resolved_meeting_references(store: GraphStore, g: ox.NamedNode) -> list[ox.Quad]:
+def _resolved_meeting_references(store: GraphBackend, g: ox.NamedNode) -> list[ox.Quad]:
     """A reference naming only a meeting ("Sagens forløb: 17-01-2022 Økonomiudvalget")
     names the treatment of the citing item's own case at that meeting, once the
     meeting is in the store: the reference gets that treatment as a second
@@ -120,12 +121,12 @@ def _resolved_meeting_references(store: GraphStore, g: ox.NamedNode) -> list[ox.
         t, r, u = row["t"], row["r"], row["u"]
         quads.append(ox.Quad(r, _n(PROV.influencer), u, g))
         quads.append(ox.Quad(t, _n(RG.referencesTreatment), u, g))
-        if _value(row["earlier"]) == "true":
+        if is_true(_value(row["earlier"])):
             quads.append(ox.Quad(t, _n(RG.earlierTreatment), u, g))
     return quads
 
 
-def _body_labels(store: GraphStore, g: ox.NamedNode) -> list[ox.Quad]:
+def _body_labels(store: GraphBackend, g: ox.NamedNode) -> list[ox.Quad]:
     """One ``skos:prefLabel`` per body: the name most sources use (``rdfs:label``),
     the longer on a tie (the spelling with its punctuation: "Klima-, Teknik- og …")."""
     q = (
@@ -144,7 +145,7 @@ def _body_labels(store: GraphStore, g: ox.NamedNode) -> list[ox.Quad]:
     return [ox.Quad(_n(c), _n(SKOS.prefLabel), k[3], g) for c, k in sorted(best.items())]  # type: ignore[arg-type]
 
 
-def derived_quads(store: GraphStore) -> tuple[list[ox.Quad], DeriveReport]:
+def derived_quads(store: GraphBackend) -> tuple[list[ox.Quad], DeriveReport]:
     g = _n(DERIVED_GRAPH)
     quads: list[ox.Quad] = []
     treatments = _treatments(store)
@@ -180,7 +181,7 @@ def derived_quads(store: GraphStore) -> tuple[list[ox.Quad], DeriveReport]:
     return quads, DeriveReport(len(treatments), placeholders, links)
 
 
-def refresh(store: GraphStore) -> DeriveReport:
+def refresh(store: GraphBackend) -> DeriveReport:
     """Rebuild the derived graph from everything in the store."""
     quads, report = derived_quads(store)
     store.replace_graph(str(DERIVED_GRAPH), quads)

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from raadsgraf import generations, iris
 from raadsgraf.errors import RaadsgrafError
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend, GraphStore
 
 UNION_GRAPH = iris.UNION_GRAPH
 #: Where Virtuoso serves the unauthenticated Graph Store protocol.
@@ -43,18 +43,12 @@ def _put(endpoint: str, graph: str, data: bytes, timeout: float) -> None:
         raise RaadsgrafError(f"{url}: {exc}") from None
 
 
-def push(store: GraphStore, endpoint: str, *, timeout: float = 120.0) -> int:
+def push(store: GraphBackend, endpoint: str, *, timeout: float = 120.0) -> int:
     """PUT every named graph and the union graph to a Graph Store endpoint; returns graphs sent."""
-    graphs = sorted(g.value for g in store.store.named_graphs() if isinstance(g, ox.NamedNode))
+    graphs = store.graph_names()
     for graph in graphs:
-        quads = store.store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-        data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
-        assert isinstance(data, bytes)
-        _put(endpoint, graph, data, timeout)
-    union = ox.serialize(
-        (q.triple for q in store.store.quads_for_pattern(None, None, None, ox.DefaultGraph())),
-        format=ox.RdfFormat.N_TRIPLES,
-    )
+        _put(endpoint, graph, store.graph_ntriples(graph), timeout)
+    union = ox.serialize(store.query("CONSTRUCT WHERE { ?s ?p ?o }"), format=ox.RdfFormat.N_TRIPLES)
     assert isinstance(union, bytes)
     _put(endpoint, UNION_GRAPH, union, timeout)
     return len(graphs) + 1

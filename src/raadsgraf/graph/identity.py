@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import RDF
 
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.graph.vocab import IDENTITY_GRAPH, RG
 from raadsgraf.iris import party_letter
 
@@ -52,7 +52,7 @@ class Conflict:
         return f"{self.person}: {self.reason}"
 
 
-def conflicts(store: GraphStore) -> list[Conflict]:
+def conflicts(store: GraphBackend) -> list[Conflict]:
     """Person IRIs the sources give two or more parties, with why."""
     seen: dict[str, dict[str, set[dt.date]]] = defaultdict(lambda: defaultdict(set))
     for row in store.select(_PEOPLE):
@@ -83,7 +83,7 @@ def conflicts(store: GraphStore) -> list[Conflict]:
     return out
 
 
-def refresh(store: GraphStore) -> list[Conflict]:
+def refresh(store: GraphBackend) -> list[Conflict]:
     """Rebuild the identity graph from everything in the store."""
     found = conflicts(store)
     graph = ox.NamedNode(str(IDENTITY_GRAPH))

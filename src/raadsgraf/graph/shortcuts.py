@@ -23,11 +23,11 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.graph.vocab import DERIVED_GRAPH, RG, sparql_prologue
 
 
-def _pairs(store: GraphStore, body: str) -> set[tuple[ox.NamedNode, ox.NamedNode]]:
+def _pairs(store: GraphBackend, body: str) -> set[tuple[ox.NamedNode, ox.NamedNode]]:
     pairs = set()
     for row in store.select(sparql_prologue() + f"SELECT ?s ?o WHERE {{ {body} }}"):
         s, o = row["s"], row["o"]
@@ -36,7 +36,7 @@ def _pairs(store: GraphStore, body: str) -> set[tuple[ox.NamedNode, ox.NamedNode
     return pairs
 
 
-def shortcut_quads(store: GraphStore, derived: Iterable[ox.Quad] = ()) -> list[ox.Quad]:
+def shortcut_quads(store: GraphBackend, derived: Iterable[ox.Quad] = ()) -> list[ox.Quad]:
     """The shortcut triples for everything in ``store``, in the derived graph.
 
     ``derived`` are the quads about to be written to the derived graph alongside;

@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from raadsgraf import iris
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.model import Document, Meeting
 
 _SITTING = re.compile(r"T\d{4}$")
@@ -51,7 +51,7 @@ def base_iri(meeting: Meeting) -> str:
     return iris.meeting_iri(dataclasses.replace(meeting, sitting=None))
 
 
-def held_meetings(store: GraphStore) -> dict[str, list[Held]]:
+def held_meetings(store: GraphBackend) -> dict[str, list[Held]]:
     """The store's meetings (those read from a source, not placeholders), by
     the date's IRI of their committee and day."""
     key_of = {e.graph: e.key for e in store.sources()}

@@ -13,7 +13,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from raadsgraf.errors import QueryError
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.graph.vocab import sparql_prologue
 
 __all__ = ["IRI", "QueryError", "SparqlResult", "Value", "iri_term", "literal_term", "run_sparql"]
@@ -88,7 +88,7 @@ _UPDATE = re.compile(
 
 
 def run_sparql(
-    store: GraphStore,
+    store: GraphBackend,
     query: str,
     *,
     limit: int | None = None,
@@ -129,7 +129,7 @@ def run_sparql(
         raise QueryError(f"bound values must be projected variables of a SELECT: {exc}") from None
     if isinstance(result, ox.QueryBoolean):
         return SparqlResult("ask", boolean=bool(result))
-    if isinstance(result, ox.QueryTriples):
+    if isinstance(result, ox.QueryTriples | list):  # a list: from a SPARQL server
         triples: list[ox.Triple] = []
         for t in result:
             if limit is not None and len(triples) >= limit:
@@ -146,6 +146,46 @@ def run_sparql(
         terms.append(tuple(solution[v] for v in variables))
     rows = tuple(tuple(to_python(t) for t in row) for row in terms)
     return SparqlResult("select", variables, rows, tuple(terms), truncated=truncated)
+
+
+_SKIP = re.compile(
+    r'#[^\n]*|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'|<[^\s<>\"{}|^`\\]*>",
+    re.DOTALL,
+)
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the request's first keyword."""
+    match = re.match(r"\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", _PROLOGUE.sub("", text), re.I)
+    if match is None:
+        raise QueryError("not a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)")
+    return match.group(1).upper()
+
+
+def bind_values(text: str, substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The query with variables bound, for an engine that cannot substitute them
+    (a SPARQL server): a ``VALUES`` block opening the query's outermost group,
+    which every pattern of it joins, with the terms written by pyoxigraph's own
+    serialiser. The one place a bound value becomes query text."""
+    pos = 0
+    while True:  # the first "{" outside comments, strings and IRIs
+        skip = _SKIP.search(text, pos)
+        brace = text.find("{", pos)
+        if brace < 0:
+            raise QueryError("bound values need a query with a WHERE clause")
+        if skip is None or brace < skip.start():
+            break
+        pos = skip.end()
+    names = " ".join(str(v) for v in substitutions)
+    terms = " ".join(str(t) for t in substitutions.values())
+    return f"{text[: brace + 1]} VALUES ({names}) {{ ({terms}) }} {text[brace + 1 :]}"
+
+
+def is_true(lexical: str | None) -> bool:
+    """A computed boolean's lexical form (``BIND(EXISTS …)``, a comparison) as a bool:
+    Oxigraph writes ``true``; Virtuoso answers such a value as the integer ``1``."""
+    return lexical in ("true", "1")
 
 
 def _prefixes() -> dict[str, str]:
@@ -195,12 +235,12 @@ def literal_term(text: str) -> str:
     return str(ox.Literal(text))
 
 
-def select(store: GraphStore, body: str) -> list[dict[str, Value]]:
+def select(store: GraphBackend, body: str) -> list[dict[str, Value]]:
     """A SELECT (without PREFIX lines) as dicts of typed values."""
     return run_sparql(store, sparql_prologue() + body).dicts()
 
 
-def select_strings(store: GraphStore, body: str) -> list[dict[str, str | None]]:
+def select_strings(store: GraphBackend, body: str) -> list[dict[str, str | None]]:
     """A SELECT's rows as the terms' lexical values: for the walk, which needs IRIs
     and flags only and reads hundreds of rows, a quarter of the time of ``select``."""
     result = store.query(body, prefixes=_prefixes())

@@ -92,31 +92,34 @@ def graph_to_nquads(g: Graph, graph_iri: str) -> bytes:
     return to_nquads(g, graph_iri)
 
 
-class GraphStore(Closing):
-    """The graph half of a store folder."""
+class GraphBackend(Closing):
+    """Where a store's graph lives: the protocol every graph backend speaks.
 
-    def __init__(self, folder: Path, *, read_only: bool = False) -> None:
+    The manifest (``sources.json``, what each source's named graph holds) is kept
+    in the store folder whatever the backend; the triples go to the backend. A
+    backend supplies the primitives below (named-graph replace, drop, query,
+    graph listing) and inherits the rest: source replacement, removal, the
+    ontology and derived graphs. Two backends: :class:`GraphStore` (embedded
+    Oxigraph, the default) and :class:`raadsgraf.graph.remote.SparqlServerStore`
+    (any SPARQL 1.1 server; tested with Virtuoso). Open one with
+    :func:`raadsgraf.graph.backend.open_graph`.
+
+    The default graph — where queries run — is the set union of the named graphs:
+    a fact several sources state counts once.
+    """
+
+    folder: Path
+    read_only: bool
+    #: The engine evaluates Oxigraph's ``LATERAL`` (SEP-0006; graph/walk.per_value).
+    lateral: bool = False
+
+    def _open_manifest(self, folder: Path, read_only: bool) -> None:
         self.folder = Path(folder)
         self.read_only = read_only
-        graph_dir = self.folder / GRAPH_DIR
-        if read_only and not graph_dir.is_dir():
-            raise StoreError(f"{self.folder}: no graph store here; run `raadsgraf ingest` first")
-        try:
-            if read_only:
-                self.store = ox.Store.read_only(str(graph_dir))
-            else:
-                graph_dir.mkdir(parents=True, exist_ok=True)
-                self.store = ox.Store(str(graph_dir))
-        except OSError as exc:
-            raise StoreError(f"{graph_dir}: cannot open the graph store ({exc})") from None
         self._sources = self._read_manifest()
 
     def close(self) -> None:
-        """Release the store (and, when writable, its lock); the object is unusable after."""
-        store = self.__dict__.pop("store", None)
-        if store is not None and not self.read_only:
-            store.flush()
-        del store
+        """Release the backend; the object is unusable after."""
 
     # --- manifest -----------------------------------------------------------------
 
@@ -155,65 +158,79 @@ class GraphStore(Closing):
         entry = self._sources.get(key)
         return entry is not None and entry.sha256 == sha256
 
+    # --- the primitives a backend supplies ------------------------------------------
+
+    def _drop(self, iri: str) -> None:
+        """Remove named graph ``iri`` and, from the union, what only it states."""
+        raise NotImplementedError
+
+    def _stage(self, iri: str, nt: bytes) -> None:
+        """Make ``nt`` (N-Triples) named graph ``iri`` (dropped before) and add it
+        to the union; a backend may hold it until :meth:`_commit`."""
+        raise NotImplementedError
+
+    def _commit(self) -> None:
+        """Write what :meth:`_stage` holds."""
+
+    def query(self, sparql: str, **kwargs: Any) -> Any:
+        """A SPARQL query as pyoxigraph results; ``kwargs`` as ``pyoxigraph.Store.query``
+        takes them (prefixes, substitutions, default_graph, named_graphs)."""
+        raise NotImplementedError
+
+    def graph_names(self) -> list[str]:
+        """Our named graphs (sources, ontology, derived, …), sorted."""
+        raise NotImplementedError
+
+    def graph_ntriples(self, iri: str) -> bytes:
+        """Named graph ``iri`` as N-Triples."""
+        raise NotImplementedError
+
+    def canonical_nquads(self, iri: str) -> bytes:
+        """Named graph ``iri`` as canonical N-Quads: blank nodes labelled from the
+        graph's content (RDFC-1.0), lines sorted, so the same graph gives the same
+        bytes whichever backend holds it and whenever it was loaded."""
+        g = ox.NamedNode(iri)
+        data = ox.Dataset(
+            ox.Quad(t.subject, t.predicate, t.object, g)
+            for t in ox.parse(self.graph_ntriples(iri), ox.RdfFormat.N_TRIPLES)
+        )
+        data.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        return b"".join(sorted(f"{q} .\n".encode() for q in data))
+
+    def named_quads(self) -> Iterator[ox.Quad]:
+        """Every quad of our named graphs."""
+        for g in self.graph_names():
+            for t in ox.parse(self.graph_ntriples(g), ox.RdfFormat.N_TRIPLES):
+                yield ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+
+    def flush(self) -> None:
+        """Make the writes durable."""
+
     # --- writing ----------------------------------------------------------------------
 
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.folder}: the store is open read-only")
 
-    def _unshare(self, iri: str) -> None:
-        """Drop from the default graph what only graph ``iri`` states."""
-        g = ox.NamedNode(iri)  # its serialisation is the one escaping of an IRI
-        self.store.update(
-            f"""DELETE {{ ?s ?p ?o }} WHERE {{
-                  GRAPH {g} {{ ?s ?p ?o }}
-                  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }}
-                }}"""
-        )
-
-    def _share(self, iris: Iterable[str]) -> None:
-        """Add graphs' triples to the default graph (a set: nothing duplicates)."""
-        for iri in iris:
-            g = ox.NamedNode(iri)
-            self.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
-
-    def _drop(self, iri: str) -> None:
-        node = ox.NamedNode(iri)
-        if self.store.contains_named_graph(node):
-            self._unshare(iri)
-            self.store.remove_graph(node)
-
     def replace_sources(
         self, loads: Iterable[tuple[SourceEntry, bytes | Iterable[tuple[Node, Node, Node]]]]
     ) -> int:
-        """Replace each source's named graph by its new triples, loaded in bulk.
+        """Replace each source's named graph by its new triples (not an append).
 
         A source's triples come as rdflib terms or, more compactly, as N-Triples
         (:func:`to_nquads` without a graph): an ingest turns each document into
         N-Triples as soon as it is read, so it holds bytes, not millions of rdflib
-        terms, until the load. The same triples are bulk-loaded into the default
-        graph too (a set, so what other sources already state is not doubled).
+        terms, until the load.
         """
         self._writable()
-        quads: list[bytes] = []
-        plain: list[bytes] = []
-        size = 0
         entries: list[SourceEntry] = []
         for entry, triples in loads:
             old = self._sources.get(entry.key)
             for iri in sorted({entry.graph, old.graph if old else entry.graph}):
                 self._drop(iri)
-            nt = triples if isinstance(triples, bytes) else to_nquads(triples)
-            # every N-Triples line ends in " .\n" (a newline inside a literal is
-            # escaped), so naming the graph before it makes N-Quads
-            quads.append(nt.replace(b" .\n", f" <{entry.graph}> .\n".encode()))
-            plain.append(nt)
-            size += len(nt)
+            self._stage(entry.graph, triples if isinstance(triples, bytes) else to_nquads(triples))
             entries.append(entry)
-            if size >= BULK_BATCH_BYTES:
-                self._bulk_load(quads, plain)
-                size = 0
-        self._bulk_load(quads, plain)
+        self._commit()
         for entry in entries:
             self._sources[entry.key] = entry
         self._write_manifest()
@@ -232,29 +249,130 @@ class GraphStore(Closing):
         self._write_manifest()
         return removed
 
-    def _bulk_load(self, quads: list[bytes], plain: list[bytes]) -> None:
-        """Load a batch into the named graphs and the union graph, and empty it.
-
-        Oxigraph's bulk loader holds a batch several times over while it sorts it
-        (Greve in one batch: +880 MB); batches of :data:`BULK_BATCH_BYTES` cap that."""
-        if quads:
-            self.store.bulk_load(b"".join(quads), ox.RdfFormat.N_QUADS)
-            self.store.bulk_load(b"".join(plain), ox.RdfFormat.N_TRIPLES)
-        quads.clear()
-        plain.clear()
+    def replace_graph_ntriples(self, iri: str, nt: bytes) -> None:
+        """Replace one store-level graph (ontology, derived, KLE) by N-Triples."""
+        self._writable()
+        self._drop(iri)
+        self._stage(iri, nt)
+        self._commit()
 
     def replace_graph(self, iri: str, quads: Iterable[ox.Quad]) -> None:
         """Replace one store-level graph (ontology, derived)."""
-        self._writable()
-        self._drop(iri)
-        self.store.extend(list(quads))
-        self._share([iri])
+        data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
+        self.replace_graph_ntriples(iri, data or b"")
 
     def load_ontology(self, g: Graph) -> None:
-        self._writable()
-        self._drop(str(ONTOLOGY_GRAPH))
-        self.store.bulk_load(graph_to_nquads(g, str(ONTOLOGY_GRAPH)), ox.RdfFormat.N_QUADS)
-        self._share([str(ONTOLOGY_GRAPH)])
+        self.replace_graph_ntriples(str(ONTOLOGY_GRAPH), to_nquads(g))
+
+    # --- reading ------------------------------------------------------------------
+
+    def select(self, sparql: str) -> Iterator[ox.QuerySolution]:
+        result = self.query(sparql)
+        assert isinstance(result, ox.QuerySolutions)
+        yield from result
+
+    def dump(self, fmt: ox.RdfFormat) -> bytes:
+        """The named graphs (N-Quads, TriG) or their union (triple formats)."""
+        from raadsgraf.graph.vocab import PREFIXES
+
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            data = ox.serialize(self.named_quads(), format=fmt, prefixes=PREFIXES)
+        else:
+            triples = self.query("CONSTRUCT WHERE { ?s ?p ?o }")
+            data = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
+        assert isinstance(data, bytes)
+        return data
+
+    def triple_count(self) -> int:
+        """Distinct triples (the default graph)."""
+        (row,) = self.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        return int(row["n"].value)
+
+    def quad_count(self) -> int:
+        """Triples in the named graphs, a triple stated by two counted twice."""
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self.quad_count()
+
+
+class GraphStore(GraphBackend):
+    """The embedded backend: an Oxigraph (RocksDB) store in ``<folder>/graph``."""
+
+    lateral = True
+
+    def __init__(self, folder: Path, *, read_only: bool = False) -> None:
+        graph_dir = Path(folder) / GRAPH_DIR
+        if read_only and not graph_dir.is_dir():
+            raise StoreError(f"{folder}: no graph store here; run `raadsgraf ingest` first")
+        try:
+            if read_only:
+                self.store = ox.Store.read_only(str(graph_dir))
+            else:
+                graph_dir.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(graph_dir))
+        except OSError as exc:
+            raise StoreError(f"{graph_dir}: cannot open the graph store ({exc})") from None
+        self._open_manifest(folder, read_only)
+        self._quads: list[bytes] = []
+        self._plain: list[bytes] = []
+        self._copied: list[str] = []
+        self._size = 0
+
+    def close(self) -> None:
+        """Release the store (and, when writable, its lock); the object is unusable after."""
+        store = self.__dict__.pop("store", None)
+        if store is not None and not self.read_only:
+            store.flush()
+        del store
+
+    def _unshare(self, iri: str) -> None:
+        """Drop from the default graph what only graph ``iri`` states."""
+        g = ox.NamedNode(iri)  # its serialisation is the one escaping of an IRI
+        self.store.update(
+            f"""DELETE {{ ?s ?p ?o }} WHERE {{
+                  GRAPH {g} {{ ?s ?p ?o }}
+                  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER(?other != {g}) }}
+                }}"""
+        )
+
+    def _drop(self, iri: str) -> None:
+        node = ox.NamedNode(iri)
+        if self.store.contains_named_graph(node):
+            self._unshare(iri)
+            self.store.remove_graph(node)
+
+    def _stage(self, iri: str, nt: bytes) -> None:
+        # every N-Triples line ends in " .\n" (a newline inside a literal is
+        # escaped), so naming the graph before it makes N-Quads
+        self._quads.append(nt.replace(b" .\n", f" <{iri}> .\n".encode()))
+        if b"_:" in nt:
+            # a bulk load gives blank nodes new identities: a graph with some (the
+            # ontology's lists) is copied into the union inside the store instead,
+            # so that dropping it later finds the same nodes there
+            self._copied.append(iri)
+        else:
+            self._plain.append(nt)
+        self._size += len(nt)
+        if self._size >= BULK_BATCH_BYTES:
+            self._commit()
+
+    def _commit(self) -> None:
+        """Bulk-load the staged batch into the named graphs and the union graph.
+
+        Oxigraph's bulk loader holds a batch several times over while it sorts it
+        (Greve in one batch: +880 MB); batches of :data:`BULK_BATCH_BYTES` cap that.
+        The union is a set, so what other sources already state is not doubled."""
+        if self._quads:
+            self.store.bulk_load(b"".join(self._quads), ox.RdfFormat.N_QUADS)
+            self.store.bulk_load(b"".join(self._plain), ox.RdfFormat.N_TRIPLES)
+        for iri in self._copied:
+            g = ox.NamedNode(iri)
+            self.store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }}")
+        self._quads.clear()
+        self._plain.clear()
+        self._copied.clear()
+        self._size = 0
 
     def flush(self) -> None:
         """Write everything to disk and compact it.
@@ -268,39 +386,21 @@ class GraphStore(Closing):
             self.store.flush()
             self.store.optimize()
 
-    # --- reading ------------------------------------------------------------------
-
     def query(self, sparql: str, **kwargs: Any) -> Any:
         """A SPARQL query; the default graph is the set union of the named graphs."""
         return self.store.query(sparql, **kwargs)
 
-    def select(self, sparql: str) -> Iterator[ox.QuerySolution]:
-        result = self.query(sparql)
-        assert isinstance(result, ox.QuerySolutions)
-        yield from result
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def dump(self, fmt: ox.RdfFormat) -> bytes:
-        """The named graphs (N-Quads, TriG) or their union (triple formats)."""
-        from raadsgraf.graph.vocab import PREFIXES
+    def graph_ntriples(self, iri: str) -> bytes:
+        quads = self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+        return ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES) or b""
 
-        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            quads = [q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph)]
-            data = ox.serialize(quads, format=fmt, prefixes=PREFIXES)
-        else:
-            triples = self.store.query("CONSTRUCT WHERE { ?s ?p ?o }")
-            assert isinstance(triples, ox.QueryTriples)
-            data = ox.serialize(triples, format=fmt, prefixes=PREFIXES)
-        assert isinstance(data, bytes)
-        return data
+    def named_quads(self) -> Iterator[ox.Quad]:
+        return (q for q in self.store if not isinstance(q.graph_name, ox.DefaultGraph))
 
-    def triple_count(self) -> int:
-        """Distinct triples (the default graph)."""
-        result = self.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        assert isinstance(result, ox.QuerySolutions)
-        (row,) = result
-        return int(row["n"].value)
-
-    def __len__(self) -> int:
+    def quad_count(self) -> int:
         return len(self.store)
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from raadsgraf.graph.sparql import iri_term, select_strings
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.sparql import iri_term, is_true, select_strings
+from raadsgraf.graph.store import GraphBackend
 
 #: Upper bound on the treatments one lineage walks (a guard against a hub case).
 MAX_STEPS = 2000
@@ -20,16 +20,19 @@ SAME_CASE = "sag"
 _RANK = {SAME_CASE: 0, **dict.fromkeys(STRUCTURED, 1)}
 
 
-def per_value(values: str, var: str, pattern: str) -> str:
+def per_value(store: GraphBackend, values: str, var: str, pattern: str) -> str:
     """``pattern`` evaluated once per value of ``var``: LATERAL (Oxigraph's SEP-0006)
     makes Oxigraph 0.5 look each one up. A plain join with a ``VALUES`` of more than
     a handful of IRIs is planned as a hash join over a scan of the whole store
-    (40-70 ms on Greve instead of 1-5 ms). Lineage runs on the embedded store only,
-    so the extension is safe here; the analyst queries stay standard SPARQL 1.1.
+    (40-70 ms on Greve instead of 1-5 ms). A backend without the extension (a SPARQL
+    server: ``store.lateral`` false) gets the plain join, which every pattern here
+    answers alike (each binds ``var`` in every branch); the analyst queries stay
+    standard SPARQL 1.1.
     Inside, a type check is a ``FILTER EXISTS``: as a pattern of one variable the
     planner (which does not know the outer variable is bound) would start from it
     and scan every member of the class for each value."""
-    return f"VALUES {var} {{ {values} }} LATERAL {{ {pattern} }}"
+    lateral = "LATERAL " if store.lateral else ""
+    return f"VALUES {var} {{ {values} }} {lateral}{{ {pattern} }}"
 
 
 @dataclass
@@ -52,7 +55,7 @@ class WalkState:
     notations: dict[str, str] = field(default_factory=dict)
 
 
-def notations(store: GraphStore, state: WalkState, concepts: set[str]) -> dict[str, str]:
+def notations(store: GraphBackend, state: WalkState, concepts: set[str]) -> dict[str, str]:
     """Concept → ``skos:notation`` (reference kinds, outcomes: a handful of concepts),
     each fetched once per lineage: one lookup fewer per row than joining the
     notation in every query."""
@@ -62,20 +65,20 @@ def notations(store: GraphStore, state: WalkState, concepts: set[str]) -> dict[s
     return state.notations
 
 
-def _objects(store: GraphStore, subjects: list[str], predicate: str) -> list[tuple[str, str]]:
+def _objects(store: GraphBackend, subjects: list[str], predicate: str) -> list[tuple[str, str]]:
     """(subject, object) pairs of ``predicate`` for ``subjects``, looked up one by one."""
     if not subjects:
         return []
     rows = select_strings(
         store,
         "SELECT ?s ?o WHERE { "
-        + per_value(" ".join(iri_term(s) for s in subjects), "?s", f"?s {predicate} ?o")
+        + per_value(store, " ".join(iri_term(s) for s in subjects), "?s", f"?s {predicate} ?o")
         + " }",
     )
     return [(str(r["s"]), str(r["o"])) for r in rows]
 
 
-def _cases_of(store: GraphStore, state: WalkState, treatments: list[str]) -> None:
+def _cases_of(store: GraphBackend, state: WalkState, treatments: list[str]) -> None:
     """Record the case (or None) of each treatment the walk does not know yet."""
     unknown = sorted({t for t in treatments if t not in state.case_of})
     state.case_of.update((t, None) for t in unknown)
@@ -83,7 +86,7 @@ def _cases_of(store: GraphStore, state: WalkState, treatments: list[str]) -> Non
 
 
 def _edges(
-    store: GraphStore, treatments: list[str], state: WalkState
+    store: GraphBackend, treatments: list[str], state: WalkState
 ) -> dict[str, list[tuple[str, str]]]:
     """(neighbour, how) per treatment: references either way, and the same case."""
     values = " ".join(iri_term(t) for t in treatments)
@@ -95,6 +98,7 @@ def _edges(
         store,
         "SELECT ?a ?r ?b ?k ?meeting WHERE { "
         + per_value(
+            store,
             values,
             "?a",
             """{ ?a rg:reference ?r . ?r prov:influencer ?b . ?r dct:type ?k
@@ -111,8 +115,8 @@ def _edges(
     for r in rows:
         a, b, how = str(r["a"]), str(r["b"]), kinds.get(str(r["k"]), "")
         if r["meeting"] is not None:  # an outgoing reference
-            state.out_refs[a].append((str(r["r"]), b, how, r["meeting"] == "true"))
-            if r["meeting"] == "true":
+            state.out_refs[a].append((str(r["r"]), b, how, is_true(r["meeting"])))
+            if is_true(r["meeting"]):
                 continue
         out.setdefault(a, set()).add((b, how))
     _cases_of(store, state, treatments)
@@ -126,7 +130,7 @@ def _edges(
             store,
             "SELECT ?c ?b WHERE { "
             + per_value(
-                " ".join(iri_term(c) for c in new_cases), "?c", "?b eli-dl:forms_part_of ?c"
+                store, " ".join(iri_term(c) for c in new_cases), "?c", "?b eli-dl:forms_part_of ?c"
             )
             + " }",
         ):
@@ -139,7 +143,7 @@ def _edges(
 
 
 def walk(
-    store: GraphStore, start: list[str], state: WalkState | None = None
+    store: GraphBackend, start: list[str], state: WalkState | None = None
 ) -> dict[str, tuple[str, str | None]]:
     """Treatments of the same matter as ``start``: treatment → (how reached, from which).
 

@@ -97,7 +97,7 @@ def _meeting(obj: dict[str, Any], path: str) -> Meeting:
     found = _portal(obj)
     portal = found[0] if found else None
     items = with_departures(
-        [_item(it, path, i, portal) for i, it in enumerate(obj["Dagsordenpunkter"])]
+        [_item(it, path, i, portal, begin.date()) for i, it in enumerate(obj["Dagsordenpunkter"])]
     )
     return Meeting(
         municipality=Municipality(_municipality(obj)),
@@ -148,7 +148,9 @@ def _attendance(p: dict[str, Any]) -> Attendance:
     return Attendance(person, AttendanceStatus.PRESENT)
 
 
-def _item(it: dict[str, Any], path: str, index: int, portal: str | None) -> AgendaItem:
+def _item(
+    it: dict[str, Any], path: str, index: int, portal: str | None, meeting_date: dt.date
+) -> AgendaItem:
     if not isinstance(it, dict):
         raise SourceError(path, f"agenda item {index + 1} is not a JSON object")
     raw_number = str(it.get("Number") or it.get("Punktnummer") or "").strip()
@@ -163,7 +165,7 @@ def _item(it: dict[str, Any], path: str, index: int, portal: str | None) -> Agen
         if felt.get("Navn"):
             blocks.append(Block(str(felt["Navn"]), 3))
         blocks.extend(html_blocks(str(felt.get("Html") or "")))
-    parts = read_item_blocks(blocks)
+    parts = read_item_blocks(blocks, meeting_date)
     decision = parts.decision or _closed_item_decision(it, title)
     return AgendaItem(
         number=number,

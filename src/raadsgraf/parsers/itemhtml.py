@@ -15,6 +15,7 @@ once its headings and lines are known (:mod:`raadsgraf.parsers.htmltext`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
@@ -64,7 +65,7 @@ def heading_kind(heading: str | None) -> str:
     return section_kind(heading) or "other"
 
 
-def read_item_blocks(blocks: list[Block]) -> ItemParts:
+def read_item_blocks(blocks: list[Block], meeting_date: dt.date | None = None) -> ItemParts:
     """Sections in order; the first decision and recommendation sections
     become records; "Sagens forløb" and treatment sentences elsewhere become
     references."""
@@ -90,7 +91,7 @@ def read_item_blocks(blocks: list[Block]) -> ItemParts:
                 if ref is not None:
                     references.append(ref)
         else:
-            references.extend(find_prose_references(text))
+            references.extend(find_prose_references(text, meeting_date))
     return ItemParts(tuple(sections), decision, recommendation, tuple(references))
 
 

@@ -326,7 +326,7 @@ def parse_item(
         if text and raw.kind not in _NOT_PROSE:
             # "Økonomiudvalget besluttede den 22. februar 2022, at …": a treatment
             # told in a sentence, as the portal parsers read it (itemhtml.py)
-            references.extend(find_prose_references(text))
+            references.extend(find_prose_references(text, meeting_date))
         if text:
             first_page = next((ln.page for ln in raw.lines if ln.text.strip()), None)
             built.append(Section(raw.heading, text, raw.kind, page=first_page))

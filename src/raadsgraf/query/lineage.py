@@ -17,7 +17,7 @@ from raadsgraf.graph.sparql import (
     select,
     select_strings,
 )
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.graph.walk import WalkState, notations, per_value, walk
 
 
@@ -58,7 +58,7 @@ class Lineage:
 
 
 def resolve_target(
-    store: GraphStore,
+    store: GraphBackend,
     target: str | None = None,
     *,
     date: dt.date | None = None,
@@ -115,7 +115,7 @@ def resolve_target(
 
 
 def _details(
-    store: GraphStore, treatments: list[str], state: WalkState
+    store: GraphBackend, treatments: list[str], state: WalkState
 ) -> dict[str, dict[str, Value]]:
     """Date, item, committee, municipality, title, case, source and outcome per treatment."""
     # Structural parts every treatment has (the shapes require them, placeholders
@@ -127,6 +127,7 @@ def _details(
         store,
         "SELECT ?t ?z ?d ?c ?n ?ti ?rti ?case ?source ?oc WHERE { "
         + per_value(
+            store,
             " ".join(iri_term(t) for t in treatments),
             "?t",
             """?t dct:subject ?a ; eli-dl:activity_date ?d .
@@ -147,6 +148,7 @@ def _details(
                 store,
                 "SELECT ?c ?committee ?muni WHERE { "
                 + per_value(
+                    store,
                     " ".join(sorted({iri_term(str(r["c"])) for r in rows})),
                     "?c",
                     "?c skos:prefLabel ?committee ; besluit:bestuurt ?m . ?m skos:prefLabel ?muni",
@@ -186,7 +188,7 @@ def _date_or_none(text: str | None) -> dt.date | None:
         return None
 
 
-def _policies(store: GraphStore, treatments: list[str]) -> tuple[PolicyLink, ...]:
+def _policies(store: GraphBackend, treatments: list[str]) -> tuple[PolicyLink, ...]:
     values = " ".join(iri_term(t) for t in treatments)
     rows = select(
         store,
@@ -218,7 +220,7 @@ def _policies(store: GraphStore, treatments: list[str]) -> tuple[PolicyLink, ...
 
 
 def _meeting_references(
-    store: GraphStore, treatments: list[str], state: WalkState
+    store: GraphBackend, treatments: list[str], state: WalkState
 ) -> list[LineageStep]:
     """Meetings the walk's treatments name without an item number ("Sagens forløb:
     17-01-2022 Økonomiudvalget") and that no treatment of the same case resolves.
@@ -241,12 +243,16 @@ def _meeting_references(
         str(r["z"]): r
         for r in select_strings(
             store,
-            f"""SELECT ?z ?d ?committee ?muni ?source WHERE {{
-                  VALUES ?z {{ {meeting_values} }} LATERAL {{
-                  ?z dct:date ?d ; besluit:isGehoudenDoor ?c .
-                  ?c skos:prefLabel ?committee ; besluit:bestuurt ?m . ?m skos:prefLabel ?muni .
-                  OPTIONAL {{ ?z dct:source ?source }} }}
-                }}""",
+            "SELECT ?z ?d ?committee ?muni ?source WHERE { "
+            + per_value(
+                store,
+                meeting_values,
+                "?z",
+                """?z dct:date ?d ; besluit:isGehoudenDoor ?c .
+                   ?c skos:prefLabel ?committee ; besluit:bestuurt ?m . ?m skos:prefLabel ?muni .
+                   OPTIONAL { ?z dct:source ?source }""",
+            )
+            + " }",
         )
     }
     seen: dict[str, LineageStep] = {}
@@ -270,7 +276,9 @@ def _meeting_references(
     return list(seen.values())
 
 
-def _planned_steps(store: GraphStore, treatments: list[str], state: WalkState) -> list[LineageStep]:
+def _planned_steps(
+    store: GraphBackend, treatments: list[str], state: WalkState
+) -> list[LineageStep]:
     """The coming steps (``rg:PlannedTreatment``) the walk's treatments name.
 
     Like the meeting references, only the treatments the walk went on from count:
@@ -282,6 +290,7 @@ def _planned_steps(store: GraphStore, treatments: list[str], state: WalkState) -
         store,
         "SELECT ?t ?p ?d ?n ?k ?committee ?muni WHERE { "
         + per_value(
+            store,
             " ".join(iri_term(t) for t in expanded),
             "?t",
             """?t rg:plannedTreatment ?p . ?p rg:plannedBy ?c .
@@ -343,7 +352,7 @@ def _key(step: LineageStep) -> tuple[str, dt.date | None]:
 
 
 def lineage(
-    store: GraphStore,
+    store: GraphBackend,
     target: str | None = None,
     *,
     date: dt.date | None = None,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from raadsgraf.errors import QueryError
 from raadsgraf.graph.sparql import iri_term as _iri
 from raadsgraf.graph.sparql import literal_term as _lit
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.query.views import committees, people, policies
 from raadsgraf.query.views.sparql import _d, _i, _rows, _s
 
@@ -79,7 +79,7 @@ _ITEM_QUERY = """SELECT ?a ?z ?cl ?date ?kind ?n ?title ?open ?gone ?dec ?rec ?g
 }}"""
 
 
-def items_in(store: GraphStore, scope: str, *, limit: int | None = 50) -> list[UpdatedItem]:
+def items_in(store: GraphBackend, scope: str, *, limit: int | None = 50) -> list[UpdatedItem]:
     """Items matching ``scope`` (a SPARQL pattern binding ``?a``, and maybe ``?z``,
     built here from bound values only), most recently updated first."""
     entries = {e.graph: e for e in store.sources()}
@@ -180,19 +180,19 @@ def _pick(kind: str, wanted: str, candidates: list[tuple[str, str]]) -> str:
     raise QueryError(f"{wanted!r} names several {kind}s: {names}")
 
 
-def find_committee(store: GraphStore, wanted: str) -> tuple[str, str]:
+def find_committee(store: GraphBackend, wanted: str) -> tuple[str, str]:
     rows = [(iri, label) for iri, label, _, _ in committees(store)]
     iri = _pick("committee", wanted, rows)
     return iri, dict(rows)[iri]
 
 
-def find_person(store: GraphStore, wanted: str) -> tuple[str, str]:
+def find_person(store: GraphBackend, wanted: str) -> tuple[str, str]:
     rows = [(ref.iri, ref.name) for ref, _, _ in people(store)]
     iri = _pick("person", wanted, rows)
     return iri, dict(rows)[iri]
 
 
-def find_policy(store: GraphStore, wanted: str) -> tuple[str, str]:
+def find_policy(store: GraphBackend, wanted: str) -> tuple[str, str]:
     rows = [(iri, title) for iri, title, _ in policies(store)]
     iri = _pick("policy", wanted, rows)
     return iri, dict(rows)[iri]
@@ -201,7 +201,7 @@ def find_policy(store: GraphStore, wanted: str) -> tuple[str, str]:
 # --- what a sync brought; what is coming -------------------------------------------------
 
 
-def new_meetings(store: GraphStore, graphs: list[str]) -> list[NewMeeting]:
+def new_meetings(store: GraphBackend, graphs: list[str]) -> list[NewMeeting]:
     """The meetings held by these source graphs, with their items, newest first."""
     if not graphs:
         return []
@@ -216,7 +216,7 @@ def new_meetings(store: GraphStore, graphs: list[str]) -> list[NewMeeting]:
     return sorted(out, key=lambda m: (m.date or dt.date.min, m.committee or ""), reverse=True)
 
 
-def upcoming(store: GraphStore, committee: str, today: dt.date) -> list[UpcomingMeeting]:
+def upcoming(store: GraphBackend, committee: str, today: dt.date) -> list[UpcomingMeeting]:
     """A committee's meetings on or after ``today`` (not withdrawn), soonest first."""
     rows = _rows(
         store,

@@ -46,6 +46,7 @@ def create_app(store: Path, settings: Settings, options: ServeOptions | None = N
         timeout=settings.sparql_timeout,
         max_rows=settings.sparql_max_rows,
         workers=settings.sparql_workers,
+        graph=settings.graph,
     )
     live = LiveStore(store, settings)
     metrics = Metrics()

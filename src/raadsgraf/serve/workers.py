@@ -48,14 +48,14 @@ class QueryTimeout(Exception):
     """The query (or its wait for a worker) passed the deadline."""
 
 
-def _worker_main(conn: Connection, folder: str, max_rows: int) -> None:
+def _worker_main(conn: Connection, folder: str, max_rows: int, graph: str) -> None:
     from raadsgraf import generations
     from raadsgraf.errors import RaadsgrafError
+    from raadsgraf.graph.backend import open_graph
     from raadsgraf.graph.sparql import run_sparql
-    from raadsgraf.graph.store import GraphStore
     from raadsgraf.query import results
 
-    store = GraphStore(generations.resolve(Path(folder)), read_only=True)
+    store = open_graph(generations.resolve(Path(folder)), graph, read_only=True)
     conn.send("ready")
     while True:
         try:
@@ -101,11 +101,11 @@ def _stamp(folder: Path) -> tuple[str, float]:
 
 
 class _Worker:
-    def __init__(self, folder: Path, max_rows: int) -> None:
+    def __init__(self, folder: Path, max_rows: int, graph: str) -> None:
         ctx = mp.get_context("spawn")  # no fork of a threaded server
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=_worker_main, args=(child, str(folder), max_rows), daemon=True
+            target=_worker_main, args=(child, str(folder), max_rows, graph), daemon=True
         )
         self.process.start()
         child.close()
@@ -136,18 +136,26 @@ class QueryService:
     """A pool of query workers over one store folder (thread-safe)."""
 
     def __init__(
-        self, folder: Path, *, timeout: float = 10.0, max_rows: int = 10_000, workers: int = 2
+        self,
+        folder: Path,
+        *,
+        timeout: float = 10.0,
+        max_rows: int = 10_000,
+        workers: int = 2,
+        graph: str = "",
     ) -> None:
         from raadsgraf import generations
-        from raadsgraf.graph.store import GraphStore
+        from raadsgraf.graph.backend import open_graph
 
-        GraphStore(generations.resolve(folder), read_only=True)  # fail here when there is none
+        # fail here when there is none
+        open_graph(generations.resolve(folder), graph, read_only=True).close()
         self.folder = folder
+        self.graph = graph
         self.timeout = timeout
         self.max_rows = max_rows
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = threading.Event()
-        starting = [_Worker(folder, max_rows) for _ in range(max(workers, 1))]
+        starting = [_Worker(folder, max_rows, graph) for _ in range(max(workers, 1))]
         for worker in starting:  # answer no query before the pool is whole
             worker.wait_ready()
             self._idle.put(worker)
@@ -158,7 +166,7 @@ class QueryService:
         worker.stop()
 
         def start() -> None:
-            fresh = _Worker(self.folder, self.max_rows)
+            fresh = _Worker(self.folder, self.max_rows, self.graph)
             fresh.wait_ready()
             if self._closed.is_set():
                 fresh.stop()
@@ -186,7 +194,7 @@ class QueryService:
             raise QueryTimeout from None
         if worker.stamp != _stamp(self.folder):
             worker.stop()  # the store changed since the worker opened its read-only view
-            worker = _Worker(self.folder, self.max_rows)
+            worker = _Worker(self.folder, self.max_rows, self.graph)
             worker.wait_ready()
         try:
             request = (query, select_fmt, graph_fmt, default_graphs, named_graphs)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.query.views.items import item_summaries
 from raadsgraf.query.views.people import person_record
 from raadsgraf.query.views.records import (
@@ -21,7 +21,7 @@ from raadsgraf.query.views.sparql import _d, _i, _iri, _lit, _person_pattern, _r
 # --- meetings, committees, people -------------------------------------------------
 
 
-def meetings(store: GraphStore, committee: str | None = None) -> list[MeetingRef]:
+def meetings(store: GraphBackend, committee: str | None = None) -> list[MeetingRef]:
     """Meetings some source describes (newest first), optionally of one committee."""
     filt = f"FILTER(?c = {_iri(committee)})" if committee else ""
     rows = _rows(
@@ -41,7 +41,7 @@ def meetings(store: GraphStore, committee: str | None = None) -> list[MeetingRef
     ]
 
 
-def meeting_items(store: GraphStore, meeting: str) -> list[ItemSummary]:
+def meeting_items(store: GraphBackend, meeting: str) -> list[ItemSummary]:
     rows = _rows(
         store,
         f"SELECT ?a WHERE {{ {_iri(meeting)} besluit:behandelt ?a . ?a dct:source ?s }}",
@@ -50,7 +50,7 @@ def meeting_items(store: GraphStore, meeting: str) -> list[ItemSummary]:
     return sorted(found.values(), key=lambda s: s.number or 0)
 
 
-def committees(store: GraphStore) -> list[tuple[str, str, str | None, int]]:
+def committees(store: GraphBackend) -> list[tuple[str, str, str | None, int]]:
     """(IRI, label, municipality, meetings in corpus) for every body with a meeting."""
     rows = _rows(
         store,
@@ -62,7 +62,7 @@ def committees(store: GraphStore) -> list[tuple[str, str, str | None, int]]:
     return [(str(r["c"]), str(r["cl"]), _s(r["muni"]), _i(r["n"]) or 0) for r in rows]
 
 
-def committee_page(store: GraphStore, iri: str) -> CommitteePage | None:
+def committee_page(store: GraphBackend, iri: str) -> CommitteePage | None:
     head = _rows(
         store,
         f"""SELECT ?cl ?muni WHERE {{ {_iri(iri)} skos:prefLabel ?cl .
@@ -131,7 +131,7 @@ def committee_page(store: GraphStore, iri: str) -> CommitteePage | None:
     )
 
 
-def people(store: GraphStore) -> list[tuple[PersonRef, str | None, int]]:
+def people(store: GraphBackend) -> list[tuple[PersonRef, str | None, int]]:
     """(person, municipality, meetings present) for everyone named in a source."""
     rows = _rows(
         store,
@@ -149,7 +149,7 @@ def people(store: GraphStore) -> list[tuple[PersonRef, str | None, int]]:
     ]
 
 
-def person_page(store: GraphStore, iri: str) -> PersonPage | None:
+def person_page(store: GraphBackend, iri: str) -> PersonPage | None:
     P = _iri(iri)
     head = _rows(
         store,
@@ -226,7 +226,7 @@ def person_page(store: GraphStore, iri: str) -> PersonPage | None:
     )
 
 
-def meeting(store: GraphStore, iri: str) -> MeetingRef | None:
+def meeting(store: GraphBackend, iri: str) -> MeetingRef | None:
     """One meeting some source describes, or None."""
     rows = _rows(
         store,
@@ -244,7 +244,7 @@ def meeting(store: GraphStore, iri: str) -> MeetingRef | None:
     return MeetingRef(iri, _d(r["date"]), _s(r["cl"]), _s(r["c"]), _s(r["muni"]), _i(r["n"]) or 0)
 
 
-def meeting_urls(store: GraphStore, meetings: list[str]) -> dict[str, str]:
+def meeting_urls(store: GraphBackend, meetings: list[str]) -> dict[str, str]:
     """The web address each meeting was published at, where the source gave one."""
     if not meetings:
         return {}

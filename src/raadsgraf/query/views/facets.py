@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.query.views.records import Facets
 from raadsgraf.query.views.sparql import _i, _rows
 
 # --- facets -----------------------------------------------------------------------------
 
 
-def facets(store: GraphStore) -> Facets:
+def facets(store: GraphBackend) -> Facets:
     """Counts of agenda items described by a source, per municipality, committee, outcome, year.
 
     Grouped by body IRI with one label each (MIN): a body can carry several

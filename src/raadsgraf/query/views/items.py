@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from raadsgraf.graph.sparql import Value
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.iris import SECTION_KIND_BY_NOTATION
 from raadsgraf.model import Attachment, Section
 from raadsgraf.query.lineage import lineage
@@ -34,7 +34,7 @@ from raadsgraf.query.views.sparql import (
 # --- item -----------------------------------------------------------------------------
 
 
-def treatment_of(store: GraphStore, iri: str) -> str | None:
+def treatment_of(store: GraphBackend, iri: str) -> str | None:
     """The treatment IRI for an item or treatment IRI (None when neither)."""
     rows = _rows(
         store,
@@ -46,7 +46,7 @@ def treatment_of(store: GraphStore, iri: str) -> str | None:
     return _s(rows[0]["t"]) if rows else None
 
 
-def item_detail(store: GraphStore, iri: str) -> ItemDetail | None:
+def item_detail(store: GraphBackend, iri: str) -> ItemDetail | None:
     """An item (by item or treatment IRI) with everything the graph says about it."""
     t = treatment_of(store, iri)
     if t is None:
@@ -118,7 +118,7 @@ def item_detail(store: GraphStore, iri: str) -> ItemDetail | None:
     )
 
 
-def sections(store: GraphStore, owner: str) -> tuple[Section, ...]:
+def sections(store: GraphBackend, owner: str) -> tuple[Section, ...]:
     """The sections of an item or policy, in source order, as records."""
     rows = _rows(
         store,
@@ -143,7 +143,7 @@ def sections(store: GraphStore, owner: str) -> tuple[Section, ...]:
     )
 
 
-def _attachments(store: GraphStore, item: str) -> tuple[Attachment, ...]:
+def _attachments(store: GraphBackend, item: str) -> tuple[Attachment, ...]:
     rows = _rows(
         store,
         f"""SELECT ?title ?number ?rec WHERE {{
@@ -161,7 +161,7 @@ def _attachments(store: GraphStore, item: str) -> tuple[Attachment, ...]:
     )
 
 
-def _points(store: GraphStore, treatment: str) -> tuple[str, ...]:
+def _points(store: GraphBackend, treatment: str) -> tuple[str, ...]:
     rows = _rows(
         store,
         f"""SELECT ?v WHERE {{
@@ -171,7 +171,7 @@ def _points(store: GraphStore, treatment: str) -> tuple[str, ...]:
     return tuple(str(r["v"]) for r in rows)
 
 
-def _present(store: GraphStore, holder: str, predicate: str) -> tuple[PersonRef, ...]:
+def _present(store: GraphBackend, holder: str, predicate: str) -> tuple[PersonRef, ...]:
     """Those present: elected members with a party first, then other members, then
     officials (staff), each with the role the meeting's list gives them."""
     rows = _rows(
@@ -195,7 +195,7 @@ def _present(store: GraphStore, holder: str, predicate: str) -> tuple[PersonRef,
     return tuple(sorted(people, key=lambda p: (p.official, p.party is None)))
 
 
-def _absences(store: GraphStore, holder: str) -> tuple[AbsenceView, ...]:
+def _absences(store: GraphBackend, holder: str) -> tuple[AbsenceView, ...]:
     rows = _rows(
         store,
         f"""SELECT ?p ?name (SAMPLE(?party) AS ?pt) (SAMPLE(?why) AS ?reason) WHERE {{
@@ -209,7 +209,7 @@ def _absences(store: GraphStore, holder: str) -> tuple[AbsenceView, ...]:
     )
 
 
-def _references(store: GraphStore, t: str) -> tuple[ReferenceView, ...]:
+def _references(store: GraphBackend, t: str) -> tuple[ReferenceView, ...]:
     # Two queries: the references, then what their targets are. One query with the
     # targets' details as nested OPTIONALs let Oxigraph evaluate them unbound
     # (~0.5 s an item on Greve, under load); bound by VALUES they take milliseconds.
@@ -268,7 +268,7 @@ def _references(store: GraphStore, t: str) -> tuple[ReferenceView, ...]:
     return tuple(seen.values())
 
 
-def item_summaries(store: GraphStore, iris: list[str]) -> dict[str, ItemSummary]:
+def item_summaries(store: GraphBackend, iris: list[str]) -> dict[str, ItemSummary]:
     """Short facts (outcome, case, committee) for items or treatments, by the IRI given."""
     if not iris:
         return {}
@@ -305,7 +305,7 @@ def item_summaries(store: GraphStore, iris: list[str]) -> dict[str, ItemSummary]
     return out
 
 
-def decisions(store: GraphStore, treatments: list[str]) -> dict[str, str]:
+def decisions(store: GraphBackend, treatments: list[str]) -> dict[str, str]:
     """Decision text per treatment (only those that have one)."""
     if not treatments:
         return {}
@@ -317,7 +317,7 @@ def decisions(store: GraphStore, treatments: list[str]) -> dict[str, str]:
     return {str(r["t"]): str(r["v"]) for r in rows}
 
 
-def case_treatments(store: GraphStore, case_number: str) -> set[str]:
+def case_treatments(store: GraphBackend, case_number: str) -> set[str]:
     """Treatments that carry the journal number itself (not reached by reference)."""
     rows = _rows(
         store,
@@ -327,7 +327,7 @@ def case_treatments(store: GraphStore, case_number: str) -> set[str]:
     return {str(r["t"]) for r in rows}
 
 
-def cases(store: GraphStore) -> list[tuple[str, int]]:
+def cases(store: GraphBackend) -> list[tuple[str, int]]:
     """Every journal number with its number of treatments, most treated first."""
     rows = _rows(
         store,
@@ -338,7 +338,7 @@ def cases(store: GraphStore) -> list[tuple[str, int]]:
     return [(str(r["cn"]), _i(r["n"]) or 0) for r in rows]
 
 
-def case_summaries(store: GraphStore) -> list[CaseSummary]:
+def case_summaries(store: GraphBackend) -> list[CaseSummary]:
     """Every journal number with its latest treatment (title, committee, date) and its
     number of treatments; latest treated first."""
     rows = _rows(
@@ -381,7 +381,7 @@ def case_summaries(store: GraphStore) -> list[CaseSummary]:
     return out
 
 
-def history(store: GraphStore, target: str) -> History:
+def history(store: GraphBackend, target: str) -> History:
     """The lineage of an item, treatment, case number or policy, with decision texts."""
     found = lineage(store, target)
     texts = decisions(store, [s.treatment for s in found.steps])
@@ -393,7 +393,7 @@ def history(store: GraphStore, target: str) -> History:
     )
 
 
-def sources_of(store: GraphStore, iris: list[str]) -> set[str]:
+def sources_of(store: GraphBackend, iris: list[str]) -> set[str]:
     """The source graphs (files) that describe any of these nodes."""
     if not iris:
         return set()

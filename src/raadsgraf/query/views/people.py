@@ -15,7 +15,7 @@ from collections import defaultdict
 from itertools import combinations
 
 from raadsgraf.graph.sparql import Value
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.query.views.records import (
     MembershipView,
     PartyAgreement,
@@ -43,7 +43,7 @@ _POSITIONS = """SELECT ?x ?stance ?side ?text ?a ?date ?cl ?n ?title ?on ?via ?h
 }} ORDER BY DESC(?date) ?n ?x"""
 
 
-def _positions(store: GraphStore, holder: str) -> tuple[PositionView, ...]:
+def _positions(store: GraphBackend, holder: str) -> tuple[PositionView, ...]:
     seen: set[str] = set()
     out = []
     for r in _rows(store, _POSITIONS.format(holder=holder)):
@@ -64,7 +64,7 @@ def _positions(store: GraphStore, holder: str) -> tuple[PositionView, ...]:
     return tuple(out)
 
 
-def memberships(store: GraphStore, person: str) -> tuple[MembershipView, ...]:
+def memberships(store: GraphBackend, person: str) -> tuple[MembershipView, ...]:
     P = _iri(person)
     seats = _rows(
         store,
@@ -114,7 +114,7 @@ def memberships(store: GraphStore, person: str) -> tuple[MembershipView, ...]:
     return tuple(out)
 
 
-def person_record(store: GraphStore, person: str, name: str) -> PersonRecord:
+def person_record(store: GraphBackend, person: str, name: str) -> PersonRecord:
     """Seats with attendance, every recorded position (newest first), the items
     whose decision names the person."""
     P = _iri(person)
@@ -135,7 +135,7 @@ def person_record(store: GraphStore, person: str, name: str) -> PersonRecord:
     )
 
 
-def parties(store: GraphStore) -> list[PartyRef]:
+def parties(store: GraphBackend) -> list[PartyRef]:
     """Every party a source names (by letter or name), with its municipality."""
     rows = _rows(
         store,
@@ -152,7 +152,7 @@ def parties(store: GraphStore) -> list[PartyRef]:
     ]
 
 
-def party_page(store: GraphStore, iri: str) -> PartyPage | None:
+def party_page(store: GraphBackend, iri: str) -> PartyPage | None:
     ref = next((p for p in parties(store) if p.iri == iri), None)
     if ref is None:
         return None
@@ -184,7 +184,7 @@ _CAMP = {"for": "for", "imod": "imod", "undlod": "undlod", "mindretalsudtalelse"
 
 
 def party_agreement(
-    store: GraphStore,
+    store: GraphBackend,
     committee: str | None = None,
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.query.views.records import NetworkEdge, NetworkNode, PolicyNetwork
 from raadsgraf.query.views.sparql import _d, _iri, _rows, _s
 
 # --- policies ---------------------------------------------------------------------------
 
 
-def policies(store: GraphStore) -> list[tuple[str, str, dt.date | None]]:
+def policies(store: GraphBackend) -> list[tuple[str, str, dt.date | None]]:
     """(IRI, title, adoption date) of every policy a source describes."""
     rows = _rows(
         store,
@@ -22,7 +22,7 @@ def policies(store: GraphStore) -> list[tuple[str, str, dt.date | None]]:
     return [(str(r["p"]), str(r["ti"]), _d(r["date"])) for r in rows]
 
 
-def policy_network(store: GraphStore, iri: str) -> PolicyNetwork | None:
+def policy_network(store: GraphBackend, iri: str) -> PolicyNetwork | None:
     """A policy as nodes and edges: versions, treatments, adoption, what it replaces."""
     P = _iri(iri)
     head = _rows(

@@ -7,7 +7,7 @@ from typing import Any
 
 from raadsgraf.errors import QueryError
 from raadsgraf.graph.sparql import Value, iri_term, literal_term, run_sparql
-from raadsgraf.graph.store import GraphStore
+from raadsgraf.graph.store import GraphBackend
 from raadsgraf.graph.vocab import sparql_prologue
 
 #: What a looked-up text that is not an IRI becomes: an IRI that names nothing.
@@ -27,7 +27,7 @@ def _iri(text: str) -> str:
 _lit = literal_term
 
 
-def _rows(store: GraphStore, body: str) -> list[dict[str, Value]]:
+def _rows(store: GraphBackend, body: str) -> list[dict[str, Value]]:
     return run_sparql(store, sparql_prologue() + body).dicts()
 
 
