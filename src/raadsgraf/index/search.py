@@ -184,6 +184,7 @@ class SearchIndex:
         self._committee, self._committees = columns.committee, columns.names["committee"]
         self._outcome, self._outcomes = columns.outcome, columns.names["outcome"]
         self._item, self._items = columns.item, columns.names["item"]
+        self._title, self._titles = columns.title, columns.names["title"]
         self._date = columns.date
         self._open = columns.is_open
         # Closed items' body text, if the index holds it, is shown only to
@@ -404,11 +405,12 @@ class SearchIndex:
                 best[iri] = key
         for rank_class, score, neg_row in sorted(best.values(), reverse=True):
             row = -neg_row
-            c = self.chunks[row]
+            title = self._titles[self._title[row]] if self._title[row] >= 0 else None
             if (
                 rank_class == 0
-                and self._is_boilerplate(c)
-                and not asks_for(query, title_key(c.item_title))
+                and title is not None  # an item's row (a policy is never procedural)
+                and self._is_procedural(title)
+                and not asks_for(query, title_key(title))
                 and not judge.holds_every_word(row)
             ):
                 continue
@@ -416,11 +418,12 @@ class SearchIndex:
 
     # --- boilerplate -------------------------------------------------------------------------
 
-    def _is_boilerplate(self, c: Chunk) -> bool:
+    def _is_procedural(self, title: str) -> bool:
+        """Is an item of this title boilerplate (read off the columns: no row parsed)?"""
         if self._procedural is None:
             titles = reference_titles() | self._store_procedural
             self._procedural = (titles, vocabulary(titles))
-        return c.kind == "item" and is_procedural(title_key(c.item_title), *self._procedural)
+        return is_procedural(title_key(title), *self._procedural)
 
     # --- hits ----------------------------------------------------------------------------------
 

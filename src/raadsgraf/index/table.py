@@ -30,6 +30,7 @@ from raadsgraf.index.chunking import Chunk
 CHUNKS = "chunks.jsonl"
 ROWS_ARRAYS = "rows.npz"
 ROWS_NAMES = "rows.json"
+ARRAYS = ("municipality", "committee", "outcome", "item", "title", "date", "is_open", "has_text")
 
 
 class ChunkTable:
@@ -70,6 +71,7 @@ class Columns:
     committee: npt.NDArray[np.int32]
     outcome: npt.NDArray[np.int32]
     item: npt.NDArray[np.int32]  # the row's item (or policy) IRI
+    title: npt.NDArray[np.int32]  # the row's item title; -1 for a policy's rows
     date: npt.NDArray[np.int64]  # the meeting date's ordinal, -1 for none
     is_open: npt.NDArray[np.bool_]
     has_text: npt.NDArray[np.bool_]
@@ -85,6 +87,9 @@ class Columns:
         for name in ("municipality", "committee", "outcome"):
             codes[name], names[name] = _codes([getattr(c, name) for c in rows])
         codes["item"], names["item"] = _codes([c.iri for c in rows])
+        codes["title"], names["title"] = _codes(
+            [c.item_title if c.kind == "item" else None for c in rows]
+        )
         items = (
             (x.municipality, x.committee, f"{x.committee}/{x.meeting_date}", x.item_title)
             for x in rows
@@ -104,7 +109,7 @@ class Columns:
     def save(self, folder: Path) -> None:
         arrays = {
             k: getattr(self, k)
-            for k in ("municipality", "committee", "outcome", "item", "date", "is_open", "has_text")
+            for k in ARRAYS
         }
         tmp = folder / f"{ROWS_ARRAYS}.tmp.npz"
         np.savez(tmp, **arrays)
@@ -123,8 +128,8 @@ class Columns:
                 arrays = {k: saved[k] for k in saved.files}
         except (OSError, ValueError):
             return None
-        if any(len(a) != rows for a in arrays.values()):
-            return None
+        if set(arrays) != set(ARRAYS) or any(len(a) != rows for a in arrays.values()):
+            return None  # another row count, or written before a column was added
         procedural = frozenset(names.pop("procedural", []))
         return cls(**arrays, names=names, procedural=procedural)
 
