@@ -287,7 +287,7 @@ def bench_bm25(args: argparse.Namespace) -> dict[str, Any]:
     model = bm25s.BM25(k1=1.2, b=0.75)
     model.index(corpus, show_progress=False)
     build = time.perf_counter() - t
-    idx = SparseIndex(model, "stem")
+    idx = SparseIndex.from_model(model, "stem")
     queries = query_texts(chunks, 100)
     times = [timed(lambda q=q: idx.search(q, 200), 1)[0] for q in queries]
     return {"passages": args.n, "build_s": round(build, 1), **percentiles(times)}

@@ -310,7 +310,7 @@ def test_bm25_scores_equal_bm25s_own() -> None:
     idx = SparseIndex.build(texts)
     query = "hjemløse budget budget strategi"
     ids, scores = idx.search(query, 300)
-    expected = idx._bm25.get_scores(tokenize(query))
+    expected = idx.bm25.get_scores(tokenize(query))
     assert np.allclose(scores, expected[ids], rtol=1e-5)
     assert set(ids.tolist()) == set(np.flatnonzero(expected > 0).tolist())
     assert list(scores) == sorted(scores, reverse=True)

@@ -60,7 +60,7 @@ def test_compound_split_uses_known_parts_and_linking_letters(
     bm25: tuple[SparseIndex, list[str]],
 ) -> None:
     idx, _ = bm25
-    vocab = idx._bm25.vocab_dict  # the index's own terms
+    vocab = idx.vocab  # the index's own terms
     norm = word_normaliser("stem")
 
     def known(word: str) -> str | None:

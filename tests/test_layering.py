@@ -24,11 +24,13 @@ SRC = ROOT / "src" / "raadsgraf"
 RANK = {
     "model": 0,
     "errors": 0,
+    "lazy": 0,
     "iris": 1,
     "parties": 1,
     "config": 1,
     "generations": 1,
     "privacy": 1,
+    "spill": 1,
     "extract": 2,
     "parsers": 3,
     "graph": 4,

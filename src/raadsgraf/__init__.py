@@ -7,27 +7,28 @@ The public Python API. Example::
     print(doc.meetings[0].items[0].title)
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from raadsgraf.api import Raadsgraf, open, store_version
 from raadsgraf.config import SERVE_PORT, Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.errors import QueryError, RaadsgrafError, SourceError, UnknownFormat
-from raadsgraf.model import Document, Meeting, PolicyDocument
-from raadsgraf.parsers.registry import parse_bytes
-from raadsgraf.pipeline import ingest, parse_file, parse_files
-from raadsgraf.query.results import to_csv, to_table
-from raadsgraf.query.views import (
-    CaseSummary,
-    Facets,
-    History,
-    ItemSummary,
-    PartyRef,
-    PolicyNetwork,
-)
+from raadsgraf.lazy import attributes
 
 if TYPE_CHECKING:
+    from raadsgraf.api import Raadsgraf, open, store_version
     from raadsgraf.index.search import Filters, Hit, Hits
+    from raadsgraf.model import Document, Meeting, PolicyDocument
+    from raadsgraf.parsers.registry import parse_bytes
+    from raadsgraf.pipeline import ingest, parse_file, parse_files
+    from raadsgraf.query.results import to_csv, to_table
+    from raadsgraf.query.views import (
+        CaseSummary,
+        Facets,
+        History,
+        ItemSummary,
+        PartyRef,
+        PolicyNetwork,
+    )
 
 __version__ = "0.1.0"
 
@@ -63,18 +64,32 @@ __all__ = [
     "to_table",
 ]
 
-#: Names whose modules load the search engine: imported on first use, so that
-#: ``import raadsgraf`` (and every CLI call) stays quick.
+#: Where each public name lives: imported on first use, so that ``import raadsgraf``
+#: (and every CLI call) loads only what the caller touches — a search never loads
+#: the parsers, rdflib or the graph store (tests/test_quick_cli.py).
 _LAZY = {
+    "Raadsgraf": "raadsgraf.api",
+    "open": "raadsgraf.api",
+    "store_version": "raadsgraf.api",
     "Filters": "raadsgraf.index.search",
     "Hit": "raadsgraf.index.search",
     "Hits": "raadsgraf.index.search",
+    "Document": "raadsgraf.model",
+    "Meeting": "raadsgraf.model",
+    "PolicyDocument": "raadsgraf.model",
+    "parse_bytes": "raadsgraf.parsers.registry",
+    "ingest": "raadsgraf.pipeline",
+    "parse_file": "raadsgraf.pipeline",
+    "parse_files": "raadsgraf.pipeline",
+    "to_csv": "raadsgraf.query.results",
+    "to_table": "raadsgraf.query.results",
+    "CaseSummary": "raadsgraf.query.views",
+    "Facets": "raadsgraf.query.views",
+    "History": "raadsgraf.query.views",
+    "ItemSummary": "raadsgraf.query.views",
+    "PartyRef": "raadsgraf.query.views",
+    "PolicyNetwork": "raadsgraf.query.views",
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        import importlib
-
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'raadsgraf' has no attribute {name!r}")
+__getattr__ = attributes(__name__, _LAZY)

@@ -12,24 +12,40 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
-
-from rdflib import Dataset, Graph
 
 from raadsgraf import generations, iris
 from raadsgraf.config import Settings
 from raadsgraf.config import load as load_settings
 from raadsgraf.errors import QueryError
-from raadsgraf.graph.backend import open_graph
-from raadsgraf.graph.sparql import SparqlResult, run_sparql
-from raadsgraf.graph.store import SourceEntry
+from raadsgraf.graph.backend import has_graph, open_graph
+from raadsgraf.graph.store import GraphBackend, SourceEntry
 from raadsgraf.model import Closing
-from raadsgraf.query import views
-from raadsgraf.query.lineage import Lineage, lineage
+
+
+def _lazy_module(name: str) -> ModuleType:
+    """``name``, executed on its first attribute access (the stdlib's LazyLoader):
+    the views load rdflib through the vocabulary, which a search never needs."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+if not TYPE_CHECKING:
+    views = _lazy_module("raadsgraf.query.views")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +57,14 @@ class Validation:
     triples: int
 
 
-if TYPE_CHECKING:  # the search index loads FAISS and the model: imported on first search
+if TYPE_CHECKING:  # the search index, the graph's queries and rdflib: imported on first use
+    from rdflib import Graph
+
+    from raadsgraf.graph.sparql import SparqlResult
     from raadsgraf.index.search import Filters, Hit, Hits, SearchIndex
     from raadsgraf.model import Section
+    from raadsgraf.query import views
+    from raadsgraf.query.lineage import Lineage
     from raadsgraf.query.synclog import SyncSummary
     from raadsgraf.query.updates import NewMeeting, UpdatedItem
 
@@ -60,7 +81,10 @@ class Raadsgraf(Closing):
         self.settings = settings
         # a store written in generations (raadsgraf.generations) is read from its live one
         self.live = generations.resolve(folder)
-        self.graph = open_graph(self.live, settings.graph, read_only=not writable)
+        self.writable = writable
+        if not writable and not has_graph(self.live, settings.graph):
+            open_graph(self.live, settings.graph, read_only=True)  # raises: no store here
+        self._graph: GraphBackend | None = None
         self._index: SearchIndex | None = None
         # The first search opens the index (and loads the model): a second thread (the
         # app's warm-up and a user's query) waits for it rather than open its own copy.
@@ -68,6 +92,13 @@ class Raadsgraf(Closing):
         # session and tokenizer take concurrent calls.
         self._index_lock = threading.Lock()
         self._labels: dict[str, str] | None = None
+
+    @property
+    def graph(self) -> GraphBackend:
+        """The graph store, opened on first use (a search does not need it)."""
+        if self._graph is None:
+            self._graph = open_graph(self.live, self.settings.graph, read_only=not self.writable)
+        return self._graph
 
     def lineage(
         self,
@@ -78,6 +109,8 @@ class Raadsgraf(Closing):
         committee: str | None = None,
     ) -> Lineage:
         """Treatment history of an item, case or policy: an IRI, a case number, or date + item."""
+        from raadsgraf.query.lineage import lineage
+
         return lineage(self.graph, target, date=date, item=item, committee=committee)
 
     def sparql(
@@ -93,6 +126,8 @@ class Raadsgraf(Closing):
             from raadsgraf.query.analyst import engine_form
 
             query = engine_form(example) or query
+        from raadsgraf.graph.sparql import run_sparql
+
         return run_sparql(self.graph, query, limit=limit)
 
     def rdflib(self) -> Graph:
@@ -104,6 +139,7 @@ class Raadsgraf(Closing):
         default graph is the union of the sources, as for :meth:`sparql`.
         """
         from oxrdflib import OxigraphStore
+        from rdflib import Dataset, Graph
 
         from raadsgraf.graph.store import GraphStore
 
@@ -458,7 +494,7 @@ class Raadsgraf(Closing):
 
     def close(self) -> None:
         self._index = None
-        del self.graph
+        self._graph = None
 
 
 def _is_iri(text: str) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from raadsgraf import config, pipeline
+from raadsgraf import config
 from raadsgraf.errors import RaadsgrafError
 from raadsgraf.model import Document, Outcome, to_jsonable
 
@@ -80,6 +80,8 @@ def parse(
     """
     try:
         settings = config.load({"include_closed": include_closed})
+        from raadsgraf import pipeline
+
         report = pipeline.parse_files(
             paths,
             fmt,
@@ -191,6 +193,8 @@ def ingest(
       RAADSGRAF_STORE=/tmp/store raadsgraf ingest /work/shared/corpus/greve
       raadsgraf ingest --fast /work/shared/corpus/greve && raadsgraf embed --upgrade
     """
+    from raadsgraf import pipeline
+
     settings = _settings(store)
     try:
         if fast:
@@ -555,6 +559,8 @@ def kle_load(files: tuple[str, ...], store: str | None) -> None:
       raadsgraf kle load KLE-Emneplan_Version2-0.xml KLE-Handlingsfacetter.xml
     """
     try:
+        from raadsgraf import pipeline
+
         triples = pipeline.load_kle(files, _settings(store))
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc

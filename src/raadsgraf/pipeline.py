@@ -12,7 +12,7 @@ import importlib
 import json
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from raadsgraf.errors import SourceError
 from raadsgraf.model import Attachment, Document, Reported
 from raadsgraf.parsers.registry import get, parse_bytes
 from raadsgraf.privacy import Erasures, PrivacyReport, SealedForReview, protect
+from raadsgraf.spill import Placed, Spill, Spilled
 
 #: Inside each store generation: how it was built (``include_closed``,
 #: ``content_version``).
@@ -258,7 +259,7 @@ def complete(doc: Document) -> Document:
 
 #: A stage fed with the documents an ingest (re)read: ``update(store_dir, documents,
 #: settings)``. The graph is loaded first; then every sink in :func:`sinks` runs.
-Sink = Callable[[Path, list[Document], Settings], object]
+Sink = Callable[[Path, Sequence[Document], Settings], object]
 
 
 def sinks() -> list[tuple[str, Sink]]:
@@ -379,9 +380,7 @@ def ingest(
     document) holds documents a caller already parsed from those very files (a
     harvest checks each answer with its parser), so they are not parsed twice.
     """
-    from raadsgraf import iris  # the graph stage, wired in here only
-    from raadsgraf.graph import build as graph
-    from raadsgraf.graph import derive, identity, sittings, store
+    from raadsgraf.graph import sittings, store  # the graph stage, wired in here only
     from raadsgraf.graph.backend import open_graph
 
     settings = settings or Settings()
@@ -409,7 +408,10 @@ def ingest(
             else:
                 report.outdated_kept.append(entry.path)
     attachment_files: set[str] = set()
-    read: list[tuple[str, Path, str, Document]] = []  # source key, path, sha256, document
+    # what was read, one source at a time: the document itself waits on disk
+    # (spill), so an ingest holds one document at a time, not the archive
+    spill = Spill(root)
+    read: list[Spilled] = []
     given: dict[str, Path] = {}  # source key → the path as this ingest was given it
 
     def read_file(path: Path, *, again: bool = False) -> None:
@@ -448,45 +450,70 @@ def ingest(
         report.erased += privacy.erased
         replaced = known is not None and known.sources_has(key)
         (report.replaced if replaced else report.added).append(str(path))
-        read.append((key, path, sha, doc))
+        read.append(spill.put(key, path, sha, doc, sittings.starts_of(doc)))
 
+    try:
+        _read_all(files, read_file, progress)
+        # a committee's second meeting of a day gets its own IRI; a stored meeting
+        # whose IRI moves for it is read again (graph/sittings.py)
+        held = sittings.held_meetings(known) if known is not None and read else {}
+        place, moved = sittings.placer([(r.key, r.starts) for r in read], held, _on_disk)
+        stored_path = {e.key: e.path for e in known.sources()} if moved and known else {}
+        for key in sorted(moved):
+            path = given.get(key)
+            if path is None:  # as the store knows it, so its chunks are found and replaced
+                path = Path(stored_path.get(key, key))
+                path = path if store.source_key(path) == key else Path(key)
+            if str(path) in report.unchanged:
+                report.unchanged.remove(str(path))
+            read_file(path, again=True)
+        if moved:
+            place, _ = sittings.placer([(r.key, r.starts) for r in read], held, _on_disk)
+        report.failures = [f for f in report.failures if f.path not in attachment_files]
+        if not read and not graphs:
+            report.store_triples = known.triple_count() if known is not None else 0
+            return report
+        if known is not None:
+            known.close()  # the live generation is copied next; close it first
+        documents = Placed(read, place)
+        _write(root, report, settings, documents, graphs, index)
+    finally:
+        spill.close()
+    return report
+
+
+def _read_all(files: list[Path], read_file: Callable[[Path], None], progress: bool) -> None:
     bar = tqdm(files, desc="ingest", unit="file", disable=not progress or len(files) < 2)
     for path in bar:
         read_file(path)
-    # a committee's second meeting of a day gets its own IRI; a stored meeting
-    # whose IRI moves for it is read again (graph/sittings.py)
-    held = sittings.held_meetings(known) if known is not None and read else {}
-    placed, moved = sittings.plan([(k, d) for k, _, _, d in read], held, _on_disk)
-    stored_path = {e.key: e.path for e in known.sources()} if moved and known else {}
-    for key in sorted(moved):
-        path = given.get(key)
-        if path is None:  # as the store knows it, so its chunks are found and replaced
-            path = Path(stored_path.get(key, key))
-            path = path if store.source_key(path) == key else Path(key)
-        if str(path) in report.unchanged:
-            report.unchanged.remove(str(path))
-        read_file(path, again=True)
-    if moved:
-        placed, _ = sittings.plan([(k, d) for k, _, _, d in read], held, _on_disk)
-    documents: list[Document] = []
-    loads = []
-    for (key, path, sha, _), doc in zip(read, placed, strict=True):
-        graph_iri = iris.source_graph_iri(key)
-        triples = graph.document_triples(doc, graph_iri)
-        entry = store.SourceEntry(
-            key, str(path), sha, doc.source.format, graph_iri, len(triples), store.now()
-        )
-        # kept as N-Triples until the load: a fraction of the memory of rdflib terms
-        loads.append((entry, store.to_nquads(triples)))
-        del triples
-        documents.append(doc)
-    read, placed = [], []
-    report.failures = [f for f in report.failures if f.path not in attachment_files]
-    if not loads and not graphs:
-        report.store_triples = known.triple_count() if known is not None else 0
-        return report
-    if known is not None:
-        known.close()  # the live generation is copied next; close it first
+
+
+def _write(
+    root: Path,
+    report: IngestReport,
+    settings: Settings,
+    documents: Placed,
+    graphs: Mapping[str, Iterable[tuple[Node, Node, Node]]] | None,
+    index: bool,
+) -> None:
+    """Into a copy of the live generation: each document's graph, loaded as it is
+    turned into triples (:meth:`GraphStore.replace_sources` loads in 8 MB batches),
+    then the harvest's graphs, the derived graphs, and the sinks (the index)."""
+    from raadsgraf import iris
+    from raadsgraf.graph import build as graph
+    from raadsgraf.graph import derive, identity, store
+    from raadsgraf.graph.backend import open_graph
+
+    def loads() -> Iterator[tuple[store.SourceEntry, bytes]]:
+        for r, doc in zip(documents.read, documents, strict=True):
+            graph_iri = iris.source_graph_iri(r.key)
+            triples = graph.document_triples(doc, graph_iri)
+            entry = store.SourceEntry(
+                r.key, str(r.path), r.sha, doc.source.format, graph_iri, len(triples), store.now()
+            )
+            # N-Triples until the load: a fraction of the memory of rdflib terms
+            yield entry, store.to_nquads(triples)
+
     with generations.writing(root, removed=report.removed_generations) as gen:
         # once a closed item's text is in a store, the store is an internal one for good
         build = gen / BUILD_FILE
@@ -495,7 +522,7 @@ def ingest(
         info = {"include_closed": internal, "content_version": CONTENT_VERSION}
         build.write_text(json.dumps(info) + "\n", encoding="utf-8")
         gstore = open_graph(gen, settings.graph)
-        report.triples = gstore.replace_sources(loads) if loads else 0
+        report.triples = gstore.replace_sources(loads()) if documents else 0
         for graph_iri, extra in (graphs or {}).items():
             quads = store.to_nquads(extra, graph_iri)
             gstore.replace_graph(graph_iri, ox.parse(quads, ox.RdfFormat.N_QUADS))
@@ -509,7 +536,6 @@ def ingest(
         if documents and index:
             for name, update in sinks():
                 report.sink_results[name] = update(gen, documents, settings)
-    return report
 
 
 def load_kle(paths: Iterable[str | Path], settings: Settings) -> int:

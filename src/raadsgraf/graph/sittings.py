@@ -71,6 +71,14 @@ def held_meetings(store: GraphBackend) -> dict[str, list[Held]]:
     return held
 
 
+#: A source's meetings as the plan needs them: each one's date IRI and start.
+Starts = tuple[tuple[str, dt.time | None], ...]
+
+
+def starts_of(doc: Document) -> Starts:
+    return tuple((base_iri(m), m.start) for m in doc.meetings)
+
+
 def plan(
     docs: Sequence[tuple[str, Document]],
     held: dict[str, list[Held]],
@@ -78,11 +86,23 @@ def plan(
 ) -> tuple[list[Document], set[str]]:
     """The documents (by source key) with each meeting's sitting set, and the
     keys of stored sources to read again because their meeting's IRI moves."""
+    place, reread = placer([(key, starts_of(doc)) for key, doc in docs], held, readable)
+    return [place(doc) for _, doc in docs], reread
+
+
+def placer(
+    docs: Sequence[tuple[str, Starts]],
+    held: dict[str, list[Held]],
+    readable: Callable[[str], bool],
+) -> tuple[Callable[[Document], Document], set[str]]:
+    """:func:`plan` for documents known only by their meetings' starts (a streaming
+    ingest keeps no documents in memory): a function that sets a document's
+    sittings, and the keys of stored sources to read again."""
     batch = {key for key, _ in docs}
     starts: dict[str, set[dt.time | None]] = defaultdict(set)
-    for _, doc in docs:
-        for m in doc.meetings:
-            starts[base_iri(m)].add(m.start)
+    for _, pairs in docs:
+        for base, start in pairs:
+            starts[base].add(start)
     reread: set[str] = set()
     pinned: dict[str, dt.time | None] = {}  # IRI → start of a stored meeting that cannot move
     tables: dict[str, dict[dt.time | None, str | None]] = {}
@@ -107,9 +127,9 @@ def plan(
             sitting = iris.sitting_of(m.start)
         return dataclasses.replace(m, sitting=sitting) if sitting != m.sitting else m
 
-    out = []
-    for _, doc in docs:
+    def place_doc(doc: Document) -> Document:
         meetings = tuple(place(m) for m in doc.meetings)
         changed = any(a is not b for a, b in zip(meetings, doc.meetings, strict=True))
-        out.append(dataclasses.replace(doc, meetings=meetings) if changed else doc)
-    return out, reread
+        return dataclasses.replace(doc, meetings=meetings) if changed else doc
+
+    return place_doc, reread

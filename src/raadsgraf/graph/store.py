@@ -25,15 +25,17 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal
-from rdflib.term import Node
 
 from raadsgraf.errors import StoreError
-from raadsgraf.graph.vocab import DERIVED_GRAPH, ONTOLOGY_GRAPH
+from raadsgraf.iris import DERIVED_GRAPH, ONTOLOGY_GRAPH
 from raadsgraf.model import Closing
+
+if TYPE_CHECKING:  # rdflib only where triples are written: a reader never loads it
+    from rdflib import Graph
+    from rdflib.term import Node
 
 MANIFEST = "sources.json"
 GRAPH_DIR = "graph"
@@ -61,29 +63,29 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def _term(term: Node) -> str:
-    if isinstance(term, Literal):
-        text = '"' + str(term).translate(_ESCAPES) + '"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if term.datatype and str(term.datatype) != _XSD_STRING:
-            return f"{text}^^<{term.datatype}>"
-        return text
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return f"<{term}>"
-
-
 #: N-Triples bytes per bulk load (see GraphStore._bulk_load).
-BULK_BATCH_BYTES = 32 * 1024 * 1024
+#: 8 MB: the load's peak on Greve 736 → 570 MB against 32 MB, no slower (bench/README.md, lean.py).
+BULK_BATCH_BYTES = 8 * 1024 * 1024
 
 
 def to_nquads(triples: Iterable[tuple[Node, Node, Node]], graph_iri: str | None = None) -> bytes:
     """Triples as N-Quads in ``graph_iri`` (N-Triples when it is None)."""
+    from rdflib import BNode, Literal
+
+    def term(t: Node) -> str:
+        if isinstance(t, Literal):
+            text = '"' + str(t).translate(_ESCAPES) + '"'
+            if t.language:
+                return f"{text}@{t.language}"
+            if t.datatype and str(t.datatype) != _XSD_STRING:
+                return f"{text}^^<{t.datatype}>"
+            return text
+        if isinstance(t, BNode):
+            return f"_:{t}"
+        return f"<{t}>"
+
     suffix = f" <{graph_iri}> .\n" if graph_iri else " .\n"
-    return "".join(f"{_term(s)} {_term(p)} {_term(o)}{suffix}" for s, p, o in triples).encode(
-        "utf-8"
-    )
+    return "".join(f"{term(s)} {term(p)} {term(o)}{suffix}" for s, p, o in triples).encode("utf-8")
 
 
 def graph_to_nquads(g: Graph, graph_iri: str) -> bytes:

@@ -17,7 +17,7 @@ engines share); the Milvus backend maps its ``chunk_id`` keys back to rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,6 +32,7 @@ from raadsgraf.index.chunking import Chunk
 from raadsgraf.index.encoders import Vectors
 from raadsgraf.index.fusion import Ranked
 from raadsgraf.index.sparse import SparseIndex
+from raadsgraf.index.table import Columns
 
 EMBEDDED = "embedded"
 
@@ -85,37 +86,35 @@ class EmbeddedBackend:
 
     kind = EMBEDDED
 
-    def __init__(self, folder: Path, chunks: Sequence[Chunk], sparse: SparseIndex) -> None:
-        self._dense = dense.load(folder / "dense.faiss")
+    def __init__(self, folder: Path, sparse: SparseIndex, columns: Columns) -> None:
+        self._dense = dense.load(folder / "dense.faiss", folder / "vectors.npy")
+        if not isinstance(self._dense, dense.MappedFlat):
+            dense.set_threads(1)  # one query at a time per thread: no OpenMP fan-out
         self._sparse = sparse
         self._folder = folder
         self._vectors: npt.NDArray[np.float32] | None = None
-        self._municipality = np.array([c.municipality or "" for c in chunks], dtype=object)
-        self._committee = np.array([c.committee or "" for c in chunks], dtype=object)
-        self._outcome = np.array([c.outcome or "" for c in chunks], dtype=object)
-        self._date = np.array(
-            [c.meeting_date.toordinal() if c.meeting_date else -1 for c in chunks], np.int64
-        )
-        self._open = np.array([c.is_open for c in chunks], dtype=bool)
-        self._visible = self._open | np.array([not c.text for c in chunks], dtype=bool)
+        self._columns = columns
+        self._visible = columns.is_open | ~columns.has_text
 
     def allowed(self, selection: Selection) -> npt.NDArray[np.int64] | None:
-        mask = self._visible.copy() if selection.visible_only else np.ones_like(self._open)
+        c = self._columns
+        mask = self._visible.copy() if selection.visible_only else np.ones_like(c.is_open)
         if not selection.filtered and mask.all():
             return None
-        for values, names in (
-            (self._municipality, selection.municipalities),
-            (self._committee, selection.committees),
-            (self._outcome, selection.outcomes),
+        for codes, column, wanted in (
+            (c.municipality, "municipality", selection.municipalities),
+            (c.committee, "committee", selection.committees),
+            (c.outcome, "outcome", selection.outcomes),
         ):
-            if names is not None:
-                mask &= np.isin(values, list(names))
+            if wanted is not None:
+                names = c.names[column]
+                mask &= np.isin(codes, [names.index(n) for n in wanted if n in names])
         if selection.date_from is not None:
-            mask &= self._date >= selection.date_from
+            mask &= c.date >= selection.date_from
         if selection.date_to is not None:
-            mask &= (self._date >= 0) & (self._date <= selection.date_to)
+            mask &= (c.date >= 0) & (c.date <= selection.date_to)
         if selection.open_only:
-            mask &= self._open
+            mask &= c.is_open
         return np.flatnonzero(mask).astype(np.int64)
 
     def dense(self, qvec: Vectors, k: int, selection: Selection) -> Ranked:
@@ -147,11 +146,16 @@ def check_backend(config: dict[str, Any], folder: Path, settings: Settings) -> N
 
 
 def open_backend(
-    settings: Settings, folder: Path, chunks: Sequence[Chunk], sparse: SparseIndex
+    settings: Settings,
+    folder: Path,
+    chunks: Iterable[Chunk],
+    sparse: SparseIndex,
+    columns: Columns,
 ) -> SearchBackend:
-    """The engine the ``search`` setting names, over the catalogue ``chunks``."""
+    """The engine the ``search`` setting names, over the catalogue ``chunks`` (whose
+    filter ``columns`` the embedded engine masks with)."""
     if is_embedded(settings):
-        return EmbeddedBackend(folder, chunks, sparse)
+        return EmbeddedBackend(folder, sparse, columns)
     from raadsgraf.index.milvus import MilvusBackend
 
     return MilvusBackend.open(settings, folder, chunks, sparse)

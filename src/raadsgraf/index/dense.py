@@ -21,11 +21,13 @@ build on two cores — conditions in which graph search stalls.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import faiss
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:  # faiss is imported where an index is built or an approximate one read
+    import faiss
 
 from raadsgraf.index.encoders import Vectors
 
@@ -38,6 +40,8 @@ HNSW_EF_SEARCH = 96
 def set_threads(n: int) -> None:
     """FAISS's OpenMP threads (process-wide). One suits single queries; index
     builds (HNSW) use every core."""
+    import faiss
+
     faiss.omp_set_num_threads(n)
 
 
@@ -57,6 +61,8 @@ def ivf_probes(nlist: int) -> int:
 
 
 def build(vectors: Vectors, kind: str | None = None) -> faiss.Index:
+    import faiss
+
     n, dim = vectors.shape
     kind = kind or index_kind(n)
     index: faiss.Index
@@ -91,11 +97,45 @@ def build(vectors: Vectors, kind: str | None = None) -> faiss.Index:
 
 
 def save(index: faiss.Index, path: Path) -> None:
+    import faiss
+
     faiss.write_index(index, str(path))
 
 
-def load(path: Path) -> faiss.Index:
-    index = faiss.read_index(str(path))
+class MappedFlat:
+    """The exact flat search over ``vectors.npy`` itself, memory-mapped: the same
+    inner products as ``IndexFlatIP`` (which holds a copy of the same floats), but
+    opening it reads nothing and loads no FAISS, so a one-shot search starts at
+    once; the pages a scan reads stay in the OS cache for the next process."""
+
+    def __init__(self, vectors: npt.NDArray[np.float32]) -> None:
+        self.vectors = vectors
+        self.ntotal = int(vectors.shape[0])
+
+    def search(
+        self, query: Vectors, k: int, allowed: npt.NDArray[np.int64] | None
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        rows = self.vectors if allowed is None else self.vectors[allowed]
+        # einsum's own loop, on one core: BLAS would split a matrix-vector product
+        # over threads, and on a busy machine a stalled thread holds up the query
+        # (Greve-sized, load 16: median 17 ms, vs 41 ms through BLAS, 24 ms FAISS)
+        scores = np.einsum("ij,j->i", rows, query.reshape(-1))
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.lexsort((top, -scores[top]))]  # best first; ties by row, as FAISS
+        ids = top if allowed is None else allowed[top]
+        return ids.astype(np.int64), scores[top].astype(np.float32)
+
+
+def load(path: Path, vectors: Path | None = None) -> Any:
+    """The index at ``path``, memory-mapped (``IO_FLAG_MMAP``): its pages are read
+    when a search touches them. A flat index is searched over ``vectors`` (the
+    same floats) when given, without FAISS."""
+    if vectors is not None and vectors.is_file() and _is_flat(path):
+        return MappedFlat(np.load(vectors, mmap_mode="r"))
+    import faiss
+
+    index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP)
     if hasattr(index, "hnsw"):
         index.hnsw.efSearch = HNSW_EF_SEARCH
     if hasattr(index, "nprobe"):
@@ -103,8 +143,14 @@ def load(path: Path) -> faiss.Index:
     return index
 
 
+def _is_flat(path: Path) -> bool:
+    """Is the FAISS file an ``IndexFlatIP``? (Its first four bytes name the kind.)"""
+    with open(path, "rb") as f:
+        return f.read(4) == b"IxFI"
+
+
 def search(
-    index: faiss.Index,
+    index: Any,
     query: Vectors,
     k: int,
     allowed: npt.NDArray[np.int64] | None = None,
@@ -117,6 +163,10 @@ def search(
     k = min(k, index.ntotal)
     if k <= 0 or (allowed is not None and len(allowed) == 0):
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    if isinstance(index, MappedFlat):
+        return index.search(np.asarray(query, dtype=np.float32), k, allowed)
+    import faiss
+
     q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
     params: Any = None
     if allowed is not None:

@@ -140,7 +140,7 @@ class MilvusBackend:
 
     @classmethod
     def open(
-        cls, settings: Settings, folder: Path, chunks: Sequence[Chunk], sparse: SparseIndex
+        cls, settings: Settings, folder: Path, chunks: Iterable[Chunk], sparse: SparseIndex
     ) -> MilvusBackend:
         client = connect(client_uri(settings, folder.parent))
         if not client.has_collection(settings.search_collection):

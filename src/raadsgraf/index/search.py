@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,13 +18,11 @@ import numpy.typing as npt
 from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.errors import IndexMismatch, QueryError
-from raadsgraf.index import dense, fusion
+from raadsgraf.index import fusion
 from raadsgraf.index.backend import SearchBackend, Selection, check_backend, open_backend
 from raadsgraf.index.boilerplate import (
-    STORE_MIN_MEETINGS,
     asks_for,
     is_procedural,
-    procedural_titles,
     reference_titles,
     title_key,
     vocabulary,
@@ -41,7 +39,8 @@ from raadsgraf.index.highlight import (
     snippet,
 )
 from raadsgraf.index.sparse import SparseIndex, tokenize
-from raadsgraf.index.storage import check_model, index_dir, read_chunks, read_config
+from raadsgraf.index.storage import check_model, index_dir, read_config
+from raadsgraf.index.table import CHUNKS, ChunkTable, Columns
 from raadsgraf.index.variants import identifier_key
 from raadsgraf.model import Outcome
 
@@ -173,23 +172,32 @@ class SearchIndex:
             settings = dataclasses.replace(settings, model=str(self.config["model"]))
         check_model(self.config, self.folder, settings.model)
         self.settings = settings
-        self.chunks: list[Chunk] = read_chunks(self.folder)
+        self.chunks = ChunkTable(self.folder / CHUNKS)
         self.normaliser: str = self.config["bm25"]
-        dense.set_threads(QUERY_THREADS)
-        # the catalogue's vocabulary: query terms, their Danish variants, IDF
         self._sparse = SparseIndex.load(self.folder / "bm25", self.normaliser)
         check_backend(self.config, self.folder, settings)
-        self.backend: SearchBackend = open_backend(settings, self.folder, self.chunks, self._sparse)
+        columns = Columns.load(self.folder, len(self.chunks)) or Columns.of(self.chunks)
+        self.backend: SearchBackend = open_backend(
+            settings, self.folder, self.chunks, self._sparse, columns
+        )
         self._encoder: Encoder | None = None
-        self._municipalities = sorted({c.municipality for c in self.chunks if c.municipality})
-        self._committees = sorted({c.committee for c in self.chunks if c.committee})
-        self._outcomes = sorted({c.outcome for c in self.chunks if c.outcome})
-        self._rows_of: dict[str, list[int]] = {}
-        for row, c in enumerate(self.chunks):
-            self._rows_of.setdefault(c.iri, []).append(row)
+        self._municipalities = columns.names["municipality"]
+        self._committees = columns.names["committee"]
+        self._outcomes = columns.names["outcome"]
+        self._item, self._items = columns.item, columns.names["item"]
+        self._title, self._titles = columns.title, columns.names["title"]
+        self._store_procedural = columns.procedural
         self._procedural: tuple[frozenset[str], frozenset[str]] | None = None
         self._load_lock = threading.Lock()
         self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+
+    def _iri(self, row: int) -> str:
+        """The item (or policy) IRI of a row, without parsing the row."""
+        return str(self._items[self._item[row]])
+
+    def _rows_of(self, row: int) -> list[int]:
+        """The rows of the item ``row`` belongs to, in order."""
+        return np.flatnonzero(self._item == self._item[row]).tolist()
 
     @property
     def encoder(self) -> Encoder:
@@ -364,53 +372,48 @@ class SearchIndex:
 
     def _candidates(
         self, query: str, scores: dict[int, float], exact: _Exact, judge: _Judge
-    ) -> list[_Candidate]:
+    ) -> Iterator[_Candidate]:
         """One candidate per item at its best row: carriers, then citers, then by score;
         procedural items (boilerplate) left out unless the query asks for them: names
         the title, or every word of a query of two or more words is in the item's
         passage (a *Meddelelser* item reporting on Housing First answers "Housing First
-        på hjemløshedsområdet")."""
+        på hjemløshedsområdet"). A generator: the caller stops when it has enough, and
+        the rows it never reaches are never read."""
         best: dict[str, tuple[int, float, int]] = {}
         for row in set(scores) | exact.carriers | exact.citers:
             rank_class = 2 if row in exact.carriers else 1 if row in exact.citers else 0
             key = (rank_class, scores.get(row, 0.0), -row)
-            iri = self.chunks[row].iri
+            iri = self._iri(row)
             if iri not in best or key > best[iri]:
                 best[iri] = key
-        out = []
         for rank_class, score, neg_row in sorted(best.values(), reverse=True):
             row = -neg_row
-            c = self.chunks[row]
+            title = self._titles[self._title[row]] if self._title[row] >= 0 else None
             if (
                 rank_class == 0
-                and self._is_boilerplate(c)
-                and not asks_for(query, title_key(c.item_title))
+                and title is not None  # an item's row (a policy is never procedural)
+                and self._is_procedural(title)
+                and not asks_for(query, title_key(title))
                 and not judge.holds_every_word(row)
             ):
                 continue
-            out.append(_Candidate(row, score, rank_class, exact.identifier, exact.phrase))
-        return out
+            yield _Candidate(row, score, rank_class, exact.identifier, exact.phrase)
 
     # --- boilerplate -------------------------------------------------------------------------
 
-    def _is_boilerplate(self, c: Chunk) -> bool:
+    def _is_procedural(self, title: str) -> bool:
+        """Is an item of this title boilerplate (read off the columns: no row parsed)?"""
         if self._procedural is None:
-            items = (
-                (x.municipality, x.committee, f"{x.committee}/{x.meeting_date}", x.item_title)
-                for x in self.chunks
-                if x.kind == "item" and x.ordinal == 0
-            )
-            store_titles = procedural_titles(items, STORE_MIN_MEETINGS)
-            titles = reference_titles() | frozenset(store_titles)
+            titles = reference_titles() | self._store_procedural
             self._procedural = (titles, vocabulary(titles))
-        return c.kind == "item" and is_procedural(title_key(c.item_title), *self._procedural)
+        return is_procedural(title_key(title), *self._procedural)
 
     # --- hits ----------------------------------------------------------------------------------
 
     def _snippet_row(self, cand: _Candidate) -> int:
         """The row whose text the snippet shows: for an exact query the row that holds
         the match, else the item's summary; never a bare "Tid:"/"Ansvarlig:" field."""
-        rows = self._rows_of[self.chunks[cand.row].iri]
+        rows = self._rows_of(cand.row)
         if cand.phrase is not None and cand.rank_class > 0:
             for row in rows:
                 if contains_phrase(self.chunks[row].text, cand.phrase):
@@ -491,7 +494,7 @@ class _Judge:
         self.held = idx._sparse.term_counts(vocab_terms)
         self.by_item: dict[str, float] = {}
         for row, value in cosines.items():
-            iri = idx.chunks[row].iri
+            iri = idx._iri(row)
             if value > self.by_item.get(iri, -1.0):
                 self.by_item[iri] = value
 
@@ -513,7 +516,7 @@ class _Judge:
             return
         if self.qvec is None:  # BM25: a hit holds a query word
             return
-        cosine = self.by_item.get(self.idx.chunks[cand.row].iri)
+        cosine = self.by_item.get(self.idx._iri(cand.row))
         if cosine is None:
             cosine = float(self.idx.backend.vector(cand.row) @ self.qvec)
         if self.floor is not None and self.floor.relevance(cosine, 1.0) < self.floor.threshold:

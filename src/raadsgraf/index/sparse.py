@@ -20,8 +20,8 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
-import bm25s
 import numpy as np
 import numpy.typing as npt
 
@@ -86,28 +86,63 @@ def tokenize(text: str, normaliser: str = "stem") -> list[str]:
     return tokens
 
 
+#: The arrays of bm25s's saved eager index (a CSC matrix: one column per token).
+_ARRAYS = ("data", "indices", "indptr")
+
+
 class SparseIndex:
-    def __init__(self, model: bm25s.BM25, normaliser: str) -> None:
-        self._bm25 = model
+    """BM25 scores precomputed per (token, document), as bm25s builds and saves
+    them; a search sums a few columns. Loaded without bm25s (and the scipy it
+    imports), with the arrays memory-mapped: opening costs the vocabulary only."""
+
+    def __init__(
+        self,
+        arrays: dict[str, npt.NDArray[np.generic]],
+        vocab: dict[str, int],
+        size: int,
+        normaliser: str,
+        model: Any = None,
+    ) -> None:
+        self._data, self._indices, self._indptr = (arrays[k] for k in _ARRAYS)
+        self.vocab = vocab
+        self.size = size
         self.normaliser = normaliser
-        self.size = int(model.scores["num_docs"]) if model.scores else 0
+        #: the bm25s model that built it (None when loaded): what :meth:`save` writes
+        self.bm25 = model
         self._identifiers: dict[str, list[str]] | None = None
 
     @classmethod
     def build(
         cls, texts: Sequence[str], normaliser: str = "stem", *, show_progress: bool = False
     ) -> SparseIndex:
+        import bm25s
+
         model = bm25s.BM25(k1=1.2, b=0.75)
         corpus = [tokenize(t, normaliser) or [""] for t in texts]
         model.index(corpus, show_progress=show_progress)
-        return cls(model, normaliser)
+        return cls.from_model(model, normaliser)
+
+    @classmethod
+    def from_model(cls, model: Any, normaliser: str) -> SparseIndex:
+        """Over a bm25s model that has indexed its corpus."""
+        size = int(model.scores["num_docs"]) if model.scores else 0
+        arrays = {k: model.scores[k] for k in _ARRAYS} if size else _empty()
+        return cls(arrays, dict(model.vocab_dict or {}), size, normaliser, model)
 
     def save(self, folder: Path) -> None:
-        self._bm25.save(str(folder), show_progress=False)
+        assert self.bm25 is not None, "only a built index is saved"
+        self.bm25.save(str(folder), show_progress=False)
 
     @classmethod
     def load(cls, folder: Path, normaliser: str) -> SparseIndex:
-        return cls(bm25s.BM25.load(str(folder), show_progress=False), normaliser)
+        """The index bm25s saved in ``folder``: its three arrays memory-mapped."""
+        params = json.loads((folder / "params.index.json").read_text(encoding="utf-8"))
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        size = int(params.get("num_docs") or 0)
+        if not size:
+            return cls(_empty(), vocab, 0, normaliser)
+        arrays = {k: np.load(folder / f"{k}.csc.index.npy", mmap_mode="r") for k in _ARRAYS}
+        return cls(arrays, vocab, size, normaliser)
 
     def search(
         self, query: str, k: int, allowed: npt.NDArray[np.int64] | None = None
@@ -119,8 +154,7 @@ class SparseIndex:
         self, terms: Sequence[str], k: int, allowed: npt.NDArray[np.int64] | None = None
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
         """:meth:`search` for index terms already found (:meth:`query_terms`)."""
-        vocab = self._bm25.vocab_dict
-        token_ids = [vocab[t] for t in terms if t in vocab]
+        token_ids = [self.vocab[t] for t in terms if t in self.vocab]
         k = min(k, self.size)
         if not token_ids or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
@@ -140,7 +174,7 @@ class SparseIndex:
     def query_terms(self, query: str) -> list[str]:
         """The index terms a query looks for: its own tokens the index knows, and
         for the words it does not know, their Danish variants (:mod:`.variants`)."""
-        vocab = self._bm25.vocab_dict
+        vocab = self.vocab
         if self._identifiers is None:
             self._identifiers = variants.identifier_keys(vocab)
         norm = word_normaliser(self.normaliser)
@@ -152,10 +186,10 @@ class SparseIndex:
 
     def idf(self, term: str) -> float:
         """The term's inverse document frequency as bm25s scores it (Lucene's)."""
-        tid = self._bm25.vocab_dict.get(term)
-        if tid is None or tid + 1 >= len(self._bm25.scores["indptr"]):
+        tid = self.vocab.get(term)
+        indptr = self._indptr
+        if tid is None or tid + 1 >= len(indptr):
             return 0.0
-        indptr = self._bm25.scores["indptr"]
         df = int(indptr[tid + 1] - indptr[tid])
         return math.log(1 + (self.size - df + 0.5) / (df + 0.5)) if df else 0.0
 
@@ -164,12 +198,11 @@ class SparseIndex:
         the score that belongs to the passage (term frequency against length). An
         engine that stores these and multiplies by the query's IDF at search time
         scores exactly as this index does."""
-        index = self._bm25.scores
-        data, indices, indptr = index["data"], index["indices"], index["indptr"]
+        data, indices, indptr = self._data, self._indices, self._indptr
         wanted = np.zeros(self.size, dtype=bool)
         wanted[np.asarray(rows, dtype=np.int64)] = True
         out: dict[int, dict[str, float]] = {int(r): {} for r in rows}
-        for term, tid in self._bm25.vocab_dict.items():
+        for term, tid in self.vocab.items():
             if tid + 1 >= len(indptr):  # bm25s's placeholder for an empty passage
                 continue
             start, end = indptr[tid], indptr[tid + 1]
@@ -186,9 +219,7 @@ class SparseIndex:
         """Per row, how many of the distinct index ``terms`` its passage holds: read
         off the posting lists (a row is in a term's column iff it holds the term, as
         every BM25 weight is positive), with no passage tokenised at query time."""
-        index = self._bm25.scores
-        indices, indptr = index["indices"], index["indptr"]
-        vocab = self._bm25.vocab_dict
+        indices, indptr, vocab = self._indices, self._indptr, self.vocab
         counts = np.zeros(self.size, dtype=np.int16)
         for tid in {vocab[t] for t in terms if t in vocab}:
             counts[indices[indptr[tid] : indptr[tid + 1]]] += 1
@@ -198,10 +229,17 @@ class SparseIndex:
         """Σ over query tokens of the precomputed BM25 column (bm25s's eager
         index). A document occurs once per column, so a plain fancy-index add
         is exact — and ~10× faster than the ``np.add.at`` bm25s uses."""
-        index = self._bm25.scores
-        data, indices, indptr = index["data"], index["indices"], index["indptr"]
+        data, indices, indptr = self._data, self._indices, self._indptr
         scores = np.zeros(self.size, dtype=np.float32)
         for tid in token_ids:
             start, end = indptr[tid], indptr[tid + 1]
             scores[indices[start:end]] += data[start:end]
         return scores
+
+
+def _empty() -> dict[str, npt.NDArray[np.generic]]:
+    return {
+        "data": np.zeros(0, np.float32),
+        "indices": np.zeros(0, np.int32),
+        "indptr": np.zeros(1),
+    }

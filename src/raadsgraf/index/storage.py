@@ -7,6 +7,8 @@ Files::
                      fast-lane index is all static until ``embed --upgrade``
                      swaps in an all-e5 one, see :mod:`raadsgraf.index.upgrade`)
     chunks.jsonl     one Chunk per line, row i ↔ FAISS id i ↔ BM25 document i
+    rows.npz/.json   per row, what filters test (codes, dates, open) and the item;
+                     the store's procedural titles (index/table.py)
     vectors.npy      the passage vectors (float32, L2-normalised)
     dense.faiss      the FAISS index over vectors.npy
     bm25/            the bm25s index
@@ -44,6 +46,7 @@ from raadsgraf.index.encoders import Encoder, Vectors, get_encoder
 from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache, passage_key
 from raadsgraf.index.encoders.models import is_fast_lane_of, models_folder
 from raadsgraf.index.sparse import SparseIndex
+from raadsgraf.index.table import Columns
 from raadsgraf.model import Document
 
 #: Bump when the folder's layout or the chunk format changes.
@@ -202,6 +205,8 @@ def write(
     sparse = SparseIndex.build([c.passage for c in chunks], normaliser)
     lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
     _write_atomic(folder / "chunks.jsonl", lines.encode("utf-8"))
+    del lines
+    Columns.of(chunks).save(folder)
     if is_embedded(settings):
         kind = dense.index_kind(len(chunks))
         faiss_index = dense.build(vectors, kind)

@@ -36,7 +36,8 @@ def identifier_keys(vocab: Collection[str]) -> dict[str, list[str]]:
     """Separator-free key → the index's identifier tokens (those with a digit and a separator)."""
     keys: dict[str, list[str]] = {}
     for token in vocab:
-        if any(c.isdigit() for c in token) and _SEPARATORS.search(token):
+        # the regex first: it rejects a plain word at once (a query opens a 78k-term vocabulary)
+        if _SEPARATORS.search(token) and any(c.isdigit() for c in token):
             keys.setdefault(identifier_key(token), []).append(token)
     return keys
 

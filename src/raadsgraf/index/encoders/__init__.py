@@ -149,55 +149,120 @@ class OnnxEncoder:
     onnxruntime: the graph ends in mean pooling and L2 normalisation, so its
     output is the embedding. The tokenizer is the folder's ``tokenizer.json``.
 
-    Texts are batched by length, so a batch pads to its own longest text
-    rather than to the longest of all.
+    When the model can be split (:mod:`.split`), the word embeddings are looked
+    up in a memory-mapped array and the graph runs without them, and queries
+    are tokenised in Python (:mod:`.unigram`): a one-shot search then loads
+    ~45 MB instead of ~430 MB and never builds the Rust tokenizer. Everything
+    is loaded on first use, so a BM25-only search loads nothing.
+
+    Texts are sorted by token count and cut into batches of similar length, so
+    a batch pads to its own longest text rather than to the longest of all.
     """
 
     def __init__(
         self, path: Path, threads: int = 2, batch_size: int = 16, name: str | None = None
     ) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
+        from raadsgraf.index.encoders.split import ensure_split
 
         folder = path.parent.parent if path.parent.name == "onnx" else path.parent
-        tokenizer_file = folder / "tokenizer.json"
-        if not tokenizer_file.is_file():
+        self._tokenizer_file = folder / "tokenizer.json"
+        if not self._tokenizer_file.is_file():
             raise ConfigError(f"{path}: no tokenizer.json in {folder}")
-        self._tokenizer = Tokenizer.from_file(str(tokenizer_file))
-        self._tokenizer.enable_truncation(max_length=512)
-        self._pad = self._tokenizer.token_to_id("<pad>") or 1
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self.dim = int(self._session.get_outputs()[0].shape[-1] or 384)
+        self._path = path
+        self.threads = threads
         self.batch_size = batch_size
+        self._split = ensure_split(path, self._tokenizer_file)
+        self._session: Any = None
+        self._passage_tokenizer: Any = None
+        self._query_tokenizer: Any = None
+        self._embeddings: npt.NDArray[np.float32] | None = None
+        if self._split is not None:
+            from raadsgraf.index.encoders.split import EMBEDDINGS
+
+            self._embeddings = np.load(self._split / EMBEDDINGS, mmap_mode="r")
+            self.dim = int(self._embeddings.shape[1])
+        else:
+            self.dim = int(self.session.get_outputs()[0].shape[-1] or 384)
         if name is None:
             name = f"onnx:{path.stem}@{hashlib.sha256(path.read_bytes()).hexdigest()[:12]}"
         self.name = name
 
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            from raadsgraf.index.encoders.split import BODY
+
+            graph = self._path if self._split is None else self._split / BODY
+            self._session = session(graph, self.threads)
+        return self._session
+
+    def _ids(self, texts: Sequence[str], query: bool) -> list[list[int]]:
+        if query and self._split is not None:  # a few words: no Rust lattice to build
+            if self._query_tokenizer is None:
+                from raadsgraf.index.encoders.unigram import UnigramTokenizer
+
+                self._query_tokenizer = UnigramTokenizer(self._split)
+            return [self._query_tokenizer.encode(t) for t in texts]
+        if self._passage_tokenizer is None:
+            from tokenizers import Tokenizer
+
+            self._passage_tokenizer = Tokenizer.from_file(str(self._tokenizer_file))
+            self._passage_tokenizer.enable_truncation(max_length=512)
+        return [e.ids for e in self._passage_tokenizer.encode_batch(list(texts))]
+
     def _encode(self, texts: Sequence[str], prefix: str) -> Vectors:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        encoded = self._tokenizer.encode_batch([prefix + t for t in texts])
-        order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            width = max(len(encoded[i].ids) for i in rows)
-            ids = np.full((len(rows), width), self._pad, dtype=np.int64)
+        encoded = self._ids([prefix + t for t in texts], prefix == QUERY_PREFIX)
+        for rows in length_batches([len(e) for e in encoded], self.batch_size):
+            width = max(len(encoded[i]) for i in rows)
+            ids = np.full((len(rows), width), PAD_ID, dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
             for r, i in enumerate(rows):
-                n = len(encoded[i].ids)
-                ids[r, :n] = encoded[i].ids
+                n = len(encoded[i])
+                ids[r, :n] = encoded[i]
                 mask[r, :n] = 1
-            (vectors,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+            feed: dict[str, npt.NDArray[Any]] = {"input_ids": ids, "attention_mask": mask}
+            if self._embeddings is not None:
+                from raadsgraf.index.encoders.split import EMBEDS_INPUT
+
+                feed[EMBEDS_INPUT] = self._embeddings[ids]
+            (vectors,) = self.session.run(None, feed)
             out[rows] = vectors
         return _normalise(out)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._encode(texts, "query: ")
+        return self._encode(texts, QUERY_PREFIX)
 
     def encode_passages(self, texts: Sequence[str]) -> Vectors:
         return self._encode(texts, "passage: ")
+
+
+QUERY_PREFIX = "query: "
+#: XLM-R's padding id (the models built here all use its tokenizer).
+PAD_ID = 1
+
+
+def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Indices cut into batches of texts of similar token count (shortest
+    first): padding costs arithmetic, and a batch pads to its longest text."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+def session(path: Path, threads: int) -> Any:
+    """An onnxruntime session tuned for a small shared machine (bench/encoder_speed.py):
+    one inter-op thread (the graph is a chain), ``threads`` intra-op threads that
+    do not spin while idle (a spinning worker steals the core a busy neighbour
+    needs), all graph optimisations."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
 def _onnx_file(model: str) -> Path | None:

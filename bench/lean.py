@@ -1,0 +1,299 @@
+"""Issue #20, parts 2-4: e5 throughput, a one-shot CLI call's wall time, ingest peak memory.
+
+    PYTHONPATH=src python bench/lean.py encode --passages 600      # passages/s, old vs new
+    PYTHONPATH=src python bench/lean.py greve-index /tmp/h2-greve  # a Greve-sized index (see below)
+    PYTHONPATH=src python bench/lean.py cli --store /tmp/h2-greve  # median wall of 10 calls
+    PYTHONPATH=src python bench/lean.py ingest --out /tmp/x        # peak RSS of a Greve ingest
+
+``encode`` embeds the same Greve passages twice, back to back: as the encoder
+did before issue #20 (batches of 32 sorted only inside themselves, the whole
+graph, default session) and as it does now (the split graph, tuned session;
+with ``--bucket`` also all texts shortest first, which pads a third less but
+changes the int8 vectors); it compares the vectors and prints passages/s beside an estimate of
+the arithmetic limit: e5-small's multiply-adds per token (2·12 layers of
+384×1536 feed-forward + 4·384² projections, plus attention over the sequence)
+× tokens, over the GFLOP/s a float32 matrix product reaches here with the same
+threads (numpy, measured now).
+
+``greve-index`` gives a graph-only store (``raadsgraf ingest --no-index``) an
+index of Greve's real chunks whose vectors come from the embedding cache where
+it has them and are random unit vectors otherwise: on a 2-core machine shared
+with other work embedding all 57k passages takes hours, and a call's wall time
+does not depend on the vectors' values (the flat scan reads them all). Say so
+beside any figure taken on it.
+
+The machine is shared: each figure comes with ``uptime``'s load beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+GREVE = ROOT.parent / "shared" / "corpus" / "greve"
+if not GREVE.is_dir():
+    GREVE = Path("/work/shared/corpus/greve")
+
+
+def load() -> str:
+    return Path("/proc/loadavg").read_text().split(" ", 1)[0]
+
+
+def greve_passages(n: int) -> list[str]:
+    from raadsgraf.index.chunking import chunk_document
+    from raadsgraf.pipeline import parse_files
+
+    files = sorted(GREVE.glob("*.json"))
+    step = max(1, len(files) // 40)
+    docs = parse_files(files[::step], progress=False).documents
+    passages = [c.passage for d in docs for c in chunk_document(d)]
+    rng = np.random.default_rng(0)
+    picked = rng.choice(len(passages), size=min(n, len(passages)), replace=False)
+    return [passages[i] for i in sorted(picked)]
+
+
+def matmul_gflops(threads: int) -> float:
+    """float32 GEMM throughput at e5's shapes (tokens × 384 · 384 × 1536)."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
+    a = np.random.default_rng(0).standard_normal((2048, 384), dtype=np.float32)
+    b = np.random.default_rng(1).standard_normal((384, 1536), dtype=np.float32)
+    a @ b
+    best = 0.0
+    for _ in range(5):
+        t = time.perf_counter()
+        for _ in range(5):
+            a @ b
+        best = max(best, 5 * 2 * 2048 * 384 * 1536 / (time.perf_counter() - t) / 1e9)
+    return best
+
+
+def flops_per_token(seq: float) -> float:
+    """Multiply-adds ×2 per token of one e5-small layer stack at sequence length ``seq``."""
+    hidden, ffn, layers = 384, 1536, 12
+    dense = 4 * hidden * hidden + 2 * hidden * ffn  # q, k, v, out; feed-forward in and out
+    attention = 2 * seq * hidden  # scores and weighted sum
+    return 2.0 * layers * (dense + attention)
+
+
+def bench_encode(args: argparse.Namespace) -> dict[str, Any]:
+    from raadsgraf.index.encoders import OnnxEncoder, length_batches
+    from raadsgraf.index.encoders.models import BUILT, DEFAULT_MODEL, model_file, models_folder
+
+    texts = greve_passages(args.passages)
+    from raadsgraf import config
+
+    path = model_file(DEFAULT_MODEL, models_folder(config.load()))
+    new = OnnxEncoder(path, args.threads, batch_size=args.batch, name="new")
+    old = OnnxEncoder(path, args.threads, batch_size=16, name="old")
+    old._split, old._embeddings = None, None  # the whole graph, as before
+    old._session = _default_session(path, args.threads)
+    tokens = [len(x) for x in new._ids(["passage: " + t for t in texts], False)]
+    out: dict[str, Any] = {
+        "passages": len(texts),
+        "mean_tokens": round(float(np.mean(tokens)), 1),
+        "model": BUILT[DEFAULT_MODEL].name,
+        "threads": args.threads,
+    }
+
+    def before(batch: list[str]) -> Any:  # embed_with_cache's 32 at a time, sorted inside
+        return np.concatenate(
+            [old.encode_passages(batch[i : i + 32]) for i in range(0, len(batch), 32)]
+        )
+
+    def after(batch: list[str]) -> Any:  # what an ingest does now
+        import tempfile
+
+        from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache
+
+        order = sorted(range(len(batch)), key=lambda i: len(batch[i])) if args.bucket else None
+        texts = [batch[i] for i in order] if order else batch
+        with tempfile.TemporaryDirectory() as tmp, EmbeddingCache(Path(tmp) / "c.sqlite") as c:
+            vectors = embed_with_cache(c, "new", new.dim, texts, new.encode_passages)[0]
+        if order:
+            vectors[order] = vectors.copy()
+        return vectors
+
+    runs = {"before": before, "new": after}
+    vectors: dict[str, Any] = {}
+    for name, encode in runs.items():
+        encode(texts[:8])  # warm-up
+        start, load_before = time.perf_counter(), load()
+        vectors[name] = encode(texts)
+        seconds = time.perf_counter() - start
+        out[name] = {
+            "passages_per_s": round(len(texts) / seconds, 1),
+            "load": f"{load_before}→{load()}",
+        }
+    cos = (vectors["before"] * vectors["new"]).sum(axis=1)
+    out["min_cosine_new_vs_before"] = round(float(cos.min()), 6)
+    by_chars = sorted(range(len(texts)), key=lambda i: len(texts[i]) if args.bucket else 0)
+    padded = sum(
+        len(rows) * max(tokens[by_chars[i + start]] for i in rows)
+        for start in range(0, len(tokens), 32)
+        for rows in length_batches([tokens[j] for j in by_chars[start : start + 32]], 16)
+    )
+    chunked = sum(
+        len(rows) * max(tokens[i + start] for i in rows)
+        for start in range(0, len(tokens), 32)
+        for rows in length_batches(tokens[start : start + 32], 16)
+    )
+    out["padded_tokens"] = {"before": chunked, "new": padded, "real": sum(tokens)}
+    gflops = matmul_gflops(args.threads)
+    limit = gflops * 1e9 / (flops_per_token(float(np.mean(tokens))) * float(np.mean(tokens)))
+    out["arithmetic_limit"] = {
+        "matmul_gflops": round(gflops, 1),
+        "gflop_per_passage": round(flops_per_token(np.mean(tokens)) * np.mean(tokens) / 1e9, 3),
+        "passages_per_s": round(limit, 1),
+        "load": load(),
+    }
+    return out
+
+
+def _default_session(path: Path, threads: int) -> Any:
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def bench_greve_index(args: argparse.Namespace) -> dict[str, Any]:
+    from raadsgraf import config, generations
+    from raadsgraf.index.chunking import chunk_document
+    from raadsgraf.index.encoders.cache import EmbeddingCache, passage_key
+    from raadsgraf.index.encoders.models import DEFAULT_MODEL, build_key
+    from raadsgraf.index.storage import index_dir, write
+    from raadsgraf.pipeline import parse_files
+
+    settings = config.load({"store": str(args.store)})
+    docs = parse_files(sorted(GREVE.glob("*.json")), progress=False).documents
+    chunks = [c for d in docs for c in chunk_document(d)]
+    vectors = np.random.default_rng(0).standard_normal((len(chunks), 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    cached = 0
+    name = build_key(DEFAULT_MODEL)
+    if args.cache is not None:
+        with EmbeddingCache(args.cache) as cache:
+            known = cache.get_many(name, [passage_key(c.passage) for c in chunks])
+        for row, c in enumerate(chunks):
+            vec = known.get(passage_key(c.passage))
+            if vec is not None:
+                vectors[row], cached = vec, cached + 1
+
+    class Named:
+        dim = 384
+
+        def __init__(self) -> None:
+            self.name = name
+
+    folder = index_dir(generations.resolve(args.store))
+    folder.mkdir(parents=True, exist_ok=True)
+    write(folder, chunks, vectors, settings, Named())  # type: ignore[arg-type]
+    return {"chunks": len(chunks), "real_vectors": cached, "random_vectors": len(chunks) - cached}
+
+
+def bench_cli(args: argparse.Namespace) -> dict[str, Any]:
+    env = dict(os.environ, PYTHONPATH=str(args.src))
+    calls = {
+        "search": ["search", args.query, "-k", "10"],
+        "search --json": ["search", args.query, "-k", "10", "--json"],
+        "lineage": ["lineage", args.case],
+        "--help": ["--help"],
+    }
+    out: dict[str, Any] = {}
+    for name, argv in calls.items():
+        cmd = [sys.executable, "-m", "raadsgraf", *argv, "--store", str(args.store)]
+        cmd = cmd[:-2] if name == "--help" else cmd
+        subprocess.run(cmd, env=env, capture_output=True)  # warm the page cache
+        walls, cpus, loads = [], [], []
+        for _ in range(args.runs):
+            loads.append(float(load()))
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            done = subprocess.run(cmd, env=env, capture_output=True)
+            walls.append(time.perf_counter() - start)
+            now = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(now.ru_utime - used.ru_utime + now.ru_stime - used.ru_stime)
+            if done.returncode:
+                raise SystemExit(f"{' '.join(cmd)}: {done.stderr.decode()[-500:]}")
+        out[name] = {
+            "median_s": round(statistics.median(walls), 3),
+            "min_s": round(min(walls), 3),
+            "max_s": round(max(walls), 3),
+            "median_cpu_s": round(statistics.median(cpus), 3),  # user + sys: less load-bound
+            "load": f"{min(loads):.1f}-{max(loads):.1f}",
+        }
+    return out
+
+
+def bench_ingest(args: argparse.Namespace) -> dict[str, Any]:
+    """Peak RSS of ``raadsgraf ingest`` of Greve into a fresh store (``/usr/bin/time -v``)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "raadsgraf", "ingest", "-q"]
+    cmd += [] if args.index else ["--no-index"]
+    cmd += ["--store", str(args.out), str(GREVE)]
+    before = load()
+    start = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    stats = dict(
+        line.strip().split(": ", 1) for line in done.stderr.splitlines() if ": " in line.strip()
+    )
+    return {
+        "peak_rss_mb": round(int(stats.get("Maximum resident set size (kbytes)", 0)) / 1024, 1),
+        "wall_s": round(time.perf_counter() - start, 1),
+        "index": args.index,
+        "load": f"{before}→{load()}",
+        "exit": done.returncode,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    enc = sub.add_parser("encode")
+    enc.add_argument("--passages", type=int, default=600)
+    enc.add_argument("--threads", type=int, default=2)
+    enc.add_argument("--batch", type=int, default=16)
+    enc.add_argument(
+        "--bucket", action="store_true", help="after: all texts shortest first (changes vectors)"
+    )
+    gi = sub.add_parser("greve-index")
+    gi.add_argument("store", type=Path)
+    gi.add_argument(
+        "--cache", type=Path, default=None, help="an embedding cache to take vectors from"
+    )
+    cli = sub.add_parser("cli")
+    cli.add_argument("--store", type=Path, required=True)
+    cli.add_argument("--query", default="boligsocial helhedsplan")
+    cli.add_argument("--case", default="00.01.00-A00-4-22")
+    cli.add_argument("--runs", type=int, default=10)
+    cli.add_argument(
+        "--src", type=Path, default=ROOT / "src", help="another checkout's src (before)"
+    )
+    ing = sub.add_parser("ingest")
+    ing.add_argument("--out", type=Path, required=True)
+    ing.add_argument("--index", action="store_true", help="also embed (hours on e5 for Greve)")
+    args = parser.parse_args()
+    bench = {
+        "encode": bench_encode,
+        "greve-index": bench_greve_index,
+        "cli": bench_cli,
+        "ingest": bench_ingest,
+    }[args.what]
+    print(json.dumps(bench(args), indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
