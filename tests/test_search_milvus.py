@@ -113,12 +113,14 @@ def test_dev_queries_answer_as_the_embedded_index(pair, mode: str) -> None:  # t
         a = embedded.search(query, mode=mode, include_weak=True)
         b = remote.search(query, mode=mode, include_weak=True)
         overlaps.append(_overlap(a, b))
-        # the hit contract: same fields, same weak flag, same relevance where both found it
+        # the hit contract: same fields, same weak flag, same relevance where both found
+        # it (to 0.001: two engines' float32 inner products differ in the last digits)
         shared = {h.iri: h for h in b}
         for hit in a:
             if hit.iri in shared:
-                other = shared[hit.iri].to_json()
-                assert {k: v for k, v in hit.to_json().items() if k not in ("rank", "score")} == {
+                mine, other = hit.to_json(), shared[hit.iri].to_json()
+                assert mine.pop("relevance") == pytest.approx(other.pop("relevance"), abs=1e-3)
+                assert {k: v for k, v in mine.items() if k not in ("rank", "score")} == {
                     k: v for k, v in other.items() if k not in ("rank", "score")
                 }
     assert sum(overlaps) / len(overlaps) >= MIN_OVERLAP, overlaps

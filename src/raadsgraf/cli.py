@@ -702,13 +702,9 @@ def search(
         with raadsgraf.open(settings=settings) as rg:
             chosen = raadsgraf.Filters(municipality, committee, first, last, open_only, outcome)
             hits = rg.search(
-                text,
-                top_k=top_k,
-                mode=mode,
-                filters=chosen,
-                include_weak=include_weak,
-                min_score=min_score,
-            )
+                text, top_k=top_k, mode=mode, filters=chosen,
+                include_weak=include_weak, min_score=min_score,
+            )  # fmt: skip
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
     from raadsgraf.index.upgrade import pending

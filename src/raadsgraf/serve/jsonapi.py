@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from raadsgraf.api import Raadsgraf
 from raadsgraf.errors import QueryError, RaadsgrafError
+from raadsgraf.index.search import Filters
 from raadsgraf.model import Outcome
 from raadsgraf.query.lineage import Lineage
 from raadsgraf.serve import schemas
@@ -224,17 +225,8 @@ def router(live: LiveStore) -> APIRouter:
 
         def compute(rg: Raadsgraf) -> Any:
             try:
-                hits = rg.search(
-                    q,
-                    top_k=offset + limit + 1,
-                    mode=mode,
-                    municipality=municipality,
-                    committee=committee,
-                    date_from=date_from,
-                    date_to=date_to,
-                    open_only=open_only,
-                    outcome=outcome,
-                )
+                chosen = Filters(municipality, committee, date_from, date_to, open_only, outcome)
+                hits = rg.search(q, top_k=offset + limit + 1, mode=mode, filters=chosen)
             except QueryError as exc:
                 raise ApiError(400, "Søgningen kan ikke udføres.", detail=str(exc)) from None
             except RaadsgrafError as exc:
