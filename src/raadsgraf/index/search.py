@@ -19,7 +19,13 @@ from raadsgraf import generations
 from raadsgraf.config import Settings
 from raadsgraf.errors import IndexMismatch, QueryError
 from raadsgraf.index import fusion
-from raadsgraf.index.backend import SearchBackend, Selection, check_backend, open_backend
+from raadsgraf.index.backend import (
+    QUERY_THREADS,
+    SearchBackend,
+    Selection,
+    check_backend,
+    open_backend,
+)
 from raadsgraf.index.boilerplate import (
     asks_for,
     is_procedural,
@@ -52,10 +58,6 @@ CANDIDATES = 200
 #: Fusion defaults, chosen on the dev relevance set (bench/search_quality.py).
 DEFAULT_FUSION = "relative"
 DEFAULT_DENSE_WEIGHT = 0.5
-#: A query is ~20 tokens: splitting it over OpenMP threads costs more in
-#: synchronisation than it saves, and on a busy 2-core machine a descheduled
-#: worker stalls the barrier (measured p95: 324 ms with 2 threads, 52 ms with 1).
-QUERY_THREADS = 1
 #: Query embeddings remembered per index (a few KiB each).
 QUERY_VECTORS = 256
 #: Weak hits shown when none clears the floor ("the nearest few").
