@@ -95,6 +95,15 @@ def test_standing_journal_numbers_of_procedural_items_stay_apart(
     assert len({h.meeting_date for h in standing}) == 3
 
 
+def test_similar_items_are_other_cases(rg: raadsgraf.Raadsgraf) -> None:
+    """ "Lignende punkter" of a treatment: not its own case's other treatments (they are
+    its history), although their text is the most alike."""
+    treatments = [h for h in rg.search(QUERY, per_item=True) if h.case_number == CASE]
+    assert len(treatments) == 3
+    for treatment in treatments:
+        assert not any(h.case_number == CASE for h in rg.similar(treatment.iri))
+
+
 def test_facets_count_a_case_once_per_value(rg: raadsgraf.Raadsgraf) -> None:
     """Under a query, a facet counts results (cases): the case counts once under each
     body that treated it, as many as choosing that body shows."""

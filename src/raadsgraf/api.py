@@ -302,7 +302,9 @@ class Raadsgraf(Closing):
         )
 
     def similar(self, iri: str, *, top_k: int = 5) -> list[Hit]:
-        """Items like this one from other meetings (and municipalities), by meaning."""
+        """Items like this one from other meetings (and municipalities) and other cases,
+        by meaning: the item's own case (its other treatments) is its history, not a
+        likeness."""
         detail = views.item_detail(self.graph, iri)
         if detail is None:
             return []
@@ -312,7 +314,13 @@ class Raadsgraf(Closing):
         # procedural items (godkendelse af referat, eventuelt …) are left out by search
         # unless the item is one; hits below the floor are not "similar"
         hits = self.search(query, top_k=top_k * 3, mode="dense")
-        others = [h for h in hits if not h.weak and not h.iri.startswith(detail.meeting + "/")]
+        others = [
+            h
+            for h in hits
+            if not h.weak
+            and not h.iri.startswith(detail.meeting + "/")
+            and detail.item not in {t.iri for t in h.other_treatments}
+        ]
         return others[:top_k]
 
     # --- views for the app (typed, read-only) ----------------------------------------
