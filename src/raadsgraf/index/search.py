@@ -568,6 +568,8 @@ class _Cases:
         keys: dict[tuple[str | None, str], int] = {}
         members: dict[int, list[int]] = {}
         for item, row in zip(items.tolist(), first.tolist(), strict=True):
+            if item < 0:  # a row without an item IRI (none is written so): no case
+                continue
             first_row[item] = row
             title = idx._titles[idx._title[row]] if idx._title[row] >= 0 else None
             if title is None or idx._is_procedural(title):
