@@ -173,7 +173,8 @@ def _set_of(labels: list[dict[str, Any]]) -> str:
     """The labels' split: "dev" (read while rules were written), "heldout" (judged after
     the rules of 2026-12-05's first pass), "heldout-2" (sampled with seed 2026 and judged
     before the second pass changed anything), "heldout-3" (planned steps and a few others,
-    sampled with seed 3012 and judged before the third pass changed anything)."""
+    sampled with seed 3012 and judged before the third pass changed anything), "heldout-4"
+    (40 planned steps sampled with seed 4012 from the third pass's output and judged then)."""
     return next((str(label["set"]) for label in labels if label.get("set")), "dev")
 
 

@@ -405,6 +405,9 @@ def test_one_step_per_date_and_body(
         "ansøgere fra dagtilbud-, skole-, fritids- og klubområde, den 09.10.2024.",
         "- 2. behandling af budgettet på ØU og BY henholdsvis den 25. september og 2. oktober",
         "- 25. september og 2. oktober: 2. behandling af budgettet på henholdsvis ØU og BY",
+        # heldout-4: a timetable row's date is what follows a conditional treatment
+        "20.6.2023 | Hvis Greve Byråd godkender sagen, igangsættes proces for overdragelse af "
+        "opgaven fra boligorganisationer til kommune.",
     ],
 )
 def test_deadlines_events_and_outside_bodies_are_no_steps(sentence: str) -> None:

@@ -230,8 +230,11 @@ def _cited_items(sentence: str, meeting_date: dt.date | None) -> list[Reference]
 
 
 #: a treatment named as the condition or the horizon of what the sentence dates
-#: ("Efter godkendelse i …", "inden endelig vedtagelse i …")
-_GOVERNED = re.compile(r"\b(?:efter|inden|før)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+#: ("Efter godkendelse i …", "inden endelig vedtagelse i …", "Hvis Greve Byråd godkender
+#: sagen, igangsættes proces …")
+_GOVERNED = re.compile(
+    r"\b(?:efter|inden|før|(?:hvis|såfremt)(?:\s+\w+){0,3}?)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
 
 #: A person's role in a body: "møde med formand og næstformand for Handicaprådet den …",
 #: "Borgersamlings-medlemmer Byråd", "Udvalgsformanden for Plan- og Tryghedsudvalget".
