@@ -147,6 +147,38 @@ def load_static(path: Path) -> tuple[npt.NDArray[np.float16], Any, int | None]:
     return np.asarray(table), tokenizer, unk
 
 
+def _lean_static(path: Path) -> tuple[npt.NDArray[np.float16], Any, int | None] | None:
+    """A model2vec folder's table and a Python copy of its tokenizer
+    (:class:`~raadsgraf.index.encoders.unigram.UnigramTokenizer` over
+    :func:`~raadsgraf.index.encoders.split.ensure_vocabulary`): the Rust tokenizer
+    holds ~280 MB for XLM-R's 250k pieces, the copy ~20 MB, and gives the same ids
+    (``tests/test_fast_lane.py``). None when the folder is of another layout or
+    its tokenizer of another kind: :func:`load_static` then loads it as model2vec does."""
+    import json
+
+    from raadsgraf.index.encoders.split import NORMALISER, ensure_vocabulary
+    from raadsgraf.index.encoders.unigram import UnigramTokenizer
+
+    weights, tokenizer_file = path / "model.safetensors", path / "tokenizer.json"
+    if not weights.is_file() or not tokenizer_file.is_file():
+        return None
+    vocabulary = ensure_vocabulary(tokenizer_file)
+    if vocabulary is None:
+        return None
+    about = json.loads((vocabulary / NORMALISER).read_text(encoding="utf-8"))
+    limit = about.get("truncation")
+    if not isinstance(limit, int) or about.get("padding"):
+        return None  # only a truncating, unpadded tokenizer is copied here
+    import safetensors
+
+    with safetensors.safe_open(str(weights), framework="numpy") as f:  # as model2vec reads it
+        if "embeddings" not in f.keys():  # noqa: SIM118 (not a dict)
+            return None
+        table = f.get_tensor("embeddings")
+    tokenizer = UnigramTokenizer(vocabulary, max_length=limit)
+    return np.asarray(table), tokenizer, tokenizer.unk_id
+
+
 class StaticEncoder:
     """A model2vec folder as an :class:`~raadsgraf.index.encoders.Encoder`.
 
@@ -167,13 +199,14 @@ class StaticEncoder:
     cache_batch = 4096
 
     def __init__(self, folder: Path, name: str, threads: int = 2) -> None:
-        table, tokenizer, unk = load_static(
-            folder / FOLDER if (folder / FOLDER).is_dir() else folder
-        )
+        path = folder / FOLDER if (folder / FOLDER).is_dir() else folder
+        lean = _lean_static(path)
+        table, tokenizer, unk = lean or load_static(path)
         # the float16 table as saved (128 MB): rows are widened to float32 only
         # when summed, so a float32 copy (256 MB more) is never held
         self._table = table
         self._tokenizer = tokenizer
+        self._python_tokenizer = lean is not None
         self._unk = unk
         self._words: dict[str, tuple[int, ...]] = {}
         self.name = name
@@ -188,10 +221,14 @@ class StaticEncoder:
         if len(self._words) + len(new) > self.WORD_CACHE:
             self._words.clear()  # starts over with this call's words, all of them
             new = list(words)
-        for word, enc in zip(
-            new, self._tokenizer.encode_batch_fast(new, add_special_tokens=False), strict=True
-        ):
-            self._words[word] = tuple(i for i in enc.ids if i != self._unk)
+        if self._python_tokenizer:  # the Rust tokenizer's ids, truncated as it does
+            size = self._tokenizer.max_length
+            pieces = [self._tokenizer.pieces(w)[:size] for w in new]
+        else:
+            encoded = self._tokenizer.encode_batch_fast(new, add_special_tokens=False)
+            pieces = [enc.ids for enc in encoded]
+        for word, ids in zip(new, pieces, strict=True):
+            self._words[word] = tuple(i for i in ids if i != self._unk)
 
     def _word_sums(self, words: Sequence[str]) -> tuple[Vectors, npt.NDArray[np.float32]]:
         """Each word's summed token rows (float32) and its number of tokens."""
