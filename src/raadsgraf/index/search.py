@@ -228,6 +228,7 @@ class SearchIndex:
         self._title, self._titles = columns.title, columns.names["title"]
         self._store_procedural = columns.procedural
         self._procedural: tuple[frozenset[str], frozenset[str]] | None = None
+        self._procedural_codes: dict[int, bool] = {}
         self._cases: _Cases | None = None
         self._load_lock = threading.Lock()
         self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
@@ -429,25 +430,34 @@ class SearchIndex:
         passage (a *Meddelelser* item reporting on Housing First answers "Housing First
         på hjemløshedsområdet"). A generator: the caller stops when it has enough, and
         the rows it never reaches are never read."""
-        best: dict[str, tuple[int, float, int]] = {}
-        for row in set(scores) | exact.carriers | exact.citers:
-            rank_class = 2 if row in exact.carriers else 1 if row in exact.citers else 0
-            key = (rank_class, scores.get(row, 0.0), -row)
-            iri = self._iri(row)
-            if iri not in best or key > best[iri]:
-                best[iri] = key
-        for rank_class, score, neg_row in sorted(best.values(), reverse=True):
-            row = -neg_row
-            title = self._titles[self._title[row]] if self._title[row] >= 0 else None
+        rows, scored, rank_class = self._ranked(scores, exact)
+        for row, score, rc in zip(rows.tolist(), scored.tolist(), rank_class.tolist(), strict=True):
+            code = int(self._title[row])
             if (
-                rank_class == 0
-                and title is not None  # an item's row (a policy is never procedural)
-                and self._is_procedural(title)
-                and not asks_for(query, title_key(title))
+                rc == 0
+                and code >= 0  # an item's row (a policy is never procedural)
+                and self._is_procedural_code(code)
+                and not asks_for(query, title_key(self._titles[code]))
                 and not judge.holds_every_word(row)
             ):
                 continue
-            yield _Candidate(row, score, rank_class, exact.identifier, exact.phrase)
+            yield _Candidate(row, score, rc, exact.identifier, exact.phrase)
+
+    def _ranked(
+        self, scores: dict[int, float], exact: _Exact
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int8]]:
+        """Each item's best row, best first: by rank class (carriers 2, citers 1, other
+        0), then score, then the lower row; a row's score is 0 when fusion never saw it."""
+        rows = np.fromiter(set(scores) | exact.carriers | exact.citers, dtype=np.int64)
+        scored = np.array([scores.get(r, 0.0) for r in rows.tolist()], dtype=np.float64)
+        rank_class = np.zeros(len(rows), dtype=np.int8)
+        rank_class[np.isin(rows, list(exact.citers))] = 1
+        rank_class[np.isin(rows, list(exact.carriers))] = 2
+        order = np.lexsort((rows, -scored, -rank_class))
+        # the first row of each item in that order is its best (item codes are its IRIs)
+        _, first = np.unique(self._item[rows[order]], return_index=True)
+        order = order[np.sort(first)]
+        return rows[order], scored[order], rank_class[order]
 
     # --- cases ------------------------------------------------------------------------------
 
@@ -501,6 +511,13 @@ class SearchIndex:
             titles = reference_titles() | self._store_procedural
             self._procedural = (titles, vocabulary(titles))
         return is_procedural(title_key(title), *self._procedural)
+
+    def _is_procedural_code(self, code: int) -> bool:
+        """:meth:`_is_procedural` of the title column's ``code``, remembered per title."""
+        known = self._procedural_codes.get(code)
+        if known is None:
+            known = self._procedural_codes[code] = self._is_procedural(self._titles[code])
+        return known
 
     # --- hits ----------------------------------------------------------------------------------
 
@@ -571,8 +588,8 @@ class _Cases:
             if item < 0:  # a row without an item IRI (none is written so): no case
                 continue
             first_row[item] = row
-            title = idx._titles[idx._title[row]] if idx._title[row] >= 0 else None
-            if title is None or idx._is_procedural(title):
+            code = int(idx._title[row])
+            if code < 0 or idx._is_procedural_code(code):  # a policy, or boilerplate
                 continue
             c = idx.chunks[row]
             if not c.case_number:
@@ -627,11 +644,12 @@ class _Judge:
         self.n_terms = max(1, len(own | vocab_terms) if own else len(vocab_terms))
         # how many of the query's terms each passage holds, from the posting lists
         self.held = idx._sparse.term_counts(vocab_terms)
-        self.by_item: dict[str, float] = {}
-        for row, value in cosines.items():
-            iri = idx._iri(row)
-            if value > self.by_item.get(iri, -1.0):
-                self.by_item[iri] = value
+        # per item (its code in the ``item`` column), the best cosine of its rows
+        self.by_item: dict[int, float] = {}
+        codes = idx._item[np.fromiter(cosines, dtype=np.int64, count=len(cosines))]
+        for code, value in zip(codes.tolist(), cosines.values(), strict=True):
+            if value > self.by_item.get(code, -1.0):
+                self.by_item[code] = value
 
     def coverage(self, row: int) -> float:
         """The share of the query's content words (as BM25 stems them) the passage holds."""
@@ -651,7 +669,7 @@ class _Judge:
             return
         if self.qvec is None:  # BM25: a hit holds a query word
             return
-        cosine = self.by_item.get(self.idx._iri(cand.row))
+        cosine = self.by_item.get(int(self.idx._item[cand.row]))
         if cosine is None:
             cosine = float(self.idx.backend.vector(cand.row) @ self.qvec)
         if self.floor is not None and self.floor.relevance(cosine, 1.0) < self.floor.threshold:
