@@ -5,6 +5,8 @@
     PYTHONPATH=src python bench/search_speed.py seeds            # build + p50/p95 on the seeds
     PYTHONPATH=src python bench/search_speed.py greve            # BM25 / hybrid at Greve scale
     PYTHONPATH=src python bench/search_speed.py faiss --n 1000000  # approximate vs exact
+    PYTHONPATH=src python bench/search_speed.py latency --store S --model M --queries Q.json
+    PYTHONPATH=src python bench/search_speed.py hits --store S --model M --queries Q.json --out F
 
 Real vectors: ``--sample`` Greve passages are embedded once with e5 (cached
 under --work, so reruns are free) and the queries are real e5 *query*
