@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -210,6 +212,53 @@ def test_facets_count_the_querys_strong_hits_with_the_other_filters(
     assert {m for m, _ in narrowed.municipalities} == {m for m, _ in spread.municipalities}
     bodies = dict(rg.facets().bodies)
     assert any("17,4" in c and m and "Slagelse" in m for c, m in bodies.items())
+
+
+@pytestmark_slow
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [
+        ("boligsocial helhedsplan", Filters()),
+        ("beskæftigelse handicap strategi", Filters(municipality="Ballerup")),
+        ("økonomi", Filters(outcome="godkendt")),
+        ("strategi for socialområdet", Filters(committee="udvalg")),
+    ],
+)
+def test_facets_ask_the_graph_nothing_per_search_and_count_as_the_items_say(
+    rg: raadsgraf.Raadsgraf, monkeypatch: pytest.MonkeyPatch, query: str, filters: Filters
+) -> None:
+    """Municipality and committee labels come from a map read once per store, outcomes
+    from the index: a search's facets run no SPARQL, and count each item hit under its
+    own summary's municipality, committee and outcome (the graph's), and a policy under
+    its municipality's label (not the source's "… Kommune" as a facet of its own)."""
+    rg.search_facets("kommune")  # the store's label maps, read once
+    asked: list[str] = []
+    run = rg.graph.query
+    monkeypatch.setattr(rg.graph, "query", lambda q, **kw: asked.append(q) or run(q, **kw))
+    facets = rg.search_facets(query, filters=filters)
+    assert asked == [] and facets.municipalities and facets.outcomes
+    monkeypatch.undo()
+    labels = [m for m, _ in rg.facets().municipalities]
+    got = {
+        "municipality": Counter(dict(facets.municipalities)),
+        "committee": Counter(dict(facets.committees)),
+        "outcome": Counter({o: n for o, _, n in facets.outcomes}),
+    }
+    for facet in got:
+        hits = [
+            h
+            for h in rg.search(query, top_k=100, filters=replace(filters, **{facet: None}))
+            if not h.weak
+        ]
+        items = rg.item_summaries([h.iri for h in hits])
+        expected = Counter(getattr(items[h.iri], facet) for h in hits if h.iri in items)
+        for h in hits:
+            if h.iri not in items and facet == "municipality":
+                expected.update(m for m in labels if m in (h.municipality or ""))
+            elif h.iri not in items and facet == "committee":
+                expected[h.committee or "?"] += 1
+        assert got[facet] == +expected, (facet, got[facet], expected)
+    assert set(got["municipality"]) <= set(labels)
 
 
 @pytestmark_slow

@@ -92,6 +92,7 @@ class Raadsgraf(Closing):
         # session and tokenizer take concurrent calls.
         self._index_lock = threading.Lock()
         self._labels: dict[str, str] | None = None
+        self._bodies: dict[str, str] | None = None  # body IRI → label (search facets)
 
     @property
     def graph(self) -> GraphBackend:
@@ -254,8 +255,6 @@ class Raadsgraf(Closing):
 
         filters = filters or Filters()
         counts: dict[str, Counter[str]] = {}
-        summaries: dict[str, views.ItemSummary] = {}
-        asked: set[str] = set()
         found: dict[Filters, list[Hit]] = {}  # without filters, the four facets share one search
         for facet in ("municipality", "committee", "outcome", "year"):
             narrowed = {
@@ -269,21 +268,14 @@ class Raadsgraf(Closing):
                 )
                 found[narrowed] = [h for h in every if not h.weak]
             hits = found[narrowed]
-            missing = [h.iri for h in hits if h.iri not in asked]
-            asked.update(missing)  # a policy has no item summary: asked once, not per facet
-            summaries.update(views.item_summaries(self.graph, missing))
             counter: Counter[str] = Counter()
-            for h in hits:
-                s = summaries.get(h.iri)
-                if facet == "municipality":
-                    counter[(s.municipality if s else None) or h.municipality or "?"] += 1
-                elif facet == "committee":
-                    counter[(s.committee if s else None) or h.committee or "?"] += 1
-                elif facet == "outcome":
-                    if s and s.outcome:
-                        counter[s.outcome] += 1
-                elif h.meeting_date:
-                    counter[str(h.meeting_date.year)] += 1
+            if facet == "outcome":  # the index's own field: no graph query per search
+                outcomes = self.index.outcomes(h.iri for h in hits)
+                counter.update(outcomes[h.iri] for h in hits if h.iri in outcomes)
+            elif facet == "year":
+                counter.update(str(h.meeting_date.year) for h in hits if h.meeting_date)
+            else:
+                counter.update(self._body_label(h, facet) for h in hits)
             counts[facet] = counter
         labels = self._outcome_labels()
         return views.Facets(
@@ -407,6 +399,21 @@ class Raadsgraf(Closing):
 
     def facets(self) -> views.Facets:
         return views.facets(self.graph)
+
+    def _body_label(self, hit: Hit, facet: str) -> str:
+        """A hit's municipality or committee as the graph labels it (the index holds
+        the names the source gave), from a map read once per open store: a store
+        generation is opened as a new :class:`Raadsgraf`, so an ingest refreshes it."""
+        if self._bodies is None:
+            self._bodies = views.body_labels(self.graph)
+        name = hit.municipality if facet == "municipality" else hit.committee
+        if not hit.municipality or not name:
+            return name or "?"
+        if facet == "municipality":
+            body = iris.municipality_iri(hit.municipality)
+        else:
+            body = iris.committee_iri(hit.municipality, name)
+        return self._bodies.get(body) or name
 
     def _outcome_labels(self) -> dict[str, str]:
         """Outcome notation → label (the vocabulary's: read once per open store)."""
