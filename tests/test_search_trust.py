@@ -214,6 +214,28 @@ def test_facets_count_the_querys_strong_hits_with_the_other_filters(
     assert any("17,4" in c and m and "Slagelse" in m for c, m in bodies.items())
 
 
+def _asked(rg: raadsgraf.Raadsgraf, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SPARQL queries the store's graph runs from now on (until monkeypatch.undo)."""
+    asked: list[str] = []
+    run = rg.graph.query
+    monkeypatch.setattr(rg.graph, "query", lambda q, **kw: asked.append(q) or run(q, **kw))
+    return asked
+
+
+@pytestmark_slow
+def test_a_search_that_names_no_one_asks_the_graph_nothing(
+    rg: raadsgraf.Raadsgraf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search page asks for people and parties named by every query: the names are
+    read once per store, not once per search (each was a query over every person)."""
+    rg.people_matching("boligsocial helhedsplan")  # the names, read once per store
+    someone = rg.people()[0][0]
+    asked = _asked(rg, monkeypatch)
+    assert rg.people_matching("budgetopfølgning") == []
+    assert someone in rg.people_matching(someone.name)
+    assert asked == []
+
+
 @pytestmark_slow
 @pytest.mark.parametrize(
     ("query", "filters"),
@@ -232,9 +254,7 @@ def test_facets_ask_the_graph_nothing_per_search_and_count_as_the_items_say(
     own summary's municipality, committee and outcome (the graph's), and a policy under
     its municipality's label (not the source's "… Kommune" as a facet of its own)."""
     rg.search_facets("kommune")  # the store's label maps, read once
-    asked: list[str] = []
-    run = rg.graph.query
-    monkeypatch.setattr(rg.graph, "query", lambda q, **kw: asked.append(q) or run(q, **kw))
+    asked = _asked(rg, monkeypatch)
     facets = rg.search_facets(query, filters=filters)
     assert asked == [] and facets.municipalities and facets.outcomes
     monkeypatch.undo()

@@ -93,6 +93,7 @@ class Raadsgraf(Closing):
         self._index_lock = threading.Lock()
         self._labels: dict[str, str] | None = None
         self._bodies: dict[str, str] | None = None  # body IRI → label (search facets)
+        self._names: tuple[list[views.PersonRef], list[views.PartyRef]] | None = None
 
     @property
     def graph(self) -> GraphBackend:
@@ -386,10 +387,13 @@ class Raadsgraf(Closing):
             *whole, last = words
             return all(w in have for w in whole) and any(h.startswith(last) for h in have)
 
+        if self._names is None:  # every search asks: read once per open store (generation)
+            self._names = ([p for p, _, _ in self.people()], self.parties())
+        people, parties = self._names
         found: list[views.PersonRef | views.PartyRef] = []
         if len(words) > 1 or len(words[0]) >= 3:
-            found.extend(p for p, _, _ in self.people() if fits(p.name))
-        for party in self.parties():
+            found.extend(p for p in people if fits(p.name))
+        for party in parties:
             letter = (party.letter or "").lower()
             if (len(words) == 1 and words[0] == letter) or (
                 len(query.strip()) >= 3 and fits(party.name)
