@@ -487,12 +487,12 @@ def serve(
     from fastapi import FastAPI
 
     from raadsgraf.serve.app import (
-        FACTORY,
         ServeOptions,
         create_app,
         export_for_processes,
         per_process,
     )
+    from raadsgraf.serve.processes import run_processes
     from raadsgraf.serve.workers import check_store
 
     try:
@@ -507,7 +507,7 @@ def serve(
             }
         )
         options = ServeOptions(host=host, warm=not no_warm)
-        app: FastAPI | str = FACTORY
+        app: FastAPI | None = None
         if processes > 1:  # each process builds the app itself, from the environment
             check_store(Path(settings.store), settings.graph)
             export_for_processes(per_process(settings, processes), options)
@@ -522,16 +522,11 @@ def serve(
     )
     # Keep idle connections longer than clients wait between requests (people: seconds),
     # so a request never races the server closing its connection (connection reset).
-    uvicorn.run(
-        app,
-        factory=processes > 1,
-        workers=processes if processes > 1 else None,
-        host=host,
-        port=port,
-        access_log=False,
-        log_level="warning",
-        timeout_keep_alive=75,
-    )
+    server: dict[str, Any] = {"access_log": False, "log_level": "warning", "timeout_keep_alive": 75}
+    if app is None:
+        run_processes(processes, host, port, server)
+    else:
+        uvicorn.run(app, host=host, port=port, **server)
 
 
 @cli.command()
