@@ -1,6 +1,8 @@
 """The Streamlit app under concurrent sessions (issue 15): time-to-results on the search page.
 
     PYTHONPATH=src python bench/app_load.py --store STORE --sessions 20 --time 120
+    # on the shared machine: niced, timing only while holding the bench lock
+    PYTHONPATH=src nice -n 19 python bench/app_load.py --store STORE --bench-lock /work/bench.lock
 
 Starts ``streamlit run app/Hjem.py`` on a free loopback port over the store and
 drives it the way the browser does, through Streamlit's own websocket protocol

@@ -11,10 +11,16 @@ single-request time of each kind of request one at a time, then runs locust:
            memory (server + SPARQL workers, RSS) sampled every 30 s: after warm-up vs. end
 
 "What two cores allow" = 2 × 1000 ms ÷ the mean single-request time of that kind.
+Several scenarios (comma-separated) run one after the other against one service.
+On the shared machine start it niced and give it the bench lock: the store, the
+service and the model load niced, and only the single times and the locust runs
+hold the lock at priority 0 (bench/benchlock.py).
 
-    PYTHONPATH=src python bench/serve_load.py --store /tmp/e-greve --scenario sparql
-    PYTHONPATH=src python bench/serve_load.py --store STORE --scenario mixed --time 120
-    PYTHONPATH=src python bench/serve_load.py --store STORE --scenario soak --time 900
+    nice -n 19 python bench/serve_load.py --store STORE --scenario items,sparql,search \
+        --time 45 --bench-lock /work/bench.lock [--processes 2]
+    nice -n 19 python bench/serve_load.py --store STORE --scenario mixed --time 120 \
+        --bench-lock /work/bench.lock
+    nice -n 19 python bench/serve_load.py --store STORE --scenario soak --time 900
 """
 
 from __future__ import annotations
