@@ -34,7 +34,7 @@ from raadsgraf.config import Settings
 from raadsgraf.errors import ConfigError, IndexMismatch
 from raadsgraf.index.backend import Selection
 from raadsgraf.index.chunking import Chunk
-from raadsgraf.index.encoders import Encoder, Vectors
+from raadsgraf.index.encoders import ModelId, Vectors
 from raadsgraf.index.fusion import Ranked
 from raadsgraf.index.sparse import SparseIndex
 
@@ -328,7 +328,7 @@ def delete_sources(settings: Settings, store_dir: Path, source_paths: Iterable[s
 
 def write(
     settings: Settings,
-    encoder: Encoder,
+    encoder: ModelId,
     chunks: Sequence[Chunk],
     vectors: Vectors,
     sparse: SparseIndex,
