@@ -201,6 +201,34 @@ def test_ingest_replaces_and_forget_deletes_in_milvus(milvus_store: Path, tmp_pa
     assert all(not c.source_path.endswith(upload.name) for c in idx.chunks)
 
 
+def test_opening_maps_chunk_ids_without_parsing_a_row(milvus_store: Path, tmp_path: Path) -> None:
+    """Milvus answers with chunk ids: the rows they map to come from the chunk-id
+    column of rows.npz, not from parsing every row of chunks.jsonl; an index
+    written before that column (a copy with it taken out) still opens, the ids
+    then read from the rows, and answers the same."""
+    import numpy as np
+
+    from raadsgraf import generations
+    from raadsgraf.index.table import ROWS_ARRAYS
+
+    settings = _settings(milvus_store, "search.db")
+    idx = index.SearchIndex(generations.resolve(milvus_store), settings)
+    assert idx.chunks._rows == {}, "rows were parsed to open the index"
+    query = "boligsocial helhedsplan"
+    hits = [h.to_json() for h in idx.search(query, mode="bm25")]
+    assert hits
+
+    store = tmp_path / "store"
+    shutil.copytree(milvus_store, store)
+    rows = generations.resolve(store) / "index" / ROWS_ARRAYS
+    with np.load(rows) as saved:
+        older = {k: saved[k] for k in saved.files if k != "chunk_id"}
+    np.savez(rows, **older)
+    old = index.SearchIndex(generations.resolve(store), _settings(store, "search.db"))
+    assert old.backend.ids == idx.backend.ids  # type: ignore[attr-defined]
+    assert [h.to_json() for h in old.search(query, mode="bm25")] == hits
+
+
 def test_the_setting_names_what_it_accepts(seed_store: Path) -> None:
     with pytest.raises(ConfigError, match="milvus://host:port"):
         index.open_index(seed_store, _settings(seed_store, "elastic://x"))
