@@ -167,6 +167,69 @@ def test_cli_and_service_read_from_virtuoso(
     assert outputs[:2] == outputs[2:]
 
 
+#: a council member named in seed 000 (as in tests/test_erasure.py)
+NAME = "Lolan Marianne Ottesen"
+
+
+def _on_server(settings: Settings, words: str) -> list[str]:
+    """The server's graphs (every one, the union included) where ``words`` occur in
+    a subject or an object, in any case or as an IRI slug."""
+    import httpx
+
+    from raadsgraf.graph.remote import endpoints
+
+    needles = [words.lower(), "-".join(words.lower().split())]
+    test = " || ".join(
+        f"CONTAINS(LCASE(STR(?{v})), {json.dumps(n)})" for v in "so" for n in needles
+    )
+    query = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER({test}) }} }}"
+    reply = httpx.post(
+        endpoints(settings.graph)[0],
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    reply.raise_for_status()
+    return sorted(b["g"]["value"] for b in reply.json()["results"]["bindings"])
+
+
+def test_forget_on_virtuoso_as_on_the_embedded_store(
+    stores: tuple[Settings, Settings], tmp_path: Path
+) -> None:
+    """`forget` on the server (SPARQL Update and the Graph Store protocol): a name
+    and a source (named by its meeting's IRI) leave every graph there, and the
+    server's graph equals the embedded store's after the same forget; a dump
+    written before brings neither back when loaded. (Changes both stores: runs
+    after the other comparisons.)"""
+    from raadsgraf import dump, erasure, iris
+    from raadsgraf.parsers.registry import parse_bytes
+    from tests.conftest import seed
+
+    embedded, remote = stores
+    before = dump.export(remote, tmp_path / "before")
+    meeting = iris.meeting_iri(parse_bytes(seed("001").read_bytes(), "x.txt").meetings[0])
+    assert _on_server(remote, NAME) and _on_server(remote, meeting.rsplit("/", 1)[1])
+    store = ["--store", str(remote.store)]
+    result = CliRunner().invoke(
+        cli,
+        ["forget", "--text", NAME, "--source", meeting, "--json", "-q", *store],
+        env={"RAADSGRAF_GRAPH": remote.graph},
+    )
+    assert result.exit_code == 0, result.output
+    done = json.loads(result.stdout)
+    assert done["sources_removed"] == 1 and done["sources_reread"] >= 1
+    assert done["triples_after"] < done["triples_before"]
+    erasure.forget(embedded, texts=[NAME], sources=[meeting])
+    assert _on_server(remote, NAME) == []
+    assert _on_server(remote, meeting.rsplit("/", 1)[1]) == []
+    assert_same_graph_and_lineage(embedded, remote)
+
+    report = dump.load(before.folder, remote)  # a backup from before the erasure
+    assert report.withheld == 1 + done["sources_reread"], report.summary()
+    assert _on_server(remote, NAME) == []
+    assert _on_server(remote, meeting.rsplit("/", 1)[1]) == []
+
+
 def test_a_dump_loads_into_virtuoso(seed_store: Path, virtuoso: str, tmp_path: Path) -> None:
     """The seed store (graph and index) dumped, loaded onto Virtuoso: same answers,
     lineage and search as the store it came from."""

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -179,10 +180,24 @@ def test_a_filter_that_matches_nothing_finds_nothing(pair) -> None:  # type: ign
     assert remote.search("budget", filters=Filters(municipality="Ingenby")) == []
 
 
+def _rows_naming(client: Any, name: str, words: str) -> int:
+    """Rows of the collection whose chunk (any field) holds ``words``."""
+    rows = client.query(name, filter='id != ""', output_fields=["chunk"], limit=16_384)
+    return sum(words.lower() in json.dumps(r["chunk"], ensure_ascii=False).lower() for r in rows)
+
+
 def test_ingest_replaces_and_forget_deletes_in_milvus(milvus_store: Path, tmp_path: Path) -> None:
+    """An ingest replaces a source's rows; `forget` deletes a source's rows and a
+    name's (its sources read again without it) from the collection; a dump written
+    before the erasure, loaded back, does not bring the name back."""
+    from raadsgraf import dump
+
+    from .test_erasure import NAME
+
     store = tmp_path / "store"
     shutil.copytree(milvus_store, store)
     settings = _settings(store, "search.db")
+    before = dump.export(settings, tmp_path / "before")
     upload = seed_file(UPLOAD_SEED)  # Gentofte, boligsocial indsats, 9 Apr 2018
     assert ingest([upload], settings, progress=False).ok
     assert ingest([upload], settings, progress=False).ok  # again: replaced, not appended
@@ -199,6 +214,15 @@ def test_ingest_replaces_and_forget_deletes_in_milvus(milvus_store: Path, tmp_pa
     assert count["count(*)"] == 0
     idx = index.open_index(store, settings)
     assert all(not c.source_path.endswith(upload.name) for c in idx.chunks)
+
+    assert _rows_naming(client, name, NAME) > 0
+    report = erasure.forget(settings, texts=[NAME])
+    assert report.sources_reread == 1 and report.chunks_removed > 0
+    assert _rows_naming(client, name, NAME) == 0
+    assert dump.load(before.folder, settings).withheld == 1
+    assert _rows_naming(client, name, NAME) == 0
+    idx = index.open_index(store, settings)
+    assert not any(NAME in c.text for c in idx.chunks)
 
 
 def test_opening_maps_chunk_ids_without_parsing_a_row(milvus_store: Path, tmp_path: Path) -> None:
