@@ -231,7 +231,7 @@ def test_opening_maps_chunk_ids_without_parsing_a_row(milvus_store: Path, tmp_pa
     import numpy as np
 
     from raadsgraf import generations
-    from raadsgraf.index.table import ROWS_ARRAYS
+    from raadsgraf.index.table import ROWS_ARRAYS, Columns
 
     settings = _settings(milvus_store, "search.db")
     idx = index.SearchIndex(generations.resolve(milvus_store), settings)
@@ -246,6 +246,8 @@ def test_opening_maps_chunk_ids_without_parsing_a_row(milvus_store: Path, tmp_pa
     with np.load(rows) as saved:
         older = {k: saved[k] for k in saved.files if k != "chunk_id"}
     np.savez(rows, **older)
+    loaded = Columns.load(rows.parent, len(idx.chunks))
+    assert loaded is not None and loaded.chunk_id is None  # the other columns still read
     old = index.SearchIndex(generations.resolve(store), _settings(store, "search.db"))
     assert old.backend.ids == idx.backend.ids  # type: ignore[attr-defined]
     assert [h.to_json() for h in old.search(query, mode="bm25")] == hits

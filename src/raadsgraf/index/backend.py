@@ -17,7 +17,7 @@ engines share); the Milvus backend maps its ``chunk_id`` keys back to rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,6 +28,7 @@ import numpy.typing as npt
 from raadsgraf.config import Settings
 from raadsgraf.errors import IndexMismatch
 from raadsgraf.index import dense
+from raadsgraf.index.chunking import Chunk
 from raadsgraf.index.encoders import Vectors
 from raadsgraf.index.fusion import Ranked
 from raadsgraf.index.sparse import SparseIndex
@@ -153,13 +154,15 @@ def check_backend(config: dict[str, Any], folder: Path, settings: Settings) -> N
 def open_backend(
     settings: Settings,
     folder: Path,
+    chunks: Iterable[Chunk],
     sparse: SparseIndex,
     columns: Columns,
 ) -> SearchBackend:
-    """The engine the ``search`` setting names, over the catalogue's ``columns`` (the
-    embedded engine masks with its filter columns; Milvus maps hits by chunk id)."""
+    """The engine the ``search`` setting names, over the catalogue ``chunks`` (whose
+    filter ``columns`` the embedded engine masks with; Milvus maps its hits to rows
+    by the chunk-id column, or by the rows of an index written before it)."""
     if is_embedded(settings):
         return EmbeddedBackend(folder, sparse, columns)
     from raadsgraf.index.milvus import MilvusBackend
 
-    return MilvusBackend.open(settings, folder, columns, sparse)
+    return MilvusBackend.open(settings, folder, chunks, sparse, columns)

@@ -179,7 +179,9 @@ class SearchIndex:
         self._sparse = SparseIndex.load(self.folder / "bm25", self.normaliser)
         check_backend(self.config, self.folder, settings)
         columns = Columns.load(self.folder, len(self.chunks)) or Columns.of(self.chunks)
-        self.backend: SearchBackend = open_backend(settings, self.folder, self._sparse, columns)
+        self.backend: SearchBackend = open_backend(
+            settings, self.folder, self.chunks, self._sparse, columns
+        )
         self._encoder: Encoder | None = None
         self._municipalities = columns.names["municipality"]
         self._committees = columns.names["committee"]

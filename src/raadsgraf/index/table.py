@@ -85,8 +85,9 @@ class Columns:
     date: npt.NDArray[np.int64]  # the meeting date's ordinal, -1 for none
     is_open: npt.NDArray[np.bool_]
     has_text: npt.NDArray[np.bool_]
-    #: each row's chunk id (ASCII hex): a remote engine's hits map to rows by it
-    chunk_id: npt.NDArray[np.bytes_]
+    #: each row's chunk id (ASCII hex): a remote engine's hits map to rows by it;
+    #: None for an index written before the column (its rows give the ids)
+    chunk_id: npt.NDArray[np.bytes_] | None
     names: dict[str, list[str]]  # "municipality", "committee", "outcome", "item" → names
     #: item titles that recur like boilerplate in this store (index/boilerplate.py)
     procedural: frozenset[str]
@@ -120,7 +121,7 @@ class Columns:
         )
 
     def save(self, folder: Path) -> None:
-        arrays = {k: getattr(self, k) for k in ARRAYS}
+        arrays = {k: getattr(self, k) for k in ARRAYS if getattr(self, k) is not None}
         tmp = folder / f"{ROWS_ARRAYS}.tmp.npz"
         np.savez(tmp, **arrays)
         os.replace(tmp, folder / ROWS_ARRAYS)
@@ -138,10 +139,11 @@ class Columns:
                 arrays = {k: saved[k] for k in saved.files}
         except (OSError, ValueError):
             return None
-        if set(arrays) != set(ARRAYS) or any(len(a) != rows for a in arrays.values()):
-            # another row count, or written before a column was added (before the
-            # chunk ids, say): the caller computes them from the rows, as before
-            return None
+        arrays.setdefault("chunk_id", None)  # optional: only a remote engine needs it
+        if set(arrays) != set(ARRAYS) or any(
+            a is not None and len(a) != rows for a in arrays.values()
+        ):
+            return None  # another row count, or written before a column was added
         procedural = frozenset(names.pop("procedural", []))
         return cls(**arrays, names=names, procedural=procedural)
 
