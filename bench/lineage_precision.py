@@ -140,6 +140,8 @@ def sample(args: argparse.Namespace) -> None:
                 }
                 by_stratum.setdefault(row["stratum"], []).append(row)
     for name, rows in sorted(by_stratum.items()):
+        if args.strata and name not in args.strata:
+            continue
         rng.shuffle(rows)
         seen: set[str] = set()
         taken = 0
@@ -170,7 +172,9 @@ def _seed_store(folder: Path) -> Path:
 def _set_of(labels: list[dict[str, Any]]) -> str:
     """The labels' split: "dev" (read while rules were written), "heldout" (judged after
     the rules of 2026-12-05's first pass), "heldout-2" (sampled with seed 2026 and judged
-    before the second pass changed anything)."""
+    before the second pass changed anything), "heldout-3" (planned steps and a few others,
+    sampled with seed 3012 and judged before the third pass changed anything), "heldout-4"
+    (40 planned steps sampled with seed 4012 from the third pass's output and judged then)."""
     return next((str(label["set"]) for label in labels if label.get("set")), "dev")
 
 
@@ -305,6 +309,9 @@ def main() -> None:
     s.add_argument("--targets", type=int, default=400, help="items whose history is sampled")
     s.add_argument("--seed", type=int, default=12)
     s.add_argument("--all", action="store_true", help="every step of the sampled targets")
+    s.add_argument(
+        "--strata", nargs="+", metavar="STRATUM", help="only these strata (planned, prose-after …)"
+    )
     s.set_defaults(func=sample)
     c = sub.add_parser("score", help="precision and seed recall of the current code")
     c.add_argument("--greve-store", help="a Greve store (raadsgraf ingest --no-index)")

@@ -231,7 +231,7 @@ def test_hits_are_grouped_per_item_with_json_fields(built: index.SearchIndex) ->
     assert list(hits[0].to_json()) == [
         "rank", "score", "iri", "municipality", "committee", "meeting_date", "item_number",
         "item_title", "case_number", "document_title", "source", "section", "snippet",
-        "weak", "relevance", "is_open",
+        "weak", "relevance", "is_open", "other_treatments",
     ]  # fmt: skip
     assert hits[0].to_json()["meeting_date"] == "2023-11-07"
 

@@ -154,7 +154,11 @@ def test_real_queries_still_have_strong_hits(rg: raadsgraf.Raadsgraf) -> None:
 def test_case_number_gives_its_items_only_with_a_real_snippet(
     rg: raadsgraf.Raadsgraf, mode: str
 ) -> None:
-    hits = rg.search("24-012144", top_k=20, mode=mode)
+    # the case's two items are one result (its best), carrying the other
+    (case,) = rg.search("24-012144", top_k=20, mode=mode)
+    assert case.case_number == "24-012144" and not case.weak
+    assert {case.item_number, *(t.item_number for t in case.other_treatments)} == {2, 3}
+    hits = rg.search("24-012144", top_k=20, mode=mode, per_item=True)
     assert {h.item_number for h in hits} == {2, 3} and not any(h.weak for h in hits)
     assert all(h.case_number == "24-012144" for h in hits)
     for h in hits:
@@ -164,8 +168,8 @@ def test_case_number_gives_its_items_only_with_a_real_snippet(
         assert len(h.snippet.split()) > 8
     # the rest is there only on demand, flagged weak
     everything = rg.search("24-012144", top_k=20, mode=mode, include_weak=True)
-    assert [h.weak for h in everything[:2]] == [False, False]
-    assert all(h.weak for h in everything[2:])
+    assert not everything[0].weak and everything[0].case_number == "24-012144"
+    assert len(everything) > 1 and all(h.weak for h in everything[1:])
 
 
 @pytestmark_slow
@@ -250,8 +254,10 @@ def test_cli_weak_flag_all_and_min_score(seed_store: Path) -> None:
 
 def test_dense_can_be_measured_without_the_exact_rule(rg) -> None:  # type: ignore[no-untyped-def]
     """Benchmarks measure "dense" as the embeddings alone (issue #18: fair benches)."""
-    served = rg.index.search("24-012144", mode="dense", include_weak=True)
-    pure = rg.index.search("24-012144", mode="dense", include_weak=True, exact_first=False)
+    served = rg.index.search("24-012144", mode="dense", include_weak=True, per_item=True)
+    pure = rg.index.search(
+        "24-012144", mode="dense", include_weak=True, exact_first=False, per_item=True
+    )
     assert [h.case_number for h in served[:2]] == ["24-012144", "24-012144"]
     assert [h.iri for h in served] != [h.iri for h in pure]
 

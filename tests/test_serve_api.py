@@ -147,6 +147,24 @@ def test_search_filters_reach_the_index(client: TestClient, openapi: dict[str, A
     assert r.status_code == 422 and _error(r)["code"] == "invalid_parameters"
 
 
+def test_search_gives_a_case_once_with_its_other_treatments(
+    client: TestClient, openapi: dict[str, Any]
+) -> None:
+    """Issue #12: seed 001's case 24-012144 is items 2 and 3: one result carrying the
+    other (valid against the published schema); ``per_item=true`` lists both."""
+    body = check(openapi, _search(client, q="24-012144"))
+    (result,) = body["results"]
+    hit = result["hit"]
+    assert hit["case_number"] == "24-012144" and body["total"] == 1
+    (other,) = hit["other_treatments"]
+    assert {hit["item_number"], other["item_number"]} == {2, 3}
+    assert other["iri"].endswith(f"/punkt/{other['item_number']}")
+    apart = check(openapi, _search(client, q="24-012144", per_item="true"))
+    assert [r["hit"]["item_number"] for r in apart["results"]] in ([2, 3], [3, 2])
+    params = openapi["paths"]["/api/search"]["get"]["parameters"]
+    assert "per_item" in {p["name"] for p in params}
+
+
 def test_search_total_counts_the_strong_hits(client: TestClient, openapi: dict[str, Any]) -> None:
     """`total` (null before issue 15): the strong hits matching the filters, whatever the page."""
     query = "boligsocial helhedsplan"

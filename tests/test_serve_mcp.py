@@ -66,6 +66,9 @@ async def _session(url: str) -> dict[str, Any]:
         first = found["hits"][0]["iri"]
         out["item"] = _data(await client.call_tool("item", {"iri": first}))
         out["history"] = _data(await client.call_tool("case_history", {"target": "24-012144"}))
+        for per_item in (False, True):
+            args = {"query": "24-012144", "per_item": per_item}
+            out[f"case per_item={per_item}"] = _data(await client.call_tool("search", args))
         policies = _data(
             await client.call_tool(
                 "sparql", {"query": "SELECT ?p WHERE { ?p a rg:Policy } ORDER BY ?p LIMIT 1"}
@@ -96,6 +99,12 @@ def test_mcp_tools_over_streamable_http_carry_citations(server: str) -> None:
     assert out["item"]["item"]["item"] == hits[0]["iri"]
     _citations_are_complete(out["item"], numbered=True)
     assert out["history"]["history"]["steps"]
+    # issue #12: the case's two items are one hit carrying the other; apart on demand
+    (case,) = out["case per_item=False"]["hits"]
+    (other,) = case["other_treatments"]
+    assert other["item_number"] in (2, 3) and other["item_number"] != case["item_number"]
+    assert {"iri", "committee", "meeting_date", "item_title", "is_open"} <= set(other)
+    assert len(out["case per_item=True"]["hits"]) == 2
     _citations_are_complete(out["history"])
     assert out["policy"]["policy"]["policy"].startswith("https://raadsgraf.dk/id/")
     _citations_are_complete(out["policy"])

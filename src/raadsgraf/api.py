@@ -222,9 +222,12 @@ class Raadsgraf(Closing):
         outcome: str | None = None,
         include_weak: bool = False,
         min_score: float | None = None,
+        per_item: bool = False,
     ) -> Hits:
-        """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy,
-        best first (see docs/search.md). Filters come as a :class:`Filters` or as keywords.
+        """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per case (its best-ranked
+        treatment, the others in ``other_treatments``), agenda item without a case
+        number or policy, best first (see docs/search.md); ``per_item=True``: one hit
+        per agenda item. Filters come as a :class:`Filters` or as keywords.
 
         Only hits that clear the relevance floor are returned; when none does, the
         nearest few, each with ``weak=True``. ``include_weak`` fills ``top_k`` with weak
@@ -240,14 +243,17 @@ class Raadsgraf(Closing):
             filters=filters,
             include_weak=include_weak,
             min_score=min_score,
+            per_item=per_item,
         )
 
     def search_facets(
         self, query: str, *, mode: str = "hybrid", filters: Filters | None = None, depth: int = 100
     ) -> views.Facets:
-        """Counts of the query's strong hits (up to ``depth``) per municipality, committee,
-        outcome and year. Each facet is counted with every *other* filter applied, so a
-        facet's counts say what choosing one of its values would give."""
+        """Counts of the query's strong results (cases; up to ``depth`` items) per
+        municipality, committee, outcome and year. Each facet is counted with every *other*
+        filter applied, so a facet's counts say what choosing one of its values would
+        give: a case counts once under each value one of its matching treatments has (a
+        case treated by a committee and by Byrådet counts under both, once per year)."""
         from dataclasses import replace
 
         from raadsgraf.index.search import Filters
@@ -265,26 +271,28 @@ class Raadsgraf(Closing):
             }.get(facet, filters)
             if narrowed not in found:
                 every = self.index.search(
-                    query, top_k=depth, mode=mode, filters=narrowed, snippets=False
+                    query, top_k=depth, mode=mode, filters=narrowed, snippets=False, per_item=True
                 )
                 found[narrowed] = [h for h in every if not h.weak]
             hits = found[narrowed]
             missing = [h.iri for h in hits if h.iri not in asked]
             asked.update(missing)  # a policy has no item summary: asked once, not per facet
             summaries.update(views.item_summaries(self.graph, missing))
-            counter: Counter[str] = Counter()
+            cases: dict[str, set[str]] = {}  # value → the cases counted under it
             for h in hits:
                 s = summaries.get(h.iri)
+                value: str | None = None
                 if facet == "municipality":
-                    counter[(s.municipality if s else None) or h.municipality or "?"] += 1
+                    value = (s.municipality if s else None) or h.municipality or "?"
                 elif facet == "committee":
-                    counter[(s.committee if s else None) or h.committee or "?"] += 1
+                    value = (s.committee if s else None) or h.committee or "?"
                 elif facet == "outcome":
-                    if s and s.outcome:
-                        counter[s.outcome] += 1
+                    value = s.outcome if s else None
                 elif h.meeting_date:
-                    counter[str(h.meeting_date.year)] += 1
-            counts[facet] = counter
+                    value = str(h.meeting_date.year)
+                if value:
+                    cases.setdefault(value, set()).add(h.case_key)
+            counts[facet] = Counter({v: len(c) for v, c in cases.items()})
         labels = self._outcome_labels()
         return views.Facets(
             municipalities=tuple(sorted(counts["municipality"].items())),
@@ -294,7 +302,9 @@ class Raadsgraf(Closing):
         )
 
     def similar(self, iri: str, *, top_k: int = 5) -> list[Hit]:
-        """Items like this one from other meetings (and municipalities), by meaning."""
+        """Items like this one from other meetings (and municipalities) and other cases,
+        by meaning: the item's own case (its other treatments) is its history, not a
+        likeness."""
         detail = views.item_detail(self.graph, iri)
         if detail is None:
             return []
@@ -304,7 +314,13 @@ class Raadsgraf(Closing):
         # procedural items (godkendelse af referat, eventuelt …) are left out by search
         # unless the item is one; hits below the floor are not "similar"
         hits = self.search(query, top_k=top_k * 3, mode="dense")
-        others = [h for h in hits if not h.weak and not h.iri.startswith(detail.meeting + "/")]
+        others = [
+            h
+            for h in hits
+            if not h.weak
+            and not h.iri.startswith(detail.meeting + "/")
+            and detail.item not in {t.iri for t in h.other_treatments}
+        ]
         return others[:top_k]
 
     # --- views for the app (typed, read-only) ----------------------------------------

@@ -648,6 +648,11 @@ def forget(
     default=None,
     help="Relevance floor to use instead of the fitted one (cosine + weight · word coverage).",
 )
+@click.option(
+    "--per-item",
+    is_flag=True,
+    help="One hit per agenda item, not one per case (a case's treatments apart).",
+)
 @_STORE_OPTION
 @click.option("--model", default=None, help="Embedding model (must match the index).")
 def search(
@@ -663,15 +668,18 @@ def search(
     mode: str,
     include_weak: bool,
     min_score: float | None,
+    per_item: bool,
     store: str | None,
     model: str | None,
 ) -> None:
-    """Search the council records: one hit per agenda item or policy.
+    """Search the council records: one hit per case, agenda item or policy.
 
     Words, a case number (24-012144), a KLE number (00.22.04-I00-5-21) or a
     person's name. Items carrying an identifier come first, then items citing
     it. Only hits that clear the relevance floor are shown; when none does,
     the nearest few are shown marked "weak" (--all: weak hits after strong).
+    The treatments of one case (committee, Økonomiudvalget, Byrådet) are one
+    hit, its best, listing the others ("also treated"); --per-item: each apart.
 
     \b
     Examples:
@@ -703,7 +711,7 @@ def search(
             chosen = raadsgraf.Filters(municipality, committee, first, last, open_only, outcome)
             hits = rg.search(
                 text, top_k=top_k, mode=mode, filters=chosen,
-                include_weak=include_weak, min_score=min_score,
+                include_weak=include_weak, min_score=min_score, per_item=per_item,
             )  # fmt: skip
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -744,6 +752,11 @@ def search(
         )
         section = f"{h.section}: " if h.section else ""
         click.echo(f"    {section}{h.snippet}")
+        if h.other_treatments:
+            also = "; ".join(
+                f"{t.committee or '?'} {t.meeting_date or ''}".strip() for t in h.other_treatments
+            )
+            click.echo(f"    also treated: {also}")
         click.echo(f"    {h.iri}  ({h.source})")
     if not hits:
         click.echo("no hits", err=True)

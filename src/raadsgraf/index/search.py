@@ -1,5 +1,6 @@
 """Querying the index: filters → dense and BM25 candidates → fusion → one hit
-per agenda item (or policy) at its best chunk, with a highlighted snippet."""
+per agenda item (or policy) at its best chunk → one result per case (its best
+treatment, carrying the others), with a highlighted snippet."""
 
 from __future__ import annotations
 
@@ -66,6 +67,10 @@ WEAK_FALLBACK = 3
 FIELD_WORDS = 8
 #: Parts the index adds to an item (attachment titles, absences): no summary.
 AUXILIARY_PARTS = ("Bilag", "Deltagelse")
+#: Candidates per result when treatments of one case are grouped: a case is often
+#: two or three items (committee, Økonomiudvalget, Byrådet), so ``top_k`` results
+#: need more candidate passages than ``top_k`` items.
+TREATMENTS_PER_CASE = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,29 @@ class Filters:
 
 
 @dataclass(frozen=True, slots=True)
+class Treatment:
+    """Another treatment of a hit's case: an item of the same municipality carrying
+    the same case number (a committee's, Økonomiudvalget's, Byrådet's)."""
+
+    iri: str
+    committee: str | None
+    meeting_date: dt.date | None
+    item_number: int | None
+    item_title: str
+    is_open: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "iri": self.iri,
+            "committee": self.committee,
+            "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
+            "item_number": self.item_number,
+            "item_title": self.item_title,
+            "is_open": self.is_open,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     rank: int
     score: float
@@ -112,6 +140,15 @@ class Hit:
     #: cosine + lexical_weight · coverage (None in BM25 mode and for exact hits)
     relevance: float | None = None
     is_open: bool = True
+    #: the case's other treatments in the index (same municipality and case number),
+    #: oldest first; empty for an item without a case number, a procedural item
+    #: (a standing journal number is no case) and a policy
+    other_treatments: tuple[Treatment, ...] = ()
+
+    @property
+    def case_key(self) -> str:
+        """The same for every treatment of one case (the item's IRI when it stands alone)."""
+        return min([self.iri, *(t.iri for t in self.other_treatments)])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -131,6 +168,7 @@ class Hit:
             "weak": self.weak,
             "relevance": None if self.relevance is None else round(self.relevance, 4),
             "is_open": self.is_open,
+            "other_treatments": [t.to_json() for t in self.other_treatments],
         }
 
 
@@ -190,6 +228,7 @@ class SearchIndex:
         self._title, self._titles = columns.title, columns.names["title"]
         self._store_procedural = columns.procedural
         self._procedural: tuple[frozenset[str], frozenset[str]] | None = None
+        self._cases: _Cases | None = None
         self._load_lock = threading.Lock()
         self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
 
@@ -273,6 +312,7 @@ class SearchIndex:
         min_score: float | None = None,
         exact_first: bool = True,
         snippets: bool = True,
+        per_item: bool = False,
     ) -> Hits:
         """The best ``top_k`` hits that clear the relevance floor (:mod:`.floor`); when
         none does, the nearest :data:`WEAK_FALLBACK` flagged ``weak``. ``include_weak``
@@ -280,7 +320,13 @@ class SearchIndex:
         the fitted floor (a relevance, see :class:`Hit`). ``exact_first=False`` turns
         off the lexical rule that puts items carrying an exact-looking query first, so
         a benchmark measures "dense" as the embeddings alone. ``snippets=False`` leaves
-        each hit's snippet empty (counting hits needs none, and they are most of the cost)."""
+        each hit's snippet empty (counting hits needs none, and they are most of the cost).
+
+        One result per case: the treatments of a case (items of one municipality with
+        the same case number) are one hit, its best-ranked treatment, carrying the
+        others in ``other_treatments``; ``top_k``, ``total`` and the floor count such
+        results. ``per_item=True`` gives one hit per item instead (each still carrying
+        its case's other treatments)."""
         query = " ".join(query.split())
         if not query:
             raise QueryError("empty query: give a few words, a case number or a name")
@@ -296,7 +342,7 @@ class SearchIndex:
         filters = filters or Filters()
         _check(filters)
         selection = self._selection(filters)
-        depth = max(CANDIDATES, top_k * 5)
+        depth = max(CANDIDATES, top_k * 5 * (1 if per_item else TREATMENTS_PER_CASE))
         lists: dict[str, fusion.Ranked] = {}
         qvec: npt.NDArray[np.float32] | None = None
         if mode in ("hybrid", "dense"):
@@ -324,6 +370,8 @@ class SearchIndex:
         for cand in candidates:  # every candidate is judged (cheap): the strong ones are counted
             judge(cand)
             (weak if cand.weak else strong).append(cand)
+        if not per_item:
+            strong, weak = self._by_case(strong, weak)
         if include_weak:
             chosen = (strong + weak)[:top_k]
         else:
@@ -401,6 +449,50 @@ class SearchIndex:
                 continue
             yield _Candidate(row, score, rank_class, exact.identifier, exact.phrase)
 
+    # --- cases ------------------------------------------------------------------------------
+
+    def _case_groups(self) -> _Cases:
+        if self._cases is None:
+            with self._load_lock:  # concurrent first searches read the table once
+                if self._cases is None:
+                    self._cases = _Cases.of(self)
+        return self._cases
+
+    def _by_case(
+        self, strong: list[_Candidate], weak: list[_Candidate]
+    ) -> tuple[list[_Candidate], list[_Candidate]]:
+        """Each case once, at its best candidate: the first in rank order, a strong one
+        before any weak one (a weak treatment of a case with a strong one travels with it)."""
+        cases = self._case_groups()
+        seen: set[int] = set()
+        kept: tuple[list[_Candidate], list[_Candidate]] = ([], [])
+        for out, cands in zip(kept, (strong, weak), strict=True):
+            for cand in cands:
+                case = cases.case_of(int(self._item[cand.row]))
+                if case >= 0:
+                    if case in seen:
+                        continue
+                    seen.add(case)
+                out.append(cand)
+        return kept
+
+    def _treatments(self, row: int) -> tuple[Treatment, ...]:
+        """The other treatments of the case of the item at ``row``, oldest first."""
+        cases = self._case_groups()
+        item = int(self._item[row])
+        others = []
+        for other in cases.items_of(cases.case_of(item)):
+            if other != item:
+                c = self.chunks[cases.first_row[other]]
+                others.append(
+                    Treatment(
+                        c.iri, c.committee, c.meeting_date, c.item_number, c.item_title, c.is_open
+                    )
+                )
+        return tuple(
+            sorted(others, key=lambda t: (t.meeting_date or dt.date.min, t.item_number or 0))
+        )
+
     # --- boilerplate -------------------------------------------------------------------------
 
     def _is_procedural(self, title: str) -> bool:
@@ -453,7 +545,48 @@ class SearchIndex:
             weak=cand.weak,
             relevance=cand.relevance,
             is_open=c.is_open,
+            other_treatments=self._treatments(cand.row),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Cases:
+    """The index's items grouped by case: an item (a code of the ``item`` column)
+    belongs to the case of its municipality and case number, unless it has none, is a
+    policy, or is procedural — "Godkendelse af dagsorden" keeps one standing journal
+    number across a committee's meetings, and those items are no one case."""
+
+    case: npt.NDArray[np.int32]  # per item: its case, -1 for none
+    first_row: npt.NDArray[np.int64]  # per item: its first row
+    members: dict[int, tuple[int, ...]]  # case → its items
+
+    @classmethod
+    def of(cls, idx: SearchIndex) -> _Cases:
+        items, first = np.unique(idx._item, return_index=True)
+        case = np.full(len(idx._items), -1, dtype=np.int32)
+        first_row = np.zeros(len(idx._items), dtype=np.int64)
+        keys: dict[tuple[str | None, str], int] = {}
+        members: dict[int, list[int]] = {}
+        for item, row in zip(items.tolist(), first.tolist(), strict=True):
+            if item < 0:  # a row without an item IRI (none is written so): no case
+                continue
+            first_row[item] = row
+            title = idx._titles[idx._title[row]] if idx._title[row] >= 0 else None
+            if title is None or idx._is_procedural(title):
+                continue
+            c = idx.chunks[row]
+            if not c.case_number:
+                continue
+            key = (c.municipality, identifier_key(c.case_number))
+            case[item] = keys.setdefault(key, len(keys))
+            members.setdefault(int(case[item]), []).append(item)
+        return cls(case, first_row, {k: tuple(v) for k, v in members.items()})
+
+    def case_of(self, item: int) -> int:
+        return int(self.case[item])
+
+    def items_of(self, case: int) -> tuple[int, ...]:
+        return self.members.get(case, ())
 
 
 @dataclass(slots=True)
@@ -555,8 +688,14 @@ def search(
     mode: str = "hybrid",
     filters: Filters | None = None,
     include_weak: bool = False,
+    per_item: bool = False,
 ) -> list[Hit]:
     """One-shot search (opens the index each time; keep a :class:`SearchIndex` for many)."""
     return open_index(store_dir, settings).search(
-        query, top_k=top_k, mode=mode, filters=filters, include_weak=include_weak
+        query,
+        top_k=top_k,
+        mode=mode,
+        filters=filters,
+        include_weak=include_weak,
+        per_item=per_item,
     )
