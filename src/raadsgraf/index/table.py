@@ -5,7 +5,7 @@ Opening all of Greve's ``chunks.jsonl`` (57k passages) as :class:`Chunk`
 objects took most of a one-shot search's second: a search looks at a few
 hundred rows. So ``chunks.jsonl`` is memory-mapped and a row is parsed when
 asked for (and kept), while what every search needs for every row — the
-filters' columns, each row's item, the store's procedural titles — is written
+filters' columns, each row's item and chunk id, the store's procedural titles — is written
 beside it at index time (``rows.npz``, ``rows.json``) and read in
 milliseconds. An index written before these files existed is read as before,
 all at once.
@@ -34,7 +34,17 @@ ROWS_ARRAYS = "rows.npz"
 ROWS_NAMES = "rows.json"
 #: rows kept parsed (a search reads a few hundred; each costs ~4 KB)
 ROWS_KEPT = 4096
-ARRAYS = ("municipality", "committee", "outcome", "item", "title", "date", "is_open", "has_text")
+ARRAYS = (
+    "municipality",
+    "committee",
+    "outcome",
+    "item",
+    "title",
+    "date",
+    "is_open",
+    "has_text",
+    "chunk_id",
+)
 
 
 class ChunkTable:
@@ -84,6 +94,9 @@ class Columns:
     date: npt.NDArray[np.int64]  # the meeting date's ordinal, -1 for none
     is_open: npt.NDArray[np.bool_]
     has_text: npt.NDArray[np.bool_]
+    #: each row's chunk id (ASCII hex): a remote engine's hits map to rows by it;
+    #: None for an index written before the column (its rows give the ids)
+    chunk_id: npt.NDArray[np.bytes_] | None
     names: dict[str, list[str]]  # "municipality", "committee", "outcome", "item" → names
     #: item titles that recur like boilerplate in this store (index/boilerplate.py)
     procedural: frozenset[str]
@@ -111,12 +124,13 @@ class Columns:
             ),
             is_open=np.array([c.is_open for c in rows], dtype=bool),
             has_text=np.array([bool(c.text) for c in rows], dtype=bool),
+            chunk_id=np.array([c.chunk_id.encode("ascii") for c in rows], dtype=np.bytes_),
             names=names,
             procedural=frozenset(procedural_titles(items, STORE_MIN_MEETINGS)),
         )
 
     def save(self, folder: Path) -> None:
-        arrays = {k: getattr(self, k) for k in ARRAYS}
+        arrays = {k: getattr(self, k) for k in ARRAYS if getattr(self, k) is not None}
         tmp = folder / f"{ROWS_ARRAYS}.tmp.npz"
         np.savez(tmp, **arrays)
         os.replace(tmp, folder / ROWS_ARRAYS)
@@ -134,7 +148,10 @@ class Columns:
                 arrays = {k: saved[k] for k in saved.files}
         except (OSError, ValueError):
             return None
-        if set(arrays) != set(ARRAYS) or any(len(a) != rows for a in arrays.values()):
+        arrays.setdefault("chunk_id", None)  # optional: only a remote engine needs it
+        if set(arrays) != set(ARRAYS) or any(
+            a is not None and len(a) != rows for a in arrays.values()
+        ):
             return None  # another row count, or written before a column was added
         procedural = frozenset(names.pop("procedural", []))
         return cls(**arrays, names=names, procedural=procedural)
