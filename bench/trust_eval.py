@@ -80,11 +80,12 @@ def grade(hit: Any, rel: dict[str, int]) -> int:
     return max((rel[k] for k in judged_keys(hit, rel)), default=0)
 
 
-def run(idx: Any, text: str, mode: str, top_k: int) -> list[Any]:
-    """All ranked hits, weak ones included (older code has no floor: all strong)."""
+def run(idx: Any, text: str, mode: str, top_k: int, **extra: Any) -> list[Any]:
+    """All ranked hits, weak ones included (older code has no floor: all strong);
+    ``extra`` goes to ``search`` as it is (e.g. ``per_item``)."""
     if "include_weak" in inspect.signature(idx.search).parameters:
-        return list(idx.search(text, top_k=top_k, mode=mode, include_weak=True))
-    return list(idx.search(text, top_k=top_k, mode=mode))
+        extra["include_weak"] = True
+    return list(idx.search(text, top_k=top_k, mode=mode, **extra))
 
 
 def weak(hit: Any) -> bool:
