@@ -17,7 +17,8 @@ Three steps:
 * ``apply``: adds the sheet's grades ≥ 1 to the queries' ``rel`` (grade 0 = not
   about it, kept on the sheet only) and prints the grade distribution. A row whose
   case number also carries items on other subjects (Greve reuses some numbers, e.g.
-  one for a budget year's items) says ``judged_as``: its own ``DATE#ITEM``.
+  one for a committee's orientations of a year) says ``judged_as``: its own
+  ``DATE#ITEM``, or ``CASE@title fragment`` when the case has several treatments.
 
     PYTHONPATH=src python bench/topic_pool.py collect --store STORE --out /tmp/pool-main.jsonl
     PYTHONPATH=/tmp/old/src python bench/topic_pool.py collect --store STORE --out /tmp/pool-old.jsonl
