@@ -592,7 +592,14 @@ class _Cases:
     """The index's items grouped by case: an item (a code of the ``item`` column)
     belongs to the case of its municipality and case number, unless it has none, is a
     policy, or is procedural — "Godkendelse af dagsorden" keeps one standing journal
-    number across a committee's meetings, and those items are no one case."""
+    number across a committee's meetings, and those items are no one case.
+
+    A case number alone does not make one matter: municipalities file unrelated items
+    under one journal number (Greve's 24-008633 holds *Sagsbehandlingstider på det
+    sociale område*, *Klagesager på det sociale område* and *Regeringens udspil til en
+    sundhedsreform*). Items of one number are one case only when their titles name the
+    same matter (:func:`same_matter`); otherwise each subject is a case of its own, so
+    no card hides another subject or calls it a treatment of this one."""
 
     case: npt.NDArray[np.int32]  # per item: its case, -1 for none
     first_row: npt.NDArray[np.int64]  # per item: its first row
@@ -603,8 +610,7 @@ class _Cases:
         items, first = np.unique(idx._item, return_index=True)
         case = np.full(len(idx._items), -1, dtype=np.int32)
         first_row = np.zeros(len(idx._items), dtype=np.int64)
-        keys: dict[tuple[str | None, str], int] = {}
-        members: dict[int, list[int]] = {}
+        numbered: dict[tuple[str | None, str], list[tuple[int, int]]] = {}
         for item, row in zip(items.tolist(), first.tolist(), strict=True):
             if item < 0:  # a row without an item IRI (none is written so): no case
                 continue
@@ -613,11 +619,27 @@ class _Cases:
             if code < 0 or idx._is_procedural_code(code):  # a policy, or boilerplate
                 continue
             c = idx.chunks[row]
-            if not c.case_number:
-                continue
-            key = (c.municipality, identifier_key(c.case_number))
-            case[item] = keys.setdefault(key, len(keys))
-            members.setdefault(int(case[item]), []).append(item)
+            if c.case_number:
+                key = (c.municipality, identifier_key(c.case_number))
+                numbered.setdefault(key, []).append((item, code))
+        words = {
+            code: frozenset(tokenize(idx._titles[code], idx.normaliser))
+            for group in numbered.values()
+            for _, code in group
+        }
+        weight = _title_word_weights(words.values())
+        members: dict[int, list[int]] = {}
+        for group in numbered.values():
+            cases: list[tuple[frozenset[str], int]] = []  # this number's matters so far
+            for item, code in group:
+                title = words[code]
+                found = next((k for t, k in cases if same_matter(title, t, weight)), None)
+                if found is None:
+                    found = len(members)
+                    cases.append((title, found))
+                    members[found] = []
+                case[item] = found
+                members[found].append(item)
         return cls(case, first_row, {k: tuple(v) for k, v in members.items()})
 
     def case_of(self, item: int) -> int:
@@ -625,6 +647,38 @@ class _Cases:
 
     def items_of(self, case: int) -> tuple[int, ...]:
         return self.members.get(case, ())
+
+
+def _title_word_weights(titles: Iterable[frozenset[str]]) -> dict[str, float]:
+    """Each title word's weight, ``log(N / titles holding it)``: a word most titles have
+    ("sociale", "område", "orientering") says little about which matter a title names."""
+    df: dict[str, int] = {}
+    n = 0
+    for title in titles:
+        n += 1
+        for word in title:
+            df[word] = df.get(word, 0) + 1
+    return {w: float(np.log((n + 1) / d)) for w, d in df.items()}
+
+
+#: share of the two titles' joint word weight their shared words must carry
+SAME_MATTER = 0.4
+
+
+def same_matter(a: frozenset[str], b: frozenset[str], weight: dict[str, float]) -> bool:
+    """Do two titles (their stemmed words) of one case number name the same matter?
+
+    The weight of the words they share against the weight of all their words (a
+    weighted Jaccard): "Forslag til lokalplan 123" and "Lokalplan 123 – endelig
+    vedtagelse" share their rare words (one matter); "Sagsbehandlingstider på det
+    sociale område" and "Klagesager på det sociale område i Greve Kommune i 2023"
+    share only common ones (two). Measured against both titles, not the lighter
+    alone: in a small store every word is rare, and a short title's few shared words
+    would otherwise outweigh what the longer one adds. Identical titles agree."""
+    if a == b:
+        return True
+    union = sum(weight.get(w, 0.0) for w in a | b)
+    return union > 0 and sum(weight.get(w, 0.0) for w in a & b) >= SAME_MATTER * union
 
 
 @dataclass(slots=True)
