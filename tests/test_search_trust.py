@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -214,6 +216,76 @@ def test_facets_count_the_querys_strong_hits_with_the_other_filters(
     assert {m for m, _ in narrowed.municipalities} == {m for m, _ in spread.municipalities}
     bodies = dict(rg.facets().bodies)
     assert any("17,4" in c and m and "Slagelse" in m for c, m in bodies.items())
+
+
+def _asked(rg: raadsgraf.Raadsgraf, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SPARQL queries the store's graph runs from now on (until monkeypatch.undo)."""
+    asked: list[str] = []
+    run = rg.graph.query
+    monkeypatch.setattr(rg.graph, "query", lambda q, **kw: asked.append(q) or run(q, **kw))
+    return asked
+
+
+@pytestmark_slow
+def test_a_search_that_names_no_one_asks_the_graph_nothing(
+    rg: raadsgraf.Raadsgraf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search page asks for people and parties named by every query: the names are
+    read once per store, not once per search (each was a query over every person)."""
+    rg.people_matching("boligsocial helhedsplan")  # the names, read once per store
+    someone = rg.people()[0][0]
+    asked = _asked(rg, monkeypatch)
+    assert rg.people_matching("budgetopfølgning") == []
+    assert someone in rg.people_matching(someone.name)
+    assert asked == []
+
+
+@pytestmark_slow
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [
+        ("boligsocial helhedsplan", Filters()),
+        ("beskæftigelse handicap strategi", Filters(municipality="Ballerup")),
+        ("økonomi", Filters(outcome="godkendt")),
+        ("strategi for socialområdet", Filters(committee="udvalg")),
+    ],
+)
+def test_facets_ask_the_graph_nothing_per_search_and_count_as_the_items_say(
+    rg: raadsgraf.Raadsgraf, monkeypatch: pytest.MonkeyPatch, query: str, filters: Filters
+) -> None:
+    """Municipality and committee labels come from a map read once per store, outcomes
+    from the index: a search's facets run no SPARQL, and count each item hit under its
+    own summary's municipality, committee and outcome (the graph's), and a policy under
+    its municipality's label (not the source's "… Kommune" as a facet of its own)."""
+    rg.search_facets("kommune")  # the store's label maps, read once
+    asked = _asked(rg, monkeypatch)
+    facets = rg.search_facets(query, filters=filters)
+    assert asked == [] and facets.municipalities and facets.outcomes
+    monkeypatch.undo()
+    labels = [m for m, _ in rg.facets().municipalities]
+    got = {
+        "municipality": Counter(dict(facets.municipalities)),
+        "committee": Counter(dict(facets.committees)),
+        "outcome": Counter({o: n for o, _, n in facets.outcomes}),
+    }
+    for facet in got:
+        narrowed = replace(filters, **{facet: None})
+        hits = [h for h in rg.search(query, top_k=100, filters=narrowed, per_item=True)]
+        hits = [h for h in hits if not h.weak]
+        items = rg.item_summaries([h.iri for h in hits])
+        cases: dict[str | None, set[str]] = {}  # a case counts once under each value
+        for h in hits:
+            if h.iri in items:
+                values = [getattr(items[h.iri], facet)]
+            elif facet == "municipality":
+                values = [m for m in labels if m in (h.municipality or "")]
+            else:
+                values = [h.committee or "?"] if facet == "committee" else []
+            for v in values:
+                cases.setdefault(v, set()).add(h.case_key)
+        expected = Counter({v: len(c) for v, c in cases.items() if v})
+        assert got[facet] == expected, (facet, got[facet], expected)
+    assert set(got["municipality"]) <= set(labels)
 
 
 @pytestmark_slow

@@ -92,6 +92,8 @@ class Raadsgraf(Closing):
         # session and tokenizer take concurrent calls.
         self._index_lock = threading.Lock()
         self._labels: dict[str, str] | None = None
+        self._bodies: dict[str, str] | None = None  # body IRI → label (search facets)
+        self._names: tuple[list[views.PersonRef], list[views.PartyRef]] | None = None
 
     @property
     def graph(self) -> GraphBackend:
@@ -260,8 +262,6 @@ class Raadsgraf(Closing):
 
         filters = filters or Filters()
         counts: dict[str, Counter[str]] = {}
-        summaries: dict[str, views.ItemSummary] = {}
-        asked: set[str] = set()
         found: dict[Filters, list[Hit]] = {}  # without filters, the four facets share one search
         for facet in ("municipality", "committee", "outcome", "year"):
             narrowed = {
@@ -275,19 +275,14 @@ class Raadsgraf(Closing):
                 )
                 found[narrowed] = [h for h in every if not h.weak]
             hits = found[narrowed]
-            missing = [h.iri for h in hits if h.iri not in asked]
-            asked.update(missing)  # a policy has no item summary: asked once, not per facet
-            summaries.update(views.item_summaries(self.graph, missing))
+            outcomes = self.index.outcomes(h.iri for h in hits) if facet == "outcome" else {}
             cases: dict[str, set[str]] = {}  # value → the cases counted under it
-            for h in hits:
-                s = summaries.get(h.iri)
+            for h in hits:  # labels from maps read once per store: no graph query per search
                 value: str | None = None
-                if facet == "municipality":
-                    value = (s.municipality if s else None) or h.municipality or "?"
-                elif facet == "committee":
-                    value = (s.committee if s else None) or h.committee or "?"
+                if facet in ("municipality", "committee"):
+                    value = self._body_label(h, facet)
                 elif facet == "outcome":
-                    value = s.outcome if s else None
+                    value = outcomes.get(h.iri)
                 elif h.meeting_date:
                     value = str(h.meeting_date.year)
                 if value:
@@ -410,10 +405,13 @@ class Raadsgraf(Closing):
             *whole, last = words
             return all(w in have for w in whole) and any(h.startswith(last) for h in have)
 
+        if self._names is None:  # every search asks: read once per open store (generation)
+            self._names = ([p for p, _, _ in self.people()], self.parties())
+        people, parties = self._names
         found: list[views.PersonRef | views.PartyRef] = []
         if len(words) > 1 or len(words[0]) >= 3:
-            found.extend(p for p, _, _ in self.people() if fits(p.name))
-        for party in self.parties():
+            found.extend(p for p in people if fits(p.name))
+        for party in parties:
             letter = (party.letter or "").lower()
             if (len(words) == 1 and words[0] == letter) or (
                 len(query.strip()) >= 3 and fits(party.name)
@@ -423,6 +421,21 @@ class Raadsgraf(Closing):
 
     def facets(self) -> views.Facets:
         return views.facets(self.graph)
+
+    def _body_label(self, hit: Hit, facet: str) -> str:
+        """A hit's municipality or committee as the graph labels it (the index holds
+        the names the source gave), from a map read once per open store: a store
+        generation is opened as a new :class:`Raadsgraf`, so an ingest refreshes it."""
+        if self._bodies is None:
+            self._bodies = views.body_labels(self.graph)
+        name = hit.municipality if facet == "municipality" else hit.committee
+        if not hit.municipality or not name:
+            return name or "?"
+        if facet == "municipality":
+            body = iris.municipality_iri(hit.municipality)
+        else:
+            body = iris.committee_iri(hit.municipality, name)
+        return self._bodies.get(body) or name
 
     def _outcome_labels(self) -> dict[str, str]:
         """Outcome notation → label (the vocabulary's: read once per open store)."""

@@ -442,6 +442,14 @@ def validate(store: str | None) -> None:
 @click.option("--timeout", default=None, type=float, help="Seconds per SPARQL query.")
 @click.option("--max-rows", default=None, type=int, help="SPARQL result cap.")
 @click.option("--workers", default=None, type=int, help="SPARQL query processes.")
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Service processes (uvicorn workers) sharing the port; the SPARQL workers are "
+    "divided among them.",
+)
 @click.option("--rate-limit", default=None, type=int, help="Requests a minute per client (0: off).")
 @click.option("--cors", default=None, help="Origins allowed by CORS, comma-separated.")
 @click.option("--no-warm", is_flag=True, help="Don't load the search model at start-up.")
@@ -452,6 +460,7 @@ def serve(
     timeout: float | None,
     max_rows: int | None,
     workers: int | None,
+    processes: int,
     rate_limit: int | None,
     cors: str | None,
     no_warm: bool,
@@ -467,6 +476,7 @@ def serve(
     \b
     Examples:
       raadsgraf serve --port 7878
+      raadsgraf serve --processes 2        # two processes: item pages on both cores
       curl 'http://127.0.0.1:7878/api/search?q=boligsocial+helhedsplan&limit=3'
       curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/sparql' \\
            --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
@@ -474,8 +484,16 @@ def serve(
     from pathlib import Path
 
     import uvicorn
+    from fastapi import FastAPI
 
-    from raadsgraf.serve.app import ServeOptions, create_app
+    from raadsgraf.serve.app import (
+        ServeOptions,
+        create_app,
+        export_for_processes,
+        per_process,
+    )
+    from raadsgraf.serve.processes import run_processes
+    from raadsgraf.serve.workers import check_store
 
     try:
         settings = config.load(
@@ -488,15 +506,27 @@ def serve(
                 "serve_cors_origins": cors,
             }
         )
-        app = create_app(Path(settings.store), settings, ServeOptions(host=host, warm=not no_warm))
+        options = ServeOptions(host=host, warm=not no_warm)
+        app: FastAPI | None = None
+        if processes > 1:  # each process builds the app itself, from the environment
+            check_store(Path(settings.store), settings.graph)
+            export_for_processes(per_process(settings, processes), options)
+        else:
+            app = create_app(Path(settings.store), settings, options)
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"raadsgraf on http://{host}:{port}/ (API /api, SPARQL /sparql, MCP /mcp)", err=True)
+    click.echo(
+        f"raadsgraf on http://{host}:{port}/ (API /api, SPARQL /sparql, MCP /mcp)"
+        + (f", {processes} processes" if processes > 1 else ""),
+        err=True,
+    )
     # Keep idle connections longer than clients wait between requests (people: seconds),
     # so a request never races the server closing its connection (connection reset).
-    uvicorn.run(
-        app, host=host, port=port, access_log=False, log_level="warning", timeout_keep_alive=75
-    )
+    server: dict[str, Any] = {"access_log": False, "log_level": "warning", "timeout_keep_alive": 75}
+    if app is None:
+        run_processes(processes, host, port, server)
+    else:
+        uvicorn.run(app, host=host, port=port, **server)
 
 
 @cli.command()

@@ -4,6 +4,7 @@ treatment, carrying the others), with a highlighted snippet."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import threading
@@ -224,6 +225,8 @@ class SearchIndex:
         self._municipalities = columns.names["municipality"]
         self._committees = columns.names["committee"]
         self._outcomes = columns.names["outcome"]
+        self._outcome = columns.outcome
+        self._first_row: npt.NDArray[np.int64] | None = None
         self._item, self._items = columns.item, columns.names["item"]
         self._title, self._titles = columns.title, columns.names["title"]
         self._store_procedural = columns.procedural
@@ -235,6 +238,24 @@ class SearchIndex:
     def _iri(self, row: int) -> str:
         """The item (or policy) IRI of a row, without parsing the row."""
         return str(self._items[self._item[row]])
+
+    def outcomes(self, iris: Iterable[str]) -> dict[str, str]:
+        """The decision outcome (an :class:`Outcome` value) the index holds for each
+        item IRI given; items without one, policies and unknown IRIs are left out."""
+        if self._first_row is None:  # item code → its first row, once per open index
+            first = np.full(len(self._items), -1, dtype=np.int64)
+            codes, rows = np.unique(self._item, return_index=True)
+            known = codes >= 0
+            first[codes[known]] = rows[known]
+            self._first_row = first
+        out: dict[str, str] = {}
+        for iri in iris:
+            code = bisect.bisect_left(self._items, iri)
+            if code < len(self._items) and self._items[code] == iri:
+                outcome = int(self._outcome[self._first_row[code]])
+                if outcome >= 0:
+                    out[iri] = self._outcomes[outcome]
+        return out
 
     def _rows_of(self, row: int) -> list[int]:
         """The rows of the item ``row`` belongs to, in order."""
