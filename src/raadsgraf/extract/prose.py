@@ -205,11 +205,12 @@ def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> l
     return refs
 
 
-#: a time of its own in a table cell: "I foråret 2024 skal … godkendes af Byrådet"
+#: a time of its own in a table cell: "I foråret 2024 skal … godkendes af Byrådet", "i
+#: marts", "inden 2025" (a year in a name, "Budget 2025-28", is none)
 _OWN_TIME = re.compile(
     r"\b(?:i\s+(?:foråret|efteråret|sommeren|vinteren|løbet\s+af)|primo|medio|ultimo"
-    r"|\d\.\s*kvartal|januar|februar|marts|april|maj|juni|juli|august|september|oktober"
-    r"|november|december|(?:19|20)\d{2})\b",
+    r"|\d\.\s*kvartal|(?:i|inden|senest)\s+(?:januar|februar|marts|april|maj|juni|juli"
+    r"|august|september|oktober|november|december|(?:19|20)\d{2}))\b",
     re.IGNORECASE,
 )
 
