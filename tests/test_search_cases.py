@@ -33,6 +33,8 @@ BODIES = {
     "Byrådet": "2022-01-31",
 }
 STANDING = "21-014439"  # Økonomiudvalget's "Godkendelse af dagsorden", every meeting
+REUSED = "24-008633"  # Greve files unrelated items under this one number
+KLAGER = "Klagesager på det sociale område i Greve Kommune i 2023"  # two committees
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +153,17 @@ def test_app_card_names_the_other_treatments(store: Path, monkeypatch: pytest.Mo
     # a long history is named in part and counted
     many = dataclasses.replace(hit, other_treatments=hit.other_treatments * CARD_TREATMENTS)
     assert also_treated(many).endswith(f"og {len(many.other_treatments) - CARD_TREATMENTS} flere")
+
+
+def test_one_number_filed_on_several_matters_is_several_cases(rg: raadsgraf.Raadsgraf) -> None:
+    """Greve's 24-008633 holds complaints, processing times and a health reform: the
+    complaints (two committees) are one result; the others are no treatments of it."""
+    hits = [h for h in rg.search("klagesager på det sociale område", top_k=10)]
+    (complaints,) = [h for h in hits if h.item_title == KLAGER]
+    assert [t.item_title for t in complaints.other_treatments] == [KLAGER]
+    by_number = rg.search(REUSED, top_k=10)
+    assert {h.item_title for h in by_number if h.case_number == REUSED} == {
+        KLAGER,
+        "Sagsbehandlingstider på det sociale område",
+        "Regeringens udspil til en sundhedsreform",
+    }

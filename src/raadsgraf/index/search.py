@@ -231,6 +231,7 @@ class SearchIndex:
         self._title, self._titles = columns.title, columns.names["title"]
         self._store_procedural = columns.procedural
         self._procedural: tuple[frozenset[str], frozenset[str]] | None = None
+        self._procedural_codes: dict[int, bool] = {}
         self._cases: _Cases | None = None
         self._load_lock = threading.Lock()
         self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
@@ -450,25 +451,34 @@ class SearchIndex:
         passage (a *Meddelelser* item reporting on Housing First answers "Housing First
         på hjemløshedsområdet"). A generator: the caller stops when it has enough, and
         the rows it never reaches are never read."""
-        best: dict[str, tuple[int, float, int]] = {}
-        for row in set(scores) | exact.carriers | exact.citers:
-            rank_class = 2 if row in exact.carriers else 1 if row in exact.citers else 0
-            key = (rank_class, scores.get(row, 0.0), -row)
-            iri = self._iri(row)
-            if iri not in best or key > best[iri]:
-                best[iri] = key
-        for rank_class, score, neg_row in sorted(best.values(), reverse=True):
-            row = -neg_row
-            title = self._titles[self._title[row]] if self._title[row] >= 0 else None
+        rows, scored, rank_class = self._ranked(scores, exact)
+        for row, score, rc in zip(rows.tolist(), scored.tolist(), rank_class.tolist(), strict=True):
+            code = int(self._title[row])
             if (
-                rank_class == 0
-                and title is not None  # an item's row (a policy is never procedural)
-                and self._is_procedural(title)
-                and not asks_for(query, title_key(title))
+                rc == 0
+                and code >= 0  # an item's row (a policy is never procedural)
+                and self._is_procedural_code(code)
+                and not asks_for(query, title_key(self._titles[code]))
                 and not judge.holds_every_word(row)
             ):
                 continue
-            yield _Candidate(row, score, rank_class, exact.identifier, exact.phrase)
+            yield _Candidate(row, score, rc, exact.identifier, exact.phrase)
+
+    def _ranked(
+        self, scores: dict[int, float], exact: _Exact
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int8]]:
+        """Each item's best row, best first: by rank class (carriers 2, citers 1, other
+        0), then score, then the lower row; a row's score is 0 when fusion never saw it."""
+        rows = np.fromiter(set(scores) | exact.carriers | exact.citers, dtype=np.int64)
+        scored = np.array([scores.get(r, 0.0) for r in rows.tolist()], dtype=np.float64)
+        rank_class = np.zeros(len(rows), dtype=np.int8)
+        rank_class[np.isin(rows, list(exact.citers))] = 1
+        rank_class[np.isin(rows, list(exact.carriers))] = 2
+        order = np.lexsort((rows, -scored, -rank_class))
+        # the first row of each item in that order is its best (item codes are its IRIs)
+        _, first = np.unique(self._item[rows[order]], return_index=True)
+        order = order[np.sort(first)]
+        return rows[order], scored[order], rank_class[order]
 
     # --- cases ------------------------------------------------------------------------------
 
@@ -523,6 +533,13 @@ class SearchIndex:
             self._procedural = (titles, vocabulary(titles))
         return is_procedural(title_key(title), *self._procedural)
 
+    def _is_procedural_code(self, code: int) -> bool:
+        """:meth:`_is_procedural` of the title column's ``code``, remembered per title."""
+        known = self._procedural_codes.get(code)
+        if known is None:
+            known = self._procedural_codes[code] = self._is_procedural(self._titles[code])
+        return known
+
     # --- hits ----------------------------------------------------------------------------------
 
     def _snippet_row(self, cand: _Candidate) -> int:
@@ -575,7 +592,14 @@ class _Cases:
     """The index's items grouped by case: an item (a code of the ``item`` column)
     belongs to the case of its municipality and case number, unless it has none, is a
     policy, or is procedural — "Godkendelse af dagsorden" keeps one standing journal
-    number across a committee's meetings, and those items are no one case."""
+    number across a committee's meetings, and those items are no one case.
+
+    A case number alone does not make one matter: municipalities file unrelated items
+    under one journal number (Greve's 24-008633 holds *Sagsbehandlingstider på det
+    sociale område*, *Klagesager på det sociale område* and *Regeringens udspil til en
+    sundhedsreform*). Items of one number are one case only when their titles name the
+    same matter (:func:`same_matter`); otherwise each subject is a case of its own, so
+    no card hides another subject or calls it a treatment of this one."""
 
     case: npt.NDArray[np.int32]  # per item: its case, -1 for none
     first_row: npt.NDArray[np.int64]  # per item: its first row
@@ -586,21 +610,36 @@ class _Cases:
         items, first = np.unique(idx._item, return_index=True)
         case = np.full(len(idx._items), -1, dtype=np.int32)
         first_row = np.zeros(len(idx._items), dtype=np.int64)
-        keys: dict[tuple[str | None, str], int] = {}
-        members: dict[int, list[int]] = {}
+        numbered: dict[tuple[str | None, str], list[tuple[int, int]]] = {}
         for item, row in zip(items.tolist(), first.tolist(), strict=True):
             if item < 0:  # a row without an item IRI (none is written so): no case
                 continue
             first_row[item] = row
-            title = idx._titles[idx._title[row]] if idx._title[row] >= 0 else None
-            if title is None or idx._is_procedural(title):
+            code = int(idx._title[row])
+            if code < 0 or idx._is_procedural_code(code):  # a policy, or boilerplate
                 continue
             c = idx.chunks[row]
-            if not c.case_number:
-                continue
-            key = (c.municipality, identifier_key(c.case_number))
-            case[item] = keys.setdefault(key, len(keys))
-            members.setdefault(int(case[item]), []).append(item)
+            if c.case_number:
+                key = (c.municipality, identifier_key(c.case_number))
+                numbered.setdefault(key, []).append((item, code))
+        words = {
+            code: frozenset(tokenize(idx._titles[code], idx.normaliser))
+            for group in numbered.values()
+            for _, code in group
+        }
+        weight = _title_word_weights(words.values())
+        members: dict[int, list[int]] = {}
+        for group in numbered.values():
+            cases: list[tuple[frozenset[str], int]] = []  # this number's matters so far
+            for item, code in group:
+                title = words[code]
+                found = next((k for t, k in cases if same_matter(title, t, weight)), None)
+                if found is None:
+                    found = len(members)
+                    cases.append((title, found))
+                    members[found] = []
+                case[item] = found
+                members[found].append(item)
         return cls(case, first_row, {k: tuple(v) for k, v in members.items()})
 
     def case_of(self, item: int) -> int:
@@ -608,6 +647,38 @@ class _Cases:
 
     def items_of(self, case: int) -> tuple[int, ...]:
         return self.members.get(case, ())
+
+
+def _title_word_weights(titles: Iterable[frozenset[str]]) -> dict[str, float]:
+    """Each title word's weight, ``log(N / titles holding it)``: a word most titles have
+    ("sociale", "område", "orientering") says little about which matter a title names."""
+    df: dict[str, int] = {}
+    n = 0
+    for title in titles:
+        n += 1
+        for word in title:
+            df[word] = df.get(word, 0) + 1
+    return {w: float(np.log((n + 1) / d)) for w, d in df.items()}
+
+
+#: share of the two titles' joint word weight their shared words must carry
+SAME_MATTER = 0.4
+
+
+def same_matter(a: frozenset[str], b: frozenset[str], weight: dict[str, float]) -> bool:
+    """Do two titles (their stemmed words) of one case number name the same matter?
+
+    The weight of the words they share against the weight of all their words (a
+    weighted Jaccard): "Forslag til lokalplan 123" and "Lokalplan 123 – endelig
+    vedtagelse" share their rare words (one matter); "Sagsbehandlingstider på det
+    sociale område" and "Klagesager på det sociale område i Greve Kommune i 2023"
+    share only common ones (two). Measured against both titles, not the lighter
+    alone: in a small store every word is rare, and a short title's few shared words
+    would otherwise outweigh what the longer one adds. Identical titles agree."""
+    if a == b:
+        return True
+    union = sum(weight.get(w, 0.0) for w in a | b)
+    return union > 0 and sum(weight.get(w, 0.0) for w in a & b) >= SAME_MATTER * union
 
 
 @dataclass(slots=True)
@@ -648,11 +719,12 @@ class _Judge:
         self.n_terms = max(1, len(own | vocab_terms) if own else len(vocab_terms))
         # how many of the query's terms each passage holds, from the posting lists
         self.held = idx._sparse.term_counts(vocab_terms)
-        self.by_item: dict[str, float] = {}
-        for row, value in cosines.items():
-            iri = idx._iri(row)
-            if value > self.by_item.get(iri, -1.0):
-                self.by_item[iri] = value
+        # per item (its code in the ``item`` column), the best cosine of its rows
+        self.by_item: dict[int, float] = {}
+        codes = idx._item[np.fromiter(cosines, dtype=np.int64, count=len(cosines))]
+        for code, value in zip(codes.tolist(), cosines.values(), strict=True):
+            if value > self.by_item.get(code, -1.0):
+                self.by_item[code] = value
 
     def coverage(self, row: int) -> float:
         """The share of the query's content words (as BM25 stems them) the passage holds."""
@@ -672,7 +744,7 @@ class _Judge:
             return
         if self.qvec is None:  # BM25: a hit holds a query word
             return
-        cosine = self.by_item.get(self.idx._iri(cand.row))
+        cosine = self.by_item.get(int(self.idx._item[cand.row]))
         if cosine is None:
             cosine = float(self.idx.backend.vector(cand.row) @ self.qvec)
         if self.floor is not None and self.floor.relevance(cosine, 1.0) < self.floor.threshold:
