@@ -54,6 +54,18 @@ from raadsgraf.model import ReferenceKind
             dt.date(2023, 3, 6),
             4,
         ),
+        (  # a year-plan row whose body acts in the date's row, not at a time of its own
+            "10. september 2024 | Plan- og Tryghedsudvalget behandler ansøgning om skema B",
+            "Plan- og Tryghedsudvalget",
+            dt.date(2024, 9, 10),
+            None,
+        ),
+        (  # a body that meets: its meeting (another group's is none, see below)
+            "Byrådet mødes den 11. december 2023 og behandler forslaget.",
+            "Byrådet",
+            dt.date(2023, 12, 11),
+            None,
+        ),
     ],
 )
 def test_treatment_sentences(sentence: str, body: str, date: dt.date, item: int | None) -> None:
@@ -408,6 +420,19 @@ def test_one_step_per_date_and_body(
         # heldout-4: a timetable row's date is what follows a conditional treatment
         "20.6.2023 | Hvis Greve Byråd godkender sagen, igangsættes proces for overdragelse af "
         "opgaven fra boligorganisationer til kommune.",
+        # Fourth pass (bench heldout-4, Greve): an opening day, another group's meeting, a
+        # date the sentence itself calls too late
+        "- at Økonomiudvalget beslutter at Borgerservice skal være åben med tidsbestilling "
+        "fredag den 20. december 2024 fra kl. 9.00 og 12.00",
+        "I sagen skal udvalget desuden drøfte mulige input til den politiske følgegruppe, som "
+        "mødes den 8. november 2025 i Vejle.",
+        "Byrådet har ordinært møde den 11. december 2023, hvilket vil være for sent til at "
+        "behandle en indstilling i sagen i forhold til ansættelse af en ny borgerrådgiver pr. "
+        "1. januar 2024, da en kandidat må forventes at sidde i uopsagt stilling.",
+        # a year-plan row: the date is the committee's own meeting, the council acts "i
+        # foråret" (no day named)
+        "22. april 2024 | Sundhedsberedskabsplan | I foråret 2024 skal Greve Kommunes "
+        "sundhedsberedskabsplan revideres og godkendes af Byrådet.",
     ],
 )
 def test_deadlines_events_and_outside_bodies_are_no_steps(sentence: str) -> None:

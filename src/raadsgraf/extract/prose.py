@@ -184,6 +184,8 @@ def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> l
         for m in acting:
             if _EXTERNAL.match(m[0]):
                 continue  # the Folketing's or a ministry's step is no step of the municipality's
+            if _timed_apart(sentence, date_at, m):
+                continue
             body = _body(m[0])
             if body in ("Udvalget", "Fagudvalget"):
                 body = _named_committee_before(bodies, m.start()) or body
@@ -201,6 +203,33 @@ def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> l
     # the date nearest the verb first: the sentence's main reference
     refs.sort(key=lambda r: r.date != primary[0])
     return refs
+
+
+#: a time of its own in a table cell: "I foråret 2024 skal … godkendes af Byrådet", "i
+#: marts", "inden 2025" (a year in a name, "Budget 2025-28", is none)
+_OWN_TIME = re.compile(
+    r"\b(?:i\s+(?:foråret|efteråret|sommeren|vinteren|løbet\s+af)|primo|medio|ultimo"
+    r"|\d\.\s*kvartal|(?:i|inden|senest)\s+(?:januar|februar|marts|april|maj|juni|juli"
+    r"|august|september|oktober|november|december|(?:19|20)\d{2}))\b",
+    re.IGNORECASE,
+)
+
+
+def _timed_apart(sentence: str, date_at: int, body: re.Match[str]) -> bool:
+    """A table row ("22. april 2024 | Sundhedsberedskabsplan | I foråret 2024 skal
+    planen revideres og godkendes af Byrådet") whose body stands in another cell than the
+    date, a cell that tells its own time: the row's date is the meeting whose year-plan
+    it is, not the body's ("10. september 2024 | Plan- og Tryghedsudvalget behandler …"
+    is the body's)."""
+    if "|" not in sentence:
+        return False
+    start = sentence.rfind("|", 0, body.start()) + 1
+    end = sentence.find("|", body.end())
+    end = len(sentence) if end < 0 else end
+    if start <= date_at < end:
+        return False  # the date's own cell
+    cell = sentence[start : body.start()] + " " + sentence[body.end() : end]
+    return _OWN_TIME.search(cell) is not None
 
 
 def _cited_items(sentence: str, meeting_date: dt.date | None) -> list[Reference]:
@@ -439,9 +468,30 @@ def _a_meeting(sentence: str, date: tuple[dt.date, int, int]) -> bool:
     if re.match(r"(?:lørdag|søndag)\b", sentence[date[1] :], re.IGNORECASE):
         return False  # a weekend day: an event, not a council's meeting
     after = sentence[date[2] : date[2] + 60]
-    return _DEADLINE_AFTER.match(after) is None
+    if _DEADLINE_AFTER.match(after) or _TOO_LATE.match(sentence, date[2]):
+        return False
+    group = _GROUP_MEETS.search(before)
+    # "den politiske følgegruppe, som mødes den 8. november": a group that is no political
+    # body of the municipality meets that day ("Byrådet mødes den …" is the council's)
+    return group is None or BODY.fullmatch(group[1]) is not None
 
 
+#: the sentence says the date will not do: "Byrådet har ordinært møde den 11. december
+#: 2023, hvilket vil være for sent til at behandle …", "…, hvor det ikke er muligt"
+_TOO_LATE = re.compile(
+    r"[^.;]{0,20}?,?\s*(?:hvilket|hvor|men)\s+(?:\w+\s+){0,3}?"
+    r"(?:for\s+sent|for\s+tidligt|ikke\s+(?:\w+\s+)?mulig\w*|umulig\w*)\b",
+    re.IGNORECASE,
+)
+#: Who meets on the date: "følgegruppen, som mødes den …", "netværket holder møde den …",
+#: "Byrådet mødes den …"; group 1 is the word before the verb (a body, or a group that
+#: is none)
+_GROUP_MEETS = re.compile(
+    r"([\w-]+)\s*,?\s+(?:(?:som|der)\s+)?(?:\w+\s+)?"
+    r"(?:mødes|samles|træder\s+sammen|(?:af)?holder\s+(?:sit\s+|et\s+|deres\s+)?(?:\w+\s+)?møde)"
+    r"(?:\s+(?:igen|næste\s+gang|første\s+gang|[a-zæøå]+dag))?\s+(?:den|d\.)?\s*$",
+    re.IGNORECASE,
+)
 #: "den 20.-21. maj", "den 14. og 15. marts": a span of days is a seminar or a
 #: negotiation, not a meeting
 _RANGE = re.compile(r"\b\d{1,2}\.?\s*(?:-|–|og|til)\s*$")
@@ -474,6 +524,11 @@ _NOT_A_MEETING = re.compile(
     r"\w*(?:\s+(?!møde)[\w,.-]+){0,6}?"
     # a period's bounds: "i perioden fra den 11. december …", "indtil den 31. marts"
     r"|indtil|perioden?(?:\s+(?:fra|mellem))?"
+    # a place's opening or closing day, not a meeting: "Borgerservice skal være åben med
+    # tidsbestilling fredag den 20. december", "Rådhuset holder lukket den 27. december",
+    # ("behandles som lukket punkt den …" is a meeting's)
+    r"|(?:åben|åbent|lukket|lukke(?:dag|s|r)?|åbningstid)\w*"
+    r"(?!\s+(?:punkt|møde|dagsorden|sag|del))(?:\s+(?!møde)[\w,.-]+){0,4}?"
     # a deed registered that day ("deklarationen lyst 12/11/1948")
     r"|(?:ting)?lyst"
     # taking office ("som tiltræder Byrådet den 1. januar"), not approving ("tiltræder
