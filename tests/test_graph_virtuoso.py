@@ -30,6 +30,7 @@ from tests.backend_compare import (
     assert_same_search,
     graphs,
 )
+from tests.conftest import MODELS
 
 ROOT = Path(__file__).parent.parent
 SCRIPT = ROOT / "scripts" / "virtuoso.sh"
@@ -241,11 +242,11 @@ def test_a_dump_loads_into_virtuoso(seed_store: Path, virtuoso: str, tmp_path: P
     lineage and search as the store it came from."""
     from raadsgraf import dump
 
-    original = Settings(store=seed_store)
+    original = Settings(store=seed_store, models=MODELS)
     dump.export(original, tmp_path / "dump")
     # the server still holds the other store's graphs (five seeds, one changed):
     # the load drops what the dump lacks, so this test runs last
-    loaded = Settings(store=tmp_path / "store", graph=virtuoso)
+    loaded = Settings(store=tmp_path / "store", graph=virtuoso, models=MODELS)
     report = dump.load(tmp_path / "dump", loaded)
     assert report.chunks > 100
     for path in QUERIES:
