@@ -243,20 +243,25 @@ class SearchIndex:
     def outcomes(self, iris: Iterable[str]) -> dict[str, str]:
         """The decision outcome (an :class:`Outcome` value) the index holds for each
         item IRI given; items without one, policies and unknown IRIs are left out."""
-        if self._first_row is None:  # item code → its first row, once per open index
+        first_row = self._item_first_rows()
+        out: dict[str, str] = {}
+        for iri in iris:
+            code = bisect.bisect_left(self._items, iri)
+            if code < len(self._items) and self._items[code] == iri:
+                outcome = int(self._outcome[first_row[code]])
+                if outcome >= 0:
+                    out[iri] = self._outcomes[outcome]
+        return out
+
+    def _item_first_rows(self) -> npt.NDArray[np.int64]:
+        """Item code → its first row (-1 for a code no row has), once per open index."""
+        if self._first_row is None:
             first = np.full(len(self._items), -1, dtype=np.int64)
             codes, rows = np.unique(self._item, return_index=True)
             known = codes >= 0
             first[codes[known]] = rows[known]
             self._first_row = first
-        out: dict[str, str] = {}
-        for iri in iris:
-            code = bisect.bisect_left(self._items, iri)
-            if code < len(self._items) and self._items[code] == iri:
-                outcome = int(self._outcome[self._first_row[code]])
-                if outcome >= 0:
-                    out[iri] = self._outcomes[outcome]
-        return out
+        return self._first_row
 
     def _rows_of(self, row: int) -> list[int]:
         """The rows of the item ``row`` belongs to, in order."""
@@ -607,14 +612,12 @@ class _Cases:
 
     @classmethod
     def of(cls, idx: SearchIndex) -> _Cases:
-        items, first = np.unique(idx._item, return_index=True)
+        first_row = idx._item_first_rows()
         case = np.full(len(idx._items), -1, dtype=np.int32)
-        first_row = np.zeros(len(idx._items), dtype=np.int64)
         numbered: dict[tuple[str | None, str], list[tuple[int, int]]] = {}
-        for item, row in zip(items.tolist(), first.tolist(), strict=True):
-            if item < 0:  # a row without an item IRI (none is written so): no case
+        for item, row in enumerate(first_row.tolist()):
+            if row < 0:  # a code no row carries: no case
                 continue
-            first_row[item] = row
             code = int(idx._title[row])
             if code < 0 or idx._is_procedural_code(code):  # a policy, or boilerplate
                 continue
