@@ -447,8 +447,9 @@ def validate(store: str | None) -> None:
     default=1,
     show_default=True,
     type=click.IntRange(1, 16),
-    help="Service processes (uvicorn workers) sharing the port; the SPARQL workers are "
-    "divided among them.",
+    help="Service processes sharing the port, each with a listening socket of its own "
+    "(uvicorn's --workers share one, which handed one process most connections); the SPARQL "
+    "workers are divided among them.",
 )
 @click.option("--rate-limit", default=None, type=int, help="Requests a minute per client (0: off).")
 @click.option("--cors", default=None, help="Origins allowed by CORS, comma-separated.")
