@@ -514,12 +514,12 @@ class SearchIndex:
 
     def _treatments(self, row: int) -> tuple[Treatment, ...]:
         """The other treatments of the case of the item at ``row``, oldest first."""
-        cases = self._case_groups()
+        cases, first_row = self._case_groups(), self._item_first_rows()
         item = int(self._item[row])
         others = []
         for other in cases.items_of(cases.case_of(item)):
             if other != item:
-                c = self.chunks[cases.first_row[other]]
+                c = self.chunks[int(first_row[other])]
                 others.append(
                     Treatment(
                         c.iri, c.committee, c.meeting_date, c.item_number, c.item_title, c.is_open
@@ -607,7 +607,6 @@ class _Cases:
     no card hides another subject or calls it a treatment of this one."""
 
     case: npt.NDArray[np.int32]  # per item: its case, -1 for none
-    first_row: npt.NDArray[np.int64]  # per item: its first row
     members: dict[int, tuple[int, ...]]  # case → its items
 
     @classmethod
@@ -643,7 +642,7 @@ class _Cases:
                     members[found] = []
                 case[item] = found
                 members[found].append(item)
-        return cls(case, first_row, {k: tuple(v) for k, v in members.items()})
+        return cls(case, {k: tuple(v) for k, v in members.items()})
 
     def case_of(self, item: int) -> int:
         return int(self.case[item])
