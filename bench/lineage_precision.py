@@ -38,6 +38,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import lineage_exhaustive
+
 import raadsgraf
 from raadsgraf import pipeline
 from raadsgraf.config import Settings
@@ -326,6 +328,7 @@ def main() -> None:
     c.add_argument("--first", type=int, help="only the first N labels (the set as it grew)")
     c.add_argument("--show-unlabelled", type=int, default=20)
     c.set_defaults(func=score)
+    lineage_exhaustive.add_commands(sub)  # the exhaustive held-out set (heldout-6)
     args = parser.parse_args()
     args.func(args)
 
