@@ -60,13 +60,16 @@ def _resolve(m: re.Match[str], year: int) -> dt.date | None:
         return None
 
 
+_STOP = re.compile(r"(?<=[^\W\d])\.\s|\n")  # a full stop after a word (not "24. marts"), a line
+
+
 def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence (or table row / line) around a mention, at most ~400 characters."""
-    left = max(text.rfind(". ", 0, max(0, start - 3)), text.rfind("\n", 0, start))
-    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
-    right = min(right_candidates) if right_candidates else len(text)
-    left = max(left + 1, start - 250)
-    right = min(right + 1, end + 250)
+    """The sentence (or table row / line) around a mention, at most ~250 characters
+    either side."""
+    stops = [m.end() for m in _STOP.finditer(text, max(0, start - 250), start)]
+    left = stops[-1] if stops else max(0, start - 250)
+    after = _STOP.search(text, end, end + 250)
+    right = after.end() if after else min(len(text), end + 250)
     return " ".join(text[left:right].split())
 
 
@@ -93,10 +96,18 @@ def base_iri(iri: str) -> str:
     return re.sub(r"(/moede/\d{4}-\d\d-\d\d)T\d{4}", r"\1", iri)
 
 
-def eligible(text: str, meeting_date: dt.date) -> tuple[bool, bool, int]:
-    """(a date and a body word, a date after the meeting, number of mentions)."""
+def eligible(
+    text: str, meeting_date: dt.date, *, body_near: bool = False
+) -> tuple[bool, bool, int]:
+    """(a date and a body word, a date after the meeting — with ``body_near``, in a
+    sentence that names a body too —, number of mentions)."""
     found = mentions(text, meeting_date)
-    after = any(m.date is not None and m.date > meeting_date for m in found)
+    after = any(
+        m.date is not None
+        and m.date > meeting_date
+        and (not body_near or BODY_WORD.search(m.quote))
+        for m in found
+    )
     return bool(found) and bool(BODY_WORD.search(text)), after, len(found)
 
 
@@ -108,17 +119,20 @@ def sample_items(
     n: int,
     after_share: float = 0.6,
     max_mentions: int = 14,
+    body_near: bool = False,
 ) -> list[tuple[str, dt.date, str, str]]:
     """A seeded sample of (iri, date, title, text): eligible items not in ``excluded``,
     at least ``after_share`` of them mentioning a date after their meeting. Items with
     more than ``max_mentions`` mentions are left out so each chosen item is labelled
-    completely (a budget timetable repeated in many items would fill the set alone)."""
+    completely (a budget timetable repeated in many items would fill the set alone).
+    ``body_near``: the later date must stand in a sentence naming a body (the second
+    batch, richer in coming treatments)."""
     after: list[tuple[str, dt.date, str, str]] = []
     other: list[tuple[str, dt.date, str, str]] = []
     for row in sorted(items):
         if base_iri(row[0]) in excluded:
             continue
-        ok, later, count = eligible(row[3], row[1])
+        ok, later, count = eligible(row[3], row[1], body_near=body_near)
         if ok and count <= max_mentions:
             (after if later else other).append(row)
     rng = random.Random(seed)
@@ -177,9 +191,11 @@ def recall_hits(
     labels: list[dict[str, Any]], shown: Iterable[tuple[str, str | None, bool, bool]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(found, missed) of the labels that are real steps (treatment or planned), each
-    (date, body, status) once: found when the history shows that date and body with the
-    right kind (a planned one also as a held item of the corpus: carried out).
-    ``shown``: (date, body, planned, held item of the corpus) of every step."""
+    (date, body, status) once: found when the history shows that date and body — a
+    treatment as held; a planned one either way (held: another item or the store knows
+    it was carried out; whether a step from the item's own text has the right kind is
+    the precision's business). ``shown``: (date, body, planned, held item of the
+    corpus) of every step."""
     steps = [(d, norm_body(b), p, h) for d, b, p, h in shown]
     found: list[dict[str, Any]] = []
     missed: list[dict[str, Any]] = []
@@ -193,10 +209,7 @@ def recall_hits(
             continue
         seen.add(key)
         planned = truth["status"] == "planned"
-        hit = any(
-            _on(label, d) and b == key[1] and ((planned and (p or h)) or (not planned and not p))
-            for d, b, p, h in steps
-        )
+        hit = any(_on(label, d) and b == key[1] and (planned or not p) for d, b, p, _ in steps)
         (found if hit else missed).append(label)
     return found, missed
 
@@ -275,64 +288,63 @@ def _line(target: str, day: str, body: str | None, kind: str, link: str) -> str:
     return f"{target.split('/id/kommune/')[-1]} {day} {body} ({kind}, {link})"
 
 
-def score(args: Any) -> dict[str, Any]:
-    """Precision and recall of the steps the history shows from each labelled item's
-    own text; steps reached another way (the same case, a later item citing it, a
-    policy's adoption) are counted as out of scope, not judged."""
-    from lineage_precision import _current_iri
+@dataclass
+class ItemScore:
+    """One labelled item's figures: the verdicts on the steps from its own text (kind,
+    verdict, line), the real steps found and missed, found among its own steps only."""
 
-    import raadsgraf
+    group: tuple[str, str]  # (corpus, batch)
+    verdicts: list[tuple[str, str, str]]
+    found: list[dict[str, Any]]
+    missed: list[dict[str, Any]]
+    own_found: int
+    out_of_scope: int
 
-    labels = read(Path(args.labels))
-    stores = {"greve": args.greve_store, **dict(s.split("=", 1) for s in args.store or ())}
-    by_target: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for label in labels:
-        by_target.setdefault((label["corpus"], label["target"]), []).append(label)
-    verdicts: list[tuple[str, str]] = []
-    wrong: list[str] = []
-    found_all: list[dict[str, Any]] = []
-    missed_all: list[dict[str, Any]] = []
-    own_found = 0
-    out_of_scope = missing = 0
-    for corpus in sorted({c for c, _ in by_target}):
-        if not stores.get(corpus):
-            missing += sum(1 for c, _ in by_target if c == corpus)
+
+def score_item(rg: Any, now: str, target: str, labels: list[dict[str, Any]]) -> ItemScore:
+    """The history of ``now`` (the labelled ``target`` in this store) against its labels."""
+    own = _own_text(rg, now)
+    shown: list[tuple[str, str | None, bool, bool]] = []
+    own_shown: list[tuple[str, str | None, bool, bool]] = []
+    verdicts: list[tuple[str, str, str]] = []
+    for s in rg.lineage(now).steps:
+        if s.treatment == now:
             continue
-        with raadsgraf.open(stores[corpus]) as rg:
-            for (c, target), mine in sorted(by_target.items()):
-                now = _current_iri(rg, target) if c == corpus else None
-                if now is None:
-                    missing += c == corpus
-                    continue
-                own = _own_text(rg, now)
-                shown = []
-                own_shown = []
-                for s in rg.lineage(now).steps:
-                    if s.treatment == now:
-                        continue
-                    day = s.date.isoformat() if s.date else ""
-                    held_item = not s.planned and s.in_corpus and s.item_number is not None
-                    shown.append((day, s.committee, s.planned, held_item))
-                    if s.treatment not in own:
-                        out_of_scope += 1
-                        continue
-                    own_shown.append(shown[-1])
-                    verdict = judge_step(day, s.committee, s.planned, held_item, mine)
-                    verdicts.append((kind_of(s.planned), verdict))
-                    if verdict == "wrong":
-                        wrong.append(_line(target, day, s.committee, kind_of(s.planned), s.link))
-                found, missed = recall_hits(mine, shown)
-                found_all += found
-                missed_all += missed
-                own_found += len(recall_hits(mine, own_shown)[0])
-    counts = tally(iter(verdicts))
-    real = Counter(label["truth"]["status"] for label in found_all + missed_all)
-    hit = Counter(label["truth"]["status"] for label in found_all)
-    result: dict[str, Any] = {
-        "labels": len(labels),
-        "items": len(by_target),
-        "items_missing": missing,
-        "steps_out_of_scope": out_of_scope,
+        day = s.date.isoformat() if s.date else ""
+        step = (
+            day,
+            s.committee,
+            s.planned,
+            not s.planned and s.in_corpus and s.item_number is not None,
+        )
+        shown.append(step)
+        if s.treatment in own:
+            own_shown.append(step)
+            verdict = judge_step(*step, labels)
+            verdicts.append(
+                (
+                    kind_of(s.planned),
+                    verdict,
+                    _line(target, day, s.committee, kind_of(s.planned), s.link),
+                )
+            )
+    found, missed = recall_hits(labels, shown)
+    group = (labels[0]["corpus"], f"batch {labels[0].get('batch', 1)}")
+    own_found = len(recall_hits(labels, own_shown)[0])
+    return ItemScore(group, verdicts, found, missed, own_found, len(shown) - len(own_shown))
+
+
+def summary(scores: list[ItemScore]) -> dict[str, Any]:
+    """Precision per kind shown (planned, held, all) and recall per status."""
+    counts = tally((kind, verdict) for item in scores for kind, verdict, _ in item.verdicts)
+    found = [label for item in scores for label in item.found]
+    real = Counter(
+        label["truth"]["status"] for item in scores for label in item.found + item.missed
+    )
+    hit = Counter(label["truth"]["status"] for label in found)
+    total = sum(real.values())
+    return {
+        "items": len(scores),
         "precision": {
             k: {
                 "correct": v["correct"],
@@ -343,35 +355,66 @@ def score(args: Any) -> dict[str, Any]:
         },
         "recall": {
             **{
-                k: {"found": hit[k], "labelled": real[k], "recall": ratio(hit[k], real[k])}
+                k: {"found": hit[k], "of": real[k], "recall": ratio(hit[k], real[k])}
                 for k in ("treatment", "planned")
             },
-            "all": {
-                "found": len(found_all),
-                "labelled": len(found_all) + len(missed_all),
-                "recall": ratio(len(found_all), len(found_all) + len(missed_all)),
-            },
-            "all_from_own_text": {
-                "found": own_found,
-                "recall": ratio(own_found, len(found_all) + len(missed_all)),
+            "all": {"found": len(found), "of": total, "recall": ratio(len(found), total)},
+            "own_text_only": {
+                "found": sum(i.own_found for i in scores),
+                "recall": ratio(sum(i.own_found for i in scores), total),
             },
         },
     }
+
+
+def score(args: Any) -> dict[str, Any]:
+    """Precision and recall of the steps the history shows from each labelled item's
+    own text; steps reached another way (the same case, a later item citing it, a
+    policy's adoption) are out of scope, counted but not judged."""
+    from lineage_precision import _current_iri
+
+    import raadsgraf
+
+    labels = read(Path(args.labels))
+    stores = {"greve": args.greve_store, **dict(s.split("=", 1) for s in args.store or ())}
+    by_target: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for label in labels:
+        by_target.setdefault((label["corpus"], label["target"]), []).append(label)
+    scores: list[ItemScore] = []
+    missing: list[str] = []
+    for corpus in sorted({c for c, _ in by_target}):
+        mine = {t: ls for (c, t), ls in sorted(by_target.items()) if c == corpus}
+        if not stores.get(corpus):
+            missing += list(mine)
+            continue
+        with raadsgraf.open(stores[corpus]) as rg:
+            for target, item_labels in mine.items():
+                now = _current_iri(rg, target)
+                if now is None:
+                    missing.append(target)
+                else:
+                    scores.append(score_item(rg, now, target, item_labels))
+    groups = sorted({item.group for item in scores})
+    result: dict[str, Any] = {
+        "labels": len(labels),
+        "items_missing": len(missing),
+        "steps_out_of_scope": sum(item.out_of_scope for item in scores),
+        "all": summary(scores),
+        **{" ".join(g): summary([i for i in scores if i.group == g]) for g in groups},
+    }
+    wrong = [line for item in scores for _, verdict, line in item.verdicts if verdict == "wrong"]
+    missed = [_missed(label) for item in scores for label in item.missed]
     if args.json:
         print(
-            json.dumps(
-                {**result, "wrong": wrong, "missed": [_missed(m) for m in missed_all]},
-                ensure_ascii=False,
-                indent=2,
-            )
+            json.dumps({**result, "wrong": wrong, "missed": missed}, ensure_ascii=False, indent=2)
         )
     else:
         for k, v in result.items():
             print(f"{k}: {v}")
         for line in wrong:
             print("WRONG", line)
-        for label in missed_all:
-            print("MISSED", _missed(label))
+        for line in missed:
+            print("MISSED", line)
     return result
 
 
@@ -385,10 +428,13 @@ def sample(args: Any) -> None:
     from lineage_precision import read_labels
 
     excluded = {base_iri(label["target"]) for label in read_labels()}
+    excluded |= (
+        {base_iri(label["target"]) for label in read(Path(args.exclude))} if args.exclude else set()
+    )
     files = sorted(p for folder in args.folders for p in Path(folder).rglob("*") if p.is_file())
     chosen = sample_items(
         corpus_items(files), excluded=excluded, seed=args.seed, n=args.n,
-        after_share=args.after_share, max_mentions=args.max_mentions,
+        after_share=args.after_share, max_mentions=args.max_mentions, body_near=args.body_near,
     )  # fmt: skip
     for row in candidates(chosen, args.corpus):
         print(json.dumps(row, ensure_ascii=False))
@@ -409,4 +455,6 @@ def add_commands(sub: Any) -> None:
     s.add_argument("--n", type=int, default=55)
     s.add_argument("--after-share", type=float, default=0.6)
     s.add_argument("--max-mentions", type=int, default=10)
+    s.add_argument("--body-near", action="store_true", help="later date beside a body word")
+    s.add_argument("--exclude", help="a labels file whose items are not sampled again")
     s.set_defaults(func=sample)

@@ -70,13 +70,21 @@ def test_a_step_is_right_only_with_the_labelled_body_and_kind() -> None:
 def test_recall_counts_each_real_step_once_with_the_right_kind() -> None:
     shown = [
         ("2025-03-24", "Byrådet", False, True),  # carried out: the council's own item
-        ("2025-03-03", "Økonomiudvalget", False, False),  # a plan shown as held: not found
-        ("2025-01-13", "Teknik-, Plan- og Landdistriktsudvalget", False, False),
+        ("2025-03-03", "Byrådet", True, False),  # the plan under another body: not found
+        (
+            "2025-01-13",
+            "Teknik-, Plan- og Landdistriktsudvalget",
+            True,
+            False,
+        ),  # held, shown planned
+        ("2025-01-20", "Byrådet", False, False),  # a citation: no recall label
         ("2025-07-01", "Byrådet", True, False),
     ]
     found, missed = lx.recall_hits([*LABELS, LABELS[0]], shown)
-    assert [f["date"] for f in found] == ["2025-03-24", "2025-01-13"]
-    assert [m["date"] for m in missed] == ["2025-03-03", "2022-03-04"]
+    assert [f["date"] for f in found] == ["2025-03-24"]
+    assert [m["date"] for m in missed] == ["2025-03-03", "2025-01-13", "2022-03-04"]
+    found, missed = lx.recall_hits(LABELS, [("2022-03-05", "Byrådet", False, False)])
+    assert [f["date"] for f in found] == ["2022-03-04"]  # a plan the store knows was held
 
 
 def test_every_date_form_is_a_mention_and_amounts_are_not() -> None:
@@ -119,7 +127,8 @@ def test_the_labels_file_is_complete_and_well_formed() -> None:
         truth = label["truth"]
         assert truth["status"] in {"treatment", "planned", "citation", "none"}, label
         assert (truth["body"] is None) == (truth["status"] == "none"), label
-        dt.date.fromisoformat(label["date"])
+        if label["date"] or truth["status"] != "none":  # "10.00-13": a time the regex took
+            dt.date.fromisoformat(label["date"])
         assert label["set"] == "heldout-6" and label["quote"] and isinstance(label["offset"], int)
     # at least half the items mention a date after their own meeting
     items = {label["target"] for label in labels}
