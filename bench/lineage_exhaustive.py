@@ -432,8 +432,11 @@ def sample(args: Any) -> None:
         {base_iri(label["target"]) for label in read(Path(args.exclude))} if args.exclude else set()
     )
     files = sorted(p for folder in args.folders for p in Path(folder).rglob("*") if p.is_file())
+    items = list(corpus_items(files))
+    if args.dedupe:  # one row per item when a meeting comes in several files (.doc and .pdf)
+        items = list({row[0]: row for row in reversed(items)}.values())
     chosen = sample_items(
-        corpus_items(files), excluded=excluded, seed=args.seed, n=args.n,
+        items, excluded=excluded, seed=args.seed, n=args.n,
         after_share=args.after_share, max_mentions=args.max_mentions, body_near=args.body_near,
     )  # fmt: skip
     for row in candidates(chosen, args.corpus):
@@ -457,4 +460,5 @@ def add_commands(sub: Any) -> None:
     s.add_argument("--max-mentions", type=int, default=10)
     s.add_argument("--body-near", action="store_true", help="later date beside a body word")
     s.add_argument("--exclude", help="a labels file whose items are not sampled again")
+    s.add_argument("--dedupe", action="store_true", help="one row per item IRI (first file)")
     s.set_defaults(func=sample)

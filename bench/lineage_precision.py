@@ -24,6 +24,11 @@ right date and body.
 
     PYTHONPATH=src python bench/lineage_precision.py score --greve-store /tmp/b-greve
     PYTHONPATH=src python bench/lineage_precision.py sample --store /tmp/b-greve --n 60
+
+``exhaustive`` scores precision AND recall on ``bench/lineage_exhaustive.jsonl``, every
+date mention of items sampled without the code (``lineage_exhaustive.py``, heldout-6):
+
+    PYTHONPATH=src python bench/lineage_precision.py exhaustive --greve-store /tmp/b-greve
 """
 
 from __future__ import annotations
