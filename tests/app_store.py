@@ -44,6 +44,15 @@ def build_seed_store(folder: Path, cache_dir: Path | None = None) -> Path:
     return store
 
 
+def seed_cache(store: Path, seed_store: Path) -> Path:
+    """Give a new ``store`` the seed store's embedding cache, so that a test
+    ingesting seed text embeds only the passages the seed store never saw."""
+    shared = store / "shared"
+    shared.mkdir(parents=True, exist_ok=True)
+    shutil.copy(seed_store / "shared" / "embeddings.sqlite", shared)
+    return store
+
+
 def copy_store(store: Path, dest: Path) -> Path:
     """A private copy for tests that write (uploads); sources stay where they were."""
     shutil.copytree(store, dest)

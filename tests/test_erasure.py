@@ -15,6 +15,7 @@ from raadsgraf import generations, pipeline
 from raadsgraf.cli import cli
 from raadsgraf.config import Settings
 from raadsgraf.erasure import AUDIT_FILE, ERASED_MARK, ERASURE_FILE, Erasures
+from tests.app_store import seed_cache
 from tests.conftest import MODELS, seed
 
 #: a council member in seed 000 (Ballerup, Socialudvalget 2023-11-07): present in
@@ -70,13 +71,13 @@ def test_forget_needs_a_store_and_a_target(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_forget_a_text_and_a_source_everywhere_for_good(tmp_path: Path) -> None:
+def test_forget_a_text_and_a_source_everywhere_for_good(tmp_path: Path, seed_store: Path) -> None:
     folder = tmp_path / "minutes"
     folder.mkdir()
     first, second = folder / "ballerup-2023-11-07.txt", folder / "other.txt"
     shutil.copy(seed("000"), first)
     shutil.copy(seed("001"), second)
-    store = tmp_path / "store"
+    store = seed_cache(tmp_path / "store", seed_store)  # embeds only what the seed store did not
     settings = Settings(store=store, models=MODELS)
     assert pipeline.ingest([first], settings, progress=False).ok
     assert pipeline.ingest([second], settings, progress=False).ok

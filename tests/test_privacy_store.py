@@ -17,6 +17,7 @@ import raadsgraf
 from raadsgraf import generations, pipeline
 from raadsgraf.cli import cli
 from raadsgraf.config import Settings
+from tests.app_store import seed_cache
 from tests.conftest import MODELS, SAMPLES
 from tests.test_privacy import (  # noqa: F401  (fixtures)
     CPR,
@@ -31,8 +32,12 @@ NEEDLES = ("Hybenvej", SECRET, CPR, CPR.replace("-", ""))
 
 
 @pytest.mark.slow
-def test_secret_and_cpr_are_nowhere(minutes_with_secret: Path, tmp_path: Path) -> None:  # noqa: F811
-    store = tmp_path / "store"
+def test_secret_and_cpr_are_nowhere(
+    minutes_with_secret: Path,  # noqa: F811
+    tmp_path: Path,
+    seed_store: Path,
+) -> None:
+    store = seed_cache(tmp_path / "store", seed_store)
     report = pipeline.ingest(
         [minutes_with_secret], Settings(store=store, models=MODELS), progress=False
     )
@@ -59,10 +64,14 @@ def test_secret_and_cpr_are_nowhere(minutes_with_secret: Path, tmp_path: Path) -
 
 
 @pytest.mark.slow
-def test_labelled_cpr_is_nowhere(minutes_with_labelled_cpr: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_labelled_cpr_is_nowhere(
+    minutes_with_labelled_cpr: Path,  # noqa: F811
+    tmp_path: Path,
+    seed_store: Path,
+) -> None:
     """Issue #19: a labelled CPR number whose check digit fails was in the graph,
     chunks.jsonl, the BM25 vocabulary, search results and the export."""
-    store = tmp_path / "store"
+    store = seed_cache(tmp_path / "store", seed_store)
     report = pipeline.ingest(
         [minutes_with_labelled_cpr], Settings(store=store, models=MODELS), progress=False
     )

@@ -21,7 +21,7 @@ from raadsgraf.index.milvus import literal
 from raadsgraf.index.search import Filters
 from raadsgraf.pipeline import ingest
 
-from .app_store import SEEDS, STORE_SEEDS, UPLOAD_SEED, seed_file
+from .app_store import SEEDS, STORE_SEEDS, UPLOAD_SEED, seed_cache, seed_file
 from .conftest import MODELS
 
 pytest.importorskip("milvus_lite")
@@ -51,9 +51,7 @@ def milvus_store(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     src.mkdir()
     for prefix in STORE_SEEDS:
         shutil.copy(seed_file(prefix), src)
-    store = folder / "store"
-    (store / "shared").mkdir(parents=True)
-    shutil.copy(seed_store / "shared" / "embeddings.sqlite", store / "shared")
+    store = seed_cache(folder / "store", seed_store)
     report = ingest([src], _settings(store, "search.db"), progress=False)
     assert report.ok, report.failures
     built = report.sink_results["index"]

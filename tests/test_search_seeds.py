@@ -16,6 +16,7 @@ from raadsgraf.cli import cli
 from raadsgraf.config import Settings
 from raadsgraf.iris import item_iri
 
+from .app_store import seed_cache
 from .conftest import MODELS, SEEDS
 
 pytestmark = pytest.mark.slow
@@ -29,14 +30,17 @@ def documents():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds ingested end to end: graph, then the search index as a sink."""
-    path = tmp_path_factory.mktemp("store")
+def store(tmp_path_factory: pytest.TempPathFactory, seed_store: Path) -> Path:
+    """The seeds ingested end to end: graph, then the search index as a sink. The
+    seed store's embedding cache holds four of the five seeds' passages, so only
+    the fifth's are embedded here."""
+    path = seed_cache(tmp_path_factory.mktemp("store"), seed_store)
     report = pipeline.ingest([SEEDS], Settings(store=path, models=MODELS), progress=False)
     assert report.ok, report.failures
     built = report.sink_results["index"]
     assert isinstance(built, index.IndexReport)
-    assert built.embedded == built.chunks > 100
+    assert built.chunks > 100 and 0 < built.embedded < built.chunks
+    assert built.embedded + built.cached == built.added == built.chunks
     return path
 
 
