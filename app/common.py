@@ -247,6 +247,23 @@ def card_lines(hit: Hit, summary: ItemSummary | None) -> tuple[str, str, str]:
     return " · ".join(where), title, text
 
 
+#: Other treatments a result card names; the rest it counts ("og 3 flere").
+CARD_TREATMENTS = 4
+
+
+def also_treated(hit: Hit) -> str:
+    """The case's other treatments, for a result card: "Også behandlet i Økonomiudvalget
+    24.01.2022 · Byrådet 31.01.2022" (markdown), or "" for an item standing alone."""
+    others = hit.other_treatments
+    named = [
+        f"{md_text(t.committee or 'ukendt udvalg')} {fmt_date(t.meeting_date)}"
+        for t in others[:CARD_TREATMENTS]
+    ]
+    if len(others) > CARD_TREATMENTS:
+        named.append(f"og {len(others) - CARD_TREATMENTS} flere")
+    return f"Også behandlet i {' · '.join(named)}" if named else ""
+
+
 def result_card(hit: Hit, summary: ItemSummary | None, *, weak: bool = False) -> None:
     where, title, text = card_lines(hit, summary)
     with st.container(border=True):
@@ -260,6 +277,8 @@ def result_card(hit: Hit, summary: ItemSummary | None, *, weak: bool = False) ->
         st.markdown(f"{'####' if weak else '##'} {title}")
         if text:
             st.markdown(text)
+        if also := also_treated(hit):
+            st.caption(also)
         if summary is None and hit.item_number is None:  # a policy or strategy document
             link_policy(hit.iri, "Åbn strategiens forløb")
         else:

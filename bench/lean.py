@@ -4,6 +4,7 @@
     PYTHONPATH=src python bench/lean.py greve-index /tmp/h2-greve  # a Greve-sized index (see below)
     PYTHONPATH=src python bench/lean.py cli --store /tmp/h2-greve  # median wall of 10 calls
     PYTHONPATH=src python bench/lean.py ingest --out /tmp/x        # peak RSS of a Greve ingest
+    PYTHONPATH=src python bench/lean.py phases --out /tmp/x -- --fast  # peak RSS per phase
 
 ``encode`` embeds the same Greve passages twice, back to back: as the encoder
 did before issue #20 (batches of 32 sorted only inside themselves, the whole
@@ -277,6 +278,97 @@ def bench_ingest(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    kb = next((line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")), "0")
+    return int(kb) / 1024
+
+
+def _descendants(pid: int) -> list[int]:
+    kids: list[int] = []
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        for task in tasks:
+            for child in (task / "children").read_text().split():
+                kids += [int(child), *_descendants(int(child))]
+    except OSError:
+        pass
+    return kids
+
+
+def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
+    """Peak RSS per phase of an in-process Greve ingest: a thread samples this process's
+    RSS (and any child process's: the largest one and the sum) every 50 ms while
+    the pipeline's stages are wrapped to name the phase they run in."""
+    import threading
+
+    from raadsgraf import cli, index, pipeline
+    from raadsgraf.graph import derive, identity
+    from raadsgraf.graph.store import GraphStore
+    from raadsgraf.index import storage
+
+    phase = ["start"]
+    peaks: dict[str, dict[str, float]] = {}
+    done = threading.Event()
+
+    def sample() -> None:
+        me = os.getpid()
+        while not done.is_set():
+            own = _rss_mb(me)
+            kids = [_rss_mb(k) for k in _descendants(me)]
+            peak = peaks.setdefault(phase[0], {"own": 0.0, "child": 0.0, "sum": 0.0})
+            peak["own"] = max(peak["own"], own)
+            peak["child"] = max(peak["child"], max(kids, default=0.0))
+            peak["sum"] = max(peak["sum"], own + sum(kids))
+            time.sleep(0.05)
+
+    def named(module: Any, attr: str, name: str) -> None:
+        inner = getattr(module, attr)
+
+        def wrapper(*a: Any, **k: Any) -> Any:
+            phase[0] = name
+            try:
+                return inner(*a, **k)
+            finally:
+                phase[0] = f"after {name}"
+
+        setattr(module, attr, wrapper)
+
+    named(pipeline, "_read_all", "read sources")
+    named(GraphStore, "replace_sources", "bulk load")
+    named(derive, "refresh", "derive")
+    named(identity, "refresh", "identity")
+    named(pipeline, "release_freed_memory", "malloc_trim")
+    named(index, "update", "index: chunking")
+    for attr, name in [
+        ("get_encoder", "index: encoder loaded"),
+        ("embed_chunks", "index: embed"),
+        ("write", "index: write (FAISS, BM25, chunks)"),
+    ]:
+        named(storage, attr, name)
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    argv = ["ingest", "-q", "--store", str(args.out), *args.flags, str(GREVE)]
+    start = time.perf_counter()
+    before = load()
+    try:
+        cli.cli(argv, standalone_mode=False)
+    finally:
+        done.set()
+        thread.join()
+    return {
+        "phases_peak_mb": {k: {n: round(v) for n, v in p.items()} for k, p in peaks.items()},
+        "maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "children_maxrss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        "wall_s": round(time.perf_counter() - start, 1),
+        "argv": argv,
+        "load": f"{before}→{load()}",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -306,12 +398,16 @@ def main() -> None:
     ing = sub.add_parser("ingest")
     ing.add_argument("--out", type=Path, required=True)
     ing.add_argument("--index", action="store_true", help="also embed (hours on e5 for Greve)")
+    ph = sub.add_parser("phases")
+    ph.add_argument("--out", type=Path, required=True)
+    ph.add_argument("flags", nargs="*", help="ingest flags, after --: -- --fast / -- --no-index")
     args = parser.parse_args()
     bench = {
         "encode": bench_encode,
         "greve-index": bench_greve_index,
         "cli": bench_cli,
         "ingest": bench_ingest,
+        "phases": bench_phases,
     }[args.what]
     print(json.dumps(bench(args), indent=2, ensure_ascii=False))
 

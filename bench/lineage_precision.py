@@ -140,6 +140,8 @@ def sample(args: argparse.Namespace) -> None:
                 }
                 by_stratum.setdefault(row["stratum"], []).append(row)
     for name, rows in sorted(by_stratum.items()):
+        if args.strata and name not in args.strata:
+            continue
         rng.shuffle(rows)
         seen: set[str] = set()
         taken = 0
@@ -170,7 +172,11 @@ def _seed_store(folder: Path) -> Path:
 def _set_of(labels: list[dict[str, Any]]) -> str:
     """The labels' split: "dev" (read while rules were written), "heldout" (judged after
     the rules of 2026-12-05's first pass), "heldout-2" (sampled with seed 2026 and judged
-    before the second pass changed anything)."""
+    before the second pass changed anything), "heldout-3" (planned steps and a few others,
+    sampled with seed 3012 and judged before the third pass changed anything), "heldout-4"
+    (40 planned steps sampled with seed 4012 from the third pass's output and judged then),
+    "heldout-5" (62 planned steps and 21 others sampled with seed 5012 from the fourth
+    pass's output and judged after its last rule change)."""
     return next((str(label["set"]) for label in labels if label.get("set")), "dev")
 
 
@@ -222,6 +228,7 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
     counts: Counter[str] = Counter()
     per_stratum: dict[str, Counter[str]] = {}
     per_set: dict[str, Counter[str]] = {}
+    per_set_stratum: dict[str, Counter[str]] = {}  # "heldout-5 planned": the planned steps' figure
     wrong: list[str] = []
     unlabelled: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -247,6 +254,8 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
                         counts[verdict] += 1
                         if verdict != "unlabelled":
                             per_set.setdefault(_set_of(found), Counter())[verdict] += 1
+                            key = f"{_set_of(found)} {stratum(s, tdate)}"
+                            per_set_stratum.setdefault(key, Counter())[verdict] += 1
                         per_stratum.setdefault(stratum(s, tdate), Counter())[verdict] += 1
                         line = f"{t} {day} {s.committee} ({s.link}{', planned' if getattr(s, 'planned', False) else ''})"
                         if verdict == "wrong":
@@ -282,6 +291,7 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
             k: {**v, "precision": round(v["correct"] / (v["correct"] + v["wrong"]), 4)}
             for k, v in sorted(per_set.items())
         },
+        "per_set_stratum": {k: dict(v) for k, v in sorted(per_set_stratum.items())},
     }
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -305,6 +315,9 @@ def main() -> None:
     s.add_argument("--targets", type=int, default=400, help="items whose history is sampled")
     s.add_argument("--seed", type=int, default=12)
     s.add_argument("--all", action="store_true", help="every step of the sampled targets")
+    s.add_argument(
+        "--strata", nargs="+", metavar="STRATUM", help="only these strata (planned, prose-after …)"
+    )
     s.set_defaults(func=sample)
     c = sub.add_parser("score", help="precision and seed recall of the current code")
     c.add_argument("--greve-store", help="a Greve store (raadsgraf ingest --no-index)")

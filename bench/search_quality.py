@@ -4,7 +4,9 @@ Builds an index of the seed documents (embeddings are cached under --work,
 so only the first run pays for them) and scores every query of
 ``queries.json`` for hybrid, dense and BM25 search. Rules (from the file):
 a key is ``MEETING_DATE#ITEM_NUMBER`` or ``POLICY:<title fragment>``; grades
-3/2/1; each item counts once, at its best chunk (search already groups so);
+3/2/1; each item counts once, at its best chunk (search already groups so); a
+result that stands for a case counts its case's other treatments (its card names
+them) right after it, each once;
 Recall@5 counts grade ≥ 2; MRR is the first grade-3 hit. nDCG uses linear
 gains (as trec_eval does).
 
@@ -47,6 +49,23 @@ def hit_key(hit: Hit, rel: dict[str, int]) -> str | None:
     return f"POLICY:{hit.document_title}"
 
 
+def result_keys(hits: list[Hit], rel: dict[str, int]) -> list[str | None]:
+    """The keys a result list shows, in order: each hit's own, then its case's other
+    treatments that are judged (search gives a case once, its card naming the others);
+    each key once. Older code's hits carry no treatments."""
+    keys: list[str | None] = []
+    for h in hits:
+        carried = [
+            f"{t.meeting_date.isoformat()}#{t.item_number}"
+            for t in getattr(h, "other_treatments", ())
+            if t.meeting_date is not None and t.item_number is not None
+        ]
+        for key in [hit_key(h, rel), *(k for k in carried if k in rel)]:
+            if key is None or key not in keys:
+                keys.append(key)
+    return keys
+
+
 def score_query(keys: list[str | None], rel: dict[str, int]) -> dict[str, float]:
     gains = [rel.get(k, 0) if k else 0 for k in keys]
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains[:10]))
@@ -72,7 +91,7 @@ def evaluate(
             dense_weight=weight,
             exact_first=mode == "hybrid",
         )
-        per_query[q["id"]] = score_query([hit_key(h, q["rel"]) for h in hits], q["rel"])
+        per_query[q["id"]] = score_query(result_keys(hits, q["rel"]), q["rel"])
     metrics = ("ndcg@10", "recall@5", "mrr")
     means = {m: sum(s[m] for s in per_query.values()) / len(per_query) for m in metrics}
     return {"mean": means, "per_query": per_query}

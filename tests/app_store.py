@@ -27,10 +27,16 @@ def seed_file(prefix: str) -> Path:
 
 
 def build_seed_store(folder: Path, cache_dir: Path | None = None) -> Path:
+    return build_store(folder, [seed_file(prefix) for prefix in STORE_SEEDS], cache_dir)
+
+
+def build_store(folder: Path, files: list[Path], cache_dir: Path | None = None) -> Path:
+    """A store of ``files`` (copied, so the store's sources are its own), embedded with
+    the real model; ``cache_dir`` keeps the embedding cache between runs."""
     src = folder / "src"
     src.mkdir(parents=True)
-    for prefix in STORE_SEEDS:
-        shutil.copy(seed_file(prefix), src)
+    for path in files:
+        shutil.copy(path, src)
     store = folder / "store"
     cached = cache_dir / "cache.sqlite" if cache_dir else None
     shared = store / "shared" / "embeddings.sqlite"  # the store's cache, shared by generations

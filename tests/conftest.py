@@ -26,6 +26,29 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["RAADSGRAF_MODELS"] = str(MODELS)
 
 
+@pytest.fixture(autouse=True)
+def _models_built_only_in_models(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A model built anywhere but :data:`MODELS` is a test whose ``Settings`` lacks
+    ``models=MODELS`` (the default is ``<store>/models``): it would rebuild e5 from
+    the wheel, a minute or more, without anyone noticing. Tests of the build itself
+    replace ``_build`` with a fake and are not affected."""
+    from raadsgraf.index.encoders import models, static
+
+    def guard(real: Any) -> Any:
+        def build(model: Any, key: str, out: Path, **kw: Any) -> Any:
+            if Path(out).parent.resolve() != MODELS:
+                raise AssertionError(
+                    f"a test built model {key} into {Path(out).parent}: give its "
+                    f"Settings models=MODELS"
+                )
+            return real(model, key, out, **kw)
+
+        return build
+
+    monkeypatch.setattr(models, "_build", guard(models._build))
+    monkeypatch.setattr(static, "build_static", guard(static.build_static))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite golden files from current output"

@@ -48,3 +48,27 @@ def test_sync_table_and_env_lists(tmp_path: Path) -> None:
     toml.write_text("[sync]\nportal = 'x'\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"unknown setting '\[sync\] portal'"):
         load(env={"RAADSGRAF_CONFIG": str(toml)})
+
+
+def test_graph_credentials_are_folded_into_the_address_and_never_shown() -> None:
+    """From the environment into the address the SPARQL client reads; the repr, and
+    every URL an error names, carry no password."""
+    import httpx
+
+    from raadsgraf.graph.remote import endpoints, login
+
+    env = {
+        "RAADSGRAF_GRAPH": "sparql+http://db.example:8890/sparql?update=/sparql-auth",
+        "RAADSGRAF_GRAPH_USER": "rg",
+        "RAADSGRAF_GRAPH_PASSWORD": "p@ss:wörd/1",
+    }
+    settings = load(env=env)
+    assert "p@ss" not in repr(settings) and "rg:***@db.example" in repr(settings)
+    assert all("@" not in url and "rg" not in url for url in endpoints(settings.graph))
+    assert endpoints(settings.graph)[1] == "http://db.example:8890/sparql-auth"
+    auth = login(settings.graph)
+    expected = httpx.BasicAuth("rg", "p@ss:wörd/1")._auth_header
+    assert auth is not None and auth._basic._auth_header == expected  # type: ignore[attr-defined]
+    assert login(env["RAADSGRAF_GRAPH"]) is None
+    with pytest.raises(ConfigError, match="graph_user"):
+        load(env={**env, "RAADSGRAF_GRAPH": "127.0.0.1"})

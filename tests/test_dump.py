@@ -19,6 +19,7 @@ from tests.backend_compare import (
     assert_same_graph_and_lineage,
     assert_same_search,
 )
+from tests.conftest import MODELS
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def reloaded(dumped: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings
     store = tmp_path_factory.mktemp("reloaded") / "store"
     result = CliRunner().invoke(cli, ["load", str(dumped), "--store", str(store)])
     assert result.exit_code == 0, result.output
-    return Settings(store=store)
+    return Settings(store=store, models=MODELS)
 
 
 def test_dump_is_canonical_and_described(seed_store: Path, dumped: Path, tmp_path: Path) -> None:
@@ -62,7 +63,7 @@ def test_load_answers_as_the_original(seed_store: Path, reloaded: Settings) -> N
 
 @pytest.mark.slow
 def test_load_searches_as_the_original(seed_store: Path, reloaded: Settings) -> None:
-    assert_same_search(Settings(store=seed_store), reloaded)
+    assert_same_search(Settings(store=seed_store, models=MODELS), reloaded)
 
 
 def test_a_changed_dump_file_is_named(dumped: Path, tmp_path: Path) -> None:

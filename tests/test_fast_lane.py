@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -225,3 +226,68 @@ def test_real_models_fast_then_upgrade_equals_plain_e5(tmp_path: Path) -> None:
     assert report.swapped
     _cli_ingest(plain, src, "e5-small-int8")
     _assert_same_index(fast, plain, dataclasses.replace(settings, store=plain))
+
+
+def _whole_text_vectors(encoder: Any, texts: list[str]) -> np.ndarray:
+    """model2vec's pooling, done plainly: each whole text tokenised by the model's
+    own (Rust) tokenizer, the mean of its token rows (float32), L2-normalised."""
+    from tokenizers import Tokenizer
+
+    (folder,) = MODELS.glob(f"{encoder.name}*/model2vec")
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    table = np.asarray(encoder._table, dtype=np.float32)
+    out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    for row, enc in enumerate(tokenizer.encode_batch(texts, add_special_tokens=False)):
+        ids = [i for i in enc.ids if i != encoder._unk]
+        if ids:
+            vec = table[ids].mean(axis=0)
+            out[row] = vec / np.linalg.norm(vec)
+    return out
+
+
+@pytest.mark.slow
+def test_static_encoder_pools_as_the_whole_text_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The word cache, the float16 table and the sparse pooling give each passage
+    the vector its whole-text tokenisation gives (cos ≥ 0.9999), also when the
+    word cache overflows between two calls and starts over."""
+    from raadsgraf.index import chunk_document, get_encoder
+    from raadsgraf.pipeline import parse_files
+
+    docs = parse_files(sorted(SEEDS.glob("*.txt")), progress=False).documents
+    texts = [c.passage for d in docs for c in chunk_document(d)] + ["", "ÆØÅ"]
+    encoder: Any = get_encoder("e5-small-static", 2, MODELS)
+    half = len(texts) // 2
+    monkeypatch.setattr(encoder, "WORD_CACHE", len(set(" ".join(texts[:half]).split())) + 5)
+    got = np.concatenate([encoder.encode_passages(texts[:half]), encoder.encode_passages(texts)])
+    want = _whole_text_vectors(encoder, texts[:half] + texts)
+    cos = (got * want).sum(axis=1)
+    filled = np.linalg.norm(want, axis=1) > 0
+    assert filled.sum() > 100 and cos[filled].min() >= 0.9999
+    assert not np.linalg.norm(got[~filled], axis=1).any()  # no tokens: a zero vector
+
+
+@pytest.mark.slow
+def test_python_tokenizer_gives_the_rust_tokenizers_vectors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The fast lane tokenises words with the Python copy of the Unigram tokenizer
+    (no ~280 MB Rust tokenizer resident during an ingest): every sample passage gets
+    bit for bit the vector the Rust tokenizer gives it."""
+    from raadsgraf.index import chunk_document
+    from raadsgraf.index.encoders import static
+    from raadsgraf.index.encoders.unigram import UnigramTokenizer
+    from raadsgraf.pipeline import parse_files
+
+    files = sorted(SEEDS.glob("*.txt")) + sorted((SEEDS.parent / "firstagenda").glob("*.json"))
+    docs = parse_files(files, progress=False).documents
+    texts = [c.passage for d in docs for c in chunk_document(d)]
+    texts += ["", "ÆØÅ", "x" * 3000, "e\u0301 ﬁ ½ Ⅳ 𝔘 \u00a0 tab\there"]
+    (folder,) = MODELS.glob("e5-small-static-*/model2vec")
+    lean = static.StaticEncoder(folder, "lean")
+    assert isinstance(lean._tokenizer, UnigramTokenizer)
+    monkeypatch.setattr(static, "_lean_static", lambda path: None)
+    rust = static.StaticEncoder(folder, "rust")
+    assert not isinstance(rust._tokenizer, UnigramTokenizer)
+    assert len(texts) > 300
+    assert np.array_equal(lean.encode_passages(texts), rust.encode_passages(texts))
+    assert lean._words == rust._words

@@ -231,7 +231,7 @@ def test_hits_are_grouped_per_item_with_json_fields(built: index.SearchIndex) ->
     assert list(hits[0].to_json()) == [
         "rank", "score", "iri", "municipality", "committee", "meeting_date", "item_number",
         "item_title", "case_number", "document_title", "source", "section", "snippet",
-        "weak", "relevance", "is_open",
+        "weak", "relevance", "is_open", "other_treatments",
     ]  # fmt: skip
     assert hits[0].to_json()["meeting_date"] == "2023-11-07"
 
@@ -301,6 +301,55 @@ def test_dense_selector_and_approximate_indexes_agree_with_flat(kind: str, tmp_p
 def test_snippet_marks_query_words_outside_punctuation() -> None:
     s = snippet("Antallet af hjemløse i 2022. Det er faldet.", "hjemløshed 2022", "stem")
     assert "**hjemløse**" in s and "**2022**." in s
+
+
+def _plain_snippet(text: str, query: str, normaliser: str, words: int = 40) -> str:
+    """:func:`snippet` by its definition, token by token and window by window (the
+    speed-ups of the real one must not change a character)."""
+    from raadsgraf.index.highlight import _mark
+    from raadsgraf.index.sparse import STOPWORDS, word_normaliser
+
+    norm = word_normaliser(normaliser)
+    query_words = re.findall(r"[^\W_]+", query.lower())
+    wanted = {norm(w) for w in query_words if w not in STOPWORDS and len(w) > 1}
+    phrase = exact_phrase(query)
+    tokens = [t for t in (re.sub(r"\*\*+|__+|^#+$", "", t) for t in text.split()) if t]
+    if not tokens:
+        return ""
+
+    def hit(token: str) -> bool:
+        core = re.sub(r"^\W+|\W+$", "", token).lower()
+        if phrase and core == phrase.lower():
+            return True
+        return bool(core) and any(norm(w) in wanted for w in re.findall(r"[^\W_]+", core))
+
+    marks = [hit(t) for t in tokens]
+    best, best_count = 0, -1
+    for start in range(0, max(1, len(tokens) - words + 1)):
+        if sum(marks[start : start + words]) > best_count:
+            best, best_count = start, sum(marks[start : start + words])
+    end = min(len(tokens), best + words)
+    out = " ".join(_mark(t) if marks[i] else t for i, t in enumerate(tokens) if best <= i < end)
+    return ("… " if best else "") + out + (" …" if end < len(tokens) else "")
+
+
+def test_snippet_is_the_richest_window_as_defined() -> None:
+    samples = Path(__file__).parent / "samples" / "seeds"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(samples.glob("*.txt"))]
+    passages = texts + [t for text in texts for t in text.split("\n\n") if t.strip()]
+    passages += ["## **Beslutning** Godkendt__ af **Byrådet**.", "**", "kort tekst"]
+    queries = [
+        "hjemløshed 2022",
+        "budget for skoleområdet",
+        "Byrådet godkendte",
+        "Mette Frederiksen",
+        "24-012144",
+        "xyzzy",
+    ]
+    assert len(passages) > 100
+    for q in queries:
+        for p in passages:
+            assert snippet(p, q, "stem") == _plain_snippet(p, q, "stem"), (q, p[:80])
 
 
 def test_bm25_scores_equal_bm25s_own() -> None:

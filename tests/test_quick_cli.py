@@ -177,6 +177,21 @@ def test_each_distinct_text_is_embedded_once_shortest_first(tmp_path: Path) -> N
     assert [v[0] for v in vectors] == [len(t) for t in texts]
 
 
+def test_a_long_running_index_keeps_a_bounded_number_of_rows_parsed(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A service reads rows all day: it keeps the last ROWS_KEPT parsed, not all (on
+    Greve the kept rows grew by 3,000 per 300 searches), and re-reads the others."""
+    from raadsgraf import generations
+    from raadsgraf.index import table as table_module
+
+    monkeypatch.setattr(table_module, "ROWS_KEPT", 5)
+    table = ChunkTable(generations.resolve(seed_store) / "index" / "chunks.jsonl")
+    first = [table[i].passage for i in range(12)]
+    assert len(table._rows) == 5 and list(table._rows) == list(range(7, 12))
+    assert [table[i].passage for i in range(12)] == first
+
+
 def test_saved_columns_equal_those_computed_and_old_indexes_still_open(
     seed_store: Path, tmp_path: Path
 ) -> None:

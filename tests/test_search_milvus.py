@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,10 +178,24 @@ def test_a_filter_that_matches_nothing_finds_nothing(pair) -> None:  # type: ign
     assert remote.search("budget", filters=Filters(municipality="Ingenby")) == []
 
 
+def _rows_naming(client: Any, name: str, words: str) -> int:
+    """Rows of the collection whose chunk (any field) holds ``words``."""
+    rows = client.query(name, filter='id != ""', output_fields=["chunk"], limit=16_384)
+    return sum(words.lower() in json.dumps(r["chunk"], ensure_ascii=False).lower() for r in rows)
+
+
 def test_ingest_replaces_and_forget_deletes_in_milvus(milvus_store: Path, tmp_path: Path) -> None:
+    """An ingest replaces a source's rows; `forget` deletes a source's rows and a
+    name's (its sources read again without it) from the collection; a dump written
+    before the erasure, loaded back, does not bring the name back."""
+    from raadsgraf import dump
+
+    from .test_erasure import NAME
+
     store = tmp_path / "store"
     shutil.copytree(milvus_store, store)
     settings = _settings(store, "search.db")
+    before = dump.export(settings, tmp_path / "before")
     upload = seed_file(UPLOAD_SEED)  # Gentofte, boligsocial indsats, 9 Apr 2018
     assert ingest([upload], settings, progress=False).ok
     assert ingest([upload], settings, progress=False).ok  # again: replaced, not appended
@@ -197,6 +212,45 @@ def test_ingest_replaces_and_forget_deletes_in_milvus(milvus_store: Path, tmp_pa
     assert count["count(*)"] == 0
     idx = index.open_index(store, settings)
     assert all(not c.source_path.endswith(upload.name) for c in idx.chunks)
+
+    assert _rows_naming(client, name, NAME) > 0
+    report = erasure.forget(settings, texts=[NAME])
+    assert report.sources_reread == 1 and report.chunks_removed > 0
+    assert _rows_naming(client, name, NAME) == 0
+    assert dump.load(before.folder, settings).withheld == 1
+    assert _rows_naming(client, name, NAME) == 0
+    idx = index.open_index(store, settings)
+    assert not any(NAME in c.text for c in idx.chunks)
+
+
+def test_opening_maps_chunk_ids_without_parsing_a_row(milvus_store: Path, tmp_path: Path) -> None:
+    """Milvus answers with chunk ids: the rows they map to come from the chunk-id
+    column of rows.npz, not from parsing every row of chunks.jsonl; an index
+    written before that column (a copy with it taken out) still opens, the ids
+    then read from the rows, and answers the same."""
+    import numpy as np
+
+    from raadsgraf import generations
+    from raadsgraf.index.table import ROWS_ARRAYS, Columns
+
+    settings = _settings(milvus_store, "search.db")
+    idx = index.SearchIndex(generations.resolve(milvus_store), settings)
+    assert idx.chunks._rows == {}, "rows were parsed to open the index"
+    query = "boligsocial helhedsplan"
+    hits = [h.to_json() for h in idx.search(query, mode="bm25")]
+    assert hits
+
+    store = tmp_path / "store"
+    shutil.copytree(milvus_store, store)
+    rows = generations.resolve(store) / "index" / ROWS_ARRAYS
+    with np.load(rows) as saved:
+        older = {k: saved[k] for k in saved.files if k != "chunk_id"}
+    np.savez(rows, **older)
+    loaded = Columns.load(rows.parent, len(idx.chunks))
+    assert loaded is not None and loaded.chunk_id is None  # the other columns still read
+    old = index.SearchIndex(generations.resolve(store), _settings(store, "search.db"))
+    assert old.backend.ids == idx.backend.ids  # type: ignore[attr-defined]
+    assert [h.to_json() for h in old.search(query, mode="bm25")] == hits
 
 
 def test_the_setting_names_what_it_accepts(seed_store: Path) -> None:

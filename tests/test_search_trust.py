@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -154,7 +156,12 @@ def test_real_queries_still_have_strong_hits(rg: raadsgraf.Raadsgraf) -> None:
 def test_case_number_gives_its_items_only_with_a_real_snippet(
     rg: raadsgraf.Raadsgraf, mode: str
 ) -> None:
-    hits = rg.search("24-012144", top_k=20, mode=mode)
+    # the number's two items name two matters (a study trip's evaluation, an application
+    # to Landsbyggefonden): two results, both carrying it, neither a treatment of the other
+    found = rg.search("24-012144", top_k=20, mode=mode)
+    assert {h.item_number for h in found} == {2, 3} and not any(h.weak for h in found)
+    assert all(h.case_number == "24-012144" and not h.other_treatments for h in found)
+    hits = rg.search("24-012144", top_k=20, mode=mode, per_item=True)
     assert {h.item_number for h in hits} == {2, 3} and not any(h.weak for h in hits)
     assert all(h.case_number == "24-012144" for h in hits)
     for h in hits:
@@ -164,8 +171,8 @@ def test_case_number_gives_its_items_only_with_a_real_snippet(
         assert len(h.snippet.split()) > 8
     # the rest is there only on demand, flagged weak
     everything = rg.search("24-012144", top_k=20, mode=mode, include_weak=True)
-    assert [h.weak for h in everything[:2]] == [False, False]
-    assert all(h.weak for h in everything[2:])
+    assert [(h.weak, h.case_number) for h in everything[:2]] == [(False, "24-012144")] * 2
+    assert len(everything) > 2 and all(h.weak for h in everything[2:])
 
 
 @pytestmark_slow
@@ -212,6 +219,76 @@ def test_facets_count_the_querys_strong_hits_with_the_other_filters(
     assert any("17,4" in c and m and "Slagelse" in m for c, m in bodies.items())
 
 
+def _asked(rg: raadsgraf.Raadsgraf, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SPARQL queries the store's graph runs from now on (until monkeypatch.undo)."""
+    asked: list[str] = []
+    run = rg.graph.query
+    monkeypatch.setattr(rg.graph, "query", lambda q, **kw: asked.append(q) or run(q, **kw))
+    return asked
+
+
+@pytestmark_slow
+def test_a_search_that_names_no_one_asks_the_graph_nothing(
+    rg: raadsgraf.Raadsgraf, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search page asks for people and parties named by every query: the names are
+    read once per store, not once per search (each was a query over every person)."""
+    rg.people_matching("boligsocial helhedsplan")  # the names, read once per store
+    someone = rg.people()[0][0]
+    asked = _asked(rg, monkeypatch)
+    assert rg.people_matching("budgetopfølgning") == []
+    assert someone in rg.people_matching(someone.name)
+    assert asked == []
+
+
+@pytestmark_slow
+@pytest.mark.parametrize(
+    ("query", "filters"),
+    [
+        ("boligsocial helhedsplan", Filters()),
+        ("beskæftigelse handicap strategi", Filters(municipality="Ballerup")),
+        ("økonomi", Filters(outcome="godkendt")),
+        ("strategi for socialområdet", Filters(committee="udvalg")),
+    ],
+)
+def test_facets_ask_the_graph_nothing_per_search_and_count_as_the_items_say(
+    rg: raadsgraf.Raadsgraf, monkeypatch: pytest.MonkeyPatch, query: str, filters: Filters
+) -> None:
+    """Municipality and committee labels come from a map read once per store, outcomes
+    from the index: a search's facets run no SPARQL, and count each item hit under its
+    own summary's municipality, committee and outcome (the graph's), and a policy under
+    its municipality's label (not the source's "… Kommune" as a facet of its own)."""
+    rg.search_facets("kommune")  # the store's label maps, read once
+    asked = _asked(rg, monkeypatch)
+    facets = rg.search_facets(query, filters=filters)
+    assert asked == [] and facets.municipalities and facets.outcomes
+    monkeypatch.undo()
+    labels = [m for m, _ in rg.facets().municipalities]
+    got = {
+        "municipality": Counter(dict(facets.municipalities)),
+        "committee": Counter(dict(facets.committees)),
+        "outcome": Counter({o: n for o, _, n in facets.outcomes}),
+    }
+    for facet in got:
+        narrowed = replace(filters, **{facet: None})
+        hits = [h for h in rg.search(query, top_k=100, filters=narrowed, per_item=True)]
+        hits = [h for h in hits if not h.weak]
+        items = rg.item_summaries([h.iri for h in hits])
+        cases: dict[str | None, set[str]] = {}  # a case counts once under each value
+        for h in hits:
+            if h.iri in items:
+                values = [getattr(items[h.iri], facet)]
+            elif facet == "municipality":
+                values = [m for m in labels if m in (h.municipality or "")]
+            else:
+                values = [h.committee or "?"] if facet == "committee" else []
+            for v in values:
+                cases.setdefault(v, set()).add(h.case_key)
+        expected = Counter({v: len(c) for v, c in cases.items() if v})
+        assert got[facet] == expected, (facet, got[facet], expected)
+    assert set(got["municipality"]) <= set(labels)
+
+
 @pytestmark_slow
 def test_cards_are_clean_and_closed_items_locked(rg: raadsgraf.Raadsgraf) -> None:
     sys.path.insert(0, str(APP))
@@ -250,8 +327,10 @@ def test_cli_weak_flag_all_and_min_score(seed_store: Path) -> None:
 
 def test_dense_can_be_measured_without_the_exact_rule(rg) -> None:  # type: ignore[no-untyped-def]
     """Benchmarks measure "dense" as the embeddings alone (issue #18: fair benches)."""
-    served = rg.index.search("24-012144", mode="dense", include_weak=True)
-    pure = rg.index.search("24-012144", mode="dense", include_weak=True, exact_first=False)
+    served = rg.index.search("24-012144", mode="dense", include_weak=True, per_item=True)
+    pure = rg.index.search(
+        "24-012144", mode="dense", include_weak=True, exact_first=False, per_item=True
+    )
     assert [h.case_number for h in served[:2]] == ["24-012144", "24-012144"]
     assert [h.iri for h in served] != [h.iri for h in pure]
 

@@ -147,6 +147,24 @@ def test_search_filters_reach_the_index(client: TestClient, openapi: dict[str, A
     assert r.status_code == 422 and _error(r)["code"] == "invalid_parameters"
 
 
+def test_search_gives_each_matter_of_a_case_number_once(
+    client: TestClient, openapi: dict[str, Any]
+) -> None:
+    """Issue #12: seed 001's number 24-012144 is on items 2 and 3, which name two
+    matters (a study trip's evaluation, an application to Landsbyggefonden): two
+    results, neither listed as a treatment of the other (valid against the published
+    schema; a case of one matter in several bodies: tests/test_search_cases.py);
+    ``per_item=true`` lists the same two."""
+    body = check(openapi, _search(client, q="24-012144"))
+    hits = [r["hit"] for r in body["results"]]
+    assert sorted(h["item_number"] for h in hits) == [2, 3] and body["total"] == 2
+    assert all(h["case_number"] == "24-012144" and h["other_treatments"] == [] for h in hits)
+    apart = check(openapi, _search(client, q="24-012144", per_item="true"))
+    assert sorted(r["hit"]["item_number"] for r in apart["results"]) == [2, 3]
+    params = openapi["paths"]["/api/search"]["get"]["parameters"]
+    assert "per_item" in {p["name"] for p in params}
+
+
 def test_search_total_counts_the_strong_hits(client: TestClient, openapi: dict[str, Any]) -> None:
     """`total` (null before issue 15): the strong hits matching the filters, whatever the page."""
     query = "boligsocial helhedsplan"

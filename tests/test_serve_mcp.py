@@ -66,6 +66,9 @@ async def _session(url: str) -> dict[str, Any]:
         first = found["hits"][0]["iri"]
         out["item"] = _data(await client.call_tool("item", {"iri": first}))
         out["history"] = _data(await client.call_tool("case_history", {"target": "24-012144"}))
+        for per_item in (False, True):
+            args = {"query": "24-012144", "per_item": per_item}
+            out[f"case per_item={per_item}"] = _data(await client.call_tool("search", args))
         policies = _data(
             await client.call_tool(
                 "sparql", {"query": "SELECT ?p WHERE { ?p a rg:Policy } ORDER BY ?p LIMIT 1"}
@@ -96,6 +99,12 @@ def test_mcp_tools_over_streamable_http_carry_citations(server: str) -> None:
     assert out["item"]["item"]["item"] == hits[0]["iri"]
     _citations_are_complete(out["item"], numbered=True)
     assert out["history"]["history"]["steps"]
+    # issue #12: the number's two items name two matters: two hits, neither a treatment
+    # of the other (one matter in several bodies is one hit: tests/test_search_cases.py)
+    hits = out["case per_item=False"]["hits"]
+    assert sorted(h["item_number"] for h in hits) == [2, 3]
+    assert all(h["other_treatments"] == [] for h in hits)
+    assert len(out["case per_item=True"]["hits"]) == 2
     _citations_are_complete(out["history"])
     assert out["policy"]["policy"]["policy"].startswith("https://raadsgraf.dk/id/")
     _citations_are_complete(out["policy"])

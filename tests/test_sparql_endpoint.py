@@ -294,3 +294,64 @@ def test_default_bind_is_loopback() -> None:
     out = CliRunner().invoke(cli, ["serve", "--help"]).output
     assert "127.0.0.1" in out
     assert json.dumps(ServeOptions().host) == '"127.0.0.1"'
+
+
+@pytest.mark.slow
+def test_serve_processes_share_the_port_with_the_commands_settings(graph_store: Path) -> None:
+    """`raadsgraf serve --processes 2`: two service processes, each with its share of
+    the SPARQL workers, built from the settings the command was given (the row cap)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    import psutil
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    args = ["serve", "--store", str(graph_store), "--port", str(port), "--no-warm"]
+    env = {**os.environ, "RAADSGRAF_SERVE_RATE_LIMIT": "0"}
+    cmd = [sys.executable, "-m", "raadsgraf", *args, "--processes", "2", "--max-rows", "3"]
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+
+        # each service process has started its one SPARQL worker (2 workers ÷ 2 processes)
+        def spawned(p: psutil.Process) -> bool:
+            return any("spawn_main" in part for part in p.cmdline())
+
+        assert proc.poll() is None, proc.communicate()[1].decode()[-2000:]
+        while time.monotonic() < deadline:
+            serving = [k for k in psutil.Process(proc.pid).children() if spawned(k)]
+            workers = [w for k in serving for w in k.children() if spawned(w)]
+            if len(serving) == 2 and len(workers) == 2:
+                break
+            time.sleep(0.3)
+        assert (len(serving), len(workers)) == (2, 2)
+        clients = [httpx.Client(base_url=url) for _ in range(16)]
+        for c in clients:  # a connection each: whichever process takes it, same answer
+            r = c.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o }"})
+            assert r.status_code == 200
+            assert len(r.json()["results"]["bindings"]) == 3
+            assert r.headers["X-Raadsgraf-Truncated"] == "true"
+        # each process has a listening socket of its own, so both got connections (one
+        # shared socket gave a burst of keep-alive connections mostly to one process)
+        held = [
+            sum(c.laddr.port == port and c.status == "ESTABLISHED" for c in k.net_connections())
+            for k in serving
+        ]
+        for c in clients:
+            c.close()
+        assert all(held) and sum(held) == 16, held
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    assert proc.returncode is not None

@@ -92,6 +92,8 @@ class Raadsgraf(Closing):
         # session and tokenizer take concurrent calls.
         self._index_lock = threading.Lock()
         self._labels: dict[str, str] | None = None
+        self._bodies: dict[str, str] | None = None  # body IRI → label (search facets)
+        self._names: tuple[list[views.PersonRef], list[views.PartyRef]] | None = None
 
     @property
     def graph(self) -> GraphBackend:
@@ -222,9 +224,12 @@ class Raadsgraf(Closing):
         outcome: str | None = None,
         include_weak: bool = False,
         min_score: float | None = None,
+        per_item: bool = False,
     ) -> Hits:
-        """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per agenda item or policy,
-        best first (see docs/search.md). Filters come as a :class:`Filters` or as keywords.
+        """Hybrid (or ``"dense"`` / ``"bm25"``) search: one hit per case (its best-ranked
+        treatment, the others in ``other_treatments``), agenda item without a case
+        number or policy, best first (see docs/search.md); ``per_item=True``: one hit
+        per agenda item. Filters come as a :class:`Filters` or as keywords.
 
         Only hits that clear the relevance floor are returned; when none does, the
         nearest few, each with ``weak=True``. ``include_weak`` fills ``top_k`` with weak
@@ -240,22 +245,23 @@ class Raadsgraf(Closing):
             filters=filters,
             include_weak=include_weak,
             min_score=min_score,
+            per_item=per_item,
         )
 
     def search_facets(
         self, query: str, *, mode: str = "hybrid", filters: Filters | None = None, depth: int = 100
     ) -> views.Facets:
-        """Counts of the query's strong hits (up to ``depth``) per municipality, committee,
-        outcome and year. Each facet is counted with every *other* filter applied, so a
-        facet's counts say what choosing one of its values would give."""
+        """Counts of the query's strong results (cases; up to ``depth`` items) per
+        municipality, committee, outcome and year. Each facet is counted with every *other*
+        filter applied, so a facet's counts say what choosing one of its values would
+        give: a case counts once under each value one of its matching treatments has (a
+        case treated by a committee and by Byrådet counts under both, once per year)."""
         from dataclasses import replace
 
         from raadsgraf.index.search import Filters
 
         filters = filters or Filters()
         counts: dict[str, Counter[str]] = {}
-        summaries: dict[str, views.ItemSummary] = {}
-        asked: set[str] = set()
         found: dict[Filters, list[Hit]] = {}  # without filters, the four facets share one search
         for facet in ("municipality", "committee", "outcome", "year"):
             narrowed = {
@@ -265,26 +271,23 @@ class Raadsgraf(Closing):
             }.get(facet, filters)
             if narrowed not in found:
                 every = self.index.search(
-                    query, top_k=depth, mode=mode, filters=narrowed, snippets=False
+                    query, top_k=depth, mode=mode, filters=narrowed, snippets=False, per_item=True
                 )
                 found[narrowed] = [h for h in every if not h.weak]
             hits = found[narrowed]
-            missing = [h.iri for h in hits if h.iri not in asked]
-            asked.update(missing)  # a policy has no item summary: asked once, not per facet
-            summaries.update(views.item_summaries(self.graph, missing))
-            counter: Counter[str] = Counter()
-            for h in hits:
-                s = summaries.get(h.iri)
-                if facet == "municipality":
-                    counter[(s.municipality if s else None) or h.municipality or "?"] += 1
-                elif facet == "committee":
-                    counter[(s.committee if s else None) or h.committee or "?"] += 1
+            outcomes = self.index.outcomes(h.iri for h in hits) if facet == "outcome" else {}
+            cases: dict[str, set[str]] = {}  # value → the cases counted under it
+            for h in hits:  # labels from maps read once per store: no graph query per search
+                value: str | None = None
+                if facet in ("municipality", "committee"):
+                    value = self._body_label(h, facet)
                 elif facet == "outcome":
-                    if s and s.outcome:
-                        counter[s.outcome] += 1
+                    value = outcomes.get(h.iri)
                 elif h.meeting_date:
-                    counter[str(h.meeting_date.year)] += 1
-            counts[facet] = counter
+                    value = str(h.meeting_date.year)
+                if value:
+                    cases.setdefault(value, set()).add(h.case_key)
+            counts[facet] = Counter({v: len(c) for v, c in cases.items()})
         labels = self._outcome_labels()
         return views.Facets(
             municipalities=tuple(sorted(counts["municipality"].items())),
@@ -294,7 +297,9 @@ class Raadsgraf(Closing):
         )
 
     def similar(self, iri: str, *, top_k: int = 5) -> list[Hit]:
-        """Items like this one from other meetings (and municipalities), by meaning."""
+        """Items like this one from other meetings (and municipalities) and other cases,
+        by meaning: the item's own case (its other treatments) is its history, not a
+        likeness."""
         detail = views.item_detail(self.graph, iri)
         if detail is None:
             return []
@@ -304,7 +309,13 @@ class Raadsgraf(Closing):
         # procedural items (godkendelse af referat, eventuelt …) are left out by search
         # unless the item is one; hits below the floor are not "similar"
         hits = self.search(query, top_k=top_k * 3, mode="dense")
-        others = [h for h in hits if not h.weak and not h.iri.startswith(detail.meeting + "/")]
+        others = [
+            h
+            for h in hits
+            if not h.weak
+            and not h.iri.startswith(detail.meeting + "/")
+            and detail.item not in {t.iri for t in h.other_treatments}
+        ]
         return others[:top_k]
 
     # --- views for the app (typed, read-only) ----------------------------------------
@@ -394,10 +405,13 @@ class Raadsgraf(Closing):
             *whole, last = words
             return all(w in have for w in whole) and any(h.startswith(last) for h in have)
 
+        if self._names is None:  # every search asks: read once per open store (generation)
+            self._names = ([p for p, _, _ in self.people()], self.parties())
+        people, parties = self._names
         found: list[views.PersonRef | views.PartyRef] = []
         if len(words) > 1 or len(words[0]) >= 3:
-            found.extend(p for p, _, _ in self.people() if fits(p.name))
-        for party in self.parties():
+            found.extend(p for p in people if fits(p.name))
+        for party in parties:
             letter = (party.letter or "").lower()
             if (len(words) == 1 and words[0] == letter) or (
                 len(query.strip()) >= 3 and fits(party.name)
@@ -407,6 +421,21 @@ class Raadsgraf(Closing):
 
     def facets(self) -> views.Facets:
         return views.facets(self.graph)
+
+    def _body_label(self, hit: Hit, facet: str) -> str:
+        """A hit's municipality or committee as the graph labels it (the index holds
+        the names the source gave), from a map read once per open store: a store
+        generation is opened as a new :class:`Raadsgraf`, so an ingest refreshes it."""
+        if self._bodies is None:
+            self._bodies = views.body_labels(self.graph)
+        name = hit.municipality if facet == "municipality" else hit.committee
+        if not hit.municipality or not name:
+            return name or "?"
+        if facet == "municipality":
+            body = iris.municipality_iri(hit.municipality)
+        else:
+            body = iris.committee_iri(hit.municipality, name)
+        return self._bodies.get(body) or name
 
     def _outcome_labels(self) -> dict[str, str]:
         """Outcome notation → label (the vocabulary's: read once per open store)."""

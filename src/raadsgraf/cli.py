@@ -442,6 +442,15 @@ def validate(store: str | None) -> None:
 @click.option("--timeout", default=None, type=float, help="Seconds per SPARQL query.")
 @click.option("--max-rows", default=None, type=int, help="SPARQL result cap.")
 @click.option("--workers", default=None, type=int, help="SPARQL query processes.")
+@click.option(
+    "--processes",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 16),
+    help="Service processes sharing the port, each with a listening socket of its own "
+    "(uvicorn's --workers share one, which handed one process most connections); the SPARQL "
+    "workers are divided among them.",
+)
 @click.option("--rate-limit", default=None, type=int, help="Requests a minute per client (0: off).")
 @click.option("--cors", default=None, help="Origins allowed by CORS, comma-separated.")
 @click.option("--no-warm", is_flag=True, help="Don't load the search model at start-up.")
@@ -452,6 +461,7 @@ def serve(
     timeout: float | None,
     max_rows: int | None,
     workers: int | None,
+    processes: int,
     rate_limit: int | None,
     cors: str | None,
     no_warm: bool,
@@ -467,6 +477,7 @@ def serve(
     \b
     Examples:
       raadsgraf serve --port 7878
+      raadsgraf serve --processes 2        # two processes: item pages on both cores
       curl 'http://127.0.0.1:7878/api/search?q=boligsocial+helhedsplan&limit=3'
       curl -H 'Accept: text/csv' 'http://127.0.0.1:7878/sparql' \\
            --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
@@ -474,8 +485,16 @@ def serve(
     from pathlib import Path
 
     import uvicorn
+    from fastapi import FastAPI
 
-    from raadsgraf.serve.app import ServeOptions, create_app
+    from raadsgraf.serve.app import (
+        ServeOptions,
+        create_app,
+        export_for_processes,
+        per_process,
+    )
+    from raadsgraf.serve.processes import run_processes
+    from raadsgraf.serve.workers import check_store
 
     try:
         settings = config.load(
@@ -488,15 +507,27 @@ def serve(
                 "serve_cors_origins": cors,
             }
         )
-        app = create_app(Path(settings.store), settings, ServeOptions(host=host, warm=not no_warm))
+        options = ServeOptions(host=host, warm=not no_warm)
+        app: FastAPI | None = None
+        if processes > 1:  # each process builds the app itself, from the environment
+            check_store(Path(settings.store), settings.graph)
+            export_for_processes(per_process(settings, processes), options)
+        else:
+            app = create_app(Path(settings.store), settings, options)
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"raadsgraf on http://{host}:{port}/ (API /api, SPARQL /sparql, MCP /mcp)", err=True)
+    click.echo(
+        f"raadsgraf on http://{host}:{port}/ (API /api, SPARQL /sparql, MCP /mcp)"
+        + (f", {processes} processes" if processes > 1 else ""),
+        err=True,
+    )
     # Keep idle connections longer than clients wait between requests (people: seconds),
     # so a request never races the server closing its connection (connection reset).
-    uvicorn.run(
-        app, host=host, port=port, access_log=False, log_level="warning", timeout_keep_alive=75
-    )
+    server: dict[str, Any] = {"access_log": False, "log_level": "warning", "timeout_keep_alive": 75}
+    if app is None:
+        run_processes(processes, host, port, server)
+    else:
+        uvicorn.run(app, host=host, port=port, **server)
 
 
 @cli.command()
@@ -648,6 +679,11 @@ def forget(
     default=None,
     help="Relevance floor to use instead of the fitted one (cosine + weight · word coverage).",
 )
+@click.option(
+    "--per-item",
+    is_flag=True,
+    help="One hit per agenda item, not one per case (a case's treatments apart).",
+)
 @_STORE_OPTION
 @click.option("--model", default=None, help="Embedding model (must match the index).")
 def search(
@@ -663,15 +699,18 @@ def search(
     mode: str,
     include_weak: bool,
     min_score: float | None,
+    per_item: bool,
     store: str | None,
     model: str | None,
 ) -> None:
-    """Search the council records: one hit per agenda item or policy.
+    """Search the council records: one hit per case, agenda item or policy.
 
     Words, a case number (24-012144), a KLE number (00.22.04-I00-5-21) or a
     person's name. Items carrying an identifier come first, then items citing
     it. Only hits that clear the relevance floor are shown; when none does,
     the nearest few are shown marked "weak" (--all: weak hits after strong).
+    The treatments of one case (committee, Økonomiudvalget, Byrådet) are one
+    hit, its best, listing the others ("also treated"); --per-item: each apart.
 
     \b
     Examples:
@@ -703,7 +742,7 @@ def search(
             chosen = raadsgraf.Filters(municipality, committee, first, last, open_only, outcome)
             hits = rg.search(
                 text, top_k=top_k, mode=mode, filters=chosen,
-                include_weak=include_weak, min_score=min_score,
+                include_weak=include_weak, min_score=min_score, per_item=per_item,
             )  # fmt: skip
     except RaadsgrafError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -744,6 +783,11 @@ def search(
         )
         section = f"{h.section}: " if h.section else ""
         click.echo(f"    {section}{h.snippet}")
+        if h.other_treatments:
+            also = "; ".join(
+                f"{t.committee or '?'} {t.meeting_date or ''}".strip() for t in h.other_treatments
+            )
+            click.echo(f"    also treated: {also}")
         click.echo(f"    {h.iri}  ({h.source})")
     if not hits:
         click.echo("no hits", err=True)

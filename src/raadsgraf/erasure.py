@@ -37,11 +37,15 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from raadsgraf.config import Settings
 from raadsgraf.errors import RaadsgrafError
 from raadsgraf.model import Document
 from raadsgraf.privacy import ERASED_MARK, ERASURE_FILE, Erasures
+
+if TYPE_CHECKING:  # the graph stack loads when a forget runs, not on import
+    from raadsgraf.graph.store import GraphBackend, SourceEntry
 
 __all__ = ["AUDIT_FILE", "ERASED_MARK", "ERASURE_FILE", "Erasures", "ForgetReport", "forget"]
 AUDIT_FILE = "audit.jsonl"
@@ -135,14 +139,13 @@ def drop_other_generations(root: Path) -> list[str]:
     return gone
 
 
-def _match_sources(known: object, target: str) -> list[object]:
+def _match_sources(known: GraphBackend, target: str) -> list[SourceEntry]:
     """Store entries a ``--source`` names: its path (as given or resolved), its
     named graph's IRI, or the IRI of anything in it (a meeting, an item)."""
     import pyoxigraph as ox
 
-    from raadsgraf.graph.store import GraphStore, source_key
+    from raadsgraf.graph.store import source_key
 
-    assert isinstance(known, GraphStore)
     entries = known.sources()
     hits = [
         e
@@ -151,28 +154,25 @@ def _match_sources(known: object, target: str) -> list[object]:
         or (not target.startswith("http") and e.key == source_key(target))
     ]
     if hits or not target.startswith(("http://", "https://")):
-        return list(hits)
+        return hits
     try:
         subject = ox.NamedNode(target)
     except ValueError:
         return []
-    graphs = {
-        q.graph_name.value
-        for q in known.store.quads_for_pattern(subject, None, None, None)
-        if isinstance(q.graph_name, ox.NamedNode)
-    }
+    rows = known.query(
+        "SELECT DISTINCT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } }",
+        substitutions={ox.Variable("s"): subject},  # bound, never pasted (any backend)
+    )
+    graphs = {row["g"].value for row in rows}
     return [e for e in entries if e.graph in graphs]
 
 
-def _graph_literals(known: object, graph: str) -> Iterable[str]:
+def _graph_literals(known: GraphBackend, graph: str) -> Iterable[str]:
     import pyoxigraph as ox
 
-    from raadsgraf.graph.store import GraphStore
-
-    assert isinstance(known, GraphStore)
-    for quad in known.store.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-        if isinstance(quad.object, ox.Literal):
-            yield quad.object.value
+    for triple in ox.parse(known.graph_ntriples(graph), ox.RdfFormat.N_TRIPLES):
+        if isinstance(triple.object, ox.Literal):
+            yield triple.object.value
 
 
 def forget(
@@ -193,16 +193,12 @@ def forget(
     from raadsgraf import generations, pipeline
     from raadsgraf.graph import build as graph
     from raadsgraf.graph import derive, identity, sittings
+    from raadsgraf.graph.backend import is_remote, open_graph
     from raadsgraf.graph.store import GraphStore, SourceEntry, now, to_nquads
     from raadsgraf.graph.vocab import DERIVED_GRAPH, IDENTITY_GRAPH
     from raadsgraf.parsers.registry import parse_bytes
 
     root = Path(settings.store)
-    if settings.graph:
-        raise RaadsgrafError(
-            "forget: the graph is on a SPARQL server; forgetting works on the embedded store "
-            "only for now (dump, forget on an embedded copy, load back: docs/scale.md)"
-        )
     if not sources and not texts:
         raise RaadsgrafError("forget: name a source (--source) or a text (--text)")
     live = generations.live(root)
@@ -210,14 +206,14 @@ def forget(
         raise RaadsgrafError(f"{root}: no store here, nothing to forget")
     report = ForgetReport()
     erasures = Erasures.load(root)
-    known = GraphStore(live, read_only=True)
+    known = open_graph(live, settings.graph, read_only=True)
     drop: dict[str, SourceEntry] = {}
     for target in sources:
         matched = _match_sources(known, target)
         if not matched:
+            known.close()
             raise RaadsgrafError(f"{target}: no source by that path or IRI in {root}")
         for e in matched:
-            assert isinstance(e, SourceEntry)
             drop[e.key] = e
             erasures.sources.add(e.sha256)
     fresh = Erasures(erasures.salt, {}, set())  # only the texts named now: to find them
@@ -272,46 +268,69 @@ def forget(
     )
     reread = [(e, d, sha) for (e, _, sha), d in zip(reread, placed, strict=True)]
 
-    # the kept named graphs, to be loaded into a fresh database
-    gone_graphs = {e.graph for e in (*drop.values(), *unreadable.values())}
-    gone_graphs |= {e.graph for e, _, _ in reread}
-    gone_graphs |= {str(DERIVED_GRAPH), str(IDENTITY_GRAPH)}  # rebuilt below
-    kept = [
-        q
-        for q in known.store
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in gone_graphs
-    ]
-    named = ox.serialize(kept, format=ox.RdfFormat.N_QUADS)
-    union = ox.serialize([q.triple for q in kept], format=ox.RdfFormat.N_TRIPLES)
-    del kept
-    known.close()  # the live generation is copied next
-
+    gone = [*drop, *unreadable]
+    loads = []
+    for entry, doc, sha in reread:
+        triples = graph.document_triples(doc, entry.graph)
+        new = SourceEntry(
+            entry.key, entry.path, sha, doc.source.format, entry.graph, len(triples), now()
+        )
+        loads.append((new, to_nquads(triples)))
     gone_paths = {e.path for e in (*drop.values(), *unreadable.values())}
     gone_paths |= {e.path for e, _, _ in reread}
+    if is_remote(settings.graph):
+        known.close()
+    else:  # the kept named graphs, to be loaded into a fresh database
+        assert isinstance(known, GraphStore)
+        gone_graphs = {e.graph for e in (*drop.values(), *unreadable.values())}
+        gone_graphs |= {e.graph for e, _, _ in reread}
+        gone_graphs |= {str(DERIVED_GRAPH), str(IDENTITY_GRAPH)}  # rebuilt below
+        kept = [
+            q
+            for q in known.store
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value not in gone_graphs
+        ]
+        named = ox.serialize(kept, format=ox.RdfFormat.N_QUADS)
+        # the union from the plain triples only: a bulk load would give blank nodes
+        # new identities, and a later drop of their graph would not find them there
+        union = ox.serialize(
+            [
+                q.triple
+                for q in kept
+                if not isinstance(q.subject, ox.BlankNode)
+                and not isinstance(q.object, ox.BlankNode)
+            ],
+            format=ox.RdfFormat.N_TRIPLES,
+        )
+        del kept
+        known.close()  # the live generation is copied next
     with generations.writing(
         root, removed=report.generations_removed, retain_previous=False
     ) as gen:
-        shutil.rmtree(gen / "graph", ignore_errors=True)
-        gstore = GraphStore(gen)
-        if named:
-            gstore.store.bulk_load(named, ox.RdfFormat.N_QUADS)
-            gstore.store.bulk_load(union, ox.RdfFormat.N_TRIPLES)
-        del named, union
-        gstore.remove_sources([*drop, *unreadable])
-        loads = []
-        for entry, doc, sha in reread:
-            triples = graph.document_triples(doc, entry.graph)
-            new = SourceEntry(
-                entry.key, entry.path, sha, doc.source.format, entry.graph, len(triples), now()
-            )
-            loads.append((new, to_nquads(triples)))
-        gstore.replace_sources(loads)
-        gstore.load_ontology(graph.ontology_graph())
-        derive.refresh(gstore)
-        identity.refresh(gstore)
-        gstore.flush()
-        report.triples_after = gstore.triple_count()
-        gstore.close()
+        if is_remote(settings.graph):
+            # a server is changed in place: each graph dropped (and what only it
+            # stated taken out of the union) or replaced by SPARQL Update and the
+            # Graph Store protocol, values written by pyoxigraph's serialiser
+            gstore: GraphBackend = open_graph(gen, settings.graph)
+        else:
+            shutil.rmtree(gen / "graph", ignore_errors=True)
+            gstore = GraphStore(gen)
+            if named:
+                gstore.store.bulk_load(named, ox.RdfFormat.N_QUADS)
+                gstore.store.bulk_load(union, ox.RdfFormat.N_TRIPLES)
+                gstore.store.update(  # the same blank nodes, copied inside the store
+                    "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } "
+                    "FILTER(isBlank(?s) || isBlank(?o)) }"
+                )
+            del named, union
+            gstore.load_ontology(graph.ontology_graph())
+        with gstore:
+            gstore.remove_sources(gone)
+            gstore.replace_sources(loads)
+            derive.refresh(gstore)
+            identity.refresh(gstore)
+            gstore.flush()
+            report.triples_after = gstore.triple_count()
         _forget_in_index(gen, gone_paths, [d for _, d, _ in reread], settings, report)
     audit(
         root,

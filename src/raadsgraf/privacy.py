@@ -409,6 +409,22 @@ class Erasures:
         self._starts.clear()
         return h
 
+    def merge(self, other: Erasures) -> bool:
+        """Take in ``other``'s forgotten sources, and its texts when both lists share
+        a salt (a text is known only by its salted hash); returns whether they did."""
+        self.sources |= other.sources
+        if other.salt != self.salt:
+            return not other.texts
+        for n, hashes in other.texts.items():
+            self.texts.setdefault(n, set()).update(hashes)
+        self.first |= other.first
+        self._starts.clear()
+        return True
+
+    def forgets(self, text: str) -> bool:
+        """Whether ``text`` holds a forgotten text."""
+        return bool(self.texts) and self.redact(text)[1] > 0
+
     def _may_start(self, word: str) -> bool:
         known = self._starts.get(word)
         if known is None:

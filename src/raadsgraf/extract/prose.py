@@ -37,6 +37,8 @@ TREATMENT_LEMMAS = (
     # putting a matter before a body ("forelægges Byrådet den …", "fremlagde … for
     # udvalget"), presenting it, setting up a body ("blev opgaveudvalget nedsat")
     "forelægge", "fremlægge", "præsentere", "introducere", "nedsætte", "igangsætte", "afvise",
+    # what the minutes record ("blev følgende protokolleret")
+    "protokollere",
 )  # fmt: skip
 
 #: Political bodies as named in running text; the name's own capitalisation
@@ -45,7 +47,7 @@ BODY = re.compile(
     r"(?<![\w-])(?:"
     # a list of parts ("Klima-, Teknik- og Miljøudvalget") starts with a hyphened part,
     # so "Strandvejsområdet, vedtaget af Plan- og Tryghedsudvalget" names only the last
-    r"(?:[A-ZÆØÅ]\w*(?:-|,\s*-),?\s+(?:[\w-]+,?\s+){0,3}og\s+"
+    r"(?:[A-ZÆØÅ]\w*(?:-|,\s*-),?\s+(?:[\w-]+,?\s+|\w+-(?=og\s)){0,3}og\s+"
     # … or, with the hyphen left out, a bare stem ("Kultur og Fritidsudvalgets", "Plan og
     # Tryghedsudvalget"); a definite noun ("Byrådet og Økonomiudvalget") is a body of its own
     r"|[A-ZÆØÅ][a-zæøå]+(?<!et|en|ne)\s+og\s+(?=[A-ZÆØÅ][\w-]*udvalg))?"
@@ -62,6 +64,8 @@ BODY = re.compile(
     r"|Folketing(?:et|ets)(?:\s+[A-ZÆØÅ][\w-]*udvalg(?:et)?)?"
     r"|[A-ZÆØÅ][\w-]*ministeri(?:et|ets)|[A-ZÆØÅ][\w-]*minister(?:en)?"
     r"|[Bb]yråd(?:et|ets)?|[Kk]ommunalbestyrelsen?s?|[Rr]egionsråd(?:et|ets)"
+    # the finance committee's abbreviation, used across Danish municipalities' year-plans
+    r"|ØU"
     r"|[Mm]agistrat(?:en|ens)|[Bb]orgerrepræsentation(?:en|ens)"
     r")(?![\w-])"
 )
@@ -128,7 +132,7 @@ def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> l
     nearest the treatment verb first, then the dates listed with it ("i Økonomiudvalget
     den 28. august og i Byrådet den 8. september", "den 13. marts (pkt. 16) og 17.
     april 2024 (pkt. 21)"), each with the body acting on it."""
-    if len(sentence) > 600 or not BODY.search(sentence):
+    if len(sentence) > 600 or not acting_bodies(sentence):
         return []
     nlp, matcher = _pipeline()
     doc = nlp(sentence)
@@ -144,11 +148,19 @@ def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> l
     if matches[0][1] > 0 and doc[matches[0][1] - 1].lower_ == "bedes":
         return []  # "udvalget bedes drøfte …": the request to this very meeting
     meeting_dates = [d for d in dates if _a_meeting(sentence, d)]
+    bodies = acting_bodies(sentence)
+    if _GOVERNED.search(sentence[:verb_at]):
+        # "Efter godkendelse i udvalget forventes udmelding til ansøgerne den 9. oktober":
+        # the treatment is the clause's condition; a date counts only as a body's meeting
+        meeting_dates = [
+            d
+            for d in meeting_dates
+            if _meeting_named(sentence, bodies, d[1]) or _own_body(sentence, bodies, d[1])
+        ]
     if not meeting_dates:
         return []
     # the date nearest the verb, unless only another names a body's meeting ("ved
     # genåbningen den 1. april … godkendte Byrådet på mødet den 17. april")
-    bodies = list(BODY.finditer(sentence))
     primary = min(meeting_dates, key=lambda d: abs(d[1] - verb_at))
     listed = _listed_with(sentence, meeting_dates, primary)
     held = [d for d in meeting_dates if _meeting_named(sentence, bodies, d[1])]
@@ -165,13 +177,15 @@ def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> l
     refs: list[Reference] = []
     for date, date_at, date_end in listed:
         if pairs is not None:
-            acting = [pairs[date_at]]
+            acting = [pairs[date_at]] if date_at in pairs else []
         else:
             first = acting_body(sentence, bodies, date_at)
             acting = [*_listed_before(sentence, bodies, first, date_at), first]
         for m in acting:
             if _EXTERNAL.match(m[0]):
                 continue  # the Folketing's or a ministry's step is no step of the municipality's
+            if _timed_apart(sentence, date_at, m):
+                continue
             body = _body(m[0])
             if body in ("Udvalget", "Fagudvalget"):
                 body = _named_committee_before(bodies, m.start()) or body
@@ -191,10 +205,37 @@ def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> l
     return refs
 
 
+#: a time of its own in a table cell: "I foråret 2024 skal … godkendes af Byrådet", "i
+#: marts", "inden 2025" (a year in a name, "Budget 2025-28", is none)
+_OWN_TIME = re.compile(
+    r"\b(?:i\s+(?:foråret|efteråret|sommeren|vinteren|løbet\s+af)|primo|medio|ultimo"
+    r"|\d\.\s*kvartal|(?:i|inden|senest)\s+(?:januar|februar|marts|april|maj|juni|juli"
+    r"|august|september|oktober|november|december|(?:19|20)\d{2}))\b",
+    re.IGNORECASE,
+)
+
+
+def _timed_apart(sentence: str, date_at: int, body: re.Match[str]) -> bool:
+    """A table row ("22. april 2024 | Sundhedsberedskabsplan | I foråret 2024 skal
+    planen revideres og godkendes af Byrådet") whose body stands in another cell than the
+    date, a cell that tells its own time: the row's date is the meeting whose year-plan
+    it is, not the body's ("10. september 2024 | Plan- og Tryghedsudvalget behandler …"
+    is the body's)."""
+    if "|" not in sentence:
+        return False
+    start = sentence.rfind("|", 0, body.start()) + 1
+    end = sentence.find("|", body.end())
+    end = len(sentence) if end < 0 else end
+    if start <= date_at < end:
+        return False  # the date's own cell
+    cell = sentence[start : body.start()] + " " + sentence[body.end() : end]
+    return _OWN_TIME.search(cell) is not None
+
+
 def _cited_items(sentence: str, meeting_date: dt.date | None) -> list[Reference]:
     """No treatment verb, but an item of a named meeting cited by number: "jf. punkt nr.
     28 Byrådsmøde den 26.06.24", "(Byrådet den 26. juni 2024, pkt. 25)"."""
-    bodies = list(BODY.finditer(sentence))
+    bodies = acting_bodies(sentence)
     refs = []
     for date, start, end in sentence_dates(sentence, meeting_date, past=True):
         attached = [
@@ -215,6 +256,28 @@ def _cited_items(sentence: str, meeting_date: dt.date | None) -> list[Reference]
             )
         )
     return refs
+
+
+#: a treatment named as the condition or the horizon of what the sentence dates
+#: ("Efter godkendelse i …", "inden endelig vedtagelse i …", "Hvis Greve Byråd godkender
+#: sagen, igangsættes proces …")
+_GOVERNED = re.compile(
+    r"\b(?:efter|inden|før|(?:hvis|såfremt)(?:\s+\w+){0,3}?)\s+(?:\w+\s+){0,2}$", re.IGNORECASE
+)
+
+#: A person's role in a body: "møde med formand og næstformand for Handicaprådet den …",
+#: "Borgersamlings-medlemmer Byråd", "Udvalgsformanden for Plan- og Tryghedsudvalget".
+_ROLE_OF = re.compile(
+    r"(?:formand|næstformand|medlem|repræsentant|sekretær)\w*\s+"
+    r"(?:(?:og\s+\w+\s+)?(?:for|i|fra|af)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def acting_bodies(sentence: str) -> list[re.Match[str]]:
+    """The bodies the sentence names, less those named only as a person's role (the
+    chair of a council meeting someone is no meeting of the council)."""
+    return [m for m in BODY.finditer(sentence) if not _ROLE_OF.search(sentence[: m.start()])]
 
 
 #: the start of a subordinate clause ("besluttede, at Byrådet indkaldes … den 20. juni")
@@ -280,17 +343,37 @@ def _listed_with(
 def _respectively(
     sentence: str, bodies: list[re.Match[str]], dates: list[tuple[dt.date, int, int]]
 ) -> dict[int, re.Match[str]] | None:
-    """ "Økonomiudvalget og Byrådet vedtog henholdsvis den 28. august og 4. september":
-    the bodies listed before "henholdsvis", paired with its dates in order."""
+    """ "Økonomiudvalget og Byrådet vedtog henholdsvis den 28. august og 4. september",
+    "den 25. september og 2. oktober: 2. behandling på henholdsvis ØU og Byrådet": the
+    bodies listed next to "henholdsvis", paired with its dates in order. An empty pairing
+    when a listed partner is no known body ("på ØU og BY henholdsvis"): no date's body is
+    known then."""
     word = re.search(r"\bhenholdsvis\b", sentence, re.IGNORECASE)
-    if word is None or len(dates) < 2 or dates[0][1] < word.start():
+    if word is None or len(dates) < 2:
         return None
-    before = [m for m in bodies if m.end() <= word.start()]
-    group = before[-1:]
-    for m in reversed(before[:-1]):
-        if not re.fullmatch(r"\s*(?:,|og|samt)\s*", sentence[m.end() : group[0].start()]):
-            break
-        group.insert(0, m)
+    if dates[0][1] > word.start():  # the bodies before the word
+        group = [m for m in bodies if m.end() <= word.start()][-1:]
+        for m in reversed([m for m in bodies if m.end() <= word.start()][:-1]):
+            if not re.fullmatch(r"\s*(?:,|og|samt)\s*", sentence[m.end() : group[0].start()]):
+                break
+            group.insert(0, m)
+        unknown = group and re.fullmatch(
+            r"\s*(?:og|samt)\s+\S+\s*", sentence[group[-1].end() : word.start()]
+        )
+    elif dates[-1][1] < word.start():  # the bodies after it
+        after = [m for m in bodies if m.start() >= word.end()]
+        group = after[:1]
+        if group and not re.fullmatch(r"\s*", sentence[word.end() : group[0].start()]):
+            return None
+        for m in after[1:]:
+            if not re.fullmatch(r"\s*(?:,|og|samt)\s*", sentence[group[-1].end() : m.start()]):
+                break
+            group.append(m)
+        unknown = group and re.match(r"\s*(?:og|samt)\s+(?!\d)\w+", sentence[group[-1].end() :])
+    else:
+        return None
+    if unknown:
+        return {}
     if len(group) != len(dates):
         return None
     return {d[1]: m for d, m in zip(dates, group, strict=True)}
@@ -313,7 +396,8 @@ def _listed_before(
     return out
 
 
-_PAST_AUX = frozenset({"har", "havde", "blev", "var", "er", "blevet", "været"})
+#: auxiliaries of a past treatment; "fik"/"fået": "som Byrådet fik forelagt på mødet den …"
+_PAST_AUX = frozenset({"har", "havde", "blev", "var", "er", "blevet", "været", "fik", "fået"})
 
 
 def _told_as_past(doc: Doc, i: int) -> bool:
@@ -384,9 +468,30 @@ def _a_meeting(sentence: str, date: tuple[dt.date, int, int]) -> bool:
     if re.match(r"(?:lørdag|søndag)\b", sentence[date[1] :], re.IGNORECASE):
         return False  # a weekend day: an event, not a council's meeting
     after = sentence[date[2] : date[2] + 60]
-    return _DEADLINE_AFTER.match(after) is None
+    if _DEADLINE_AFTER.match(after) or _TOO_LATE.match(sentence, date[2]):
+        return False
+    group = _GROUP_MEETS.search(before)
+    # "den politiske følgegruppe, som mødes den 8. november": a group that is no political
+    # body of the municipality meets that day ("Byrådet mødes den …" is the council's)
+    return group is None or BODY.fullmatch(group[1]) is not None
 
 
+#: the sentence says the date will not do: "Byrådet har ordinært møde den 11. december
+#: 2023, hvilket vil være for sent til at behandle …", "…, hvor det ikke er muligt"
+_TOO_LATE = re.compile(
+    r"[^.;]{0,20}?,?\s*(?:hvilket|hvor|men)\s+(?:\w+\s+){0,3}?"
+    r"(?:for\s+sent|for\s+tidligt|ikke\s+(?:\w+\s+)?mulig\w*|umulig\w*)\b",
+    re.IGNORECASE,
+)
+#: Who meets on the date: "følgegruppen, som mødes den …", "netværket holder møde den …",
+#: "Byrådet mødes den …"; group 1 is the word before the verb (a body, or a group that
+#: is none)
+_GROUP_MEETS = re.compile(
+    r"([\w-]+)\s*,?\s+(?:(?:som|der)\s+)?(?:\w+\s+)?"
+    r"(?:mødes|samles|træder\s+sammen|(?:af)?holder\s+(?:sit\s+|et\s+|deres\s+)?(?:\w+\s+)?møde)"
+    r"(?:\s+(?:igen|næste\s+gang|første\s+gang|[a-zæøå]+dag))?\s+(?:den|d\.)?\s*$",
+    re.IGNORECASE,
+)
 #: "den 20.-21. maj", "den 14. og 15. marts": a span of days is a seminar or a
 #: negotiation, not a meeting
 _RANGE = re.compile(r"\b\d{1,2}\.?\s*(?:-|–|og|til)\s*$")
@@ -403,13 +508,27 @@ _DEADLINE_AFTER = re.compile(
 _NOT_A_MEETING = re.compile(
     r"(?:\b(?:senest|pr\.|frist(?:en)?|i\s+kraft|gældende|fra\s+og\s+med|til\s+og\s+med"
     r"|frem\s+(?:til|mod)(?:\s+\w+)?|opstart|udløber"
+    # a bound or a start: "to gange efter den 18. november", "ny aftale fra 1. oktober",
+    # "omfattet af ældreloven fra den 1. juli"
+    r"|efter|før|fra"
+    # the day rules take effect, however far from "i kraft": "træder i kraft med tre
+    # måneders varsel, fra byrådets endelige beslutning, til den 1. oktober"
+    r"|i\s+kraft\b[^.;]{0,120}?\btil"
     # a deadline moved ("fristen forlænges til 1. marts 2025", "udskudt til")
     r"|(?:forlæng|udsky|udskud|rykke)\w*(?:\s+\w+)?\s+til"
     # an event, not a meeting: "på Socialudvalgets seminar den", "studieturen som gik til
     # Aalborg den", "konferencen, som afholdes i Aalborg den", "workshop den"
-    r"|(?:seminar|workshop|studietur|konference|forum|festival|messe)\w*(?:\s+(?!møde)[\w,.-]+){0,6}?"
+    r"|(?:seminar|workshop|studietur|konference|forum|festival|messe"
+    # meetings that are events, not a body's: "stormøde om Sundhedsaftalen den …"
+    r"|stormøde|dialogmøde|borgermøde|informationsmøde|fyraftensmøde|netværksmøde)"
+    r"\w*(?:\s+(?!møde)[\w,.-]+){0,6}?"
     # a period's bounds: "i perioden fra den 11. december …", "indtil den 31. marts"
     r"|indtil|perioden?(?:\s+(?:fra|mellem))?"
+    # a place's opening or closing day, not a meeting: "Borgerservice skal være åben med
+    # tidsbestilling fredag den 20. december", "Rådhuset holder lukket den 27. december",
+    # ("behandles som lukket punkt den …" is a meeting's)
+    r"|(?:åben|åbent|lukket|lukke(?:dag|s|r)?|åbningstid)\w*"
+    r"(?!\s+(?:punkt|møde|dagsorden|sag|del))(?:\s+(?!møde)[\w,.-]+){0,4}?"
     # a deed registered that day ("deklarationen lyst 12/11/1948")
     r"|(?:ting)?lyst"
     # taking office ("som tiltræder Byrådet den 1. januar"), not approving ("tiltræder
@@ -476,6 +595,9 @@ def _named_committee_before(bodies: list[re.Match[str]], at: int) -> str | None:
 #: A body the matter comes *from* ("efter indstilling fra X", "anbefaling fra X"):
 #: it acted earlier, not on the sentence's date.
 _FROM = re.compile(r"\b(?:fra|på\s+vegne\s+af)\s+$", re.IGNORECASE)
+#: A body's advice another body acts on: "Byrådet behandler den 3. oktober
+#: Økonomiudvalgets anbefaling" (the genitive's "s" is part of the match).
+_ADVICE = re.compile(r"(?<=s)\s+(?:\w+\s+)?(?:anbefaling|indstilling)", re.IGNORECASE)
 #: The start of a clause about what is to happen next ("i forhold til indstilling
 #: til godkendelse i Byrådet", "med henblik på …", ", som skal indstille til …"):
 #: a body named after it is where the matter goes later, not who acts on the date.
@@ -508,7 +630,10 @@ def acting_body(sentence: str, bodies: list[re.Match[str]], date_at: int) -> re.
     onward = [m.start() for m in _ONWARD.finditer(sentence)]
 
     def origin(m: re.Match[str]) -> bool:
-        return _FROM.search(sentence[max(0, m.start() - 30) : m.start()]) is not None
+        return (
+            _FROM.search(sentence[max(0, m.start() - 30) : m.start()]) is not None
+            or _ADVICE.match(sentence, m.end()) is not None
+        )
 
     def later(m: re.Match[str]) -> bool:
         # an onward clause between the date and the body (the date's own clause ends there)
@@ -545,6 +670,9 @@ def _body(name: str) -> str:
     name = name[0].upper() + name[1:]
     name = re.sub(r",\s*-", "-,", name)  # "Klima, - Teknik- og Miljøudvalget"
     name = re.sub(r"^([A-ZÆØÅ][a-zæøå]+) og (?=\S+udvalg)", r"\1- og ", name)
+    name = re.sub(r"(\w)-og\s", r"\1- og ", name)  # "Teknik-og Miljøudvalget"
+    if name == "ØU":
+        return "Økonomiudvalget"
     if re.fullmatch(r"(?:Byrådsmøde|Kommunalbestyrelsesmøde)t?", name):
         return "Byrådet" if name.startswith("By") else "Kommunalbestyrelsen"
     if name.endswith(("ets", "ens")):

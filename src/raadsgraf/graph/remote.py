@@ -7,7 +7,10 @@ Selected by the setting ``graph`` (``RAADSGRAF_GRAPH``)::
 
 The query endpoint also takes updates unless ``update=`` names another path, and
 named graphs are written through the Graph Store protocol at ``gsp=`` (default:
-Virtuoso's ``/sparql-graph-crud``). The manifest stays in the store folder (the
+Virtuoso's ``/sparql-graph-crud``). A server that asks for credentials gets
+those of the address (``sparql+http://USER:PASSWORD@HOST…``, or the settings
+``graph_user`` and ``graph_password``), by digest or basic authentication as it
+asks; they never appear in an error. The manifest stays in the store folder (the
 live generation), beside the search index; the triples live on the server:
 
 - each source's named graph is PUT whole (a replace, never an append);
@@ -28,6 +31,7 @@ not copied per generation: an ingest changes it in place, source by source.
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,7 @@ import httpx
 import pyoxigraph as ox
 
 from raadsgraf import iris
+from raadsgraf.config import credentials, shown
 from raadsgraf.errors import StoreError
 from raadsgraf.graph.sparql import bind_values, query_form
 from raadsgraf.graph.store import GraphBackend
@@ -54,15 +59,47 @@ _GRAPH_TYPES = "application/n-triples"
 
 
 def endpoints(target: str) -> tuple[str, str, str]:
-    """``sparql+http://host/sparql?update=…&gsp=…`` → (query, update, graph store) URLs."""
+    """``sparql+http://host/sparql?update=…&gsp=…`` → (query, update, graph store) URLs
+    (without the credentials the address may carry: :func:`login`)."""
     if not target.startswith(SCHEME + "http"):
-        raise StoreError(f"graph backend {target!r}: expected sparql+http://HOST:PORT/PATH")
-    parts = urllib.parse.urlsplit(target[len(SCHEME) :])
+        raise StoreError(f"graph backend {shown(target)!r}: expected sparql+http://HOST:PORT/PATH")
+    parts = urllib.parse.urlsplit(credentials(target[len(SCHEME) :])[0])
     params = dict(urllib.parse.parse_qsl(parts.query))
     query = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
     update = urllib.parse.urljoin(query, params.get("update", parts.path))
     gsp = urllib.parse.urljoin(query, params.get("gsp", VIRTUOSO_GSP))
     return query, update, gsp
+
+
+def login(target: str) -> httpx.Auth | None:
+    """The credentials of a ``graph`` address (``USER:PASSWORD@``), answering the
+    server's challenge: HTTP digest when it asks for digest (Virtuoso's
+    ``/sparql-auth`` and ``/sparql-graph-crud-auth``), basic otherwise."""
+    found = credentials(target[len(SCHEME) :] if target.startswith(SCHEME) else target)[1]
+    return None if found is None else ServerAuth(*found)
+
+
+class ServerAuth(httpx.Auth):
+    """Sends nothing until the server asks; then the scheme it asks for, and that
+    scheme from the first request on afterwards (digest keeps its challenge)."""
+
+    requires_request_body = True  # a request answered 401 is sent again, body and all
+
+    def __init__(self, user: str, password: str) -> None:
+        self._digest = httpx.DigestAuth(user, password)
+        self._basic = httpx.BasicAuth(user, password)
+        self._scheme: httpx.Auth | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._scheme is not None:
+            yield from self._scheme.auth_flow(request)
+            return
+        response = yield request
+        if response.status_code != 401:
+            return
+        asked = response.headers.get("www-authenticate", "").split(" ", 1)[0].lower()
+        self._scheme = self._digest if asked == "digest" else self._basic
+        yield from self._scheme.auth_flow(request)
 
 
 class SparqlServerStore(GraphBackend):
@@ -73,7 +110,7 @@ class SparqlServerStore(GraphBackend):
     ) -> None:
         self.target = target
         self.endpoint, self.update_endpoint, self.gsp = endpoints(target)
-        self._http = httpx.Client(timeout=timeout)
+        self._http = httpx.Client(timeout=timeout, auth=login(target))
         self._open_manifest(folder, read_only)
 
     def close(self) -> None:

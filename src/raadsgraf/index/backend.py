@@ -159,9 +159,10 @@ def open_backend(
     columns: Columns,
 ) -> SearchBackend:
     """The engine the ``search`` setting names, over the catalogue ``chunks`` (whose
-    filter ``columns`` the embedded engine masks with)."""
+    filter ``columns`` the embedded engine masks with; Milvus maps its hits to rows
+    by the chunk-id column, or by the rows of an index written before it)."""
     if is_embedded(settings):
         return EmbeddedBackend(folder, sparse, columns)
     from raadsgraf.index.milvus import MilvusBackend
 
-    return MilvusBackend.open(settings, folder, chunks, sparse)
+    return MilvusBackend.open(settings, folder, chunks, sparse, columns)

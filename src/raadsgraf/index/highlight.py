@@ -31,6 +31,8 @@ _CASE_WORD = re.compile(
 )
 _SOURCE_MARKUP = re.compile(r"\*\*+|__+|^#+$")
 _BARE = re.compile(r"^[A-ZÆØÅ]{0,5}\d+$", re.IGNORECASE)
+_WORDS = re.compile(r"[^\W_]+")
+_EDGES = re.compile(r"^\W+|\W+$")
 
 
 def exact_phrase(query: str) -> str | None:
@@ -75,29 +77,38 @@ def _mark(token: str) -> str:
 def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) -> str:
     """The ``words``-word window of ``text`` richest in the query's words, marked."""
     norm = word_normaliser(normaliser)
-    wanted = {
-        norm(w) for w in re.findall(r"[^\W_]+", query.lower()) if w not in STOPWORDS and len(w) > 1
-    }
+    wanted = {norm(w) for w in _WORDS.findall(query.lower()) if w not in STOPWORDS and len(w) > 1}
     phrase = exact_phrase(query)
-    # the source's own markup ("## **Beslutning**") would collide with the marks
-    tokens = [t for t in (_SOURCE_MARKUP.sub("", t) for t in text.split()) if t]
+    exact = phrase.lower() if phrase else None
+    # the source's own markup ("## **Beslutning**") would collide with the marks; a
+    # passage repeats its words, so each distinct token is cleaned and judged once
+    raw = text.split()
+    clean = {t: _SOURCE_MARKUP.sub("", t) for t in set(raw)}
+    tokens = [c for c in (clean[t] for t in raw) if c]
     if not tokens:
         return ""
 
-    def hit(token: str) -> bool:
-        core = re.sub(r"^\W+|\W+$", "", token).lower()
-        if phrase and core == phrase.lower():
-            return True
-        return bool(core) and any(norm(w) in wanted for w in re.findall(r"[^\W_]+", core))
+    # the words whose normal form the query has (a token's words are its \w runs: the
+    # punctuation around it never splits or joins one)
+    distinct = set(tokens)
+    found = {w for w in set(_WORDS.findall(" ".join(distinct).lower())) if norm(w) in wanted}
 
-    marks = [hit(t) for t in tokens]
-    best, best_count = 0, -1
-    for start in range(0, max(1, len(tokens) - words + 1)):
-        count = sum(marks[start : start + words])
+    def hit(token: str) -> bool:
+        if exact is not None and _EDGES.sub("", token).lower() == exact:
+            return True
+        return any(w in found for w in _WORDS.findall(token.lower()))
+
+    judged = {t: hit(t) for t in distinct}
+    marks = [judged[t] for t in tokens]
+    # the first window with the most marks (a running count, not a sum per window)
+    count = sum(marks[:words])
+    best, best_count = 0, count
+    for start in range(1, max(1, len(tokens) - words + 1)):
+        count += marks[start + words - 1] - marks[start - 1]
         if count > best_count:
             best, best_count = start, count
     end = min(len(tokens), best + words)
-    out = [_mark(t) if marks[i] else t for i, t in enumerate(tokens)][best:end]
+    out = [_mark(t) if marks[i] else t for i, t in enumerate(tokens[best:end], start=best)]
     text_out = " ".join(out)
     if best > 0:
         text_out = "… " + text_out

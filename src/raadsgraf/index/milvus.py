@@ -34,9 +34,10 @@ from raadsgraf.config import Settings
 from raadsgraf.errors import ConfigError, IndexMismatch
 from raadsgraf.index.backend import Selection
 from raadsgraf.index.chunking import Chunk
-from raadsgraf.index.encoders import Encoder, Vectors
+from raadsgraf.index.encoders import ModelId, Vectors
 from raadsgraf.index.fusion import Ranked
 from raadsgraf.index.sparse import SparseIndex
+from raadsgraf.index.table import Columns
 
 #: Rows per insert call (gRPC messages stay well under their 64 MB limit).
 BATCH = 2000
@@ -140,8 +141,16 @@ class MilvusBackend:
 
     @classmethod
     def open(
-        cls, settings: Settings, folder: Path, chunks: Iterable[Chunk], sparse: SparseIndex
+        cls,
+        settings: Settings,
+        folder: Path,
+        chunks: Iterable[Chunk],
+        sparse: SparseIndex,
+        columns: Columns,
     ) -> MilvusBackend:
+        """The collection, with the catalogue's chunk ids read off its columns
+        (``rows.npz``: no row of ``chunks.jsonl`` parsed), or from the rows of an
+        index written before that column."""
         client = connect(client_uri(settings, folder.parent))
         if not client.has_collection(settings.search_collection):
             raise IndexMismatch(
@@ -149,7 +158,10 @@ class MilvusBackend:
                 f"collection {settings.search_collection!r} is not there; ingest again"
             )
         client.load_collection(settings.search_collection)
-        ids = [c.chunk_id for c in chunks]
+        if columns.chunk_id is not None:
+            ids = np.char.decode(columns.chunk_id, "ascii").tolist()
+        else:
+            ids = [c.chunk_id for c in chunks]
         rows = {cid: row for row, cid in enumerate(ids)}
         return cls(client, settings.search_collection, ids, rows, sparse)
 
@@ -328,7 +340,7 @@ def delete_sources(settings: Settings, store_dir: Path, source_paths: Iterable[s
 
 def write(
     settings: Settings,
-    encoder: Encoder,
+    encoder: ModelId,
     chunks: Sequence[Chunk],
     vectors: Vectors,
     sparse: SparseIndex,

@@ -1,8 +1,10 @@
 """Querying the index: filters → dense and BM25 candidates → fusion → one hit
-per agenda item (or policy) at its best chunk, with a highlighted snippet."""
+per agenda item (or policy) at its best chunk → one result per case (its best
+treatment, carrying the others), with a highlighted snippet."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import threading
@@ -66,6 +68,10 @@ WEAK_FALLBACK = 3
 FIELD_WORDS = 8
 #: Parts the index adds to an item (attachment titles, absences): no summary.
 AUXILIARY_PARTS = ("Bilag", "Deltagelse")
+#: Candidates per result when treatments of one case are grouped: a case is often
+#: two or three items (committee, Økonomiudvalget, Byrådet), so ``top_k`` results
+#: need more candidate passages than ``top_k`` items.
+TREATMENTS_PER_CASE = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +99,29 @@ class Filters:
 
 
 @dataclass(frozen=True, slots=True)
+class Treatment:
+    """Another treatment of a hit's case: an item of the same municipality carrying
+    the same case number (a committee's, Økonomiudvalget's, Byrådet's)."""
+
+    iri: str
+    committee: str | None
+    meeting_date: dt.date | None
+    item_number: int | None
+    item_title: str
+    is_open: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "iri": self.iri,
+            "committee": self.committee,
+            "meeting_date": self.meeting_date.isoformat() if self.meeting_date else None,
+            "item_number": self.item_number,
+            "item_title": self.item_title,
+            "is_open": self.is_open,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Hit:
     rank: int
     score: float
@@ -112,6 +141,15 @@ class Hit:
     #: cosine + lexical_weight · coverage (None in BM25 mode and for exact hits)
     relevance: float | None = None
     is_open: bool = True
+    #: the case's other treatments in the index (same municipality and case number),
+    #: oldest first; empty for an item without a case number, a procedural item
+    #: (a standing journal number is no case) and a policy
+    other_treatments: tuple[Treatment, ...] = ()
+
+    @property
+    def case_key(self) -> str:
+        """The same for every treatment of one case (the item's IRI when it stands alone)."""
+        return min([self.iri, *(t.iri for t in self.other_treatments)])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -131,6 +169,7 @@ class Hit:
             "weak": self.weak,
             "relevance": None if self.relevance is None else round(self.relevance, 4),
             "is_open": self.is_open,
+            "other_treatments": [t.to_json() for t in self.other_treatments],
         }
 
 
@@ -186,16 +225,43 @@ class SearchIndex:
         self._municipalities = columns.names["municipality"]
         self._committees = columns.names["committee"]
         self._outcomes = columns.names["outcome"]
+        self._outcome = columns.outcome
+        self._first_row: npt.NDArray[np.int64] | None = None
         self._item, self._items = columns.item, columns.names["item"]
         self._title, self._titles = columns.title, columns.names["title"]
         self._store_procedural = columns.procedural
         self._procedural: tuple[frozenset[str], frozenset[str]] | None = None
+        self._procedural_codes: dict[int, bool] = {}
+        self._cases: _Cases | None = None
         self._load_lock = threading.Lock()
         self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
 
     def _iri(self, row: int) -> str:
         """The item (or policy) IRI of a row, without parsing the row."""
         return str(self._items[self._item[row]])
+
+    def outcomes(self, iris: Iterable[str]) -> dict[str, str]:
+        """The decision outcome (an :class:`Outcome` value) the index holds for each
+        item IRI given; items without one, policies and unknown IRIs are left out."""
+        first_row = self._item_first_rows()
+        out: dict[str, str] = {}
+        for iri in iris:
+            code = bisect.bisect_left(self._items, iri)
+            if code < len(self._items) and self._items[code] == iri:
+                outcome = int(self._outcome[first_row[code]])
+                if outcome >= 0:
+                    out[iri] = self._outcomes[outcome]
+        return out
+
+    def _item_first_rows(self) -> npt.NDArray[np.int64]:
+        """Item code → its first row (-1 for a code no row has), once per open index."""
+        if self._first_row is None:
+            first = np.full(len(self._items), -1, dtype=np.int64)
+            codes, rows = np.unique(self._item, return_index=True)
+            known = codes >= 0
+            first[codes[known]] = rows[known]
+            self._first_row = first
+        return self._first_row
 
     def _rows_of(self, row: int) -> list[int]:
         """The rows of the item ``row`` belongs to, in order."""
@@ -275,6 +341,7 @@ class SearchIndex:
         min_score: float | None = None,
         exact_first: bool = True,
         snippets: bool = True,
+        per_item: bool = False,
     ) -> Hits:
         """The best ``top_k`` hits that clear the relevance floor (:mod:`.floor`); when
         none does, the nearest :data:`WEAK_FALLBACK` flagged ``weak``. ``include_weak``
@@ -282,7 +349,13 @@ class SearchIndex:
         the fitted floor (a relevance, see :class:`Hit`). ``exact_first=False`` turns
         off the lexical rule that puts items carrying an exact-looking query first, so
         a benchmark measures "dense" as the embeddings alone. ``snippets=False`` leaves
-        each hit's snippet empty (counting hits needs none, and they are most of the cost)."""
+        each hit's snippet empty (counting hits needs none, and they are most of the cost).
+
+        One result per case: the treatments of a case (items of one municipality with
+        the same case number) are one hit, its best-ranked treatment, carrying the
+        others in ``other_treatments``; ``top_k``, ``total`` and the floor count such
+        results. ``per_item=True`` gives one hit per item instead (each still carrying
+        its case's other treatments)."""
         query = " ".join(query.split())
         if not query:
             raise QueryError("empty query: give a few words, a case number or a name")
@@ -298,7 +371,7 @@ class SearchIndex:
         filters = filters or Filters()
         _check(filters)
         selection = self._selection(filters)
-        depth = max(CANDIDATES, top_k * 5)
+        depth = max(CANDIDATES, top_k * 5 * (1 if per_item else TREATMENTS_PER_CASE))
         lists: dict[str, fusion.Ranked] = {}
         qvec: npt.NDArray[np.float32] | None = None
         if mode in ("hybrid", "dense"):
@@ -326,6 +399,8 @@ class SearchIndex:
         for cand in candidates:  # every candidate is judged (cheap): the strong ones are counted
             judge(cand)
             (weak if cand.weak else strong).append(cand)
+        if not per_item:
+            strong, weak = self._by_case(strong, weak)
         if include_weak:
             chosen = (strong + weak)[:top_k]
         else:
@@ -383,25 +458,78 @@ class SearchIndex:
         passage (a *Meddelelser* item reporting on Housing First answers "Housing First
         på hjemløshedsområdet"). A generator: the caller stops when it has enough, and
         the rows it never reaches are never read."""
-        best: dict[str, tuple[int, float, int]] = {}
-        for row in set(scores) | exact.carriers | exact.citers:
-            rank_class = 2 if row in exact.carriers else 1 if row in exact.citers else 0
-            key = (rank_class, scores.get(row, 0.0), -row)
-            iri = self._iri(row)
-            if iri not in best or key > best[iri]:
-                best[iri] = key
-        for rank_class, score, neg_row in sorted(best.values(), reverse=True):
-            row = -neg_row
-            title = self._titles[self._title[row]] if self._title[row] >= 0 else None
+        rows, scored, rank_class = self._ranked(scores, exact)
+        for row, score, rc in zip(rows.tolist(), scored.tolist(), rank_class.tolist(), strict=True):
+            code = int(self._title[row])
             if (
-                rank_class == 0
-                and title is not None  # an item's row (a policy is never procedural)
-                and self._is_procedural(title)
-                and not asks_for(query, title_key(title))
+                rc == 0
+                and code >= 0  # an item's row (a policy is never procedural)
+                and self._is_procedural_code(code)
+                and not asks_for(query, title_key(self._titles[code]))
                 and not judge.holds_every_word(row)
             ):
                 continue
-            yield _Candidate(row, score, rank_class, exact.identifier, exact.phrase)
+            yield _Candidate(row, score, rc, exact.identifier, exact.phrase)
+
+    def _ranked(
+        self, scores: dict[int, float], exact: _Exact
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int8]]:
+        """Each item's best row, best first: by rank class (carriers 2, citers 1, other
+        0), then score, then the lower row; a row's score is 0 when fusion never saw it."""
+        rows = np.fromiter(set(scores) | exact.carriers | exact.citers, dtype=np.int64)
+        scored = np.array([scores.get(r, 0.0) for r in rows.tolist()], dtype=np.float64)
+        rank_class = np.zeros(len(rows), dtype=np.int8)
+        rank_class[np.isin(rows, list(exact.citers))] = 1
+        rank_class[np.isin(rows, list(exact.carriers))] = 2
+        order = np.lexsort((rows, -scored, -rank_class))
+        # the first row of each item in that order is its best (item codes are its IRIs)
+        _, first = np.unique(self._item[rows[order]], return_index=True)
+        order = order[np.sort(first)]
+        return rows[order], scored[order], rank_class[order]
+
+    # --- cases ------------------------------------------------------------------------------
+
+    def _case_groups(self) -> _Cases:
+        if self._cases is None:
+            with self._load_lock:  # concurrent first searches read the table once
+                if self._cases is None:
+                    self._cases = _Cases.of(self)
+        return self._cases
+
+    def _by_case(
+        self, strong: list[_Candidate], weak: list[_Candidate]
+    ) -> tuple[list[_Candidate], list[_Candidate]]:
+        """Each case once, at its best candidate: the first in rank order, a strong one
+        before any weak one (a weak treatment of a case with a strong one travels with it)."""
+        cases = self._case_groups()
+        seen: set[int] = set()
+        kept: tuple[list[_Candidate], list[_Candidate]] = ([], [])
+        for out, cands in zip(kept, (strong, weak), strict=True):
+            for cand in cands:
+                case = cases.case_of(int(self._item[cand.row]))
+                if case >= 0:
+                    if case in seen:
+                        continue
+                    seen.add(case)
+                out.append(cand)
+        return kept
+
+    def _treatments(self, row: int) -> tuple[Treatment, ...]:
+        """The other treatments of the case of the item at ``row``, oldest first."""
+        cases, first_row = self._case_groups(), self._item_first_rows()
+        item = int(self._item[row])
+        others = []
+        for other in cases.items_of(cases.case_of(item)):
+            if other != item:
+                c = self.chunks[int(first_row[other])]
+                others.append(
+                    Treatment(
+                        c.iri, c.committee, c.meeting_date, c.item_number, c.item_title, c.is_open
+                    )
+                )
+        return tuple(
+            sorted(others, key=lambda t: (t.meeting_date or dt.date.min, t.item_number or 0))
+        )
 
     # --- boilerplate -------------------------------------------------------------------------
 
@@ -411,6 +539,13 @@ class SearchIndex:
             titles = reference_titles() | self._store_procedural
             self._procedural = (titles, vocabulary(titles))
         return is_procedural(title_key(title), *self._procedural)
+
+    def _is_procedural_code(self, code: int) -> bool:
+        """:meth:`_is_procedural` of the title column's ``code``, remembered per title."""
+        known = self._procedural_codes.get(code)
+        if known is None:
+            known = self._procedural_codes[code] = self._is_procedural(self._titles[code])
+        return known
 
     # --- hits ----------------------------------------------------------------------------------
 
@@ -455,7 +590,99 @@ class SearchIndex:
             weak=cand.weak,
             relevance=cand.relevance,
             is_open=c.is_open,
+            other_treatments=self._treatments(cand.row),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Cases:
+    """The index's items grouped by case: an item (a code of the ``item`` column)
+    belongs to the case of its municipality and case number, unless it has none, is a
+    policy, or is procedural — "Godkendelse af dagsorden" keeps one standing journal
+    number across a committee's meetings, and those items are no one case.
+
+    A case number alone does not make one matter: municipalities file unrelated items
+    under one journal number (Greve's 24-008633 holds *Sagsbehandlingstider på det
+    sociale område*, *Klagesager på det sociale område* and *Regeringens udspil til en
+    sundhedsreform*). Items of one number are one case only when their titles name the
+    same matter (:func:`same_matter`); otherwise each subject is a case of its own, so
+    no card hides another subject or calls it a treatment of this one."""
+
+    case: npt.NDArray[np.int32]  # per item: its case, -1 for none
+    members: dict[int, tuple[int, ...]]  # case → its items
+
+    @classmethod
+    def of(cls, idx: SearchIndex) -> _Cases:
+        first_row = idx._item_first_rows()
+        case = np.full(len(idx._items), -1, dtype=np.int32)
+        numbered: dict[tuple[str | None, str], list[tuple[int, int]]] = {}
+        for item, row in enumerate(first_row.tolist()):
+            if row < 0:  # a code no row carries: no case
+                continue
+            code = int(idx._title[row])
+            if code < 0 or idx._is_procedural_code(code):  # a policy, or boilerplate
+                continue
+            c = idx.chunks[row]
+            if c.case_number:
+                key = (c.municipality, identifier_key(c.case_number))
+                numbered.setdefault(key, []).append((item, code))
+        words = {
+            code: frozenset(tokenize(idx._titles[code], idx.normaliser))
+            for group in numbered.values()
+            for _, code in group
+        }
+        weight = _title_word_weights(words.values())
+        members: dict[int, list[int]] = {}
+        for group in numbered.values():
+            cases: list[tuple[frozenset[str], int]] = []  # this number's matters so far
+            for item, code in group:
+                title = words[code]
+                found = next((k for t, k in cases if same_matter(title, t, weight)), None)
+                if found is None:
+                    found = len(members)
+                    cases.append((title, found))
+                    members[found] = []
+                case[item] = found
+                members[found].append(item)
+        return cls(case, {k: tuple(v) for k, v in members.items()})
+
+    def case_of(self, item: int) -> int:
+        return int(self.case[item])
+
+    def items_of(self, case: int) -> tuple[int, ...]:
+        return self.members.get(case, ())
+
+
+def _title_word_weights(titles: Iterable[frozenset[str]]) -> dict[str, float]:
+    """Each title word's weight, ``log(N / titles holding it)``: a word most titles have
+    ("sociale", "område", "orientering") says little about which matter a title names."""
+    df: dict[str, int] = {}
+    n = 0
+    for title in titles:
+        n += 1
+        for word in title:
+            df[word] = df.get(word, 0) + 1
+    return {w: float(np.log((n + 1) / d)) for w, d in df.items()}
+
+
+#: share of the two titles' joint word weight their shared words must carry
+SAME_MATTER = 0.4
+
+
+def same_matter(a: frozenset[str], b: frozenset[str], weight: dict[str, float]) -> bool:
+    """Do two titles (their stemmed words) of one case number name the same matter?
+
+    The weight of the words they share against the weight of all their words (a
+    weighted Jaccard): "Forslag til lokalplan 123" and "Lokalplan 123 – endelig
+    vedtagelse" share their rare words (one matter); "Sagsbehandlingstider på det
+    sociale område" and "Klagesager på det sociale område i Greve Kommune i 2023"
+    share only common ones (two). Measured against both titles, not the lighter
+    alone: in a small store every word is rare, and a short title's few shared words
+    would otherwise outweigh what the longer one adds. Identical titles agree."""
+    if a == b:
+        return True
+    union = sum(weight.get(w, 0.0) for w in a | b)
+    return union > 0 and sum(weight.get(w, 0.0) for w in a & b) >= SAME_MATTER * union
 
 
 @dataclass(slots=True)
@@ -496,11 +723,12 @@ class _Judge:
         self.n_terms = max(1, len(own | vocab_terms) if own else len(vocab_terms))
         # how many of the query's terms each passage holds, from the posting lists
         self.held = idx._sparse.term_counts(vocab_terms)
-        self.by_item: dict[str, float] = {}
-        for row, value in cosines.items():
-            iri = idx._iri(row)
-            if value > self.by_item.get(iri, -1.0):
-                self.by_item[iri] = value
+        # per item (its code in the ``item`` column), the best cosine of its rows
+        self.by_item: dict[int, float] = {}
+        codes = idx._item[np.fromiter(cosines, dtype=np.int64, count=len(cosines))]
+        for code, value in zip(codes.tolist(), cosines.values(), strict=True):
+            if value > self.by_item.get(code, -1.0):
+                self.by_item[code] = value
 
     def coverage(self, row: int) -> float:
         """The share of the query's content words (as BM25 stems them) the passage holds."""
@@ -520,7 +748,7 @@ class _Judge:
             return
         if self.qvec is None:  # BM25: a hit holds a query word
             return
-        cosine = self.by_item.get(self.idx._iri(cand.row))
+        cosine = self.by_item.get(int(self.idx._item[cand.row]))
         if cosine is None:
             cosine = float(self.idx.backend.vector(cand.row) @ self.qvec)
         if self.floor is not None and self.floor.relevance(cosine, 1.0) < self.floor.threshold:
@@ -557,8 +785,14 @@ def search(
     mode: str = "hybrid",
     filters: Filters | None = None,
     include_weak: bool = False,
+    per_item: bool = False,
 ) -> list[Hit]:
     """One-shot search (opens the index each time; keep a :class:`SearchIndex` for many)."""
     return open_index(store_dir, settings).search(
-        query, top_k=top_k, mode=mode, filters=filters, include_weak=include_weak
+        query,
+        top_k=top_k,
+        mode=mode,
+        filters=filters,
+        include_weak=include_weak,
+        per_item=per_item,
     )

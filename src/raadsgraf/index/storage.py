@@ -42,7 +42,7 @@ from raadsgraf.errors import IndexMismatch, IndexNotFound
 from raadsgraf.index import dense, milvus
 from raadsgraf.index.backend import is_embedded
 from raadsgraf.index.chunking import Chunk, ChunkParams, chunk_document
-from raadsgraf.index.encoders import Encoder, Vectors, index_encoder
+from raadsgraf.index.encoders import Encoder, ModelId, Vectors, index_encoder
 from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache, passage_key
 from raadsgraf.index.encoders.models import is_fast_lane_of, models_folder
 from raadsgraf.index.sparse import SparseIndex
@@ -138,6 +138,26 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _write_chunks(path: Path, chunks: Sequence[Chunk]) -> None:
+    """``chunks.jsonl``, line by line (the whole text at once was ~0.2 GB of an
+    ingest's peak on Greve), swapped in when complete."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as f:
+        for c in chunks:
+            f.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+@dataclass(frozen=True, slots=True)
+class Embedded:
+    """The encoder an index's vectors came from, once they are computed: what
+    :func:`write` records, without the model itself (the fast lane's tokenizer and
+    table are ~0.4 GB an index build does not need)."""
+
+    name: str
+    dim: int
+
+
 def _merge(old: list[Chunk], new: list[Chunk]) -> tuple[list[Chunk], int]:
     """Old chunks minus those the new documents replace, then the new ones.
 
@@ -187,7 +207,7 @@ def write(
     chunks: Sequence[Chunk],
     vectors: Vectors,
     settings: Settings,
-    encoder: Encoder,
+    encoder: ModelId,
     normaliser: str = DEFAULT_NORMALISER,
     params: ChunkParams | None = None,
     *,
@@ -203,9 +223,7 @@ def write(
     params = params or ChunkParams()
     dense.set_threads(settings.threads)
     sparse = SparseIndex.build([c.passage for c in chunks], normaliser)
-    lines = "".join(json.dumps(c.to_json(), ensure_ascii=False) + "\n" for c in chunks)
-    _write_atomic(folder / "chunks.jsonl", lines.encode("utf-8"))
-    del lines
+    _write_chunks(folder / "chunks.jsonl", chunks)
     Columns.of(chunks).save(folder)
     if is_embedded(settings):
         kind = dense.index_kind(len(chunks))
@@ -305,6 +323,8 @@ def update(
     encoder = index_encoder(settings.model, built_with, settings.threads, models)
     cache_path = cache_path or default_cache(store_dir)
     vectors, embedded = embed_chunks(cache_path, encoder, chunks, progress=progress)
+    model = Embedded(encoder.name, encoder.dim)
+    del encoder  # the model's memory goes before FAISS and BM25 are built
 
     merged = {c.chunk_id for c in chunks}
     gone = sorted({c.chunk_id for c in old} - merged)
@@ -313,7 +333,7 @@ def update(
         chunks,
         vectors,
         settings,
-        encoder,
+        model,
         normaliser,
         params,
         fresh=len(chunks) - len(new),

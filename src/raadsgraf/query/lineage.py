@@ -6,7 +6,7 @@ order with how each was reached, and the policies they belong to."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from raadsgraf import iris
 from raadsgraf.graph.sparql import (
@@ -400,9 +400,12 @@ def lineage(
             steps.append(adoption)
     # a plan the store shows was carried out (the body held a step of the matter that
     # day) is that step; an undated referral is kept until a later step of that body
-    for plan in sorted(_planned_steps(store, ordered, state), key=lambda s: s.treatment):
-        if _key(plan) in held or (
-            plan.date is None and plan.committee and _later_step(steps, plan)
+    for found in sorted(_planned_steps(store, ordered, state), key=lambda s: s.treatment):
+        plan = _subject_committee(steps, found) if _key(found)[0] in _GENERIC else found
+        if (
+            plan is None
+            or _key(plan) in held
+            or (plan.date is None and plan.committee and _later_step(steps, plan))
         ):
             continue
         held.add(_key(plan))
@@ -417,6 +420,38 @@ def lineage(
     )
     label = target or f"{date} item {item}" + (f" ({committee})" if committee else "")
     return Lineage(label, tuple(steps), policies)
+
+
+#: "Sagen sendes tilbage til fornyet behandling i fagudvalg": no body's name, but the
+#: committee the matter belongs to
+_GENERIC = frozenset({"fagudvalget", "fagudvalg", "udvalget", "udvalg"})
+#: bodies a committee's matter passes through on its way, never "the fagudvalg"
+_THROUGH = ("byråd", "kommunalbestyrelse", "økonomiudvalg", "borgerrepræsentation")
+
+
+def _subject_committee(steps: list[LineageStep], plan: LineageStep) -> LineageStep | None:
+    """A referral back to "fagudvalg" is to the committee that held the matter's latest
+    step before the referral (not the council or the finance committee). None when such
+    a committee held a step after it: the referral was carried out."""
+    via_date = next((s.date for s in steps if s.treatment == plan.via), None)
+    subject = [
+        s
+        for s in steps
+        if not s.planned
+        and s.date is not None
+        and "udvalg" in (name := (s.committee or "").lower())
+        and not any(word in name for word in _THROUGH)
+        and _key(s)[0] not in _GENERIC
+    ]
+    if via_date is None:
+        return plan
+    if any(s.date is not None and s.date > via_date for s in subject):
+        return None
+    before = [s for s in subject if s.date is not None and s.date <= via_date]
+    if not before:
+        return plan
+    latest = max(before, key=lambda s: s.date or dt.date.min)
+    return replace(plan, committee=latest.committee)
 
 
 def _later_step(steps: list[LineageStep], plan: LineageStep) -> bool:

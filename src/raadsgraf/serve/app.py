@@ -8,9 +8,11 @@ Run it with uvicorn (``raadsgraf serve``) or gunicorn with uvicorn workers
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import threading
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -126,13 +128,42 @@ def _warm(live: LiveStore) -> None:
         rg.search("kommune", top_k=1)
 
 
+#: the application factory uvicorn's and gunicorn's worker processes import
+FACTORY = "raadsgraf.serve.app:from_settings"
+#: how ``raadsgraf serve --processes N`` hands its --host and --no-warm to the processes
+OPTIONS_ENV = "RAADSGRAF_SERVE_OPTIONS"
+
+
 def from_settings() -> FastAPI:
     """The application for ``uvicorn --factory`` / gunicorn: settings from
     ``raadsgraf.toml`` and ``RAADSGRAF_*`` (docs/serve.md)."""
     from raadsgraf.config import load
 
     settings = load()
-    return create_app(Path(settings.store), settings)
+    options = ServeOptions(**json.loads(os.environ.get(OPTIONS_ENV, "{}")))
+    return create_app(Path(settings.store), settings, options)
+
+
+def per_process(settings: Settings, processes: int) -> Settings:
+    """Each of ``processes`` service processes gets its share of the SPARQL workers
+    (at least one), so that the machine runs ``sparql_workers`` of them in all."""
+    return replace(settings, sparql_workers=max(1, settings.sparql_workers // processes))
+
+
+def export_for_processes(settings: Settings, options: ServeOptions) -> None:
+    """Put the settings the serve command may have changed, and its options, into the
+    environment the worker processes start with (they build the app with
+    :func:`from_settings`)."""
+    for name in (
+        "store",
+        "sparql_timeout",
+        "sparql_max_rows",
+        "sparql_workers",
+        "serve_rate_limit",
+        "serve_cors_origins",
+    ):
+        os.environ[f"RAADSGRAF_{name.upper()}"] = str(getattr(settings, name))
+    os.environ[OPTIONS_ENV] = json.dumps({"host": options.host, "warm": options.warm})
 
 
 def _version() -> str:

@@ -216,8 +216,13 @@ def router(live: LiveStore) -> APIRouter:
         outcome: Annotated[
             str | None, Query(description=", ".join(o.value for o in Outcome))
         ] = None,
+        per_item: Annotated[
+            bool, Query(description="One hit per agenda item, not one per case")
+        ] = False,
     ) -> Response:
-        """One hit per agenda item or policy, best first; the CLI's `search` filters.
+        """One hit per case (its best treatment; the case's other treatments in the hit's
+        `other_treatments`), agenda item without a case number or policy, best first;
+        `per_item=true`: one hit per agenda item. The CLI's `search` filters.
 
         `total` counts the strong hits (those that clear the relevance floor) that match
         the filters; 0 when only weak hits (`weak: true`, "nearest, not a good match")
@@ -226,7 +231,9 @@ def router(live: LiveStore) -> APIRouter:
         def compute(rg: Raadsgraf) -> Any:
             try:
                 chosen = Filters(municipality, committee, date_from, date_to, open_only, outcome)
-                hits = rg.search(q, top_k=offset + limit + 1, mode=mode, filters=chosen)
+                hits = rg.search(
+                    q, top_k=offset + limit + 1, mode=mode, filters=chosen, per_item=per_item
+                )
             except QueryError as exc:
                 raise ApiError(400, "Søgningen kan ikke udføres.", detail=str(exc)) from None
             except RaadsgrafError as exc:

@@ -84,10 +84,13 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
         date_to: str | None = None,
         open_only: bool = False,
         outcome: str | None = None,
+        per_item: bool = False,
     ) -> dict[str, Any]:
         """Search agenda items and policies (Danish words, a case number, a KLE number,
         a name). Dates as YYYY-MM-DD. Returns hits best first, each with a citation, and
-        `total`: how many strong hits there are (0 means only weak, nearest hits)."""
+        `total`: how many strong hits there are (0 means only weak, nearest hits). A case
+        treated by several bodies is one hit listing the others in `other_treatments`;
+        `per_item=true` gives each agenda item apart."""
 
         def run(rg: Raadsgraf) -> dict[str, Any]:
             try:
@@ -96,7 +99,7 @@ def build(live: LiveStore, service: QueryService) -> MCPServer:
             except ValueError as exc:
                 raise ToolError(f"dates are YYYY-MM-DD: {exc}") from None
             chosen = Filters(municipality, committee, first, last, open_only, outcome)
-            hits = rg.search(query, top_k=max(1, min(limit, 50)), filters=chosen)
+            hits = rg.search(query, top_k=max(1, min(limit, 50)), filters=chosen, per_item=per_item)
             return {
                 "hits": hits,
                 "citations": cite_hits(rg, hits),

@@ -132,6 +132,14 @@ class _Worker:
         self.conn.close()
 
 
+def check_store(folder: Path, graph: str = "") -> None:
+    """Raise the library's error when ``folder`` holds no store to serve."""
+    from raadsgraf import generations
+    from raadsgraf.graph.backend import open_graph
+
+    open_graph(generations.resolve(folder), graph, read_only=True).close()
+
+
 class QueryService:
     """A pool of query workers over one store folder (thread-safe)."""
 
@@ -144,11 +152,7 @@ class QueryService:
         workers: int = 2,
         graph: str = "",
     ) -> None:
-        from raadsgraf import generations
-        from raadsgraf.graph.backend import open_graph
-
-        # fail here when there is none
-        open_graph(generations.resolve(folder), graph, read_only=True).close()
+        check_store(folder, graph)  # fail here when there is none
         self.folder = folder
         self.graph = graph
         self.timeout = timeout

@@ -31,12 +31,20 @@ from raadsgraf.errors import ConfigError
 Vectors = npt.NDArray[np.float32]
 
 
-@runtime_checkable
-class Encoder(Protocol):
-    #: Identifies the model's weights; part of every cache key and of config.json.
-    name: str
-    dim: int
+class ModelId(Protocol):
+    """What an index records of the encoder its vectors came from."""
 
+    @property
+    def name(self) -> str:
+        """Identifies the model's weights; part of every cache key and of config.json."""
+        ...
+
+    @property
+    def dim(self) -> int: ...
+
+
+@runtime_checkable
+class Encoder(ModelId, Protocol):
     def encode_queries(self, texts: Sequence[str]) -> Vectors: ...
 
     def encode_passages(self, texts: Sequence[str]) -> Vectors: ...

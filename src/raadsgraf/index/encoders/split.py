@@ -33,6 +33,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,8 @@ SCORES = "scores.npy"
 PIECE_IDS = "piece_ids.npy"
 NORMALISER = "normaliser.json"
 EMBEDS_INPUT = "inputs_embeds"
+#: The folder of :func:`ensure_vocabulary`, beside a ``tokenizer.json``.
+VOCABULARY = "vocabulary"
 #: Written last: a split folder without it is not complete.
 DONE = "split.json"
 
@@ -59,11 +62,40 @@ def split_folder(onnx_file: Path) -> Path:
 def ensure_split(onnx_file: Path, tokenizer_file: Path) -> Path | None:
     """The split folder of ``onnx_file``, made once; None when the model has
     another shape (or its folder is read-only), so the caller runs it whole."""
-    target = split_folder(onnx_file)
+    if (
+        not os.access(onnx_file.parent.parent, os.W_OK)
+        and not (split_folder(onnx_file) / DONE).is_file()
+    ):
+        return None
+    return _made_once(split_folder(onnx_file), lambda tmp: _split(onnx_file, tokenizer_file, tmp))
+
+
+def ensure_vocabulary(tokenizer_file: Path) -> Path | None:
+    """Only the tokenizer's part of a split (``pieces.txt``, ``scores.npy``,
+    ``piece_ids.npy``, ``normaliser.json``), made once in ``<folder>/vocabulary/``
+    beside ``tokenizer.json``: what the fast lane tokenises passages with in
+    Python instead of building the Rust tokenizer (~280 MB resident for XLM-R's
+    250k pieces). None when the tokenizer is of another kind or the folder is
+    read-only."""
+    target = tokenizer_file.parent / VOCABULARY
+    if not (target / DONE).is_file() and not os.access(tokenizer_file.parent, os.W_OK):
+        return None
+
+    def build(tmp: Path) -> bool:
+        spec = json.loads(tokenizer_file.read_text(encoding="utf-8"))
+        if not _write_vocabulary(spec, tmp):
+            return False
+        (tmp / DONE).write_text(json.dumps({"from": tokenizer_file.name}) + "\n", "utf-8")
+        return True
+
+    return _made_once(target, build)
+
+
+def _made_once(target: Path, build: Callable[[Path], bool]) -> Path | None:
+    """``target`` (a folder ending in :data:`DONE`), built by ``build`` into a
+    temporary folder renamed into place under a lock; None when ``build`` says no."""
     if (target / DONE).is_file():
         return target
-    if not os.access(onnx_file.parent.parent, os.W_OK):
-        return None
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target.parent / f".{target.name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -72,7 +104,7 @@ def ensure_split(onnx_file: Path, tokenizer_file: Path) -> Path | None:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp", dir=target.parent))
         tmp.chmod(0o755)
         try:
-            if not _split(onnx_file, tokenizer_file, tmp):
+            if not build(tmp):
                 return None
             shutil.rmtree(target, ignore_errors=True)
             os.rename(tmp, target)
@@ -120,6 +152,17 @@ def _split(onnx_file: Path, tokenizer_file: Path, out: Path) -> bool:
                 n.input[i] = EMBEDS_INPUT
     onnx.save(model, str(out / BODY))
     np.save(out / EMBEDDINGS, table)
+    _write_vocabulary(spec, out)
+    (out / DONE).write_text(json.dumps({"from": onnx_file.name}) + "\n", encoding="utf-8")
+    return True
+
+
+def _write_vocabulary(spec: dict[str, Any], out: Path) -> bool:
+    """The tokenizer's pieces, scores, ids and normaliser for :class:`UnigramTokenizer`
+    into ``out``; False when it is not the kind that tokenizer copies."""
+    steps = normaliser_steps(spec)
+    if steps is None:
+        return False
     vocab = spec["model"]["vocab"]
     # sorted, so a reader finds a piece by bisection without building a dict;
     # the id of the last of equal pieces, as the Rust tokenizer's map keeps it
@@ -133,10 +176,12 @@ def _split(onnx_file: Path, tokenizer_file: Path, out: Path) -> bool:
         "steps": steps,
         "longest": max(len(p) for p, _ in vocab),
         "min_score": min(s for _, s in vocab),
+        # how the Rust tokenizer truncates and pads when it is used whole
+        "truncation": (spec.get("truncation") or {}).get("max_length"),
+        "padding": bool(spec.get("padding")),
         **_template(spec),
     }
     (out / NORMALISER).write_text(json.dumps(about, ensure_ascii=False), encoding="utf-8")
-    (out / DONE).write_text(json.dumps({"from": onnx_file.name}) + "\n", encoding="utf-8")
     return True
 
 

@@ -122,6 +122,63 @@ def token_outputs(
     return out
 
 
+def load_static(path: Path) -> tuple[npt.NDArray[np.float16], Any, int | None]:
+    """A model2vec folder's token table, tokenizer and unknown-token id, read by
+    model2vec's own loader but without building its ``StaticModel``: that keeps a
+    sorted copy of the 250k-piece vocabulary as Python strings and more (~350 MB
+    of an ingest's peak), none of which encoding needs."""
+    import json
+
+    from model2vec.persistence import load_pretrained
+
+    if not (path / "tokenizer.json").is_file():
+        raise ConfigError(f"{path}: not a static embedding model (no tokenizer.json)")
+    try:
+        table, tokenizer, *_ = load_pretrained(
+            folder_or_repo_path=path, subfolder=None, token=None, force_download=False
+        )
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path}: not a static embedding model ({exc})") from None
+    model = tokenizer.model
+    if hasattr(model, "unk_token"):  # WordPiece, BPE, WordLevel
+        unk = tokenizer.token_to_id(model.unk_token) if model.unk_token else None
+    else:  # Unigram (XLM-R's, e5's): the id is only in the serialised model
+        unk = json.loads(tokenizer.to_str())["model"].get("unk_id")
+    return np.asarray(table), tokenizer, unk
+
+
+def _lean_static(path: Path) -> tuple[npt.NDArray[np.float16], Any, int | None] | None:
+    """A model2vec folder's table and a Python copy of its tokenizer
+    (:class:`~raadsgraf.index.encoders.unigram.UnigramTokenizer` over
+    :func:`~raadsgraf.index.encoders.split.ensure_vocabulary`): the Rust tokenizer
+    holds ~280 MB for XLM-R's 250k pieces, the copy ~20 MB, and gives the same ids
+    (``tests/test_fast_lane.py``). None when the folder is of another layout or
+    its tokenizer of another kind: :func:`load_static` then loads it as model2vec does."""
+    import json
+
+    from raadsgraf.index.encoders.split import NORMALISER, ensure_vocabulary
+    from raadsgraf.index.encoders.unigram import UnigramTokenizer
+
+    weights, tokenizer_file = path / "model.safetensors", path / "tokenizer.json"
+    if not weights.is_file() or not tokenizer_file.is_file():
+        return None
+    vocabulary = ensure_vocabulary(tokenizer_file)
+    if vocabulary is None:
+        return None
+    about = json.loads((vocabulary / NORMALISER).read_text(encoding="utf-8"))
+    limit = about.get("truncation")
+    if not isinstance(limit, int) or about.get("padding"):
+        return None  # only a truncating, unpadded tokenizer is copied here
+    import safetensors
+
+    with safetensors.safe_open(str(weights), framework="numpy") as f:  # as model2vec reads it
+        if "embeddings" not in f.keys():  # noqa: SIM118 (not a dict)
+            return None
+        table = f.get_tensor("embeddings")
+    tokenizer = UnigramTokenizer(vocabulary, max_length=limit)
+    return np.asarray(table), tokenizer, tokenizer.unk_id
+
+
 class StaticEncoder:
     """A model2vec folder as an :class:`~raadsgraf.index.encoders.Encoder`.
 
@@ -135,47 +192,80 @@ class StaticEncoder:
 
     #: Distinct words kept tokenised (a few MB); the cache starts over past it.
     WORD_CACHE = 500_000
+    #: Distinct words whose token rows are summed at once (a few MB of float32).
+    WORD_BLOCK = 8192
     #: Passages per call when an ingest embeds through the embedding cache
     #: (:func:`raadsgraf.index.storage.embed_chunks`): per-call costs stay small.
     cache_batch = 4096
 
     def __init__(self, folder: Path, name: str, threads: int = 2) -> None:
-        from model2vec import StaticModel
-
         path = folder / FOLDER if (folder / FOLDER).is_dir() else folder
-        try:
-            model: Any = StaticModel.from_pretrained(str(path))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"{path}: not a static embedding model ({exc})") from None
-        self._model = model
-        self._table = np.asarray(model.embedding, dtype=np.float32)
-        self._tokenizer = model.tokenizer
-        self._unk = model.unk_token_id
-        self._words: dict[str, list[int]] = {}
+        lean = _lean_static(path)
+        table, tokenizer, unk = lean or load_static(path)
+        # the float16 table as saved (128 MB): rows are widened to float32 only
+        # when summed, so a float32 copy (256 MB more) is never held
+        self._table = table
+        self._tokenizer = tokenizer
+        self._python_tokenizer = lean is not None
+        self._unk = unk
+        self._words: dict[str, tuple[int, ...]] = {}
         self.name = name
-        self.dim = int(model.dim)
+        self.dim = int(table.shape[1])
         self.threads = threads
 
-    def _ids(self, words: list[str]) -> None:
-        """Tokenise the words not in the cache yet (in one batch) into it."""
-        new = list(dict.fromkeys(w for w in words if w not in self._words))
+    def _ids(self, words: Sequence[str]) -> None:
+        """Tokenise the (distinct) words not in the cache yet, in one batch, into it."""
+        new = [w for w in words if w not in self._words]
         if not new:
             return
         if len(self._words) + len(new) > self.WORD_CACHE:
-            self._words.clear()
-        for word, enc in zip(
-            new, self._tokenizer.encode_batch_fast(new, add_special_tokens=False), strict=True
-        ):
-            self._words[word] = [i for i in enc.ids if i != self._unk]
+            self._words.clear()  # starts over with this call's words, all of them
+            new = list(words)
+        if self._python_tokenizer:  # the Rust tokenizer's ids, truncated as it does
+            size = self._tokenizer.max_length
+            pieces = [self._tokenizer.pieces(w)[:size] for w in new]
+        else:
+            encoded = self._tokenizer.encode_batch_fast(new, add_special_tokens=False)
+            pieces = [enc.ids for enc in encoded]
+        for word, ids in zip(new, pieces, strict=True):
+            self._words[word] = tuple(i for i in ids if i != self._unk)
+
+    def _word_sums(self, words: Sequence[str]) -> tuple[Vectors, npt.NDArray[np.float32]]:
+        """Each word's summed token rows (float32) and its number of tokens."""
+        pieces = [self._words[w] for w in words]
+        counts = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        sums = np.zeros((len(words), self.dim), dtype=np.float32)
+        ids = np.fromiter((i for p in pieces for i in p), dtype=np.int64, count=int(counts.sum()))
+        ends = np.cumsum(counts)
+        for lo in range(0, len(words), self.WORD_BLOCK):  # bounded float32 temporaries
+            hi = min(lo + self.WORD_BLOCK, len(words))
+            has = np.flatnonzero(counts[lo:hi]) + lo
+            if not len(has):
+                continue
+            first, last = int(ends[lo] - counts[lo]), int(ends[hi - 1])
+            rows = self._table[ids[first:last]].astype(np.float32)
+            sums[has] = np.add.reduceat(rows, (ends[has] - counts[has]) - first, axis=0)
+        return sums, counts.astype(np.float32)
 
     def _encode(self, texts: Sequence[str]) -> Vectors:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        """Mean of each text's token rows, as a sparse (text × distinct word)
+        count matrix times the distinct words' summed rows: every word is looked
+        up and summed once per call, however often the texts repeat it."""
+        from scipy.sparse import csr_matrix
+
+        column: dict[str, int] = {}
         split = [t.split() for t in texts]
-        self._ids([w for words in split for w in words])
-        for row, words in enumerate(split):
-            ids = [i for w in words for i in self._words.get(w, ())]
-            if ids:
-                out[row] = self._table[ids].mean(axis=0)
+        cols = [column.setdefault(w, len(column)) for words in split for w in words]
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum([len(words) for words in split], out=indptr[1:])
+        words = list(column)
+        self._ids(words)
+        sums, counts = self._word_sums(words)
+        ones = np.ones(len(cols), dtype=np.float32)
+        occurs = csr_matrix((ones, np.asarray(cols, np.int64), indptr), (len(texts), len(words)))
+        tokens = occurs @ counts
+        out = np.asarray(occurs @ sums, dtype=np.float32)
+        out /= np.maximum(tokens, 1.0)[:, None]
         return _normalise(out)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:

@@ -1,5 +1,6 @@
 """A Python copy of the HF ``tokenizers`` Unigram tokenizer (XLM-R kind) for
-short texts: the query side of :mod:`raadsgraf.index.encoders.split`.
+short texts: the query side of :mod:`raadsgraf.index.encoders.split`, and the
+fast lane's words (:mod:`raadsgraf.index.encoders.static`).
 
 Loading the Rust tokenizer builds its lattice over all 250,002 pieces (~2.6 s
 on our machine) before it reads a word; this one reads the pieces as one text
@@ -44,6 +45,10 @@ class UnigramTokenizer:
         self._after: list[int] = about["after"]
         self.max_length = max_length
 
+    @property
+    def unk_id(self) -> int:
+        return self._unk
+
     def normalise(self, text: str) -> str:
         for step in self._steps:
             if step[0] == "replace":
@@ -56,6 +61,13 @@ class UnigramTokenizer:
 
     def encode(self, text: str) -> list[int]:
         """The ids the Rust tokenizer gives ``text``, specials and truncation included."""
+        ids = self.pieces(text)
+        room = self.max_length - len(self._before) - len(self._after)
+        return self._before + ids[:room] + self._after
+
+    def pieces(self, text: str) -> list[int]:
+        """The ids of ``text``'s pieces, without specials or truncation (the Rust
+        tokenizer's ``encode(text, add_special_tokens=False)`` untruncated)."""
         text = self.normalise(text).replace(" ", "▁")
         if text and not text.startswith("▁"):
             text = "▁" + text
@@ -63,8 +75,7 @@ class UnigramTokenizer:
         for word in re.split("(?=▁)", text):
             if word:
                 ids += self._viterbi(word)
-        room = self.max_length - len(self._before) - len(self._after)
-        return self._before + ids[:room] + self._after
+        return ids
 
     def _viterbi(self, word: str) -> list[int]:
         n = len(word)

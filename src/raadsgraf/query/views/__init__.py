@@ -25,7 +25,7 @@ from raadsgraf.query.views.bodies import (
     people,
     person_page,
 )
-from raadsgraf.query.views.facets import facets
+from raadsgraf.query.views.facets import body_labels, facets
 from raadsgraf.query.views.items import (
     case_summaries,
     case_treatments,
@@ -93,6 +93,7 @@ __all__ = [
     "PositionView",
     "ReferenceView",
     "SplitDecision",
+    "body_labels",
     "case_summaries",
     "case_treatments",
     "cases",

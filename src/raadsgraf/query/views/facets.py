@@ -11,6 +11,20 @@ from raadsgraf.query.views.sparql import _i, _rows
 # --- facets -----------------------------------------------------------------------------
 
 
+def body_labels(store: GraphBackend) -> dict[str, str]:
+    """Every municipality and political body the store holds, IRI → its label (the
+    one ``skos:prefLabel``; the least when a body has several), in one query: what
+    search facets show for a hit's municipality and committee, without asking per hit."""
+    rows = _rows(
+        store,
+        """SELECT ?b (MIN(?l) AS ?label) WHERE {
+          { ?b a besluit:Bestuurseenheid } UNION { ?b a besluit:Bestuursorgaan }
+          ?b skos:prefLabel ?l
+        } GROUP BY ?b""",
+    )
+    return {str(r["b"]): str(r["label"]) for r in rows if r["label"] is not None}
+
+
 def facets(store: GraphBackend) -> Facets:
     """Counts of agenda items described by a source, per municipality, committee, outcome, year.
 

@@ -269,34 +269,49 @@ def _references(store: GraphBackend, t: str) -> tuple[ReferenceView, ...]:
 
 
 def item_summaries(store: GraphBackend, iris: list[str]) -> dict[str, ItemSummary]:
-    """Short facts (outcome, case, committee) for items or treatments, by the IRI given."""
+    """Short facts (outcome, case, committee) for items or treatments, by the IRI given.
+
+    Two queries: the items' own facts, then their committees bound to the items found.
+    As one OPTIONAL (meeting → committee → municipality) Oxigraph evaluated the
+    committee pattern for every item of the store: 87 ms for 20 Greve hits, 0.9 ms bound.
+    """
     if not iris:
         return {}
     values = " ".join(_iri(i) for i in iris)
     rows = _rows(
         store,
-        f"""SELECT ?x ?a ?t ?n ?title ?date ?cl ?muni ?on ?onl ?cn WHERE {{
+        f"""SELECT ?x ?a ?t ?n ?title ?date ?on ?onl ?cn WHERE {{
           VALUES ?x {{ {values} }}
           {{ ?t dct:subject ?x . BIND(?x AS ?a) }} UNION {{ ?x dct:subject ?a . BIND(?x AS ?t) }}
           ?t a besluit:BehandelingVanAgendapunt .
           OPTIONAL {{ ?a schema:position ?n }}
           OPTIONAL {{ ?a dct:title ?title }}
           OPTIONAL {{ ?t eli-dl:activity_date ?date }}
-          OPTIONAL {{ ?z besluit:behandelt ?a ; besluit:isGehoudenDoor ?c . ?c skos:prefLabel ?cl .
-                     OPTIONAL {{ ?c besluit:bestuurt/skos:prefLabel ?muni }} }}
           OPTIONAL {{ ?t prov:generated/rg:outcome ?o . ?o skos:notation ?on .
                      {_DA_LABEL.format("?o", "onl")} }}
           OPTIONAL {{ ?t eli-dl:forms_part_of/dct:identifier ?cn }}
         }}""",
     )
+    bodies: dict[str, tuple[Value, Value]] = {}
+    if items := sorted({str(r["a"]) for r in rows}):
+        for r in _rows(
+            store,
+            f"""SELECT ?a ?cl ?muni WHERE {{
+              VALUES ?a {{ {" ".join(_iri(a) for a in items)} }}
+              ?z besluit:behandelt ?a ; besluit:isGehoudenDoor ?c . ?c skos:prefLabel ?cl .
+              OPTIONAL {{ ?c besluit:bestuurt/skos:prefLabel ?muni }}
+            }}""",
+        ):
+            bodies.setdefault(str(r["a"]), (r["cl"], r["muni"]))
     out: dict[str, ItemSummary] = {}
     for r in rows:
+        committee, municipality = bodies.get(str(r["a"]), (None, None))
         out.setdefault(
             str(r["x"]),
             ItemSummary(
-                **_item_fields(r),
+                **_item_fields({**r, "cl": committee}),
                 treatment=str(r["t"]),
-                municipality=_s(r["muni"]),
+                municipality=_s(municipality),
                 outcome=_s(r["on"]),
                 outcome_label=_s(r["onl"]),
                 case_number=_s(r["cn"]),
