@@ -8,6 +8,10 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.formats_support import CORPUS
+
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 
 
@@ -134,3 +138,24 @@ def test_the_labels_file_is_complete_and_well_formed() -> None:
     items = {label["target"] for label in labels}
     later = {label["target"] for label in labels if label["date"] > label["target_date"]}
     assert len(later) * 2 >= len(items)
+
+
+GREVE = CORPUS / "greve"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not GREVE.is_dir(), reason=f"{GREVE} not present")
+def test_every_date_mention_of_a_labelled_greve_item_is_labelled() -> None:
+    """Exhaustive means exhaustive: the mentions the regex finds in each labelled Greve
+    item's text are exactly the labelled ones (offsets), and each quote is the text's."""
+    labels = [label for label in lx.read() if label["corpus"] == "greve"]
+    wanted: dict[str, set[int]] = {}
+    for label in labels:
+        wanted.setdefault(lx.base_iri(label["target"]), set()).add(label["offset"])
+    days = {iri.split("/moede/")[1][:10] for iri in wanted}
+    files = [p for p in sorted(GREVE.glob("*.json")) if p.name.split("_")[1][:10] in days]
+    seen: dict[str, set[int]] = {}
+    for iri, day, _, text in lx.corpus_items(files):
+        if lx.base_iri(iri) in wanted:
+            seen[lx.base_iri(iri)] = {m.offset for m in lx.mentions(text, day)}
+    assert seen == wanted
