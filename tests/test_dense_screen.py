@@ -50,23 +50,25 @@ def test_half_screen_returns_the_exact_scan() -> None:
     screen = dense.HalfScreen(v, depth=300)
     exact = dense.MappedFlat(v)
     rng = np.random.default_rng(3)
+    broad = np.flatnonzero(np.arange(len(v)) % 3 != 0).astype(np.int64)  # a filter: 2/3 of rows
     certified = 0
     for i in range(40):
         q = v[rng.integers(len(v))] + rng.normal(size=64).astype(np.float32) * 0.05
         q = (q / np.linalg.norm(q)).astype(np.float32)
         if i % 10 == 0:
             q = v[5].copy()  # the duplicated row: 163 copies tie at the top
-        for k in (1, 10, 50):
-            found = screen.search(v, q, k)
-            want_ids, want_scores = exact.search(q, k, None)
-            assert exact._screen is None  # (3000-odd rows: the scan never builds one)
+        for k, allowed in [(k, a) for k in (1, 10, 50) for a in (None, broad)]:
+            found = screen.search(v, q, k, allowed)
+            want_ids, want_scores = exact.search(q, k, allowed)
+            assert exact._screen is None  # (6,000 rows: the scan never builds one)
             if found is None:
                 continue
             certified += 1
             assert found[0].tolist() == want_ids.tolist()
             assert found[1].tobytes() == want_scores.tobytes()  # the same bits
-            assert found[0].tolist() == _by_definition(v, q, k)[0]
-    assert certified >= 100  # the screen answers, not only the fallback
+            if allowed is None:
+                assert found[0].tolist() == _by_definition(v, q, k)[0]
+    assert certified >= 200  # the screen answers, not only the fallback
 
 
 def test_half_screen_declines_when_it_cannot_prove_the_top() -> None:
@@ -87,12 +89,15 @@ def test_mapped_flat_builds_the_screen_at_its_second_unfiltered_search(
     v = _cone(4000, 32, seed=5)
     flat = dense.MappedFlat(v)
     q = v[11].copy()
-    allowed = np.arange(0, 4000, 2, dtype=np.int64)
-    filtered = flat.search(q, 20, allowed)  # filtered: the exact scan of the allowed rows
+    narrow = np.arange(0, 4000, 10, dtype=np.int64)
+    filtered = flat.search(q, 20, narrow)  # a narrow filter: the exact scan of its rows
     first = flat.search(q, 20, None)
     assert flat._screen is None  # a one-shot search pays no screen
     second = flat.search(q, 20, None)
     assert flat._screen is not None
     assert first[0].tolist() == second[0].tolist() == _by_definition(v, q, 20)[0]
     assert first[1].tobytes() == second[1].tobytes()
-    assert set(filtered[0].tolist()) <= set(allowed.tolist())
+    assert set(filtered[0].tolist()) <= set(narrow.tolist())
+    broad = np.arange(0, 4000, 2, dtype=np.int64)
+    screened = flat.search(q, 20, broad)
+    assert screened[0].tolist() == broad[_by_definition(v[broad], q, 20)[0]].tolist()
