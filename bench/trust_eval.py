@@ -25,6 +25,7 @@ query's relevance, midway); paste the printed values into
     PYTHONPATH=src python bench/trust_eval.py --store STORE                # test half, all modes
     PYTHONPATH=src python bench/trust_eval.py --store STORE --half all --per-query
     PYTHONPATH=src python bench/trust_eval.py --store STORE --fit          # fit the floor
+    PYTHONPATH=src python bench/trust_eval.py --store STORE --half fit --dense-weight 0.3  # fusion
     PYTHONPATH=/path/to/old/src python bench/trust_eval.py --store STORE   # "before" (old code)
 
 The store: ``raadsgraf ingest --store STORE GREVE_FILES tests/samples/seeds
