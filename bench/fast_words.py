@@ -6,7 +6,9 @@ out-of-context vectors. model2vec's distillation can add whole words to the
 vocabulary: e5 is run once over each word (``<s> pieces </s>``, mean-pooled, as
 for a piece) and the word gets its own row. Here the words are the archive's own:
 every word (no digits, punctuation stripped) of the store's passages that occurs
-at least ``--min-count`` times and that the tokenizer splits into ≥ 2 pieces. A
+at least ``--min-count`` times and that the tokenizer splits into ≥ 2 pieces (or,
+with ``--words-store``, the words of another store's passages: other
+municipalities' archives, to see whether a word list made elsewhere helps). A
 word's row is PCA-reduced together with the pieces' rows (a fresh pass of e5 over
 the 115,283 Latin pieces, as the build makes) and weighted by its pieces' mean SIF
 weight; in a passage it counts as many times as it has pieces, as its pieces did.
@@ -17,6 +19,8 @@ fusion and the BM25 side unchanged. Nothing is written to the store; e5's output
 are cached in ``--work`` (the piece pass is ~15 min at nice 19 on a loaded machine).
 
     PYTHONPATH=src python bench/fast_words.py --store FAST_STORE --work /tmp/fast-words
+    PYTHONPATH=src python bench/fast_words.py --store FAST_STORE --work /tmp/fast-words \
+        --words-store OTHER_STORE --min-count 1
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ import trust_eval
 from raadsgraf import config
 from raadsgraf.index import dense, open_index
 from raadsgraf.index import floor as floor_mod
-from raadsgraf.index.encoders.models import DEFAULT_MODEL, model_file, models_folder
+from raadsgraf.index.encoders.models import BUILT, DEFAULT_MODEL, MANIFEST, models_folder
 from raadsgraf.index.encoders.static import PCA_DIMS, SIF, is_latin, token_outputs
 
 EDGES = re.compile(r"^\W+|\W+$")
@@ -51,13 +55,16 @@ def word_counts(passages: list[str], min_count: int) -> dict[str, int]:
     return {w: n for w, n in counts.items() if n >= min_count and not any(c.isdigit() for c in w)}
 
 
-def outputs(args: argparse.Namespace, passages: list[str]) -> dict[str, Any]:
-    """The pieces' and the words' e5 outputs, computed once into ``--work``."""
+def outputs(args: argparse.Namespace, static_id: str, passages: list[str]) -> dict[str, Any]:
+    """The pieces' and the words' e5 outputs, computed once into ``--work``, by the
+    e5 build the static model was distilled from (its manifest's ``teacher``)."""
     from tokenizers import Tokenizer
 
-    settings = config.load({"store": str(args.store)})
-    onnx = model_file(DEFAULT_MODEL, models_folder(settings, args.store), progress=True)
-    tokenizer = Tokenizer.from_file(str(onnx.parent.parent / "tokenizer.json"))
+    folder = models_folder(config.load({"store": str(args.store)}), args.store)
+    manifest = json.loads((folder / static_id / MANIFEST).read_text(encoding="utf-8"))
+    teacher = folder / manifest["teacher"]
+    onnx = teacher / "onnx" / BUILT[DEFAULT_MODEL].onnx_file
+    tokenizer = Tokenizer.from_file(str(teacher / "tokenizer.json"))
     vocab = tokenizer.get_vocab()
     pieces = sorted(vocab, key=vocab.__getitem__)
     ends = (tokenizer.token_to_id("<s>"), tokenizer.token_to_id("</s>"))
@@ -70,7 +77,8 @@ def outputs(args: argparse.Namespace, passages: list[str]) -> dict[str, Any]:
     counts = word_counts(passages, args.min_count)
     encoded = tokenizer.encode_batch_fast(list(counts), add_special_tokens=False)
     words = {w: e.ids for w, e in zip(counts, encoded, strict=True) if len(e.ids) >= 2}
-    words_file = args.work / f"word_out_{args.min_count}.npy"
+    source = f"-{args.words_store.name}" if args.words_store else ""
+    words_file = args.work / f"word_out_{args.min_count}{source}.npy"
     if not words_file.exists():
         import onnxruntime as ort
 
@@ -133,6 +141,7 @@ def main() -> None:
     ap.add_argument("--store", type=Path, required=True, help="A fast-lane (static) store.")
     ap.add_argument("--work", type=Path, required=True)
     ap.add_argument("--min-count", type=int, default=5)
+    ap.add_argument("--words-store", type=Path, help="Take the words from this store.")
     ap.add_argument("--halves", default="fit,test")
     args = ap.parse_args()
     settings = config.load({"store": str(args.store)})
@@ -141,7 +150,11 @@ def main() -> None:
     for mode in ("hybrid", "dense"):  # ranking alone
         floor_mod.FITTED[str(idx.config.get("model"))][mode] = floor_mod.Floor(-1e9)
     queries = json.loads(trust_eval.DEFAULT_QUERIES.read_text(encoding="utf-8"))["queries"]
-    out = outputs(args, passages)
+    source = passages
+    if args.words_store:
+        other = open_index(args.words_store, config.load({"store": str(args.words_store)}))
+        source = [other.chunks[i].passage for i in range(len(other.chunks))]
+    out = outputs(args, str(idx.config.get("model_id")), source)
     for variant in ("pieces", "words"):
         start = time.perf_counter()
         if variant == "words":
