@@ -25,6 +25,7 @@ query's relevance, midway); paste the printed values into
     PYTHONPATH=src python bench/trust_eval.py --store STORE                # test half, all modes
     PYTHONPATH=src python bench/trust_eval.py --store STORE --half all --per-query
     PYTHONPATH=src python bench/trust_eval.py --store STORE --fit          # fit the floor
+    PYTHONPATH=src python bench/trust_eval.py --store STORE --half fit --dense-weight 0.3  # fusion
     PYTHONPATH=/path/to/old/src python bench/trust_eval.py --store STORE   # "before" (old code)
 
 The store: ``raadsgraf ingest --store STORE GREVE_FILES tests/samples/seeds
@@ -119,11 +120,13 @@ def ndcg(gains: list[int], rel: dict[str, int]) -> float:
     return dcg / idcg if idcg else 0.0
 
 
-def evaluate(idx: Any, queries: list[dict[str, Any]], mode: str) -> dict[str, Any]:
+def evaluate(idx: Any, queries: list[dict[str, Any]], mode: str, **extra: Any) -> dict[str, Any]:
+    """The metrics of ``mode`` over ``queries``; ``extra`` goes to ``search`` (hybrid's
+    ``dense_weight``)."""
     known, topics, none = [], [], []
     per_query: dict[str, dict[str, Any]] = {}
     for q in queries:
-        hits = run(idx, q["text"], mode, 10)
+        hits = run(idx, q["text"], mode, 10, **extra)
         if q["kind"] == "known":
             rel = {a: 3 for a in q["answers"]}
             ranks = [i for i, h in enumerate(hits) if grade(h, rel)]
@@ -254,6 +257,12 @@ def main() -> None:
     ap.add_argument("--fit", action="store_true", help="Fit the floor on the fit half.")
     ap.add_argument("--per-query", action="store_true")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument(
+        "--dense-weight",
+        type=float,
+        default=None,
+        help="Hybrid's dense weight in fusion (default: the index's own, per model).",
+    )
     args = ap.parse_args()
 
     queries = json.loads(args.queries.read_text(encoding="utf-8"))["queries"]
@@ -266,7 +275,11 @@ def main() -> None:
             print(f"{mode}: {json.dumps(best)}")
         return
     chosen = [q for q in queries if args.half == "all" or q["half"] == args.half]
-    results = {mode: evaluate(idx, chosen, mode) for mode in args.modes}
+    weight = {} if args.dense_weight is None else {"dense_weight": args.dense_weight}
+    results = {
+        mode: evaluate(idx, chosen, mode, **(weight if mode == "hybrid" else {}))
+        for mode in args.modes
+    }
     if args.json:
         print(json.dumps(results, indent=1, default=str))
         return
