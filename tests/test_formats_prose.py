@@ -385,6 +385,21 @@ MEETING = dt.date(2024, 9, 25)  # Økonomiudvalget's meeting whose minutes hold 
             dt.date(2022, 5, 30),
             [("2022-11-14", "Sundheds- og Omsorgsudvalget", None)],
         ),
+        # Sixth pass (bench heldout-6, Greve): bodies paired in order with the dates of
+        # "møder" (plural), a doubled "udvalgs" in a body's name
+        (  # ØU 10.04.2024: ØU met on 27 November, the council on 11 December
+            "Administrationen orienterede Økonomiudvalget og Byrådet om Ny lovgivning af "
+            "affaldsforbrændingssektoren og konkurrenceudsættelse af forbrændingsegnet affald "
+            "på møder den 27. november 2023 (pkt. 29) og 11. december 2023 (pkt. 32).",
+            dt.date(2024, 4, 10),
+            [("2023-11-27", "Økonomiudvalget", 29), ("2023-12-11", "Byrådet", 32)],
+        ),
+        (  # KFU 30.04.2025: a typo in the source names the committee
+            "Kultur- og Fritidsudvalgsudvalget besluttede på mødet den 26. marts 2019, at "
+            "udvalget fungerer som dommerkomité ift. Greve Awards.",
+            dt.date(2025, 4, 30),
+            [("2019-03-26", "Kultur- og Fritidsudvalget", None)],
+        ),
     ],
 )
 def test_one_step_per_date_and_body(
@@ -476,6 +491,16 @@ def test_one_step_per_date_and_body(
         "18.30.",
         "Udvalget besluttede at indkalde til et ekstraordinært udvalgsmøde den 21. november "
         "2023, hvor dagsordenspunkterne 7-12 behandles.",
+        # Sixth pass (bench heldout-6, Greve): another authority's committee named by a
+        # remit BODY does not know is no "udvalget" of the item; a visit is an event
+        "Region Sjælland (Udvalget for regional udvikling, uddannelse, kollektiv trafik og "
+        "internationalt samarbejde) har den 6. september 2023 besluttet, at reducere linje "
+        "400S, så den ikke længere har endestation på Hundige St. men stopper allerede på "
+        "Ishøj St.",
+        'Sagen behandles i Regionen i "Udvalget for regional udvikling, uddannelse, '
+        'kollektiv trafik og internationalt samarbejde" den 10. oktober 2023.',
+        "Udvalget orienteres kort om udkast til program for virksomhedsbesøg den 8. "
+        "september 2025.",
     ],
 )
 def test_deadlines_events_and_outside_bodies_are_no_steps(sentence: str) -> None:

@@ -211,6 +211,8 @@ def sentence_references(
         for m in acting:
             if _EXTERNAL.match(m[0]):
                 continue  # the Folketing's or a ministry's step is no step of the municipality's
+            if m[0] == "Udvalget" and _BY_REMIT.match(sentence, m.end()):
+                continue  # a committee named by a remit BODY does not know: whose is unknown
             if _timed_apart(sentence, date_at, m):
                 continue
             body = _body(m[0])
@@ -386,6 +388,12 @@ def acting_bodies(sentence: str) -> list[re.Match[str]]:
 #: the start of a subordinate clause ("besluttede, at Byrådet indkaldes … den 20. juni")
 _CLAUSE = re.compile(r"\b(?:at|om|hvor|når|hvis|så)\b", re.IGNORECASE)
 
+#: The lower-case remit after a capitalised "Udvalget" (a proper name), which BODY leaves
+#: out: "Region Sjælland (Udvalget for regional udvikling, uddannelse, kollektiv trafik …)
+#: har den 6. september 2023 besluttet" is another authority's committee, not "udvalget"
+#: of the item ("forelægges Udvalget for at sikre …" is no remit).
+_BY_REMIT = re.compile(r"\s+for\s+(?!at\b|så\b)[a-zæøå]")
+
 #: Bodies outside the municipality: "Folketingets Finansudvalg vedtog den 10. marts …".
 _EXTERNAL = re.compile(r"Folketing|[A-ZÆØÅ][\w-]*minist", re.IGNORECASE)
 
@@ -452,6 +460,11 @@ def _respectively(
     when a listed partner is no known body ("på ØU og BY henholdsvis"): no date's body is
     known then."""
     word = re.search(r"\bhenholdsvis\b", sentence, re.IGNORECASE)
+    if word is None and dates:
+        # "orienterede Økonomiudvalget og Byrådet … på møder den 27. november 2023 (pkt.
+        # 29) og 11. december 2023": the plural "møder" right before the dates pairs them
+        # with the bodies listed before it, in order, as "henholdsvis" does
+        word = re.search(r"\bmøder(?=\s+(?:den\s+|d\.\s*)?$)", sentence[: dates[0][1]])
     if word is None or len(dates) < 2:
         return None
     if dates[0][1] > word.start():  # the bodies before the word
@@ -633,6 +646,9 @@ _NOT_A_MEETING = re.compile(
     # meetings that are events, not a body's: "stormøde om Sundhedsaftalen den …"
     r"|stormøde|dialogmøde|borgermøde|informationsmøde|fyraftensmøde|netværksmøde)"
     r"\w*(?:\s+(?!møde)[\w,.-]+){0,6}?"
+    # a visit is an event: "program for virksomhedsbesøg den 8. september 2025",
+    # "studiebesøg hos Vejle Kommune den …"
+    r"|\w*besøg(?:et|ene)?(?:\s+(?:hos|på|i)\s+[\w-]+(?:\s+[A-ZÆØÅ][\w-]*)?)?"
     # a period's bounds: "i perioden fra den 11. december …", "indtil den 31. marts"
     r"|indtil|perioden?(?:\s+(?:fra|mellem))?"
     # a place's opening or closing day, not a meeting: "Borgerservice skal være åben med
@@ -801,6 +817,7 @@ def _body(name: str) -> str:
     name = re.sub(r",\s*-", "-,", name)  # "Klima, - Teknik- og Miljøudvalget"
     name = re.sub(r"^([A-ZÆØÅ][a-zæøå]+) og (?=\S+udvalg)", r"\1- og ", name)
     name = re.sub(r"(\w)-og\s", r"\1- og ", name)  # "Teknik-og Miljøudvalget"
+    name = re.sub(r"udvalgsudvalg", "udvalg", name)  # "Kultur- og Fritidsudvalgsudvalget"
     if name == "ØU":
         return "Økonomiudvalget"
     if re.fullmatch(r"(?:Byrådsmøde|Kommunalbestyrelsesmøde)t?", name):
