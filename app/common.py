@@ -82,7 +82,8 @@ def warm_up() -> None:
 def _warm(rg: raadsgraf.Raadsgraf) -> None:
     # Best effort: a broken index shows its error on the first real search instead.
     with contextlib.suppress(Exception):
-        rg.search("kommune", top_k=1, mode="dense")
+        for _ in range(2):  # the model loads; the second builds the dense screen
+            rg.search("kommune", top_k=1, mode="dense")
 
 
 def open_store() -> raadsgraf.Raadsgraf | None:

@@ -89,86 +89,104 @@ def flops_per_token(seq: float) -> float:
 
 
 def bench_encode(args: argparse.Namespace) -> dict[str, Any]:
-    from raadsgraf.index.encoders import OnnxEncoder, length_batches
-    from raadsgraf.index.encoders.models import BUILT, DEFAULT_MODEL, model_file, models_folder
+    """passages/s and vectors of two int8 models (``--before``: today's per-tensor
+    activations; ``--after``: the built default, per-row) fed three ways: batches of 32
+    in ingest order, everything bucketed by length (what an ingest does now), one at a
+    time; cosines against the float32 graph (``--reference``) and against each model's
+    ingest-order vectors."""
+    from raadsgraf import config
+    from raadsgraf.index.encoders import OnnxEncoder
+    from raadsgraf.index.encoders.models import DEFAULT_MODEL, model_file, models_folder
 
     texts = greve_passages(args.passages)
-    from raadsgraf import config
-
-    path = model_file(DEFAULT_MODEL, models_folder(config.load()))
-    new = OnnxEncoder(path, args.threads, batch_size=args.batch, name="new")
-    old = OnnxEncoder(path, args.threads, batch_size=16, name="old")
-    old._split, old._embeddings = None, None  # the whole graph, as before
-    old._session = _default_session(path, args.threads)
-    tokens = [len(x) for x in new._ids(["passage: " + t for t in texts], False)]
+    after = args.after or model_file(DEFAULT_MODEL, models_folder(config.load()))
+    models = {"before": args.before, "after": after}
+    encoders = {k: OnnxEncoder(p, args.threads, name=k) for k, p in models.items() if p}
+    some = next(iter(encoders.values()))
+    tokens = [len(x) for x in some._ids(["passage: " + t for t in texts], False)]
     out: dict[str, Any] = {
         "passages": len(texts),
         "mean_tokens": round(float(np.mean(tokens)), 1),
-        "model": BUILT[DEFAULT_MODEL].name,
+        "models": {k: str(p) for k, p in models.items() if p},
         "threads": args.threads,
     }
-
-    def before(batch: list[str]) -> Any:  # embed_with_cache's 32 at a time, sorted inside
-        return np.concatenate(
-            [old.encode_passages(batch[i : i + 32]) for i in range(0, len(batch), 32)]
-        )
-
-    def after(batch: list[str]) -> Any:  # what an ingest does now
-        import tempfile
-
-        from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache
-
-        order = sorted(range(len(batch)), key=lambda i: len(batch[i])) if args.bucket else None
-        texts = [batch[i] for i in order] if order else batch
-        with tempfile.TemporaryDirectory() as tmp, EmbeddingCache(Path(tmp) / "c.sqlite") as c:
-            vectors = embed_with_cache(c, "new", new.dim, texts, new.encode_passages)[0]
-        if order:
-            vectors[order] = vectors.copy()
-        return vectors
-
-    runs = {"before": before, "new": after}
+    feeds = {"ingest order": _ingest_order, "buckets": _bucketed, "one at a time": _one_by_one}
+    feeds = {k: v for k, v in feeds.items() if k in args.feeds}
     vectors: dict[str, Any] = {}
-    for name, encode in runs.items():
-        encode(texts[:8])  # warm-up
-        start, load_before = time.perf_counter(), load()
-        vectors[name] = encode(texts)
-        seconds = time.perf_counter() - start
-        out[name] = {
-            "passages_per_s": round(len(texts) / seconds, 1),
-            "load": f"{load_before}→{load()}",
-        }
-    cos = (vectors["before"] * vectors["new"]).sum(axis=1)
-    out["min_cosine_new_vs_before"] = round(float(cos.min()), 6)
-    by_chars = sorted(range(len(texts)), key=lambda i: len(texts[i]) if args.bucket else 0)
-    padded = sum(
-        len(rows) * max(tokens[by_chars[i + start]] for i in rows)
-        for start in range(0, len(tokens), 32)
-        for rows in length_batches([tokens[j] for j in by_chars[start : start + 32]], 16)
-    )
-    chunked = sum(
-        len(rows) * max(tokens[i + start] for i in rows)
-        for start in range(0, len(tokens), 32)
-        for rows in length_batches(tokens[start : start + 32], 16)
-    )
-    out["padded_tokens"] = {"before": chunked, "new": padded, "real": sum(tokens)}
+    for model, encoder in encoders.items():
+        encoder.encode_passages(texts[:8])  # warm-up: session, tokenizer
+        for feed, encode in feeds.items():
+            start, cpu, load_before = time.perf_counter(), time.process_time(), load()
+            vectors[model, feed] = encode(encoder, texts)
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+            out[f"{model}, {feed}"] = {
+                "passages_per_s": round(len(texts) / seconds, 1),
+                # CPU time is what the load does not inflate: both threads' seconds per
+                # passage, and the rate two free cores would give if both stayed busy
+                "cpu_ms_per_passage": round(1000 * cpu / len(texts), 1),
+                "passages_per_s_two_free_cores": round(args.threads * len(texts) / cpu, 1),
+                "load": f"{load_before}→{load()}",
+            }
+    if args.reference:  # untimed
+        ref = OnnxEncoder(args.reference, args.threads, name="float32").encode_passages(texts)
+        for (model, feed), v in vectors.items():
+            out[f"{model}, {feed}"]["cosine_to_float32"] = _cosines(v, ref)
+    for (model, feed), v in vectors.items():
+        if (model, "ingest order") in vectors:
+            out[f"{model}, {feed}"]["cosine_to_own_ingest_order"] = _cosines(
+                v, vectors[model, "ingest order"]
+            )
+    if ("before", "ingest order") in vectors and ("after", "buckets") in vectors:
+        out["cosine_after_buckets_to_before_ingest_order"] = _cosines(
+            vectors["after", "buckets"], vectors["before", "ingest order"]
+        )
+    out["padded_tokens"] = {
+        "ingest order": sum(_padded(tokens[i : i + 32]) for i in range(0, len(tokens), 32)),
+        "buckets": _padded(tokens),
+        "real": sum(tokens),
+    }
     gflops = matmul_gflops(args.threads)
-    limit = gflops * 1e9 / (flops_per_token(float(np.mean(tokens))) * float(np.mean(tokens)))
+    per_passage = flops_per_token(float(np.mean(tokens))) * float(np.mean(tokens))
     out["arithmetic_limit"] = {
         "matmul_gflops": round(gflops, 1),
-        "gflop_per_passage": round(flops_per_token(np.mean(tokens)) * np.mean(tokens) / 1e9, 3),
-        "passages_per_s": round(limit, 1),
+        "gflop_per_passage": round(per_passage / 1e9, 3),
+        "passages_per_s": round(gflops * 1e9 / per_passage, 1),
         "load": load(),
     }
     return out
 
 
-def _default_session(path: Path, threads: int) -> Any:
-    import onnxruntime as ort
+def _ingest_order(encoder: Any, texts: list[str]) -> Any:
+    """As an ingest did before: 32 at a time in the order met (sorted inside)."""
+    return np.concatenate(
+        [encoder.encode_passages(texts[i : i + 32]) for i in range(0, len(texts), 32)]
+    )
 
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+def _bucketed(encoder: Any, texts: list[str]) -> Any:
+    """As an ingest does now (:func:`embed_with_cache`: the texts shortest first)."""
+    import tempfile
+
+    from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache
+
+    with tempfile.TemporaryDirectory() as tmp, EmbeddingCache(Path(tmp) / "c.sqlite") as cache:
+        return embed_with_cache(cache, "x", encoder.dim, texts, encoder.encode_passages)[0]
+
+
+def _one_by_one(encoder: Any, texts: list[str]) -> Any:
+    return np.concatenate([encoder.encode_passages([t]) for t in texts])
+
+
+def _cosines(a: Any, b: Any) -> dict[str, float]:
+    cos = (a * b).sum(axis=1)
+    return {"min": round(float(cos.min()), 6), "mean": round(float(cos.mean()), 6)}
+
+
+def _padded(tokens: list[int]) -> int:
+    """Tokens fed, padding included, when ``tokens`` go through one encoder call."""
+    from raadsgraf.index.encoders import length_batches
+
+    return sum(len(rows) * max(tokens[i] for i in rows) for rows in length_batches(tokens, 16))
 
 
 def bench_greve_index(args: argparse.Namespace) -> dict[str, Any]:
@@ -284,7 +302,7 @@ def _descendants(pid: int) -> list[int]:
 
 #: The index stage's steps, named in whichever process runs them.
 INDEX_STEPS = [
-    ("get_encoder", "index: encoder loaded"),
+    ("index_encoder", "index: encoder loaded"),
     ("embed_chunks", "index: embed"),
     ("write", "index: write (FAISS, BM25, chunks)"),
 ]
@@ -403,10 +421,13 @@ def main() -> None:
     enc = sub.add_parser("encode")
     enc.add_argument("--passages", type=int, default=600)
     enc.add_argument("--threads", type=int, default=2)
-    enc.add_argument("--batch", type=int, default=16)
+    enc.add_argument("--before", type=Path, help="an int8 model_int8.onnx to compare with")
+    enc.add_argument("--after", type=Path, help="default: the built default model")
+    enc.add_argument("--reference", type=Path, help="the float32 model.onnx (e5-small)")
     enc.add_argument(
-        "--bucket", action="store_true", help="after: all texts shortest first (changes vectors)"
-    )
+        "--feeds", nargs="+", default=["ingest order", "buckets", "one at a time"],
+        choices=["ingest order", "buckets", "one at a time"],
+    )  # fmt: skip
     gi = sub.add_parser("greve-index")
     gi.add_argument("store", type=Path)
     gi.add_argument(

@@ -24,6 +24,11 @@ right date and body.
 
     PYTHONPATH=src python bench/lineage_precision.py score --greve-store /tmp/b-greve
     PYTHONPATH=src python bench/lineage_precision.py sample --store /tmp/b-greve --n 60
+
+``exhaustive`` scores precision AND recall on ``bench/lineage_exhaustive.jsonl``, every
+date mention of items sampled without the code (``lineage_exhaustive.py``, heldout-6):
+
+    PYTHONPATH=src python bench/lineage_precision.py exhaustive --greve-store /tmp/b-greve
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+import lineage_exhaustive
 
 import raadsgraf
 from raadsgraf import pipeline
@@ -326,6 +333,7 @@ def main() -> None:
     c.add_argument("--first", type=int, help="only the first N labels (the set as it grew)")
     c.add_argument("--show-unlabelled", type=int, default=20)
     c.set_defaults(func=score)
+    lineage_exhaustive.add_commands(sub)  # the exhaustive held-out set (heldout-6)
     args = parser.parse_args()
     args.func(args)
 

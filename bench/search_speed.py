@@ -7,6 +7,7 @@
     PYTHONPATH=src python bench/search_speed.py faiss --n 1000000  # approximate vs exact
     PYTHONPATH=src python bench/search_speed.py latency --store S --model M --queries Q.json
     PYTHONPATH=src python bench/search_speed.py hits --store S --model M --queries Q.json --out F
+    (latency, hits: ``--no-screen`` scans every search exactly, without dense.HalfScreen)
 
 Real vectors: ``--sample`` Greve passages are embedded once with e5 (cached
 under --work, so reruns are free) and the queries are real e5 *query*
@@ -220,7 +221,8 @@ def _latency(idx: Any, queries: list[str], modes: tuple[str, ...]) -> dict[str, 
     embedding alone and "<mode> (vector cached)" the first mode again without it."""
     out = {}
     for mode in modes:
-        idx.search(queries[0], mode=mode)  # warm-up (loads the model)
+        for _ in range(2):  # warm-up: the model loads, then the dense screen is built
+            idx.search(queries[0], mode=mode)
         times = [timed(lambda q=q, m=mode: idx.search(q, mode=m), 1)[0] for q in queries]
         out[mode] = percentiles(times)
     if modes[0] in ("hybrid", "dense"):
@@ -488,11 +490,18 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=None, help="embed: passages; bm25/faiss: corpus size")
     ap.add_argument("--sample", type=int, default=800, help="real e5 passage vectors to grow from")
     ap.add_argument("--work", type=Path, default=WORK)
+    ap.add_argument(
+        "--no-screen",
+        action="store_true",
+        help="latency/hits: the exact float32 scan for every search (no float16 screen)",
+    )
     ap.add_argument("--skip-hnsw", action="store_true", help="faiss: IVF only (HNSW takes ~13 min)")
     args = ap.parse_args()
     defaults = {"embed": 48, "agree": 200, "bm25": 1_000_000, "faiss": 1_000_000}
     args.n = args.n or defaults.get(args.what, 0)
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.no_screen:
+        dense.SCREEN_MIN_ROWS = 1 << 62
     run = {
         "embed": bench_embed,
         "agree": bench_agree,

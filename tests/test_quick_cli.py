@@ -157,7 +157,7 @@ class _Recorder:
         return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
 
 
-def test_each_distinct_text_is_embedded_once_in_the_order_met(tmp_path: Path) -> None:
+def test_each_distinct_text_is_embedded_once_shortest_first(tmp_path: Path) -> None:
     texts = ["Godkendelse af dagsorden", "a much longer passage " * 5, "kort", "kort", "mellem"]
     texts = texts * 3  # boilerplate recurs across meetings
     enc = _Recorder()
@@ -171,8 +171,9 @@ def test_each_distinct_text_is_embedded_once_in_the_order_met(tmp_path: Path) ->
             batch_size=2,
         )
     sent = [t for call in enc.calls for t in call]
-    # the same batches as before: the int8 model's vectors depend on batch-mates
-    assert embedded == 4 and sent == list(dict.fromkeys(texts))
+    # by length: a batch pads to its longest text (a vector does not depend on batch-mates)
+    assert embedded == 4 and sent == sorted(dict.fromkeys(texts), key=len)
+    assert [len(call) for call in enc.calls] == [2, 2]
     assert [v[0] for v in vectors] == [len(t) for t in texts]
 
 

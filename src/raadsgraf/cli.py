@@ -794,13 +794,18 @@ def search(
 
 
 @cli.command()
-@click.option("--upgrade", is_flag=True, help="Re-embed a fast-lane index with the full model.")
+@click.option(
+    "--upgrade", is_flag=True,
+    help="Re-embed a fast-lane index (or one of an earlier model build) with the full model.",
+)  # fmt: skip
 @click.option("--max", "max_passages", type=int, default=None, help="Embed at most this many.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @_STORE_OPTION
 def embed(upgrade: bool, max_passages: int | None, quiet: bool, store: str | None) -> None:
     """Which model the search index is embedded with; --upgrade re-embeds an
-    `ingest --fast` index with the full model (setting `model`, e5-small-int8).
+    `ingest --fast` index with the full model (setting `model`, e5-small-int8),
+    or an index made by an earlier build of it (a new build recipe; until then
+    it answers with the build it was made with).
 
     The upgrade embeds passage batches into the store's embedding cache while
     search keeps answering from the fast lane; stopped (Ctrl-C, --max) it goes
@@ -833,6 +838,11 @@ def embed(upgrade: bool, max_passages: int | None, quiet: bool, store: str | Non
         raise click.ClickException(str(exc)) from exc
     fast = lane.pending(settings.store, settings)
     note = " (the fast lane: `raadsgraf embed --upgrade` re-embeds it)" if fast else ""
+    if not fast and lane.outdated(config, settings.model):
+        note = (
+            f" (built with {config.get('model_id')}, an earlier build: "
+            "`raadsgraf embed --upgrade` re-embeds it with the current one)"
+        )
     click.echo(f"{config.get('model')}: {config.get('chunks')} chunks{note}")
 
 

@@ -66,6 +66,11 @@ def contains_phrase(text: str, phrase: str) -> bool:
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
+def _markup_chars(token: str) -> bool:
+    """Could ``token`` hold source markup (``**``, ``__``, ``#``)? Most tokens cannot."""
+    return "*" in token or "_" in token or "#" in token
+
+
 def _mark(token: str) -> str:
     """``"2022."`` → ``"**2022**."``: punctuation stays outside the mark."""
     m = re.match(r"^(\W*)(.*?)(\W*)$", token)
@@ -83,7 +88,7 @@ def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) 
     # the source's own markup ("## **Beslutning**") would collide with the marks; a
     # passage repeats its words, so each distinct token is cleaned and judged once
     raw = text.split()
-    clean = {t: _SOURCE_MARKUP.sub("", t) for t in set(raw)}
+    clean = {t: _SOURCE_MARKUP.sub("", t) if _markup_chars(t) else t for t in set(raw)}
     tokens = [c for c in (clean[t] for t in raw) if c]
     if not tokens:
         return ""
@@ -96,7 +101,9 @@ def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) 
     def hit(token: str) -> bool:
         if exact is not None and _EDGES.sub("", token).lower() == exact:
             return True
-        return any(w in found for w in _WORDS.findall(token.lower()))
+        low = token.lower()
+        # a word of the token in ``found`` is a substring of it: the cheap test first
+        return any(f in low for f in found) and any(w in found for w in _WORDS.findall(low))
 
     judged = {t: hit(t) for t in distinct}
     marks = [judged[t] for t in tokens]

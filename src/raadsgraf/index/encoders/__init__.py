@@ -346,6 +346,28 @@ def get_encoder(model: str, threads: int = 2, models: Path | None = None) -> Enc
         return _loaded(key, model, threads, models)
 
 
+def index_encoder(
+    model: str, built_with: str | None, threads: int = 2, models: Path | None = None
+) -> Encoder:
+    """The encoder of an index whose config records ``built_with`` (its vectors' model
+    id): ``model``'s, or an earlier build of it still in the models folder (an index
+    made before a recipe change keeps its vectors' model until ``embed --upgrade``)."""
+    from raadsgraf.index.encoders.models import BUILT, earlier_build, models_folder
+
+    if model in BUILT and models is None:
+        from raadsgraf import config
+
+        models = models_folder(config.load())
+    older = earlier_build(model, built_with, models) if models is not None else None
+    if older is None or built_with is None:
+        return get_encoder(model, threads, models)
+    key = (built_with, threads, models)
+    with _LOAD_LOCK:
+        if key not in _LOADED:
+            _LOADED[key] = OnnxEncoder(older, threads, name=built_with)
+        return _LOADED[key]
+
+
 def _loaded(
     key: tuple[str, int, Path | None], model: str, threads: int, models: Path | None
 ) -> Encoder:

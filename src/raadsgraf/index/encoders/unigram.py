@@ -35,8 +35,10 @@ class UnigramTokenizer:
         # sorted pieces, found by bisection: a query looks up a few hundred
         # substrings, and building a 250k-entry dict would cost more than all of them
         self._pieces = (folder / PIECES).read_text(encoding="utf-8").split("\n")
-        self._piece_ids = np.load(folder / PIECE_IDS, mmap_mode="r")
-        self._scores = np.load(folder / SCORES, mmap_mode="r")
+        # still memory-mapped, but as plain arrays: indexing a ``np.memmap`` goes
+        # through its Python ``__getitem__`` (a few µs each, ~200 per query)
+        self._piece_ids = np.asarray(np.load(folder / PIECE_IDS, mmap_mode="r"))
+        self._scores = np.asarray(np.load(folder / SCORES, mmap_mode="r"))
         self._longest: int = about["longest"]
         self._unk: int = about["unk_id"]
         self._unk_score = float(about["min_score"]) - UNK_PENALTY
