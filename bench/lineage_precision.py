@@ -224,6 +224,35 @@ def _current_iri(rg: Any, target: str) -> str | None:
     return str(found[0][0]) if len(found) == 1 else None
 
 
+def construction_of(step: Any) -> str | None:
+    """A planned step's construction (what in the sentence licensed it, as the graph
+    records it), else how it came ("oversendt" for a referral, the reference kind for a
+    structured history line, "prosa" from a store built before constructions were
+    recorded); None for a held step."""
+    if not getattr(step, "planned", False):
+        return None
+    return getattr(step, "construction", None) or step.link or "?"
+
+
+def planned_recall(
+    labels: list[dict[str, Any]], shown: set[tuple[str, str, str]]
+) -> dict[str, dict[str, Any]]:
+    """Per split: of the labels whose truth is a planned step, how many (target, date,
+    truth body) the target's history still shows as planned."""
+    out: dict[str, Counter[str]] = {}
+    for label in labels:
+        truth = label["truth"]
+        if truth["status"] != "planned" or not truth.get("body"):
+            continue
+        key = (label["target"], label["date"], norm_body(truth["body"]))
+        for split in (_set_of([label]), "all"):
+            out.setdefault(split, Counter())["shown" if key in shown else "absent"] += 1
+    return {
+        k: {**v, "recall": round(v["shown"] / (v["shown"] + v["absent"]), 4)}
+        for k, v in sorted(out.items())
+    }
+
+
 def score(args: argparse.Namespace) -> dict[str, Any]:
     labels = read_labels(first=args.first)
     by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -236,6 +265,8 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
     per_stratum: dict[str, Counter[str]] = {}
     per_set: dict[str, Counter[str]] = {}
     per_set_stratum: dict[str, Counter[str]] = {}  # "heldout-5 planned": the planned steps' figure
+    per_construction: dict[str, Counter[str]] = {}  # planned steps by what licensed them
+    shown_planned: set[tuple[str, str, str]] = set()
     wrong: list[str] = []
     unlabelled: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -264,6 +295,9 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
                             key = f"{_set_of(found)} {stratum(s, tdate)}"
                             per_set_stratum.setdefault(key, Counter())[verdict] += 1
                         per_stratum.setdefault(stratum(s, tdate), Counter())[verdict] += 1
+                        if (how := construction_of(s)) is not None:
+                            per_construction.setdefault(how, Counter())[verdict] += 1
+                            shown_planned.add((t, day, norm_body(s.committee)))
                         line = f"{t} {day} {s.committee} ({s.link}{', planned' if getattr(s, 'planned', False) else ''})"
                         if verdict == "wrong":
                             wrong.append(line)
@@ -299,6 +333,8 @@ def score(args: argparse.Namespace) -> dict[str, Any]:
             for k, v in sorted(per_set.items())
         },
         "per_set_stratum": {k: dict(v) for k, v in sorted(per_set_stratum.items())},
+        "per_construction": {k: dict(v) for k, v in sorted(per_construction.items())},
+        "planned_recall": planned_recall(labels, shown_planned),
     }
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))

@@ -211,6 +211,13 @@ def test_outcomes(text: str, outcome: Outcome) -> None:
         ),
         # not a referral: a pointer to an attachment
         ("Der henvises til bilag 2. Godkendt.", Outcome.APPROVED, None),
+        # nor the body that sent something (bench heldout-5: Greve, 18.11.2024)
+        (
+            "Orienteringen blev taget til efterretning, idet udvalget kvitterer for "
+            "høringssvaret fremsendt af DH-medlemmerne af Handicaprådet.",
+            Outcome.NOTED,
+            None,
+        ),
     ],
 )
 def test_referrals_name_the_receiving_body(text: str, outcome: Outcome, body: str | None) -> None:

@@ -245,6 +245,30 @@ def _graph_of_first_item(
     )
 
 
+def test_a_coming_date_is_planned_only_in_a_sound_construction() -> None:
+    """Fifth pass (bench heldout-5): a coming date whose sentence ties it to a treatment of
+    the body in one clause is a planned step, recording what licensed it; a date in a
+    clause of its own ("…, når listerne udkommer 1. december") is no step, and its
+    sentence stays on the reference as text."""
+    from raadsgraf.extract.prose import find_prose_references
+
+    text = (
+        "Udvalget orienteres om udviklingen i parallel- og omdannelsesområder igen, når "
+        "listerne udkommer 1. december 2024.\n"
+        "Sundhedsberedskabsplanen forventes godkendt af Byrådet den 4. september 2024."
+    )
+    refs = tuple(find_prose_references(text, dt.date(2023, 11, 7)))
+    assert len(refs) == 2
+    g, t = _graph_of_first_item(references=refs)
+    [plan] = g.objects(t, RG.plannedTreatment)
+    assert (plan, RG.construction, Literal("verb-clause")) in g
+    assert (plan, RG.plannedBy, URIRef(iris.committee_iri("Ballerup Kommune", "Byrådet"))) in g
+    texts = {str(v) for r in g.objects(t, RG.reference) for v in g.objects(r, PROV.value)}
+    assert any("listerne udkommer" in v for v in texts)  # kept as text
+    conforms, report = validate(g)
+    assert conforms, report
+
+
 def test_a_referral_to_the_administration_is_no_planned_step() -> None:
     """Greve (Klima-, Teknik- og Miljøudvalget 16.01.2023): the administration prepares the
     case again, it treats none; the recipient stays on the decision as written."""

@@ -97,6 +97,49 @@ class ReferenceKind(StrEnum):
     PROSE = "prosa"
 
 
+class Construction(StrEnum):
+    """What in a sentence licensed a reference's (date, body): the measure of how sure
+    a step is (bench/README.md, lineage_precision.py, fifth pass). A step dated after
+    the minutes' own meeting is shown as planned only when its construction is one of
+    :data:`PLANNED_CONSTRUCTIONS`; any other stays text."""
+
+    #: a verb of treatment or forelæggelse, the body and the date in one clause:
+    #: "forventes godkendt af Byrådet den 4. september", "fremlægges for Byrådet den …"
+    VERB_CLAUSE = "verb-clause"
+    #: a treatment noun, the body and the date in one clause: "1. behandling af
+    #: budgettet i Økonomiudvalget den 28. august", "Byrådets 2. behandling den …"
+    NOUN_CLAUSE = "noun-clause"
+    #: a list line or table row that opens with its date, then the body and a treatment:
+    #: "- Den 18. december 2023: Sundhedssamarbejdsudvalget drøfter …"
+    DATED_LINE = "dated-line"
+    #: a row of a table whose header or lead-in says it is a timetable ("Tidsplan og
+    #: proces | Udvalg | Datoer"), naming the body, the date and a treatment: "Sag om … -
+    #: beslutning efter høring | Økonomiudvalget | 28. februar 2024"
+    SCHEDULE_ROW = "schedule-row"
+    #: a row of any other table
+    TABLE_ROW = "table-row"
+    #: the body named at the date ("på Byrådets møde den …"), the treatment word in
+    #: another clause of the sentence
+    MEETING = "meeting"
+    #: body, date and treatment word in different clauses
+    LOOSE = "loose"
+    #: no treatment word: an item of a named meeting cited by number ("jf. punkt nr. 28
+    #: Byrådsmøde den 26.06.24")
+    CITED_ITEM = "cited-item"
+
+
+#: the constructions that are sound Danish council conventions for a coming step and
+#: measured right on the labelled steps (bench/README.md, fifth pass)
+PLANNED_CONSTRUCTIONS = frozenset(
+    {
+        Construction.VERB_CLAUSE,
+        Construction.NOUN_CLAUSE,
+        Construction.DATED_LINE,
+        Construction.SCHEDULE_ROW,
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """The file a record came from. ``path`` is as the user named it."""
@@ -241,6 +284,8 @@ class Reference:
     #: told as done ("besluttede", "har godkendt"): a step the sentence dates after the
     #: minutes' own meeting contradicts itself and is kept as text only
     past: bool = False
+    #: what in the sentence licensed the (date, body) of a prose reference
+    construction: Construction | None = None
 
 
 @dataclass(frozen=True, slots=True)

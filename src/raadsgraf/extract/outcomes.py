@@ -135,9 +135,18 @@ _REFERRAL = re.compile(
 )
 
 
+_SENDER = re.compile(r"\b(?:af|fra)\s+(?:det\s+|den\s+)?$", re.IGNORECASE)
+
+
 def referred_to(text: str) -> str | None:
     """The body a decision sends the case to, when it is a referral or return."""
-    m = _REFERRAL.search(" ".join(text.split()))
+    text = " ".join(text.split())
+    # "høringssvaret fremsendt af DH-medlemmerne af Handicaprådet": the body named after
+    # "af" or "fra" is who sent something, not where the case goes
+    m = next(
+        (m for m in _REFERRAL.finditer(text) if not _SENDER.search(text, 0, m.start("body"))),
+        None,
+    )
     if not m:
         return None
     body = m["body"].strip(" ,.")

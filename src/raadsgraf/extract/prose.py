@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from raadsgraf.extract.dates import find_dates, make_date
 from raadsgraf.extract.nlp import danish
 from raadsgraf.extract.nlp import matcher as new_matcher
-from raadsgraf.model import Reference, ReferenceKind
+from raadsgraf.model import Construction, Reference, ReferenceKind
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -52,7 +52,9 @@ BODY = re.compile(
     # … or, with the hyphen left out, a bare stem ("Kultur og Fritidsudvalgets", "Plan og
     # Tryghedsudvalget"); a definite noun ("Byrådet og Økonomiudvalget") is a body of its own
     r"|[A-ZÆØÅ][a-zæøå]+(?<!et|en|ne)\s+og\s+(?=[A-ZÆØÅ][\w-]*udvalg))?"
-    r"[A-ZÆØÅ][\w-]*udvalg(?:et|ets)?"
+    # … and the name it completes: a committee, or a council named by its remit ("Børne- og
+    # Skolerådets" is one name, not "Skolerådet")
+    r"[A-ZÆØÅ][\w-]*(?:udvalg(?:et|ets)?|råd(?:et|ets))"
     # "Udvalget for Plan, udvikling og kultur" (a committee named by its remit)
     r"|[Uu]dvalg(?:et)?\s+for\s+[A-ZÆØÅ]\w*(?:(?:,\s*[A-ZÆØÅa-zæøå]\w*){0,3}\s+og\s+[A-ZÆØÅa-zæøå]\w*)?"
     r"|[Uu]dvalg(?:et|ets)|[Ff]agudvalg(?:et|ets)"
@@ -115,9 +117,30 @@ def find_prose_references(text: str, meeting_date: dt.date | None = None) -> lis
     (the date of the meeting whose minutes hold the text) dates "den 3. oktober" without
     a year."""
     refs: list[Reference] = []
-    for sentence, _ in sentences(text):
-        refs.extend(sentence_references(sentence, meeting_date))
+    for sentence, start in sentences(text):
+        schedule = "|" in sentence and _in_timetable(text, start)
+        refs.extend(sentence_references(sentence, meeting_date, schedule=schedule))
     return refs
+
+
+#: a table's header or lead-in that says it is a timetable: "Tidsplan og proces | Udvalg
+#: | Datoer", "Aktivitet: | Dato:", "Overordnet tids- og aktivitetsplan for …:"
+_TIMETABLE = re.compile(
+    r"\b(?:tidsplan\w*|tids-\s*og\s+\w*plan\w*|behandlingsplan\w*|procesplan\w*|proces"
+    r"|forløb\w*|årshjul\w*|mødeplan\w*|dato(?:er|erne)?|politisk\s+behandling)\b",
+    re.IGNORECASE,
+)
+
+
+def _in_timetable(text: str, at: int) -> bool:
+    """Is the table row at offset ``at`` in a table whose header row (its first) or the
+    line before it says it is a timetable?"""
+    lines = text[: text.rfind("\n", 0, at) + 1].split("\n")[:-1]
+    header = text[text.rfind("\n", 0, at) + 1 : at]
+    while lines and "|" in lines[-1]:
+        header = lines.pop()
+    lead = next((line for line in reversed(lines) if line.strip()), "")
+    return _TIMETABLE.search(header + "\n" + lead) is not None
 
 
 def sentence_reference(sentence: str, meeting_date: dt.date | None = None) -> Reference | None:
@@ -126,11 +149,14 @@ def sentence_reference(sentence: str, meeting_date: dt.date | None = None) -> Re
     return refs[0] if refs else None
 
 
-def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> list[Reference]:
+def sentence_references(
+    sentence: str, meeting_date: dt.date | None = None, *, schedule: bool = False
+) -> list[Reference]:
     """One Reference per (date, body) the sentence names as a dated treatment: the date
     nearest the treatment verb first, then the dates listed with it ("i Økonomiudvalget
     den 28. august og i Byrådet den 8. september", "den 13. marts (pkt. 16) og 17.
-    april 2024 (pkt. 21)"), each with the body acting on it."""
+    april 2024 (pkt. 21)"), each with the body acting on it. ``schedule``: the sentence
+    is a row of a table headed as a timetable."""
     if len(sentence) > 600 or not acting_bodies(sentence):
         return []
     nlp, matcher = _pipeline()
@@ -173,6 +199,7 @@ def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> l
             listed = _listed_with(sentence, meeting_dates, primary)
     pairs = _respectively(sentence, bodies, listed)
     past = _told_as_past(doc, matches[0][1])
+    span = (_clause(sentence, listed[0][1])[0], _clause(sentence, listed[-1][1])[1])
     refs: list[Reference] = []
     for date, date_at, date_end in listed:
         if pairs is not None:
@@ -196,12 +223,87 @@ def sentence_references(sentence: str, meeting_date: dt.date | None = None) -> l
                 item_number=_item_of(sentence, date_end, len(dates)),
                 # "besluttede at flytte mødet til den 12. januar": the date is the clause's
                 past=past and not _CLAUSE.search(sentence[verb_at:date_at]),
+                construction=_construction(sentence, doc, matches, span, date_at, m, schedule),
             )
             if ref not in refs:
                 refs.append(ref)
     # the date nearest the verb first: the sentence's main reference
     refs.sort(key=lambda r: r.date != primary[0])
     return refs
+
+
+#: What ends a clause: punctuation, a table's cell, a dash between words, or a word that
+#: opens a clause of its own ("…, hvorefter …", "… når listerne udkommer …")
+_CLAUSE_BREAK = re.compile(
+    r"[,;:|()]|\s[–-]\s|\b(?:hvorefter|hvorved|hvor|idet|når|fordi|mens|men|hvis|såfremt"
+    r"|hvilket)\b",
+    re.IGNORECASE,
+)
+#: a line that opens with its date: "- Den 18. december 2023: Sundhedssamarbejdsudvalget
+#: drøfter …", "Mandag den 24. november – …" (the match ends where the date starts)
+_DATED_LINE = re.compile(r"^\s*(?:[-•*–]\s*)?(?:[a-zæøå]+dag\s+)?(?:den\s+|d\.\s*)?", re.IGNORECASE)
+#: a treatment word that is a noun ("behandling", "godkendelsen", "drøftelser")
+_NOUN = re.compile(r"(?:ing|else)(?:en|er|erne)?$")
+
+
+def _clause(sentence: str, at: int) -> tuple[int, int]:
+    """The bounds of the clause that holds offset ``at`` (a comma in a body's name,
+    "Klima-, Teknik- og Miljøudvalget", ends none)."""
+    lo, hi = 0, len(sentence)
+    masked = BODY.sub(lambda m: "X" * len(m[0]), sentence)
+    for m in _CLAUSE_BREAK.finditer(masked):
+        if m.end() <= at:
+            lo = m.end()
+        elif m.start() >= at:
+            hi = m.start()
+            break
+    return lo, hi
+
+
+def _construction(
+    sentence: str,
+    doc: Doc,
+    matches: list[tuple[int, int, int]],
+    span: tuple[int, int],
+    date_at: int,
+    body: re.Match[str],
+    schedule: bool = False,
+) -> Construction:
+    """What licenses the (date, body): the treatment word, the body and the date in one
+    clause (``span``: the clauses of the date and the dates listed with it), a line that
+    opens with its date, a timetable's row, another table's row, the body named at the
+    date, or none of these."""
+    words = [doc[start:end] for _, start, end in matches]
+    lo, hi = span
+    if body.end() <= date_at and _ATTACHED.fullmatch(sentence[body.end() : date_at]):
+        # "Behandling i Byrådet, den 5. september": the body's clause runs on to its date
+        lo = min(lo, _clause(sentence, body.start())[0])
+        # "… temamødet med Byrådet den 9. august 2023, hvor budgetmaterialet præsenteres":
+        # a "hvor" clause right after the date tells what happens at that meeting
+        where = re.match(r"\s*,?\s*hvor\b", sentence[hi:])
+        if where is not None:
+            hi = _clause(sentence, hi + where.end())[1]
+    if lo <= body.start() and body.end() <= hi:
+        inside = [w for w in words if lo <= w.start_char and w.end_char <= hi]
+        if any(len(w) == 1 and not _NOUN.search(w.text.lower()) for w in inside):
+            return Construction.VERB_CLAUSE
+        if inside:
+            return Construction.NOUN_CLAUSE
+    lead = _DATED_LINE.match(sentence)
+    if lead is not None and date_at <= lead.end() and date_at < body.start():
+        # the line is the step: body and treatment word after its date, no other date
+        # between ("- Den 25. september 2023 – Møde i X: X præsenteres for …")
+        nxt = next((d[1] for d in find_dates(sentence) if d[1] > date_at), len(sentence))
+        if body.end() <= nxt and any(date_at < w.start_char < nxt for w in words):
+            return Construction.DATED_LINE
+    if "|" in sentence:
+        # a row: "Sag om … - beslutning efter høring | Økonomiudvalget | 28. februar 2024"
+        return Construction.SCHEDULE_ROW if schedule else Construction.TABLE_ROW
+    if _ATTACHED.fullmatch(sentence[body.end() : date_at]) or re.search(
+        r"\bmøde[t]?\s+(?:den|d\.)?\s*$", sentence[:date_at], re.IGNORECASE
+    ):
+        return Construction.MEETING
+    return Construction.LOOSE
 
 
 #: a time of its own in a table cell: "I foråret 2024 skal … godkendes af Byrådet", "i
@@ -252,6 +354,7 @@ def _cited_items(sentence: str, meeting_date: dt.date | None) -> list[Reference]
                 date=date,
                 item_number=int(item[1]) if item else None,
                 past=True,
+                construction=Construction.CITED_ITEM,
             )
         )
     return refs
@@ -467,7 +570,9 @@ def _a_meeting(sentence: str, date: tuple[dt.date, int, int]) -> bool:
     if re.match(r"(?:lørdag|søndag)\b", sentence[date[1] :], re.IGNORECASE):
         return False  # a weekend day: an event, not a council's meeting
     after = sentence[date[2] : date[2] + 60]
-    if _DEADLINE_AFTER.match(after) or _TOO_LATE.match(sentence, date[2]):
+    if _DEADLINE_AFTER.match(after) or _MOVED_AFTER.match(after):
+        return False
+    if _TOO_LATE.match(sentence, date[2]):
         return False
     group = _GROUP_MEETS.search(before)
     # "den politiske følgegruppe, som mødes den 8. november": a group that is no political
@@ -489,6 +594,12 @@ _GROUP_MEETS = re.compile(
     r"([\w-]+)\s*,?\s+(?:(?:som|der)\s+)?(?:\w+\s+)?"
     r"(?:mødes|samles|træder\s+sammen|(?:af)?holder\s+(?:sit\s+|et\s+|deres\s+)?(?:\w+\s+)?møde)"
     r"(?:\s+(?:igen|næste\s+gang|første\s+gang|[a-zæøå]+dag))?\s+(?:den|d\.)?\s*$",
+    re.IGNORECASE,
+)
+#: a meeting the calendar changes, told after its date: "mødet den 9. januar 2023 flyttes
+#: til torsdag", "udvalgets møde den 12. juni 2024 udvides med 1 time"
+_MOVED_AFTER = re.compile(
+    r"\s*(?:kl\.?\s*[\d.:]+\s*)?,?\s*(?:flyttes|udvides|aflyses|rykkes|forlænges|forkortes|afkortes)\b",
     re.IGNORECASE,
 )
 #: "den 20.-21. maj", "den 14. og 15. marts": a span of days is a seminar or a
@@ -540,9 +651,19 @@ _NOT_A_MEETING = re.compile(
     r"|cirkulære|ansøgning|høringssvar|redegørelse)\w*\s+af"
     # a meeting as a calendar fact, not a treatment of the matter: "mødet i april er den
     # 17. april", "afholdelse af Social- og Handicapudvalgets møde den 8. september"
-    r"|mødet\s+i\s+\w+\s+er|(?:afholdelse|aflysning)\s+af\s+(?:\S+\s+){0,8}?møde[t]?"
-    # a meeting moved away from that day ("flytte mødet fra den 5. januar 2026 til …")
-    r"|flyt\w*\s+(?:\w+\s+)?mødet(?:\s+fra)?)(?:\s+(?:den|d\.))?\s*)$",
+    r"|mødet\s+i\s+\w+\s+er"
+    # a decision about the calendar is no step of the matter: a meeting held, cancelled
+    # or moved ("afholdelse af ekstraordinært byrådsmøde 1. december", "flytning af
+    # byrådsmøde i november, fra onsdag den 26. november til mandag den 24. november",
+    # "flytte mødet fra den 5. januar 2026 til den 12. januar"), or called at another hour
+    # ("Byrådet indkaldes 30 min. tidligere end planlagt den 20. juni"), or called ("at
+    # indkalde til et ekstraordinært udvalgsmøde den 21. november")
+    r"|(?:afholdelse|aflysning|flytning|flytte|flyttes|flyttet|indkald\w*\s+til)"
+    r"\s+(?:af\s+)?(?:\S+\s+){0,8}?"
+    r"\S*møde[t]?(?![\w-])(?:[^.;]|(?<=\d)\.){0,60}?"
+    r"|(?:tidligere|senere)\s+end\s+(?:planlagt|normalt|sædvanligt|vanligt)"
+    # a bound on a meeting, not one: "genindføres allerede fra byrådsmødet den 8. september"
+    r"|fra\s+(?:og\s+med\s+)?(?:\w+\s+)?\w*møde[t]?)(?:\s+(?:den|d\.))?\s*)$",
     re.IGNORECASE,
 )
 
@@ -597,12 +718,18 @@ _FROM = re.compile(r"\b(?:fra|på\s+vegne\s+af)\s+$", re.IGNORECASE)
 #: A body's advice another body acts on: "Byrådet behandler den 3. oktober
 #: Økonomiudvalgets anbefaling" (the genitive's "s" is part of the match).
 _ADVICE = re.compile(r"(?<=s)\s+(?:\w+\s+)?(?:anbefaling|indstilling)", re.IGNORECASE)
+#: A body whose treatment another body prepares: "Økonomiudvalgets forberedelse af
+#: Byrådets 2. behandling" (the genitive preparer acts on the date).
+_PREPARED = re.compile(r"[A-ZÆØÅ]\w*s\s+forberedelse\s+(?:af|til)\s+$")
 #: The start of a clause about what is to happen next ("i forhold til indstilling
 #: til godkendelse i Byrådet", "med henblik på …", ", som skal indstille til …"):
 #: a body named after it is where the matter goes later, not who acts on the date.
 _ONWARD = re.compile(
     r"\b(?:i\s+forhold\s+til|med\s+henblik\s+på|henblik\s+på|(?:som|der)\s+(?:skal|vil)"
-    r"|at\s+der\s+skal|for\s+at|under\s+forudsætning\s+af)\b",
+    r"|at\s+der\s+skal|for\s+at|under\s+forudsætning\s+af"
+    # "SOU skal senest på udvalgsmødet den 14. november indstille til Byrådet": the body
+    # recommended to acts later, the one recommending on the date
+    r"|indstill\w*\s+til)\b",
     re.IGNORECASE,
 )
 
@@ -632,6 +759,9 @@ def acting_body(sentence: str, bodies: list[re.Match[str]], date_at: int) -> re.
         return (
             _FROM.search(sentence[max(0, m.start() - 30) : m.start()]) is not None
             or _ADVICE.match(sentence, m.end()) is not None
+            # "Økonomiudvalgets forberedelse af Byrådets 2. behandling … den 24. september":
+            # the date is the preparing body's, the prepared treatment comes after it
+            or _PREPARED.search(sentence[max(0, m.start() - 40) : m.start()]) is not None
         )
 
     def later(m: re.Match[str]) -> bool:

@@ -22,6 +22,7 @@ from raadsgraf.graph.topics import topic, topic_key, topic_label
 from raadsgraf.graph.vocab import BESLUIT, ELI, ELI_DL, PERSON, PREFIXES, RG
 from raadsgraf.model import (
     KLE,
+    PLANNED_CONSTRUCTIONS,
     AgendaItem,
     Attachment,
     Attendance,
@@ -528,10 +529,16 @@ class _Builder:
         if ref.past and ref.date > meeting.date:
             return  # "Byrådet besluttede den 14. december 2022" in March 2022: kept as text
         if ref.date > meeting.date and not _decided(ref):
+            if ref.kind == ReferenceKind.PROSE and ref.construction not in PLANNED_CONSTRUCTIONS:
+                # a coming date the sentence does not tie to a treatment of the body in
+                # one clause or a timetable's line: kept as text, no step (right or absent)
+                return
             # after the meeting itself: a schedule, "forventes behandlet …", the
             # portal's "Beslutning ikke frigivet": planned, not held
             p = self.planned(muni, t, index, ref.body, ref.date, ref.raw, ref.item_number)
             self.add(p, DCTERMS.type, iris.reference_kind_iri(ref.kind))
+            if ref.construction is not None:
+                self.add(p, RG.construction, Literal(str(ref.construction)))
             return
         z = iris.meeting_iri_for(muni, ref.body, ref.date)
         self.add(z, RDF.type, BESLUIT.Zitting)

@@ -104,6 +104,7 @@ class RG(DefinedNamespace):
     referencesMeeting: URIRef
     plannedTreatment: URIRef
     plannedBy: URIRef
+    construction: URIRef
     referredTo: URIRef
     reference: URIRef
     absentee: URIRef

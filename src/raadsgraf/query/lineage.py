@@ -39,6 +39,8 @@ class LineageStep:
     #: a coming step the text names (a schedule, "forventes behandlet …", a referral),
     #: not held: shown as "planlagt", apart from the treatments, and never counted as one
     planned: bool = False
+    #: what in the sentence licensed a planned step ("verb-clause" …), when recorded
+    construction: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +290,7 @@ def _planned_steps(
         return []
     rows = select_strings(
         store,
-        "SELECT ?t ?p ?d ?n ?k ?committee ?muni WHERE { "
+        "SELECT ?t ?p ?d ?n ?k ?x ?committee ?muni WHERE { "
         + per_value(
             store,
             " ".join(iri_term(t) for t in expanded),
@@ -296,7 +298,7 @@ def _planned_steps(
             """?t rg:plannedTreatment ?p . ?p rg:plannedBy ?c .
                ?c skos:prefLabel ?committee ; besluit:bestuurt ?m . ?m skos:prefLabel ?muni .
                OPTIONAL { ?p dct:date ?d } OPTIONAL { ?p schema:position ?n }
-               OPTIONAL { ?p dct:type ?k }""",
+               OPTIONAL { ?p dct:type ?k } OPTIONAL { ?p rg:construction ?x }""",
         )
         + " }",
     )
@@ -319,6 +321,7 @@ def _planned_steps(
             via=str(r["t"]),
             in_corpus=False,
             planned=True,
+            construction=r["x"] or None,
         )
     return list(out.values())
 
