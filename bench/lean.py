@@ -36,6 +36,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -299,10 +300,51 @@ def _descendants(pid: int) -> list[int]:
     return kids
 
 
+#: The index stage's steps, named in whichever process runs them.
+INDEX_STEPS = [
+    ("index_encoder", "index: encoder loaded"),
+    ("embed_chunks", "index: embed"),
+    ("write", "index: write (FAISS, BM25, chunks)"),
+]
+
+
+def _named(module: Any, attr: str, name: str, phase: Callable[[str], None]) -> None:
+    """Wraps ``module.attr`` so that ``phase`` hears ``name`` while it runs."""
+    inner = getattr(module, attr)
+
+    def wrapper(*a: Any, **k: Any) -> Any:
+        phase(name)
+        try:
+            return inner(*a, **k)
+        finally:
+            phase(f"after {name}")
+
+    setattr(module, attr, wrapper)
+
+
+def child_phases(file: str) -> None:
+    """In an ingest's child process (raadsgraf/apart.py; installed by the
+    ``sitecustomize`` that ``phases`` puts on the child's path): the index
+    stage's steps, written to ``file`` as they start and end."""
+    from raadsgraf import index
+    from raadsgraf.index import storage
+
+    def phase(name: str) -> None:
+        Path(file + ".tmp").write_text(name)
+        os.replace(file + ".tmp", file)
+
+    _named(index, "update", "index: chunking", phase)
+    for attr, name in INDEX_STEPS:
+        _named(storage, attr, name, phase)
+
+
 def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
     """Peak RSS per phase of an in-process Greve ingest: a thread samples this process's
-    RSS (and any child process's: the largest one and the sum) every 50 ms while
-    the pipeline's stages are wrapped to name the phase they run in."""
+    RSS and its child processes' (the largest one and the sum of all) every 50 ms
+    while the pipeline's stages are wrapped to name the phase they run in. The
+    index stage of a large ingest runs in a child (raadsgraf/apart.py): a
+    ``sitecustomize`` on its path names its steps too (``child: …`` rows)."""
+    import tempfile
     import threading
 
     from raadsgraf import cli, index, pipeline
@@ -313,42 +355,45 @@ def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
     phase = ["start"]
     peaks: dict[str, dict[str, float]] = {}
     done = threading.Event()
+    hook = Path(tempfile.mkdtemp(prefix="lean-phases-"))
+    child_phase = hook / "phase"
+    (hook / "sitecustomize.py").write_text(
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "import lean\n"
+        f"lean.child_phases({str(child_phase)!r})\n"
+    )
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(hook), os.environ.get("PYTHONPATH")])
+    )
 
     def sample() -> None:
         me = os.getpid()
         while not done.is_set():
             own = _rss_mb(me)
             kids = [_rss_mb(k) for k in _descendants(me)]
-            peak = peaks.setdefault(phase[0], {"own": 0.0, "child": 0.0, "sum": 0.0})
+            name = phase[0]
+            if kids and child_phase.is_file():
+                name = f"child: {child_phase.read_text()}"
+            peak = peaks.setdefault(name, {"own": 0.0, "child": 0.0, "sum": 0.0})
             peak["own"] = max(peak["own"], own)
             peak["child"] = max(peak["child"], max(kids, default=0.0))
             peak["sum"] = max(peak["sum"], own + sum(kids))
             time.sleep(0.05)
 
-    def named(module: Any, attr: str, name: str) -> None:
-        inner = getattr(module, attr)
+    def here(name: str) -> None:
+        phase[0] = name
 
-        def wrapper(*a: Any, **k: Any) -> Any:
-            phase[0] = name
-            try:
-                return inner(*a, **k)
-            finally:
-                phase[0] = f"after {name}"
-
-        setattr(module, attr, wrapper)
-
-    named(pipeline, "_read_all", "read sources")
-    named(GraphStore, "replace_sources", "bulk load")
-    named(derive, "refresh", "derive")
-    named(identity, "refresh", "identity")
-    named(pipeline, "release_freed_memory", "malloc_trim")
-    named(index, "update", "index: chunking")
-    for attr, name in [
-        ("get_encoder", "index: encoder loaded"),
-        ("embed_chunks", "index: embed"),
-        ("write", "index: write (FAISS, BM25, chunks)"),
-    ]:
-        named(storage, attr, name)
+    _named(pipeline, "_read_all", "read sources", here)
+    _named(GraphStore, "replace_sources", "bulk load", here)
+    _named(derive, "refresh", "derive", here)
+    _named(identity, "refresh", "identity", here)
+    _named(pipeline, "release_freed_memory", "malloc_trim", here)
+    if not hasattr(pipeline, "APART_FROM"):  # before the index stage ran apart
+        # (a wrapped index.update cannot be found by name: it would stay in this process)
+        _named(index, "update", "index: chunking", here)
+        for attr, name in INDEX_STEPS:
+            _named(storage, attr, name, here)
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
     argv = ["ingest", "-q", "--store", str(args.out), *args.flags, str(GREVE)]
@@ -363,6 +408,7 @@ def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
         "phases_peak_mb": {k: {n: round(v) for n, v in p.items()} for k, p in peaks.items()},
         "maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "children_maxrss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        "peak_sum_mb": round(max((p["sum"] for p in peaks.values()), default=0.0)),
         "wall_s": round(time.perf_counter() - start, 1),
         "argv": argv,
         "load": f"{before}→{load()}",

@@ -31,6 +31,7 @@ RANK = {
     "generations": 1,
     "privacy": 1,
     "spill": 1,
+    "apart": 1,
     "extract": 2,
     "parsers": 3,
     "graph": 4,

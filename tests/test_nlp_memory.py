@@ -109,3 +109,18 @@ def _has_torch() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("torch") is not None
+
+
+@pytest.mark.slow
+def test_reading_a_real_meeting_leaves_torch_alone() -> None:
+    """The prose and positions rules build spaCy matchers: importing ``spacy.matcher``
+    before the pipeline imported spaCy with PyTorch (~150 MB in every ingest)."""
+    sample = next((Path(__file__).parent / "samples" / "firstagenda").rglob("*.json"))
+    out = _rss_script(
+        "from raadsgraf.pipeline import parse_file, prepare\n"
+        "from raadsgraf.extract import positions, prose\n"
+        f"prepare(parse_file({str(sample)!r}), False)\n"
+        "prose._pipeline(); positions._matcher()\n"
+        "print(json.dumps({'grown': rss() - before, 'torch_loaded': 'torch' in sys.modules}))"
+    )
+    assert out["torch_loaded"] is False, out

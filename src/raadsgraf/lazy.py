@@ -1,4 +1,4 @@
-"""Module attributes imported on first use (PEP 562).
+"""Module attributes imported on first use (PEP 562); sequences made on access.
 
 ``import raadsgraf`` runs on every CLI call; a package that imported all it
 offers up front would load the parsers, rdflib and an HTTP client for a
@@ -9,8 +9,11 @@ offers up front would load the parsers, rdflib and an HTTP client for a
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Generic, TypeVar, overload
+
+S = TypeVar("S")
+T = TypeVar("T")
 
 
 def attributes(package: str, homes: dict[str, str]) -> Callable[[str], Any]:
@@ -25,3 +28,28 @@ def attributes(package: str, homes: dict[str, str]) -> Callable[[str], Any]:
         return value
 
     return getattr_
+
+
+class Mapped(Sequence[T], Generic[S, T]):
+    """``func`` of each of ``items``, made when it is asked for and not kept: a
+    sequence of large values (documents read back from disk, passages) that is
+    read once costs one value at a time. Pickles when ``func`` does."""
+
+    def __init__(self, items: Sequence[S], func: Callable[[S], T]) -> None:
+        self.items = items
+        self._func = func
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[T]: ...
+    def __getitem__(self, i: int | slice) -> T | list[T]:
+        if isinstance(i, slice):
+            return [self._func(x) for x in self.items[i]]
+        return self._func(self.items[i])
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._func(x) for x in self.items)

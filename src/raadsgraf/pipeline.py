@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 from tqdm import tqdm
 
-from raadsgraf import generations
+from raadsgraf import apart, generations
 from raadsgraf.config import Settings, policy_for
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Attachment, Document, Reported
@@ -43,6 +43,12 @@ BUILD_FILE = "build.json"
 #: day under its own IRI, the identity graph — an older store may hold a CPR
 #: number or a closed item's text that this one would not publish).
 CONTENT_VERSION = 5
+
+#: From how many (re)read documents on the sinks (the index) run in a child process
+#: (:mod:`raadsgraf.apart`): it starts afresh instead of on the graph stage's
+#: memory, for an interpreter's start and the sink's imports (~1–2 s; the model
+#: loaded again). A few documents' graph stage leaves little to start afresh from.
+APART_FROM = 32
 
 #: File names that are never council records (folder walks skip them).
 SKIPPED_NAMES = {"README.md", "readme.md", ".DS_Store", "Thumbs.db"}
@@ -529,6 +535,7 @@ def _write(
             gstore.replace_graph(graph_iri, ox.parse(quads, ox.RdfFormat.N_QUADS))
             report.triples += quads.count(b"\n")
         gstore.load_ontology(graph.ontology_graph())
+        release_freed_memory()  # the load's N-Triples batches: derive runs where they were
         report.derived = derive.refresh(gstore)
         report.identity_conflicts = [str(c) for c in identity.refresh(gstore)]
         gstore.flush()
@@ -536,8 +543,26 @@ def _write(
         gstore.close()  # release the store's lock before the sinks run
         release_freed_memory()
         if documents and index:
+            # a large ingest's index stage runs in a process of its own, which starts
+            # without the graph stage's ~0.36 GB on Greve (raadsgraf/apart.py)
+            folder = documents.read[0].file.parent
             for name, update in sinks():
-                report.sink_results[name] = update(gen, documents, settings)
+                if not _apart(documents, settings):
+                    report.sink_results[name] = update(gen, documents, settings)
+                else:
+                    report.sink_results[name] = apart.call(
+                        update, gen, documents, settings, folder=folder
+                    )
+
+
+def _apart(documents: Sequence[Document], settings: Settings) -> bool:
+    """Do the sinks run in a process of their own (:data:`APART_FROM`)? Not for an
+    encoder this process registered: a fresh one would not know it."""
+    if len(documents) < APART_FROM:
+        return False
+    from raadsgraf.index.encoders import registered
+
+    return not registered(settings.model)
 
 
 def release_freed_memory() -> None:
@@ -545,8 +570,8 @@ def release_freed_memory() -> None:
 
     The graph stage frees most of what it built (N-Triples batches, the derive
     queries' results), but glibc keeps the freed pages mapped: on Greve ~120 MB
-    of the ingest's RSS, which the index stage would otherwise build on top of
-    (bench/README.md, "lean.py"). Elsewhere (not glibc) this does nothing."""
+    of the ingest's RSS, which derive and the index stage would otherwise build
+    on top of (bench/README.md, "lean.py"). Elsewhere (not glibc) this does nothing."""
     try:
         trim = ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):

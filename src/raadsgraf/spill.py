@@ -12,14 +12,16 @@ ingest ends, however it ends.
 
 from __future__ import annotations
 
+import functools
 import pickle
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
+from raadsgraf.lazy import Mapped
 from raadsgraf.model import Document
 
 
@@ -59,25 +61,14 @@ class Spill:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-class Placed(Sequence[Document]):
+class Placed(Mapped[Spilled, Document]):
     """The spilled documents, read back one at a time and passed through ``place``
     (each meeting's sitting set): what the graph load and the sinks iterate."""
 
     def __init__(self, read: list[Spilled], place: Callable[[Document], Document]) -> None:
+        super().__init__(read, functools.partial(_placed, place))
         self.read = read
-        self._place = place
 
-    def __len__(self) -> int:
-        return len(self.read)
 
-    @overload
-    def __getitem__(self, i: int) -> Document: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Document]: ...
-    def __getitem__(self, i: int | slice) -> Document | list[Document]:
-        if isinstance(i, slice):
-            return [self._place(r.document()) for r in self.read[i]]
-        return self._place(self.read[i].document())
-
-    def __iter__(self) -> Iterator[Document]:
-        return (self._place(r.document()) for r in self.read)
+def _placed(place: Callable[[Document], Document], spilled: Spilled) -> Document:
+    return place(spilled.document())

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from raadsgraf.apart import stop
 from tests.app_store import copy_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,12 +81,7 @@ def app_url(seed_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
         _wait_healthy(url, proc, timeout=60)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

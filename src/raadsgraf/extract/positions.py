@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from raadsgraf.extract.nlp import danish
+from raadsgraf.extract.nlp import matcher as new_matcher
 from raadsgraf.extract.people import parse_person, split_names
 from raadsgraf.model import Position, Side, Stance
 
@@ -120,9 +121,7 @@ _PATTERNS: dict[Stance, list[list[dict[str, Any]]]] = {
 
 @lru_cache(maxsize=1)
 def _matcher() -> Any:
-    from spacy.matcher import Matcher
-
-    matcher = Matcher(danish().vocab)
+    matcher = new_matcher()
     for stance, patterns in _PATTERNS.items():
         matcher.add(stance.value, patterns)
     return matcher

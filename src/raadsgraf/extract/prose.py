@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from raadsgraf.extract.dates import find_dates, make_date
 from raadsgraf.extract.nlp import danish
+from raadsgraf.extract.nlp import matcher as new_matcher
 from raadsgraf.model import Construction, Reference, ReferenceKind
 
 if TYPE_CHECKING:
@@ -79,10 +80,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"“”])|\n+")
 
 @lru_cache(maxsize=1)
 def _pipeline() -> tuple[Language, Matcher]:
-    from spacy.matcher import Matcher
-
     nlp = danish()  # the one Danish pipeline per process (its lemma table takes seconds to load)
-    matcher = Matcher(nlp.vocab)
+    matcher = new_matcher()
     matcher.add("TREAT", [[{"LEMMA": {"IN": list(TREATMENT_LEMMAS)}}]])
     matcher.add("TREAT", [[{"LOWER": {"IN": list(TREATMENT_LEMMAS)}}]])
     # "tog sagen til efterretning", "taget til orientering"

@@ -94,10 +94,10 @@ def placer(
     docs: Sequence[tuple[str, Starts]],
     held: dict[str, list[Held]],
     readable: Callable[[str], bool],
-) -> tuple[Callable[[Document], Document], set[str]]:
+) -> tuple[Placer, set[str]]:
     """:func:`plan` for documents known only by their meetings' starts (a streaming
-    ingest keeps no documents in memory): a function that sets a document's
-    sittings, and the keys of stored sources to read again."""
+    ingest keeps no documents in memory): what sets a document's sittings, and
+    the keys of stored sources to read again."""
     batch = {key for key, _ in docs}
     starts: dict[str, set[dt.time | None]] = defaultdict(set)
     for _, pairs in docs:
@@ -118,18 +118,28 @@ def placer(
                 reread.add(h.key)
             else:
                 pinned[h.iri] = h.start
+    return Placer(tables, pinned), reread
 
-    def place(m: Meeting) -> Meeting:
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Placer:
+    """Sets each meeting's sitting in a document, as :func:`placer` decided: plain
+    data (no closure), so an ingest can hand it to its index stage's own process."""
+
+    #: the day's IRI → a start → its sitting (None: the day's first meeting)
+    tables: dict[str, dict[dt.time | None, str | None]]
+    #: IRI → start of a stored meeting that cannot move
+    pinned: dict[str, dt.time | None]
+
+    def meeting(self, m: Meeting) -> Meeting:
         base = base_iri(m)
-        sitting = tables[base].get(m.start)
+        sitting = self.tables[base].get(m.start)
         iri = f"{base}T{sitting}" if sitting else base
-        if iri in pinned and pinned[iri] != m.start and m.start is not None:
+        if iri in self.pinned and self.pinned[iri] != m.start and m.start is not None:
             sitting = iris.sitting_of(m.start)
         return dataclasses.replace(m, sitting=sitting) if sitting != m.sitting else m
 
-    def place_doc(doc: Document) -> Document:
-        meetings = tuple(place(m) for m in doc.meetings)
+    def __call__(self, doc: Document) -> Document:
+        meetings = tuple(self.meeting(m) for m in doc.meetings)
         changed = any(a is not b for a, b in zip(meetings, doc.meetings, strict=True))
         return dataclasses.replace(doc, meetings=meetings) if changed else doc
-
-    return place_doc, reread

@@ -12,15 +12,16 @@ is sharp) and its parts are tokens too (so ``2024`` still meets ``2024-2029``).
 
 from __future__ import annotations
 
+import array
 import functools
 import gzip
 import importlib.util
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -86,6 +87,53 @@ def tokenize(text: str, normaliser: str = "stem") -> list[str]:
     return tokens
 
 
+class TokenIds(Sequence[list[int]]):
+    """Every passage's token ids, one flat int32 array: a passage's list exists only
+    while bm25s reads it. (Greve's 2.9M tokens as one list per passage, then bm25s's
+    own list of ids per passage, were ~0.2 GB of an ingest's peak.)"""
+
+    def __init__(self, flat: array.array[int], starts: array.array[int]) -> None:
+        self._flat = flat
+        self._starts = starts
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    @overload
+    def __getitem__(self, i: int) -> list[int]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[list[int]]: ...
+    def __getitem__(self, i: int | slice) -> list[int] | Sequence[list[int]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        i %= len(self)
+        return self._flat[self._starts[i] : self._starts[i + 1]].tolist()
+
+    def __iter__(self) -> Iterator[list[int]]:
+        flat, starts = self._flat, self._starts
+        return (flat[starts[i] : starts[i + 1]].tolist() for i in range(len(self)))
+
+
+def token_ids(texts: Iterable[str], normaliser: str = "stem") -> tuple[TokenIds, dict[str, int]]:
+    """Each text's :func:`tokenize` tokens as ids (an empty text: the one token ``""``,
+    as bm25s scores a document without tokens), and the vocabulary: token → id, in
+    the order first met (bm25s numbers tokens in a set's order, which differs from
+    process to process; the BM25 scores do not depend on the numbering)."""
+    vocab: dict[str, int] = {}
+    flat = array.array("i")
+    starts = array.array("q", [0])
+    for text in texts:
+        for token in tokenize(text, normaliser) or [""]:
+            tid = vocab.get(token)
+            if tid is None:
+                tid = vocab[token] = len(vocab)
+            flat.append(tid)
+        starts.append(len(flat))
+    return TokenIds(flat, starts), vocab
+
+
 #: The arrays of bm25s's saved eager index (a CSC matrix: one column per token).
 _ARRAYS = ("data", "indices", "indptr")
 
@@ -118,8 +166,8 @@ class SparseIndex:
         import bm25s
 
         model = bm25s.BM25(k1=1.2, b=0.75)
-        corpus = [tokenize(t, normaliser) or [""] for t in texts]
-        model.index(corpus, show_progress=show_progress)
+        ids, vocab = token_ids(texts, normaliser)
+        model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=show_progress)
         return cls.from_model(model, normaliser)
 
     @classmethod

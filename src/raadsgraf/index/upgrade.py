@@ -128,7 +128,7 @@ def upgrade(
     cache_path = storage.default_cache(folder.parent)
     texts = list(dict.fromkeys(c.passage for c in storage.read_chunks(folder)))
     with EmbeddingCache(cache_path) as cache:
-        known = cache.get_many(encoder.name, [passage_key(t) for t in texts])
+        known = cache.known_keys(encoder.name, [passage_key(t) for t in texts])
         missing = [t for t in texts if passage_key(t) not in known]
         todo = missing if max_passages is None else missing[: -(-max_passages // BATCH) * BATCH]
         bar = _bar(len(texts), len(texts) - len(missing), model, progress)

