@@ -26,7 +26,11 @@ FLOORS: dict[str, tuple[float, float]] = {
     "attendees": (1.0, 1.0),
     "attendee_party_role": (1.0, 1.0),
     "absences": (1.0, 1.0),
-    "references": (0.98, 0.97),
+    # recall 0.975 -> 0.966 (118 gold references) with the planned-step gate of issue 12's
+    # fifth pass: "formandskabet besluttet, at udvalget indkaldes til et ekstra møde tirsdag
+    # den 15. maj 2018" (seed 002) is a call to a meeting, which may or may not be for the
+    # matter, and gives no step now ("right or absent"; bench/README.md, "Fifth pass")
+    "references": (0.98, 0.96),
 }
 
 
