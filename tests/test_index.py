@@ -169,8 +169,16 @@ def test_cache_embeds_each_text_once(tmp_path: Path) -> None:
     enc = HashEncoder("cache-test")
     with EmbeddingCache(tmp_path / "c.sqlite") as cache:
         encode = enc.encode_passages
-        v1, n1 = embed_with_cache(cache, enc.name, enc.dim, ["a b", "c d", "a b"], encode)
-        v2, n2 = embed_with_cache(cache, enc.name, enc.dim, ["c d", "e f"], encode)
+        told: list[int] = []  # progress counts texts, a repeated one each time
+        v1, n1 = embed_with_cache(
+            cache, enc.name, enc.dim, ["a b", "c d", "a b"], encode, progress=told.append
+        )
+        assert told == [3]
+        told.clear()
+        v2, n2 = embed_with_cache(
+            cache, enc.name, enc.dim, ["c d", "e f", "c d"], encode, progress=told.append
+        )
+        assert told == [2, 1]  # the cached "c d" twice, then the batch with "e f"
     assert (n1, n2) == (2, 1) and enc.calls == 3
     assert np.allclose(v1[1], v2[0]) and np.allclose(v1[0], v1[2])
 

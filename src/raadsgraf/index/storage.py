@@ -44,7 +44,7 @@ from raadsgraf.index import dense, milvus
 from raadsgraf.index.backend import is_embedded
 from raadsgraf.index.chunking import Chunk, ChunkParams, chunk_document
 from raadsgraf.index.encoders import Encoder, ModelId, Vectors, forget_encoders, index_encoder
-from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache, passage_key
+from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache
 from raadsgraf.index.encoders.models import is_fast_lane_of, models_folder
 from raadsgraf.index.sparse import SparseIndex
 from raadsgraf.index.table import Columns
@@ -200,8 +200,6 @@ def embed_chunks(
         EmbeddingCache(cache_path) as cache,
         tqdm(total=len(texts), desc="embed", unit="passage", disable=not progress) as bar,
     ):
-        known = len(cache.known_keys(encoder.name, [passage_key(t) for t in texts]))
-        bar.update(known)
         # a static encoder (the fast lane) takes thousands at once; e5 batches of 32
         batch = int(getattr(encoder, "cache_batch", 32))
         return embed_with_cache(
