@@ -128,8 +128,9 @@ def upgrade(
     cache_path = storage.default_cache(folder.parent)
     texts = list(dict.fromkeys(c.passage for c in storage.read_chunks(folder)))
     with EmbeddingCache(cache_path) as cache:
-        known = cache.known_keys(encoder.name, [passage_key(t) for t in texts])
-        missing = [t for t in texts if passage_key(t) not in known]
+        keys = [passage_key(t) for t in texts]
+        known = cache.known_keys(encoder.name, keys)
+        missing = [t for t, key in zip(texts, keys, strict=True) if key not in known]
         todo = missing if max_passages is None else missing[: -(-max_passages // BATCH) * BATCH]
         bar = _bar(len(texts), len(texts) - len(missing), model, progress)
 
