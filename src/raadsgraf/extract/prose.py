@@ -609,10 +609,12 @@ _GROUP_MEETS = re.compile(
     r"(?:\s+(?:igen|næste\s+gang|første\s+gang|[a-zæøå]+dag))?\s+(?:den|d\.)?\s*$",
     re.IGNORECASE,
 )
+#: what may stand between a date and the words told after it: "kl. 17.00", a comma
+_AFTER_DATE = r"\s*(?:kl\.?\s*[\d.:]+\s*)?,?\s*"
 #: a meeting the calendar changes, told after its date: "mødet den 9. januar 2023 flyttes
 #: til torsdag", "udvalgets møde den 12. juni 2024 udvides med 1 time"
 _MOVED_AFTER = re.compile(
-    r"\s*(?:kl\.?\s*[\d.:]+\s*)?,?\s*(?:flyttes|udvides|aflyses|rykkes|forlænges|forkortes|afkortes)\b",
+    _AFTER_DATE + r"(?:flyttes|udvides|aflyses|rykkes|forlænges|forkortes|afkortes)\b",
     re.IGNORECASE,
 )
 #: "den 20.-21. maj", "den 14. og 15. marts": a span of days is a seminar or a
@@ -620,7 +622,7 @@ _MOVED_AFTER = re.compile(
 _RANGE = re.compile(r"\b\d{1,2}\.?\s*(?:-|–|og|til)\s*$")
 #: the date of a deadline told after it: "den 19. september 2024 kl. 8.00 var der frist"
 _DEADLINE_AFTER = re.compile(
-    r"\s*(?:kl\.?\s*[\d.:]+\s*)?,?\s*(?:var|er|blev|bliver)\s+(?:der\s+)?(?:\w+\s+)?frist",
+    _AFTER_DATE + r"(?:var|er|blev|bliver)\s+(?:der\s+)?(?:\w+\s+)?frist",
     re.IGNORECASE,
 )
 
