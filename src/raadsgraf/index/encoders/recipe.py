@@ -103,7 +103,7 @@ def quantise_int8(src: Path, dest: Path) -> Path:
             # the fused com.microsoft ops defeat shape inference; all tensors are float
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )
-    per_row(dest, dest, feed_forward_out=True)
+    per_row(dest, dest)
     return dest
 
 
@@ -112,7 +112,7 @@ def quantise_int8(src: Path, dest: Path) -> Path:
 ROW_ZERO = 128
 
 
-def per_row(src: Path, dest: Path, *, feed_forward_out: bool = False) -> Path:
+def per_row(src: Path, dest: Path) -> Path:
     """Rewrite the int8 graph ``src`` so each token's activations get their own scale.
 
     ``quantize_dynamic`` puts a ``DynamicQuantizeLinear`` before every int8 product:
@@ -130,8 +130,8 @@ def per_row(src: Path, dest: Path, *, feed_forward_out: bool = False) -> Path:
     * ``QAttention`` (which takes one input scale) becomes the same per-row product for
       the packed Q, K, V projection and a float ``MultiHeadAttention`` over it, the key
       padding mask from ``attention_mask``;
-    * with ``feed_forward_out``, every float ``MatMul`` by a constant (the feed-forward
-      output projections ``quantise_int8`` kept float32) gets per-channel int8 weights
+    * every float ``MatMul`` by a constant (the feed-forward output projections
+      ``quantise_int8`` leaves out of ``quantize_dynamic``) gets per-channel int8 weights
       and the same per-row product.
 
     Every row's arithmetic then involves that row alone (attention mixes tokens of one
@@ -183,22 +183,21 @@ def per_row(src: Path, dest: Path, *, feed_forward_out: bool = False) -> Path:
                                      "rowq_zero"], f"{p}_q")  # fmt: skip
         return xq, scale
 
-    if feed_forward_out:
-        for mm in [n for n in nodes if n.op_type == "MatMul" and n.input[1] in inits]:
-            w = numpy_helper.to_array(inits[mm.input[1]]).astype(np.float32)
-            w_scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / 127
-            wq = np.clip(np.round(w / w_scale), -127, 127).astype(np.int8)
-            p = f"rowq/{mm.name}"
-            new_inits += [
-                numpy_helper.from_array(wq, f"{p}_w"),
-                numpy_helper.from_array(w_scale.astype(np.float32), f"{p}_w_scale"),
-                numpy_helper.from_array(np.zeros(w.shape[1], np.int8), f"{p}_w_zero"),
-            ]
-            xq, scale = rows(p, mm.input[0])
-            out = product(p, xq, scale, f"{p}_w", f"{p}_w_zero", f"{p}_w_scale")
-            rename(consumers, mm.output[0], out)
-            drop.add(id(mm))
-            graph.initializer.remove(inits[mm.input[1]])
+    for mm in [n for n in nodes if n.op_type == "MatMul" and n.input[1] in inits]:
+        w = numpy_helper.to_array(inits[mm.input[1]]).astype(np.float32)
+        w_scale = np.maximum(np.abs(w).max(axis=0), 1e-12) / 127
+        wq = np.clip(np.round(w / w_scale), -127, 127).astype(np.int8)
+        p = f"rowq/{mm.name}"
+        new_inits += [
+            numpy_helper.from_array(wq, f"{p}_w"),
+            numpy_helper.from_array(w_scale.astype(np.float32), f"{p}_w_scale"),
+            numpy_helper.from_array(np.zeros(w.shape[1], np.int8), f"{p}_w_zero"),
+        ]
+        xq, scale = rows(p, mm.input[0])
+        out = product(p, xq, scale, f"{p}_w", f"{p}_w_zero", f"{p}_w_scale")
+        rename(consumers, mm.output[0], out)
+        drop.add(id(mm))
+        graph.initializer.remove(inits[mm.input[1]])
     for dq in [n for n in nodes if n.op_type == "DynamicQuantizeLinear"]:
         x, xq_old, scale_old = dq.input[0], dq.output[0], dq.output[1]
         p = f"rowq/{dq.name}"
