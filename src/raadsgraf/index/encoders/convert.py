@@ -289,7 +289,7 @@ def export_onnx(folder: Path, *, int8: bool = True, threads: int = 2) -> list[Pa
     written = [fp32]
     if int8:
         quantized = out / "model_int8.onnx"
-        quantise_int8(fp32, quantized)
+        quantise_int8(fp32, quantized, folder / "tokenizer.json")
         written.append(quantized)
     return written
 

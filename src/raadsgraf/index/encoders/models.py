@@ -203,7 +203,7 @@ def _build(model: BuiltModel, key: str, out: Path, *, progress: bool) -> None:
     fusions = optimise(raw, fused)
     bar.update()
     if model.int8:
-        quantise_int8(fused, onnx_dir / model.onnx_file)
+        quantise_int8(fused, onnx_dir / model.onnx_file, work / "tokenizer.json")
         fused.unlink()
         bar.update()
     # the encoder needs only the tokenizer and the graph; the float32
