@@ -67,7 +67,8 @@ def contains_phrase(text: str, phrase: str) -> bool:
 
 
 def _markup_chars(token: str) -> bool:
-    """Could ``token`` hold source markup (``**``, ``__``, ``#``)? Most tokens cannot."""
+    """Could ``token`` (or a whole text) hold source markup (``**``, ``__``, ``#``)?
+    Most tokens cannot."""
     return "*" in token or "_" in token or "#" in token
 
 
@@ -87,9 +88,10 @@ def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) 
     exact = phrase.lower() if phrase else None
     # the source's own markup ("## **Beslutning**") would collide with the marks; a
     # passage repeats its words, so each distinct token is cleaned and judged once
-    raw = text.split()
-    clean = {t: _SOURCE_MARKUP.sub("", t) if _markup_chars(t) else t for t in set(raw)}
-    tokens = [c for c in (clean[t] for t in raw) if c]
+    tokens = text.split()
+    if _markup_chars(text):  # else no token changes (and ``split`` leaves none empty)
+        clean = {t: _SOURCE_MARKUP.sub("", t) if _markup_chars(t) else t for t in set(tokens)}
+        tokens = [c for c in (clean[t] for t in tokens) if c]
     if not tokens:
         return ""
 
@@ -103,10 +105,13 @@ def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) 
             return True
         low = token.lower()
         # a word of the token in ``found`` is a substring of it: the cheap test first
-        return any(f in low for f in found) and any(w in found for w in _WORDS.findall(low))
+        return any(map(low.__contains__, found)) and any(w in found for w in _WORDS.findall(low))
 
-    judged = {t: hit(t) for t in distinct}
-    marks = [judged[t] for t in tokens]
+    if found or exact is not None:
+        judged = {t: hit(t) for t in distinct}
+        marks = [judged[t] for t in tokens]
+    else:  # nothing to mark: the first window
+        marks = [False] * len(tokens)
     # the first window with the most marks (a running count, not a sum per window)
     count = sum(marks[:words])
     best, best_count = 0, count
