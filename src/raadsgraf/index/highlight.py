@@ -101,24 +101,33 @@ def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) 
     found = {w for w in set(_WORDS.findall(" ".join(distinct).lower())) if norm(w) in wanted}
 
     def hit(token: str) -> bool:
-        if exact is not None and _EDGES.sub("", token).lower() == exact:
+        if _EDGES.sub("", token).lower() == exact:
             return True
         low = token.lower()
-        # a word of the token in ``found`` is a substring of it: the cheap test first
-        return any(map(low.__contains__, found)) and any(w in found for w in _WORDS.findall(low))
+        return any(w in found for w in _WORDS.findall(low))
 
-    if found or exact is not None:
-        judged = {t: hit(t) for t in distinct}
-        marks = [judged[t] for t in tokens]
-    else:  # nothing to mark: the first window
-        marks = [False] * len(tokens)
+    if exact is not None:
+        marked = {t for t in distinct if hit(t)}
+    elif found:
+        # a word of the token in ``found`` is a substring of it: the cheap test first
+        marked = {
+            t
+            for t in distinct
+            if any(map((low := t.lower()).__contains__, found))
+            and any(w in found for w in _WORDS.findall(low))
+        }
+    else:
+        marked = set()
+    marks = [t in marked for t in tokens]
     # the first window with the most marks (a running count, not a sum per window)
-    count = sum(marks[:words])
-    best, best_count = 0, count
-    for start in range(1, max(1, len(tokens) - words + 1)):
-        count += marks[start + words - 1] - marks[start - 1]
-        if count > best_count:
-            best, best_count = start, count
+    best = 0
+    if marked:  # else the first window
+        count = sum(marks[:words])
+        best_count = count
+        for start in range(1, max(1, len(tokens) - words + 1)):
+            count += marks[start + words - 1] - marks[start - 1]
+            if count > best_count:
+                best, best_count = start, count
     end = min(len(tokens), best + words)
     out = [_mark(t) if marks[i] else t for i, t in enumerate(tokens[best:end], start=best)]
     text_out = " ".join(out)
