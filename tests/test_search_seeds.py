@@ -120,11 +120,12 @@ def test_cli_search_json(store: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     hits = json.loads(result.stdout)
-    # one strong hit, the climate policy draft; --all fills the list with weak ones
-    # (Planstrategi 2023, ungraded for this query in the dev set, sat at the floor with
-    # recipe 1's vectors, 0.8767 against 0.8766, and falls below it with recipe 2's)
-    assert "1 strong hit(s); 3 shown" in result.stderr
-    assert [h["weak"] for h in hits] == [False, True, True]
+    # the climate policy draft first; Planstrategi 2023, ungraded for this query in the
+    # dev set, sits at the floor (0.8766): 0.8767 with recipe 1's vectors, below with
+    # recipe 2's, 0.8779 with recipe 3's (nearer the float32 model's); --all fills the
+    # list with a weak one
+    assert "2 strong hit(s); 3 shown" in result.stderr
+    assert [h["weak"] for h in hits] == [False, False, True]
     assert (
         len(hits) == 3 and hits[0]["meeting_date"] == "2022-10-04" and hits[0]["item_number"] == 12
     )

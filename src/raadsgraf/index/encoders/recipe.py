@@ -23,8 +23,8 @@ variants"); the choices, and why:
   rest, and one scale per token spanning them left the others a few int8
   steps. On 1,831 Greve passages, cosine to the float32 graph: recipe 2 min
   0.99876 / mean 0.99928 (30 passages below 0.999), recipe 3 min 0.99924 /
-  mean 0.99955 (none), at recipe 2's speed (the ``Mul`` each product gains is
-  paid for by finding a row's largest magnitude without writing ``|x|``).
+  mean 0.99955 (none), ~3 % slower than recipe 2 (a ``Mul`` per product,
+  partly paid for by finding a row's largest magnitude without writing ``|x|``).
 * The embedding lookups (``Gather``) stay float32: a lookup costs nothing to
   compute, so int8 only saves file size, at a little accuracy.
 
