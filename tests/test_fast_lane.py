@@ -233,9 +233,11 @@ def _whole_text_vectors(encoder: Any, texts: list[str]) -> np.ndarray:
     own (Rust) tokenizer, the mean of its token rows (float32), L2-normalised."""
     from tokenizers import Tokenizer
 
+    from raadsgraf.index.encoders import static
+
     (folder,) = MODELS.glob(f"{encoder.name}*/model2vec")
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    table = np.asarray(encoder._table, dtype=np.float32)
+    table = static.load_static(folder)[0].astype(np.float32)  # model2vec's own reading
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     for row, enc in enumerate(tokenizer.encode_batch(texts, add_special_tokens=False)):
         ids = [i for i in enc.ids if i != encoder._unk]
@@ -291,3 +293,24 @@ def test_python_tokenizer_gives_the_rust_tokenizers_vectors(
     assert len(texts) > 300
     assert np.array_equal(lean.encode_passages(texts), rust.encode_passages(texts))
     assert lean._words == rust._words
+
+
+@pytest.mark.slow
+def test_table_rows_are_read_when_asked_for_as_safetensors_reads_them() -> None:
+    """The fast lane reads its table's rows from the file as they are first used
+    (a Greve ingest uses ~14k of 250k): the same values, in any order, repeated."""
+    import safetensors
+
+    from raadsgraf.index.encoders.static import TableRows
+
+    (weights,) = MODELS.glob("e5-small-static-*/model2vec/model.safetensors")
+    with safetensors.safe_open(str(weights), framework="numpy") as f:
+        whole = f.get_tensor("embeddings")
+    rows = TableRows.open(weights, "embeddings")
+    assert rows is not None and rows.shape == whole.shape and rows.dtype == whole.dtype
+    rng = np.random.default_rng(0)
+    for ids in ([5, 4, 5, 0], rng.integers(0, len(whole), 3000), [len(whole) - 1], [], range(100)):
+        ids = np.asarray(ids, dtype=np.int64)
+        assert np.array_equal(rows[ids], whole[ids])
+    assert rows._count < 3200  # only what was asked for
+    assert TableRows.open(weights, "no such tensor") is None

