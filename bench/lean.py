@@ -326,8 +326,10 @@ PHASES: dict[str, list[tuple[str, str]]] = {
         ("update", "index: chunking"),
         ("index_encoder", "index: encoder loaded"),
         ("embed_chunks", "index: embed"),
+        ("write_vectors", "index: vectors, FAISS"),
         ("write", "index: write (FAISS, BM25, chunks)"),
     ],
+    "raadsgraf.index.sparse": [("SparseIndex.build", "index: BM25 build")],
 }
 
 
@@ -353,7 +355,9 @@ def _named(owner: Any, attr: str, name: str, phase: Callable[[str], None]) -> No
 def _wrap(module: Any, phase: Callable[[str], None]) -> None:
     for dotted, name in PHASES[module.__name__]:
         *owner, attr = dotted.split(".")
-        _named(getattr(module, owner[0]) if owner else module, attr, name, phase)
+        found = getattr(module, owner[0]) if owner else module
+        if hasattr(found, attr):  # an older raadsgraf may not have it
+            _named(found, attr, name, phase)
 
 
 def install(phase: Callable[[str], None]) -> None:
