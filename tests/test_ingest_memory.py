@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -226,16 +227,24 @@ def test_the_process_that_waits_holds_none_of_the_stages_libraries(tmp_path: Pat
     assert not list(store.glob(".ingest-*")) and not list(tmp_path.glob(".apart-*"))
 
 
+@pytest.mark.parametrize(
+    ("sig", "expected"),
+    [
+        (signal.SIGKILL, r"read_pass ended in its own process with exit code -9 and no result"),
+        (signal.SIGINT, None),  # Ctrl-C: the stage stops, and so does the ingest
+    ],
+)
 def test_a_stage_killed_mid_ingest_is_an_error_and_the_store_stays_as_it_was(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sig: int, expected: str | None
 ) -> None:
     monkeypatch.setattr(pipeline, "APART_FROM", 0)
     store = tmp_path / "store"
-    thread = threading.Thread(target=_signal_child(signal.SIGKILL))
+    thread = threading.Thread(target=_signal_child(sig))
     thread.start()
-    with pytest.raises(RaadsgrafError, match=r"read_pass ended .* exit code -9 and no result"):
+    with pytest.raises(KeyboardInterrupt if expected is None else RaadsgrafError) as caught:
         pipeline.ingest(sorted(SEEDS.glob("*.txt")), Settings(store=store), progress=False)
     thread.join()
+    assert expected is None or re.search(expected, str(caught.value))
     assert generations.live(store) is None
     assert not _stage_children(psutil.Process())
     assert not list(store.glob(".ingest-*")) and not list(store.glob("gen-*"))
