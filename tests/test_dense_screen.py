@@ -3,6 +3,8 @@ exactly what the scan returns (dense.MappedFlat, dense.HalfScreen)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -101,3 +103,36 @@ def test_mapped_flat_builds_the_screen_at_its_second_unfiltered_search(
     broad = np.arange(0, 4000, 2, dtype=np.int64)
     screened = flat.search(q, 20, broad)
     assert screened[0].tolist() == broad[_by_definition(v[broad], q, 20)[0]].tolist()
+
+
+def test_warm_builds_the_screen_before_any_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-running process (app, service) warms explicitly: its first user search is
+    already screened, with the exact scan's results."""
+    monkeypatch.setattr(dense, "SCREEN_MIN_ROWS", 1000)
+    v = _cone(4000, 32, seed=6)
+    flat = dense.MappedFlat(v)
+    flat.warm()
+    assert flat._screen is not None
+    q = v[7].copy()
+    assert flat.search(q, 20, None)[0].tolist() == _by_definition(v, q, 20)[0]
+    small = dense.MappedFlat(v[:999])
+    small.warm()  # below the size where a screen pays
+    assert small._screen is None
+
+
+def test_the_public_warm_loads_the_model_and_the_screen(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import raadsgraf
+    from raadsgraf.errors import RaadsgrafError
+
+    monkeypatch.setattr(dense, "SCREEN_MIN_ROWS", 1)
+    rg = raadsgraf.open(seed_store)
+    rg.warm()
+    idx = rg.index
+    assert idx._encoder is not None
+    assert idx.backend._dense._screen is not None  # type: ignore[attr-defined]
+    hits = rg.search("klimapolitik")
+    assert hits and hits[0].snippet
+    with pytest.raises(RaadsgrafError):
+        raadsgraf.open(seed_store.parent / "no-store").warm()

@@ -75,6 +75,10 @@ class SearchBackend(Protocol):
         """The passage vector of one row (the cosine of a hit BM25 alone found)."""
         ...
 
+    def warm(self) -> None:
+        """Load now what the first search would otherwise wait for."""
+        ...
+
 
 #: A query is ~20 tokens: splitting it over OpenMP threads costs more in
 #: synchronisation than it saves, and on a busy 2-core machine a descheduled
@@ -128,6 +132,10 @@ class EmbeddedBackend:
 
     def bm25(self, terms: Sequence[str], k: int, selection: Selection) -> Ranked:
         return self._sparse.search_terms(terms, k, self.allowed(selection))
+
+    def warm(self) -> None:
+        if isinstance(self._dense, dense.MappedFlat):
+            self._dense.warm()
 
     def vector(self, row: int) -> Vectors:
         if self._vectors is None:  # memory-mapped: only the rows asked for are read

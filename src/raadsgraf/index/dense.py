@@ -136,8 +136,9 @@ class MappedFlat:
     once; the pages a scan reads stay in the OS cache for the next process.
 
     A process that searches again (the app, the API, a benchmark) builds a
-    :class:`HalfScreen` at its second search without a narrow filter and from then on
-    reads half the bytes per query, with the same results (see there)."""
+    :class:`HalfScreen` — at :meth:`warm`, or else at its second search without a
+    narrow filter — and from then on reads half the bytes per query, with the same
+    results (see there)."""
 
     def __init__(self, vectors: npt.NDArray[np.float32]) -> None:
         self.vectors = vectors
@@ -165,6 +166,13 @@ class MappedFlat:
         top = _top(scores, min(k, len(scores)))
         ids = top if allowed is None else allowed[top]
         return ids.astype(np.int64), scores[top].astype(np.float32)
+
+    def warm(self) -> None:
+        """Build the screen now (a long-running process, before its first user search)."""
+        if self.ntotal >= SCREEN_MIN_ROWS:
+            with self._lock:
+                if self._screen is None:
+                    self._screen = HalfScreen(self.vectors)
 
     def _screen_for_search(self) -> HalfScreen | None:
         """The screen, built at the second search of this process that could use it (a

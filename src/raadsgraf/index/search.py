@@ -290,6 +290,15 @@ class SearchIndex:
             )
         return encoder
 
+    def warm(self) -> None:
+        """Load now what a first search would wait for: the query encoder (and its
+        first run), the dense screen, the case groups and the procedural titles. For
+        long-running processes (the app, the service) before their first user; a
+        one-shot search skips it, since building the screen would cost it more than
+        it saves."""
+        self.backend.warm()
+        self.search("kommune", top_k=1)
+
     def _query_vector(self, query: str) -> npt.NDArray[np.float32]:
         """The query's embedding, remembered for the last :data:`QUERY_VECTORS` queries
         (the app counts facets with four searches of the same query, then shows a fifth)."""
