@@ -248,3 +248,16 @@ def test_a_stage_killed_mid_ingest_is_an_error_and_the_store_stays_as_it_was(
     assert generations.live(store) is None
     assert not _stage_children(psutil.Process())
     assert not list(store.glob(".ingest-*")) and not list(store.glob("gen-*"))
+
+
+def test_a_child_interrupted_while_it_starts_is_an_interrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C before the child's own handler is in place: Python dies of SIGINT
+    (exit code -2), which is the user's interrupt, not a crash."""
+    early = "import os, signal, time; os.kill(os.getpid(), signal.SIGINT); time.sleep(30)"
+    monkeypatch.setattr(
+        apart, "_run", lambda job: subprocess.run([sys.executable, "-c", early]).returncode
+    )
+    with pytest.raises(KeyboardInterrupt):
+        apart.call(time.sleep, 30, folder=tmp_path)
