@@ -228,6 +228,12 @@ def test_real_models_fast_then_upgrade_equals_plain_e5(tmp_path: Path) -> None:
     _assert_same_index(fast, plain, dataclasses.replace(settings, store=plain))
 
 
+def _static_folder() -> Path:
+    """The built fast-lane model's model2vec folder (the models folder may also hold
+    builds of earlier recipes)."""
+    return models.ensure_built("e5-small-static", MODELS, progress=False) / "model2vec"
+
+
 def _whole_text_vectors(encoder: Any, texts: list[str]) -> np.ndarray:
     """model2vec's pooling, done plainly: each whole text tokenised by the model's
     own (Rust) tokenizer, the mean of its token rows (float32), L2-normalised."""
@@ -235,7 +241,7 @@ def _whole_text_vectors(encoder: Any, texts: list[str]) -> np.ndarray:
 
     from raadsgraf.index.encoders import static
 
-    (folder,) = MODELS.glob(f"{encoder.name}*/model2vec")
+    folder = _static_folder()
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
     table = static.load_static(folder)[0].astype(np.float32)  # model2vec's own reading
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
@@ -284,7 +290,7 @@ def test_python_tokenizer_gives_the_rust_tokenizers_vectors(
     docs = parse_files(files, progress=False).documents
     texts = [c.passage for d in docs for c in chunk_document(d)]
     texts += ["", "ÆØÅ", "x" * 3000, "e\u0301 ﬁ ½ Ⅳ 𝔘 \u00a0 tab\there"]
-    (folder,) = MODELS.glob("e5-small-static-*/model2vec")
+    folder = _static_folder()
     lean = static.StaticEncoder(folder, "lean")
     assert isinstance(lean._tokenizer, UnigramTokenizer)
     monkeypatch.setattr(static, "_lean_static", lambda path: None)
@@ -303,7 +309,7 @@ def test_table_rows_are_read_when_asked_for_as_safetensors_reads_them() -> None:
 
     from raadsgraf.index.encoders.static import TableRows
 
-    (weights,) = MODELS.glob("e5-small-static-*/model2vec/model.safetensors")
+    weights = _static_folder() / "model.safetensors"
     with safetensors.safe_open(str(weights), framework="numpy") as f:
         whole = f.get_tensor("embeddings")
     rows = TableRows.open(weights, "embeddings")
