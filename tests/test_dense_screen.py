@@ -73,6 +73,36 @@ def test_half_screen_returns_the_exact_scan() -> None:
     assert certified >= 200  # the screen answers, not only the fallback
 
 
+def test_half_screen_depth_is_per_row_asked_for_and_widened_by_a_filter() -> None:
+    """The screen returns SCREEN_PER_K rows per row asked for (at least its depth), and
+    under a filter as many more as the filter leaves out, so the allowed rows among
+    them still reach past the margin; its answers stay the exact scan's."""
+    v = _cone(6000, 64, seed=5)
+    screen = dense.HalfScreen(v, depth=100)
+    asked: list[int] = []
+    index = screen.index
+
+    class Recording:
+        ntotal = index.ntotal
+
+        def search(self, q: npt.NDArray[np.float32], depth: int) -> object:
+            asked.append(depth)
+            return index.search(q, depth)
+
+    screen.index = Recording()  # type: ignore[assignment]
+    third = np.arange(0, len(v), 3, dtype=np.int64)
+    q = v[11]
+    answers = [
+        screen.search(v, q, k, allowed) for k, allowed in ((10, None), (50, None), (50, third))
+    ]
+    assert asked == [100, 3 * 50, 3 * 3 * 50]
+    exact = dense.MappedFlat(v)
+    for (k, allowed), found in zip(((10, None), (50, None), (50, third)), answers, strict=True):
+        assert found is not None
+        want = exact.search(q, k, allowed)
+        assert found[0].tolist() == want[0].tolist() and found[1].tobytes() == want[1].tobytes()
+
+
 def test_half_screen_declines_when_it_cannot_prove_the_top() -> None:
     """Rows closer together than float16 can tell apart: the rows within twice the
     error bound of the k-th are more than the screen returns, so it says None."""
