@@ -34,9 +34,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
 	touch $(STAMP)
 
+# The demo shares the models folder with `make test` (built once, whichever runs first).
 demo: $(STAMP)
-	$(BIN)/raadsgraf ingest --store $(DEMO_STORE) $(DEMO_SAMPLES)
-	RAADSGRAF_STORE=$(DEMO_STORE) $(BIN)/streamlit run app/Hjem.py \
+	RAADSGRAF_MODELS=$(MODELS_DIR) $(BIN)/raadsgraf ingest --store $(DEMO_STORE) $(DEMO_SAMPLES)
+	RAADSGRAF_MODELS=$(MODELS_DIR) RAADSGRAF_STORE=$(DEMO_STORE) $(BIN)/streamlit run app/Hjem.py \
 		--server.address 127.0.0.1 --server.port $(DEMO_PORT) --server.headless true \
 		--browser.gatherUsageStats false \
 		--client.toolbarMode minimal

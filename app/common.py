@@ -82,8 +82,7 @@ def warm_up() -> None:
 def _warm(rg: raadsgraf.Raadsgraf) -> None:
     # Best effort: a broken index shows its error on the first real search instead.
     with contextlib.suppress(Exception):
-        for _ in range(2):  # the model loads; the second builds the dense screen
-            rg.search("kommune", top_k=1, mode="dense")
+        rg.warm()
 
 
 def open_store() -> raadsgraf.Raadsgraf | None:

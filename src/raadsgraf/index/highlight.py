@@ -67,7 +67,8 @@ def contains_phrase(text: str, phrase: str) -> bool:
 
 
 def _markup_chars(token: str) -> bool:
-    """Could ``token`` hold source markup (``**``, ``__``, ``#``)? Most tokens cannot."""
+    """Could ``token`` (or a whole text) hold source markup (``**``, ``__``, ``#``)?
+    Most tokens cannot."""
     return "*" in token or "_" in token or "#" in token
 
 
@@ -87,9 +88,10 @@ def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) 
     exact = phrase.lower() if phrase else None
     # the source's own markup ("## **Beslutning**") would collide with the marks; a
     # passage repeats its words, so each distinct token is cleaned and judged once
-    raw = text.split()
-    clean = {t: _SOURCE_MARKUP.sub("", t) if _markup_chars(t) else t for t in set(raw)}
-    tokens = [c for c in (clean[t] for t in raw) if c]
+    tokens = text.split()
+    if _markup_chars(text):  # else no token changes (and ``split`` leaves none empty)
+        clean = {t: _SOURCE_MARKUP.sub("", t) if _markup_chars(t) else t for t in set(tokens)}
+        tokens = [c for c in (clean[t] for t in tokens) if c]
     if not tokens:
         return ""
 
@@ -99,21 +101,33 @@ def snippet(text: str, query: str, normaliser: str, words: int = SNIPPET_WORDS) 
     found = {w for w in set(_WORDS.findall(" ".join(distinct).lower())) if norm(w) in wanted}
 
     def hit(token: str) -> bool:
-        if exact is not None and _EDGES.sub("", token).lower() == exact:
+        if _EDGES.sub("", token).lower() == exact:
             return True
         low = token.lower()
-        # a word of the token in ``found`` is a substring of it: the cheap test first
-        return any(f in low for f in found) and any(w in found for w in _WORDS.findall(low))
+        return any(w in found for w in _WORDS.findall(low))
 
-    judged = {t: hit(t) for t in distinct}
-    marks = [judged[t] for t in tokens]
+    if exact is not None:
+        marked = {t for t in distinct if hit(t)}
+    elif found:
+        # a word of the token in ``found`` is a substring of it: the cheap test first
+        marked = {
+            t
+            for t in distinct
+            if any(map((low := t.lower()).__contains__, found))
+            and any(w in found for w in _WORDS.findall(low))
+        }
+    else:
+        marked = set()
+    marks = [t in marked for t in tokens]
     # the first window with the most marks (a running count, not a sum per window)
-    count = sum(marks[:words])
-    best, best_count = 0, count
-    for start in range(1, max(1, len(tokens) - words + 1)):
-        count += marks[start + words - 1] - marks[start - 1]
-        if count > best_count:
-            best, best_count = start, count
+    best = 0
+    if marked:  # else the first window
+        count = sum(marks[:words])
+        best_count = count
+        for start in range(1, max(1, len(tokens) - words + 1)):
+            count += marks[start + words - 1] - marks[start - 1]
+            if count > best_count:
+                best, best_count = start, count
     end = min(len(tokens), best + words)
     out = [_mark(t) if marks[i] else t for i, t in enumerate(tokens[best:end], start=best)]
     text_out = " ".join(out)

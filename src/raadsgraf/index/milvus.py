@@ -207,6 +207,10 @@ class MilvusBackend:
         keep = scores > 0
         return rows[keep], scores[keep]
 
+    def warm(self) -> None:
+        """Nothing to build in this process: :meth:`open` has loaded the collection
+        into the server's memory."""
+
     def vector(self, row: int) -> Vectors:
         (got,) = self.client.get(self.collection, ids=[self.ids[row]], output_fields=["vector"])
         return np.asarray(got["vector"], np.float32)

@@ -227,6 +227,7 @@ class SearchIndex:
         self._outcomes = columns.names["outcome"]
         self._outcome = columns.outcome
         self._first_row: npt.NDArray[np.int64] | None = None
+        self._by_item: tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]] | None = None
         self._item, self._items = columns.item, columns.names["item"]
         self._title, self._titles = columns.title, columns.names["title"]
         self._store_procedural = columns.procedural
@@ -264,8 +265,16 @@ class SearchIndex:
         return self._first_row
 
     def _rows_of(self, row: int) -> list[int]:
-        """The rows of the item ``row`` belongs to, in order."""
-        return np.flatnonzero(self._item == self._item[row]).tolist()
+        """The rows of the item ``row`` belongs to, in order (a search asks for each
+        hit's: a binary search, not a pass over every row's item code)."""
+        if self._by_item is None:
+            order = np.argsort(self._item, kind="stable")  # stable: rows in order per item
+            self._by_item = (order, self._item[order])
+        order, codes = self._by_item
+        code = self._item[row]
+        start, end = np.searchsorted(codes, (code, code + 1))
+        rows: list[int] = order[start:end].tolist()
+        return rows
 
     @property
     def encoder(self) -> Encoder:
@@ -290,6 +299,15 @@ class SearchIndex:
             )
         return encoder
 
+    def warm(self) -> None:
+        """Load now what a first search would wait for: the query encoder (and its
+        first run), the dense screen, the case groups and the procedural titles. For
+        long-running processes (the app, the service) before their first user; a
+        one-shot search skips it, since building the screen would cost it more than
+        it saves."""
+        self.backend.warm()
+        self.search("kommune", top_k=1)
+
     def _query_vector(self, query: str) -> npt.NDArray[np.float32]:
         """The query's embedding, remembered for the last :data:`QUERY_VECTORS` queries
         (the app counts facets with four searches of the same query, then shows a fifth)."""
@@ -305,6 +323,21 @@ class SearchIndex:
             while len(self._recent) > QUERY_VECTORS:
                 self._recent.popitem(last=False)
         return qvec
+
+    def _lexical(
+        self, query: str, depth: int, selection: Selection, bm25: bool, exact_first: bool
+    ) -> _Lexical:
+        """What a search needs of the query's words, not of its vector, from one
+        reading of its index terms (BM25's list, the exact rule and the judge each read
+        them before). Measured on Greve, ~0.5 ms a search: too little to gain by running
+        it on a second thread while the query is embedded (bench/README.md,
+        "In-process latency, fourth pass")."""
+        terms = self._sparse.query_terms(query)
+        return _Lexical(
+            self.backend.bm25(terms, depth, selection) if bm25 else None,
+            self._exact(query, terms, selection) if exact_first else _Exact(),
+            _Words.of(self, query, terms),
+        )
 
     def __len__(self) -> int:
         return len(self.chunks)
@@ -374,11 +407,12 @@ class SearchIndex:
         depth = max(CANDIDATES, top_k * 5 * (1 if per_item else TREATMENTS_PER_CASE))
         lists: dict[str, fusion.Ranked] = {}
         qvec: npt.NDArray[np.float32] | None = None
-        if mode in ("hybrid", "dense"):
+        if mode != "bm25":
             qvec = self._query_vector(query)
             lists["dense"] = self.backend.dense(qvec, depth, selection)
-        if mode in ("hybrid", "bm25"):
-            lists["bm25"] = self.backend.bm25(self._sparse.query_terms(query), depth, selection)
+        lex = self._lexical(query, depth, selection, mode != "dense", exact_first)
+        if lex.bm25 is not None:
+            lists["bm25"] = lex.bm25
         if mode == "hybrid":
             scores = fusion.fuse(lists, fusion_method, dense_weight)
         else:
@@ -388,12 +422,11 @@ class SearchIndex:
         if "dense" in lists:
             ids, values = lists["dense"]
             cosines = dict(zip(ids.tolist(), values.tolist(), strict=True))
-        exact = self._exact(query, selection) if exact_first else _Exact()
         floor = floor_for(str(self.config.get("model")), mode)
         if min_score is not None:
             floor = Floor(min_score, floor.lexical_weight if floor else 0.0)
-        judge = _Judge(self, query, qvec, cosines, floor)
-        candidates = self._candidates(query, scores, exact, judge)
+        judge = _Judge(self, lex.words, qvec, cosines, floor)
+        candidates = self._candidates(query, scores, lex.exact, judge)
         strong: list[_Candidate] = []
         weak: list[_Candidate] = []
         for cand in candidates:  # every candidate is judged (cheap): the strong ones are counted
@@ -425,15 +458,16 @@ class SearchIndex:
 
     # --- exact identifiers ----------------------------------------------------------------
 
-    def _exact(self, query: str, selection: Selection) -> _Exact:
+    def _exact(self, query: str, terms: list[str], selection: Selection) -> _Exact:
         """Rows of the items that carry an exact-looking query (case, KLE number) and
-        of those that cite it in their text; for a name, the rows that contain it."""
+        of those that cite it in their text; for a name, the rows that contain it.
+        ``terms`` are the query's index terms (:meth:`SparseIndex.query_terms`)."""
         phrase = exact_phrase(query)
         bare = bare_identifier(query) if phrase is None else None
         if phrase is None and bare is None:
             return _Exact()
         identifier = bare is not None or not is_name(phrase or "")
-        ids, _ = self.backend.bm25(self._sparse.query_terms(query), 1000, selection)
+        ids, _ = self.backend.bm25(terms, 1000, selection)
         carriers: set[int] = set()
         citers: set[int] = set()
         for row in ids.tolist():
@@ -704,6 +738,31 @@ class _Candidate:
     relevance: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """The query's content words as BM25 stems them, and how many of them each
+    passage holds (from the posting lists)."""
+
+    n_terms: int
+    held: npt.NDArray[np.int16]
+
+    @classmethod
+    def of(cls, idx: SearchIndex, query: str, terms: list[str]) -> _Words:
+        vocab_terms = set(terms)
+        own = set(tokenize(query, idx.normaliser))
+        n_terms = max(1, len(own | vocab_terms) if own else len(vocab_terms))
+        return cls(n_terms, idx._sparse.term_counts(vocab_terms))
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexical:
+    """A search's part that needs the query's words, not its vector."""
+
+    bm25: fusion.Ranked | None  # BM25's candidates (None in dense mode)
+    exact: _Exact
+    words: _Words
+
+
 class _Judge:
     """Decides weak/strong for a candidate: exact carriers and citers are strong; the
     rest of an identifier query is weak; otherwise the floor decides."""
@@ -711,18 +770,15 @@ class _Judge:
     def __init__(
         self,
         idx: SearchIndex,
-        query: str,
+        words: _Words,
         qvec: npt.NDArray[np.float32] | None,
         cosines: dict[int, float],
         floor: Floor | None,
     ) -> None:
         self.idx, self.qvec, self.cosines, self.floor = idx, qvec, cosines, floor
-        vocab_terms = set(idx._sparse.query_terms(query))
-        own = set(tokenize(query, idx.normaliser))
-        self.terms = vocab_terms
-        self.n_terms = max(1, len(own | vocab_terms) if own else len(vocab_terms))
+        self.n_terms = words.n_terms
         # how many of the query's terms each passage holds, from the posting lists
-        self.held = idx._sparse.term_counts(vocab_terms)
+        self.held = words.held
         # per item (its code in the ``item`` column), the best cosine of its rows
         self.by_item: dict[int, float] = {}
         codes = idx._item[np.fromiter(cosines, dtype=np.int64, count=len(cosines))]

@@ -125,8 +125,7 @@ def _warm(live: LiveStore) -> None:
     # Best effort: a store without an index answers the first search with its error.
     with contextlib.suppress(Exception):
         rg, _ = live.current()
-        for _ in range(2):  # the model loads; the second builds the dense screen
-            rg.search("kommune", top_k=1)
+        rg.warm()
 
 
 #: the application factory uvicorn's and gunicorn's worker processes import

@@ -32,6 +32,10 @@ from raadsgraf.config import Settings
 from raadsgraf.errors import ConfigError
 
 MANIFEST = "raadsgraf-model.json"
+#: Free disk a build needs at its peak, by kind: the float32 weights, the raw and the
+#: fused ONNX graphs side by side (~0.5 GB each) for a transformer; the table for a
+#: static model. A build that finds less stops before it starts.
+BUILD_SPACE = {"onnx": 1_600_000_000, "static": 400_000_000}
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +166,7 @@ def ensure_built(name: str, folder: Path, *, progress: bool = True) -> Path:
         return target
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        _check_space(name, folder)
         with open(folder / f".{key}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
             if (target / MANIFEST).is_file():  # built by the process we waited for
@@ -171,12 +176,20 @@ def ensure_built(name: str, folder: Path, *, progress: bool = True) -> Path:
             tmp = Path(tempfile.mkdtemp(prefix=f".{key}.tmp", dir=folder))
             tmp.chmod(0o755)  # mkdtemp's 0700 would hide the model from other users
             try:
-                if BUILT[name].kind == "static":
-                    from raadsgraf.index.encoders.static import build_static
+                try:
+                    if BUILT[name].kind == "static":
+                        from raadsgraf.index.encoders.static import build_static
 
-                    build_static(BUILT[name], key, tmp, progress=progress)
-                else:
-                    _build(BUILT[name], key, tmp, progress=progress)
+                        build_static(BUILT[name], key, tmp, progress=progress)
+                    else:
+                        _build(BUILT[name], key, tmp, progress=progress)
+                except (OSError, ConfigError):
+                    raise
+                except Exception:
+                    # onnx and onnxruntime report a write that ran out of disk as
+                    # their own errors (INVALID_PROTOBUF, …), not as an OSError
+                    _check_space(name, folder)
+                    raise
                 if target.exists():  # no manifest: not ours to trust
                     shutil.rmtree(target)
                 os.rename(tmp, target)
@@ -185,6 +198,17 @@ def ensure_built(name: str, folder: Path, *, progress: bool = True) -> Path:
     except OSError as exc:
         raise ConfigError(f"{folder}: cannot build embedding model {name!r}: {exc}") from None
     return target
+
+
+def _check_space(name: str, folder: Path) -> None:
+    """A clear error when ``folder``'s disk has less room than building ``name`` needs."""
+    need = BUILD_SPACE[BUILT[name].kind]
+    free = shutil.disk_usage(folder).free
+    if free < need:
+        raise ConfigError(
+            f"{folder}: cannot build embedding model {name!r}: the disk is full "
+            f"({free // 1_000_000:,} MB free, the build needs about {need // 1_000_000:,} MB)"
+        )
 
 
 def _build(model: BuiltModel, key: str, out: Path, *, progress: bool) -> None:
