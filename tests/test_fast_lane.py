@@ -320,3 +320,62 @@ def test_table_rows_are_read_when_asked_for_as_safetensors_reads_them() -> None:
         assert np.array_equal(rows[ids], whole[ids])
     assert rows._count < 3200  # only what was asked for
     assert TableRows.open(weights, "no such tensor") is None
+
+
+@pytest.mark.slow
+def test_a_listed_compound_counts_as_its_whole_word_row() -> None:
+    """A Danish compound of the general word list (spacy-lookups-data's forms) that a
+    seed passage holds ("helhedsplan", 37 times in seed 001) counts as the row e5
+    gives the whole word, as written or capitalised with punctuation, for as many
+    tokens as its pieces; a word the list lacks keeps its pieces' rows."""
+    from raadsgraf.index import chunk_document
+    from raadsgraf.index.encoders import static
+    from raadsgraf.pipeline import parse_files
+
+    (doc,) = parse_files([next(SEEDS.glob("001_*.txt"))], progress=False).documents
+    (passage, *_) = [c.passage for c in chunk_document(doc) if "helhedsplan" in c.passage]
+    built = models.ensure_built("e5-small-static", MODELS)
+    encoder = static.StaticEncoder(built, "words")
+    teacher = models.model_file(models.DEFAULT_MODEL, MODELS)
+    tokenizer = encoder._tokenizer
+    listed = set(static.danish_words())
+    words, ids = static.word_candidates(
+        [w for w in passage.split() if w in listed], _rust(teacher), static.MIN_WORD_CHARS
+    )
+    assert "helhedsplan" in words and "Helhedsplan" not in listed
+    ends = (0, 2)  # <s>, </s>
+    pieces = sorted({i for p in ids for i in p})[:8] + list(range(1000, 1400))
+    outputs = static.sequence_outputs(teacher, [(i,) for i in pieces], ends, progress=False)
+    word_out = static.sequence_outputs(teacher, ids, ends, progress=False)
+    _, rows = static.distil_rows(outputs, pieces, encoder._table.shape[0], word_out, ids)
+    keys = np.asarray([w.encode() for w in words], dtype=f"S{static.WORD_BYTES}")
+    encoder.use_words(keys, rows, np.asarray([len(i) for i in ids], dtype=np.uint8))
+    encoder._ids(["helhedsplan", "Helhedsplan,", "xqzvbplan"])
+    n = words.index("helhedsplan")
+    row = encoder._table.shape[0] + n
+    assert encoder._words["helhedsplan"] == (row,) * len(ids[n]) == encoder._words["Helhedsplan,"]
+    assert encoder._words["xqzvbplan"] == tuple(tokenizer.pieces("xqzvbplan"))
+    want = rows[n].astype(np.float32) / np.linalg.norm(rows[n].astype(np.float32))
+    assert np.allclose(encoder.encode_passages(["helhedsplan"])[0], want, atol=1e-6)
+
+
+def _rust(onnx: Path) -> Any:
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(str(onnx.parent.parent / "tokenizer.json"))
+
+
+@pytest.mark.slow
+def test_a_new_e5_recipe_distils_a_new_static_model_and_old_fast_indexes_keep_theirs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The static model's key names the e5 recipe it was distilled from: a new recipe
+    builds a new one (not the old distillate under the same name), and an index made
+    with the old one answers with it while it is in the models folder."""
+    from raadsgraf.index.encoders import index_encoder, recipe
+
+    built = models.ensure_built("e5-small-static", MODELS).name
+    monkeypatch.setattr(recipe, "RECIPE_VERSION", recipe.RECIPE_VERSION + 1)
+    assert models.build_key("e5-small-static") != built
+    assert models.earlier_build("e5-small-static", built, MODELS) == MODELS / built
+    assert index_encoder("e5-small-static", built, 2, MODELS).name == built
