@@ -40,8 +40,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parents[1]
 GREVE = ROOT.parent / "shared" / "corpus" / "greve"
 if not GREVE.is_dir():
@@ -53,6 +51,8 @@ def load() -> str:
 
 
 def greve_passages(n: int) -> list[str]:
+    import numpy as np
+
     from raadsgraf.index.chunking import chunk_document
     from raadsgraf.pipeline import parse_files
 
@@ -67,6 +67,8 @@ def greve_passages(n: int) -> list[str]:
 
 def matmul_gflops(threads: int) -> float:
     """float32 GEMM throughput at e5's shapes (tokens × 384 · 384 × 1536)."""
+    import numpy as np
+
     os.environ.setdefault("OPENBLAS_NUM_THREADS", str(threads))
     a = np.random.default_rng(0).standard_normal((2048, 384), dtype=np.float32)
     b = np.random.default_rng(1).standard_normal((384, 1536), dtype=np.float32)
@@ -94,6 +96,8 @@ def bench_encode(args: argparse.Namespace) -> dict[str, Any]:
     in ingest order, everything bucketed by length (what an ingest does now), one at a
     time; cosines against the float32 graph (``--reference``) and against each model's
     ingest-order vectors."""
+    import numpy as np
+
     from raadsgraf import config
     from raadsgraf.index.encoders import OnnxEncoder
     from raadsgraf.index.encoders.models import DEFAULT_MODEL, model_file, models_folder
@@ -158,6 +162,8 @@ def bench_encode(args: argparse.Namespace) -> dict[str, Any]:
 
 def _ingest_order(encoder: Any, texts: list[str]) -> Any:
     """As an ingest did before: 32 at a time in the order met (sorted inside)."""
+    import numpy as np
+
     return np.concatenate(
         [encoder.encode_passages(texts[i : i + 32]) for i in range(0, len(texts), 32)]
     )
@@ -174,6 +180,8 @@ def _bucketed(encoder: Any, texts: list[str]) -> Any:
 
 
 def _one_by_one(encoder: Any, texts: list[str]) -> Any:
+    import numpy as np
+
     return np.concatenate([encoder.encode_passages([t]) for t in texts])
 
 
@@ -190,6 +198,8 @@ def _padded(tokens: list[int]) -> int:
 
 
 def bench_greve_index(args: argparse.Namespace) -> dict[str, Any]:
+    import numpy as np
+
     from raadsgraf import config, generations
     from raadsgraf.index.chunking import chunk_document
     from raadsgraf.index.encoders.cache import EmbeddingCache, passage_key
@@ -300,18 +310,38 @@ def _descendants(pid: int) -> list[int]:
     return kids
 
 
-#: The index stage's steps, named in whichever process runs them.
-INDEX_STEPS = [
-    ("index_encoder", "index: encoder loaded"),
-    ("embed_chunks", "index: embed"),
-    ("write", "index: write (FAISS, BM25, chunks)"),
-]
+#: Every phase of an ingest, named in whichever process runs it (module → its
+#: functions and class methods → the phase's name). The CLI runs a large ingest's
+#: read pass, graph stage and index stage each in a child process
+#: (raadsgraf/apart.py); a smaller one runs them here.
+PHASES: dict[str, list[tuple[str, str]]] = {
+    "raadsgraf.pipeline": [
+        ("_read_all", "read sources"),
+        ("release_freed_memory", "malloc_trim"),
+    ],
+    "raadsgraf.graph.store": [("GraphStore.replace_sources", "bulk load")],
+    "raadsgraf.graph.derive": [("refresh", "derive")],
+    "raadsgraf.graph.identity": [("refresh", "identity")],
+    "raadsgraf.index.storage": [
+        ("update", "index: chunking"),
+        ("index_encoder", "index: encoder loaded"),
+        ("embed_chunks", "index: embed"),
+        ("write_vectors", "index: vectors, FAISS"),
+        ("write", "index: write (FAISS, BM25, chunks)"),
+    ],
+    "raadsgraf.index.sparse": [("SparseIndex.build", "index: BM25 build")],
+}
 
 
-def _named(module: Any, attr: str, name: str, phase: Callable[[str], None]) -> None:
-    """Wraps ``module.attr`` so that ``phase`` hears ``name`` while it runs."""
-    inner = getattr(module, attr)
+def _named(owner: Any, attr: str, name: str, phase: Callable[[str], None]) -> None:
+    """Wraps ``owner.attr`` so that ``phase`` hears ``name`` while it runs. The
+    wrapper keeps the function's module and name: a fresh process still finds it
+    (raadsgraf/apart.py runs only what it can find by name)."""
+    import functools
 
+    inner = getattr(owner, attr)
+
+    @functools.wraps(inner)
     def wrapper(*a: Any, **k: Any) -> Any:
         phase(name)
         try:
@@ -319,38 +349,69 @@ def _named(module: Any, attr: str, name: str, phase: Callable[[str], None]) -> N
         finally:
             phase(f"after {name}")
 
-    setattr(module, attr, wrapper)
+    setattr(owner, attr, wrapper)
+
+
+def _wrap(module: Any, phase: Callable[[str], None]) -> None:
+    for dotted, name in PHASES[module.__name__]:
+        *owner, attr = dotted.split(".")
+        found = getattr(module, owner[0]) if owner else module
+        if hasattr(found, attr):  # an older raadsgraf may not have it
+            _named(found, attr, name, phase)
+
+
+def install(phase: Callable[[str], None]) -> None:
+    """Names every phase in :data:`PHASES` as its module is imported (and in those
+    imported already), without importing any: a child process holds only the
+    libraries its own stage imports."""
+    import importlib.abc
+    import importlib.machinery
+
+    class Hook(importlib.abc.MetaPathFinder):
+        def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+            if fullname not in PHASES:
+                return None
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path, target)
+            if spec is None or spec.loader is None:
+                return spec
+            run = spec.loader.exec_module
+
+            def exec_module(module: Any) -> None:
+                run(module)
+                _wrap(module, phase)
+
+            spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Hook())
+    for module in list(PHASES):
+        if module in sys.modules:
+            _wrap(sys.modules[module], phase)
 
 
 def child_phases(file: str) -> None:
-    """In an ingest's child process (raadsgraf/apart.py; installed by the
-    ``sitecustomize`` that ``phases`` puts on the child's path): the index
-    stage's steps, written to ``file`` as they start and end."""
-    from raadsgraf import index
-    from raadsgraf.index import storage
+    """In an ingest's child process (installed by the ``sitecustomize`` that
+    ``phases`` puts on the child's path): its phases, written to ``file`` as they
+    start and end."""
 
     def phase(name: str) -> None:
         Path(file + ".tmp").write_text(name)
         os.replace(file + ".tmp", file)
 
-    _named(index, "update", "index: chunking", phase)
-    for attr, name in INDEX_STEPS:
-        _named(storage, attr, name, phase)
+    install(phase)
 
 
 def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
-    """Peak RSS per phase of an in-process Greve ingest: a thread samples this process's
-    RSS and its child processes' (the largest one and the sum of all) every 50 ms
-    while the pipeline's stages are wrapped to name the phase they run in. The
-    index stage of a large ingest runs in a child (raadsgraf/apart.py): a
-    ``sitecustomize`` on its path names its steps too (``child: …`` rows)."""
+    """Peak RSS per phase of a Greve ingest run by the CLI in this process: a thread
+    samples this process's RSS and its child processes' (the largest one and the
+    sum of all processes, this one included) every 50 ms while each phase is
+    named where it runs: here, or in a child (``child: …`` rows; a
+    ``sitecustomize`` on the children's path installs the same names there).
+    ``parent`` is this process, ``child`` the largest child, ``sum`` all of them."""
     import tempfile
     import threading
 
-    from raadsgraf import cli, index, pipeline
-    from raadsgraf.graph import derive, identity
-    from raadsgraf.graph.store import GraphStore
-    from raadsgraf.index import storage
+    from raadsgraf import cli
 
     phase = ["start"]
     peaks: dict[str, dict[str, float]] = {}
@@ -358,7 +419,7 @@ def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
     hook = Path(tempfile.mkdtemp(prefix="lean-phases-"))
     child_phase = hook / "phase"
     (hook / "sitecustomize.py").write_text(
-        "import os, sys\n"
+        "import sys\n"
         f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
         "import lean\n"
         f"lean.child_phases({str(child_phase)!r})\n"
@@ -375,8 +436,8 @@ def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
             name = phase[0]
             if kids and child_phase.is_file():
                 name = f"child: {child_phase.read_text()}"
-            peak = peaks.setdefault(name, {"own": 0.0, "child": 0.0, "sum": 0.0})
-            peak["own"] = max(peak["own"], own)
+            peak = peaks.setdefault(name, {"parent": 0.0, "child": 0.0, "sum": 0.0})
+            peak["parent"] = max(peak["parent"], own)
             peak["child"] = max(peak["child"], max(kids, default=0.0))
             peak["sum"] = max(peak["sum"], own + sum(kids))
             time.sleep(0.05)
@@ -384,16 +445,7 @@ def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
     def here(name: str) -> None:
         phase[0] = name
 
-    _named(pipeline, "_read_all", "read sources", here)
-    _named(GraphStore, "replace_sources", "bulk load", here)
-    _named(derive, "refresh", "derive", here)
-    _named(identity, "refresh", "identity", here)
-    _named(pipeline, "release_freed_memory", "malloc_trim", here)
-    if not hasattr(pipeline, "APART_FROM"):  # before the index stage ran apart
-        # (a wrapped index.update cannot be found by name: it would stay in this process)
-        _named(index, "update", "index: chunking", here)
-        for attr, name in INDEX_STEPS:
-            _named(storage, attr, name, here)
+    install(here)
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
     argv = ["ingest", "-q", "--store", str(args.out), *args.flags, str(GREVE)]

@@ -228,14 +228,22 @@ def test_real_models_fast_then_upgrade_equals_plain_e5(tmp_path: Path) -> None:
     _assert_same_index(fast, plain, dataclasses.replace(settings, store=plain))
 
 
+def _static_folder() -> Path:
+    """The built fast-lane model's model2vec folder (the models folder may also hold
+    builds of earlier recipes)."""
+    return models.ensure_built("e5-small-static", MODELS, progress=False) / "model2vec"
+
+
 def _whole_text_vectors(encoder: Any, texts: list[str]) -> np.ndarray:
     """model2vec's pooling, done plainly: each whole text tokenised by the model's
     own (Rust) tokenizer, the mean of its token rows (float32), L2-normalised."""
     from tokenizers import Tokenizer
 
-    (folder,) = MODELS.glob(f"{encoder.name}*/model2vec")
+    from raadsgraf.index.encoders import static
+
+    folder = _static_folder()
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-    table = np.asarray(encoder._table, dtype=np.float32)
+    table = static.load_static(folder)[0].astype(np.float32)  # model2vec's own reading
     out = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     for row, enc in enumerate(tokenizer.encode_batch(texts, add_special_tokens=False)):
         ids = [i for i in enc.ids if i != encoder._unk]
@@ -282,7 +290,7 @@ def test_python_tokenizer_gives_the_rust_tokenizers_vectors(
     docs = parse_files(files, progress=False).documents
     texts = [c.passage for d in docs for c in chunk_document(d)]
     texts += ["", "ÆØÅ", "x" * 3000, "e\u0301 ﬁ ½ Ⅳ 𝔘 \u00a0 tab\there"]
-    (folder,) = MODELS.glob("e5-small-static-*/model2vec")
+    folder = _static_folder()
     lean = static.StaticEncoder(folder, "lean")
     assert isinstance(lean._tokenizer, UnigramTokenizer)
     monkeypatch.setattr(static, "_lean_static", lambda path: None)
@@ -291,3 +299,83 @@ def test_python_tokenizer_gives_the_rust_tokenizers_vectors(
     assert len(texts) > 300
     assert np.array_equal(lean.encode_passages(texts), rust.encode_passages(texts))
     assert lean._words == rust._words
+
+
+@pytest.mark.slow
+def test_table_rows_are_read_when_asked_for_as_safetensors_reads_them() -> None:
+    """The fast lane reads its table's rows from the file as they are first used
+    (a Greve ingest uses ~14k of 250k): the same values, in any order, repeated."""
+    import safetensors
+
+    from raadsgraf.index.encoders.static import TableRows
+
+    weights = _static_folder() / "model.safetensors"
+    with safetensors.safe_open(str(weights), framework="numpy") as f:
+        whole = f.get_tensor("embeddings")
+    rows = TableRows.open(weights, "embeddings")
+    assert rows is not None and rows.shape == whole.shape and rows.dtype == whole.dtype
+    rng = np.random.default_rng(0)
+    for ids in ([5, 4, 5, 0], rng.integers(0, len(whole), 3000), [len(whole) - 1], [], range(100)):
+        ids = np.asarray(ids, dtype=np.int64)
+        assert np.array_equal(rows[ids], whole[ids])
+    assert rows._count < 3200  # only what was asked for
+    assert TableRows.open(weights, "no such tensor") is None
+
+
+@pytest.mark.slow
+def test_a_listed_compound_counts_as_its_whole_word_row() -> None:
+    """A Danish compound of the general word list (spacy-lookups-data's forms) that a
+    seed passage holds ("helhedsplan", 37 times in seed 001) counts as the row e5
+    gives the whole word, as written or capitalised with punctuation, for as many
+    tokens as its pieces; a word the list lacks keeps its pieces' rows."""
+    from raadsgraf.index import chunk_document
+    from raadsgraf.index.encoders import static
+    from raadsgraf.pipeline import parse_files
+
+    (doc,) = parse_files([next(SEEDS.glob("001_*.txt"))], progress=False).documents
+    (passage, *_) = [c.passage for c in chunk_document(doc) if "helhedsplan" in c.passage]
+    built = models.ensure_built("e5-small-static", MODELS)
+    encoder = static.StaticEncoder(built, "words")
+    teacher = models.model_file(models.DEFAULT_MODEL, MODELS)
+    tokenizer = encoder._tokenizer
+    listed = set(static.danish_words())
+    words, ids = static.word_candidates(
+        [w for w in passage.split() if w in listed], _rust(teacher), static.MIN_WORD_CHARS
+    )
+    assert "helhedsplan" in words and "Helhedsplan" not in listed
+    ends = (0, 2)  # <s>, </s>
+    pieces = sorted({i for p in ids for i in p})[:8] + list(range(1000, 1400))
+    outputs = static.sequence_outputs(teacher, [(i,) for i in pieces], ends, progress=False)
+    word_out = static.sequence_outputs(teacher, ids, ends, progress=False)
+    _, rows = static.distil_rows(outputs, pieces, encoder._table.shape[0], word_out, ids)
+    keys = np.asarray([w.encode() for w in words], dtype=f"S{static.WORD_BYTES}")
+    encoder.use_words(keys, rows, np.asarray([len(i) for i in ids], dtype=np.uint8))
+    encoder._ids(["helhedsplan", "Helhedsplan,", "xqzvbplan"])
+    n = words.index("helhedsplan")
+    row = encoder._table.shape[0] + n
+    assert encoder._words["helhedsplan"] == (row,) * len(ids[n]) == encoder._words["Helhedsplan,"]
+    assert encoder._words["xqzvbplan"] == tuple(tokenizer.pieces("xqzvbplan"))
+    want = rows[n].astype(np.float32) / np.linalg.norm(rows[n].astype(np.float32))
+    assert np.allclose(encoder.encode_passages(["helhedsplan"])[0], want, atol=1e-6)
+
+
+def _rust(onnx: Path) -> Any:
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(str(onnx.parent.parent / "tokenizer.json"))
+
+
+@pytest.mark.slow
+def test_a_new_e5_recipe_distils_a_new_static_model_and_old_fast_indexes_keep_theirs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The static model's key names the e5 recipe it was distilled from: a new recipe
+    builds a new one (not the old distillate under the same name), and an index made
+    with the old one answers with it while it is in the models folder."""
+    from raadsgraf.index.encoders import index_encoder, recipe
+
+    built = models.ensure_built("e5-small-static", MODELS).name
+    monkeypatch.setattr(recipe, "RECIPE_VERSION", recipe.RECIPE_VERSION + 1)
+    assert models.build_key("e5-small-static") != built
+    assert models.earlier_build("e5-small-static", built, MODELS) == MODELS / built
+    assert index_encoder("e5-small-static", built, 2, MODELS).name == built

@@ -9,9 +9,13 @@ with the same files and scores as before."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -25,12 +29,14 @@ import pytest
 from raadsgraf import apart, generations, pipeline
 from raadsgraf.config import Settings
 from raadsgraf.errors import IndexNotFound, RaadsgrafError
+from raadsgraf.graph.store import GraphStore
 from raadsgraf.index import dense
 from raadsgraf.index.sparse import SparseIndex, token_ids, tokenize
 from raadsgraf.index.storage import index_dir, read_config
 from tests.conftest import MODELS
 
 SEEDS = Path(__file__).parent / "samples" / "seeds"
+SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 
 def _ingest(store: Path, apart_from: int, monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -55,8 +61,10 @@ def _ingest(store: Path, apart_from: int, monkeypatch: pytest.MonkeyPatch) -> li
 def test_the_index_built_apart_is_the_one_built_in_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert _ingest(tmp_path / "apart", 0, monkeypatch) == [0]
+    # read pass, graph stage, index stage: each in a process of its own
+    assert _ingest(tmp_path / "apart", 0, monkeypatch) == [0, 0, 0]
     assert _ingest(tmp_path / "here", 10**6, monkeypatch) == []
+    assert _graphs(tmp_path / "apart") == _graphs(tmp_path / "here")
     a, b = (index_dir(generations.resolve(tmp_path / n)) for n in ("apart", "here"))
     files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     assert {"chunks.jsonl", "vectors.npy", "dense.faiss", "config.json"} <= {str(f) for f in files}
@@ -70,6 +78,12 @@ def test_the_index_built_apart_is_the_one_built_in_process(
     )
     assert read_config(a)["chunks"] == read_config(b)["chunks"]
     assert not list((tmp_path / "apart").glob(".ingest-*"))  # the job went with the spill
+
+
+def _graphs(store: Path) -> dict[str, bytes]:
+    """Every named graph of a store, canonical N-Quads."""
+    with GraphStore(generations.resolve(store), read_only=True) as graph:
+        return {iri: graph.canonical_nquads(iri) for iri in graph.graph_names()}
 
 
 def _postings(bm25: SparseIndex) -> dict[str, list[tuple[int, float]]]:
@@ -175,3 +189,75 @@ def test_bm25_from_token_ids_scores_as_bm25s_from_tokens() -> None:
     ids, vocab = token_ids(["boliger byrådet boliger", "", "byrådet"])
     assert list(ids) == [ids[0], ids[1], ids[-1]] == [[0, 1, 0], [2], [1]]
     assert vocab[""] == 2 and len(vocab) == 3
+
+
+#: A large ingest as the CLI runs it, in a fresh interpreter: the process that
+#: waits while the stages run imports none of their libraries.
+_THIN = """
+import json, sys
+from pathlib import Path
+from raadsgraf import pipeline
+from raadsgraf.config import Settings
+pipeline.APART_FROM = 0
+report = pipeline.ingest(sys.argv[2:], Settings(store=Path(sys.argv[1])), progress=False,
+                         index=False)
+heavy = ("spacy", "lxml", "rdflib", "pyoxigraph", "raadsgraf.graph.store", "raadsgraf.parsers")
+print(json.dumps({"added": len(report.added), "failures": [str(f) for f in report.failures],
+                  "triples": report.store_triples, "loaded": report.triples,
+                  "imported": sorted(m for m in heavy if m in sys.modules)}))
+"""
+
+
+def test_the_process_that_waits_holds_none_of_the_stages_libraries(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text("{", encoding="utf-8")
+    files = [*sorted(SEEDS.glob("*.txt")), broken]
+    store = tmp_path / "store"
+    done = subprocess.run(
+        [sys.executable, "-c", _THIN, str(store), *map(str, files)],
+        capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONPATH=SRC),
+    )  # fmt: skip
+    out = json.loads(done.stdout)
+    assert out["imported"] == []  # on one process: spaCy, lxml, rdflib, Oxigraph, ...
+    assert out["added"] == 5 and len(out["failures"]) == 1  # the others are read
+    assert out["failures"][0].startswith(f"{broken}:l1: invalid JSON")  # naming file and line
+    assert out["loaded"] > 0 and out["triples"] > out["loaded"]
+    with GraphStore(generations.resolve(store), read_only=True) as graph:
+        assert graph.triple_count() == out["triples"]
+    assert not list(store.glob(".ingest-*")) and not list(tmp_path.glob(".apart-*"))
+
+
+@pytest.mark.parametrize(
+    ("sig", "expected"),
+    [
+        (signal.SIGKILL, r"read_pass ended in its own process with exit code -9 and no result"),
+        (signal.SIGINT, None),  # Ctrl-C: the stage stops, and so does the ingest
+    ],
+)
+def test_a_stage_killed_mid_ingest_is_an_error_and_the_store_stays_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sig: int, expected: str | None
+) -> None:
+    monkeypatch.setattr(pipeline, "APART_FROM", 0)
+    store = tmp_path / "store"
+    thread = threading.Thread(target=_signal_child(sig))
+    thread.start()
+    with pytest.raises(KeyboardInterrupt if expected is None else RaadsgrafError) as caught:
+        pipeline.ingest(sorted(SEEDS.glob("*.txt")), Settings(store=store), progress=False)
+    thread.join()
+    assert expected is None or re.search(expected, str(caught.value))
+    assert generations.live(store) is None
+    assert not _stage_children(psutil.Process())
+    assert not list(store.glob(".ingest-*")) and not list(store.glob("gen-*"))
+
+
+def test_a_child_interrupted_while_it_starts_is_an_interrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C before the child's own handler is in place: Python dies of SIGINT
+    (exit code -2), which is the user's interrupt, not a crash."""
+    early = "import os, signal, time; os.kill(os.getpid(), signal.SIGINT); time.sleep(30)"
+    monkeypatch.setattr(
+        apart, "_run", lambda job: subprocess.run([sys.executable, "-c", early]).returncode
+    )
+    with pytest.raises(KeyboardInterrupt):
+        apart.call(time.sleep, 30, folder=tmp_path)

