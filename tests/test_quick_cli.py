@@ -130,9 +130,23 @@ def test_query_tokenizer_gives_the_rust_tokenizers_ids(seed_store: Path) -> None
     rust.enable_truncation(max_length=512)
     odd = ["", " lead", "trail ", "a  b", "a\u00a0b", "ﬁ ①²", "\x01ctl\tx\ny", "日本語", "🙂 ☃ ǅ"]
     texts = [f"query: {t}" for t in odd] + odd + [f"passage: {p}" for p in _passages(seed_store)]
+    texts.append("passage: " + " ".join(_passages(seed_store)))  # truncated at 512 ids
     wrong = [t for t in texts if ours.encode(t) != rust.encode(t).ids]
     assert wrong == []
-    assert len(texts) > 250
+    assert len(texts) > 250 and len(ours.encode(texts[-1])) == 512
+    # the passages are tokenised through its word cache (an ingest's texts): the same
+    # ids again from the cache, and after the cache starts over
+    assert [ours.encode(t) for t in texts] == [rust.encode(t).ids for t in texts]
+    small = UnigramTokenizer(split_folder(path))
+    small_cache = 50
+    import raadsgraf.index.encoders.unigram as unigram
+
+    unigram_cache, unigram.WORD_CACHE = unigram.WORD_CACHE, small_cache
+    try:
+        assert [small.encode(t) for t in texts[-40:]] == [rust.encode(t).ids for t in texts[-40:]]
+        assert len(small._words) <= small_cache
+    finally:
+        unigram.WORD_CACHE = unigram_cache
 
 
 def test_split_model_gives_the_whole_graphs_vectors(encoder: OnnxEncoder, seed_store: Path) -> None:

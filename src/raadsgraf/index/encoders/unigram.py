@@ -27,6 +27,8 @@ from raadsgraf.index.encoders.split import NORMALISER, PIECE_IDS, PIECES, SCORES
 #: HF's ``K_UNK_PENALTY``: an unknown character scores this below the worst piece.
 UNK_PENALTY = 10.0
 _SPACES = re.compile(" {2,}")
+#: Distinct words whose pieces a tokenizer keeps (a few tens of MB at most).
+WORD_CACHE = 200_000
 
 
 class UnigramTokenizer:
@@ -46,6 +48,9 @@ class UnigramTokenizer:
         self._before: list[int] = about["before"]
         self._after: list[int] = about["after"]
         self.max_length = max_length
+        #: each word's pieces, once: council records repeat their words, so a
+        #: passage is mostly lookups (bounded: starts over past WORD_CACHE words)
+        self._words: dict[str, list[int]] = {}
 
     @property
     def unk_id(self) -> int:
@@ -74,9 +79,15 @@ class UnigramTokenizer:
         if text and not text.startswith("▁"):
             text = "▁" + text
         ids: list[int] = []
+        words = self._words
         for word in re.split("(?=▁)", text):
             if word:
-                ids += self._viterbi(word)
+                known = words.get(word)
+                if known is None:
+                    if len(words) >= WORD_CACHE:
+                        words.clear()
+                    known = words[word] = self._viterbi(word)
+                ids += known
         return ids
 
     def _viterbi(self, word: str) -> list[int]:
