@@ -386,13 +386,21 @@ def index_encoder(
         return get_encoder(model, threads, models)
     key = (built_with, threads, models)
     with _LOAD_LOCK:
-        if key not in _LOADED and BUILT[model].kind == "static":
-            from raadsgraf.index.encoders.static import StaticEncoder
-
-            _LOADED[key] = StaticEncoder(older, built_with, threads)
-        elif key not in _LOADED:
-            _LOADED[key] = OnnxEncoder(older, threads, name=built_with)
+        if key not in _LOADED:
+            _LOADED[key] = _built_encoder(model, older, built_with, threads)
         return _LOADED[key]
+
+
+def _built_encoder(model: str, path: Path, name: str, threads: int) -> Encoder:
+    """The encoder of a built model's files at ``path`` (its ONNX file; a static
+    model: its folder), named by its build key."""
+    from raadsgraf.index.encoders.models import BUILT
+
+    if BUILT[model].kind == "static":
+        from raadsgraf.index.encoders.static import StaticEncoder
+
+        return StaticEncoder(path, name, threads)
+    return OnnxEncoder(path, threads, name=name)
 
 
 def _loaded(
@@ -404,13 +412,9 @@ def _loaded(
         factory: Any = _REGISTRY.get(model)
         onnx = _onnx_file(model)
         if factory is None and model in BUILT and models is not None:
-            path = model_file(model, models)
-            if BUILT[model].kind == "static":
-                from raadsgraf.index.encoders.static import StaticEncoder
-
-                _LOADED[key] = StaticEncoder(path, build_key(model), threads)
-            else:
-                _LOADED[key] = OnnxEncoder(path, threads, name=build_key(model))
+            _LOADED[key] = _built_encoder(
+                model, model_file(model, models), build_key(model), threads
+            )
         elif factory is None and onnx is not None:
             _LOADED[key] = OnnxEncoder(onnx, threads)
         elif factory is None:
