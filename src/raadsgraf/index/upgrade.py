@@ -49,6 +49,9 @@ from raadsgraf.index.encoders.models import (
 #: Passages per encoder call, as a plain ingest's (:func:`embed_with_cache`): the
 #: unit of progress and of ``--max`` (a passage's vector does not depend on its batch).
 BATCH = 32
+#: Passages per :func:`embed_with_cache` call (a multiple of :data:`BATCH`, so the
+#: batches are those of one call over all of them): its vectors are held until it returns.
+SLICE = 64 * BATCH
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,11 +129,12 @@ def upgrade(
         )
     encoder = get_encoder(model, settings.threads, models_folder(settings, folder.parent))
     cache_path = storage.default_cache(folder.parent)
-    texts = list(dict.fromkeys(c.passage for c in storage.read_chunks(folder)))
+    texts = list(dict.fromkeys(c.passage for c in storage.iter_chunks(folder)))
     with EmbeddingCache(cache_path) as cache:
         keys = [passage_key(t) for t in texts]
         known = cache.known_keys(encoder.name, keys)
         missing = [t for t, key in zip(texts, keys, strict=True) if key not in known]
+        del keys, known
         todo = missing if max_passages is None else missing[: -(-max_passages // BATCH) * BATCH]
         bar = _bar(len(texts), len(texts) - len(missing), model, progress)
 
@@ -139,10 +143,15 @@ def upgrade(
             if between is not None:
                 between()
 
-        embed_with_cache(
-            cache, encoder.name, encoder.dim, todo, encoder.encode_passages,
-            batch_size=BATCH, progress=step,
-        )  # fmt: skip
+        # shortest first, as one call would send them (embed_with_cache), but SLICE
+        # passages a call: the vectors it returns are in the cache already, and all
+        # of Greve's at once were 50 MB held for nothing
+        todo.sort(key=len)
+        for i in range(0, len(todo), SLICE):
+            embed_with_cache(
+                cache, encoder.name, encoder.dim, todo[i : i + SLICE], encoder.encode_passages,
+                batch_size=BATCH, progress=step,
+            )  # fmt: skip
         bar.close()
     remaining = len(missing) - len(todo)
     if remaining:
