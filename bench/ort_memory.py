@@ -53,6 +53,10 @@ def main() -> None:
     parser.add_argument(
         "--shrink", action="store_true", help="memory.enable_memory_arena_shrinkage=cpu:0"
     )
+    parser.add_argument(
+        "--same-as-requested", action="store_true",
+        help="a shared arena that grows by what is asked (kSameAsRequested), not by powers of 2",
+    )  # fmt: skip
     parser.add_argument("--vectors", type=Path, help="save the vectors here (.npy)")
     args = parser.parse_args()
 
@@ -71,9 +75,16 @@ def main() -> None:
     def session(path: Path, threads: int) -> Any:
         import onnxruntime as ort
 
-        if not (args.no_arena or args.no_pattern or args.shrink):
+        if not (args.no_arena or args.no_pattern or args.shrink or args.same_as_requested):
             return made(path, threads)
         options = encoders.session_options(threads)
+        if args.same_as_requested:
+            memory = ort.OrtMemoryInfo(
+                "Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT
+            )
+            # max_mem 0 (none), extend strategy 1 (kSameAsRequested), defaults
+            ort.create_and_register_allocator(memory, ort.OrtArenaCfg(0, 1, -1, -1))
+            options.add_session_config_entry("session.use_env_allocators", "1")
         options.enable_cpu_mem_arena = not args.no_arena
         options.enable_mem_pattern = not args.no_pattern
         sess = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

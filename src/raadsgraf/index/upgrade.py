@@ -127,7 +127,8 @@ def upgrade(
             f"{folder}: the index was built with model {config.get('model')!r}, which is not "
             f"the fast lane of {model!r}; only a fast-lane index is upgraded"
         )
-    encoder = get_encoder(model, settings.threads, models_folder(settings, folder.parent))
+    models = models_folder(settings, folder.parent)
+    encoder = get_encoder(model, settings.threads, models)
     cache_path = storage.default_cache(folder.parent)
     texts = list(dict.fromkeys(c.passage for c in storage.iter_chunks(folder)))
     with EmbeddingCache(cache_path) as cache:
@@ -153,22 +154,25 @@ def upgrade(
                 batch_size=BATCH, progress=step,
             )  # fmt: skip
         bar.close()
-    remaining = len(missing) - len(todo)
+    remaining, embedded, total = len(missing) - len(todo), len(todo), len(texts)
     if remaining:
         return UpgradeReport(
-            str(config["model"]), len(texts), len(todo), remaining, False,
-            time.perf_counter() - start,
-        )  # fmt: skip
+            str(config["model"]), total, embedded, remaining, False, time.perf_counter() - start
+        )
+    del texts, missing, todo, encoder  # the index is written next: its chunks, BM25
     full = dataclasses.replace(settings, model=model)
     with generations.writing(store) as gen:
         # what an ingest added since the read above is embedded here (a few passages)
         target = storage.index_dir(gen)
         current = storage.read_config(target)
         chunks = storage.read_chunks(target)
-        vectors, late = storage.embed_chunks(cache_path, encoder, chunks, progress=False)
         params = ChunkParams(**current["chunking"])
-        storage.write(target, chunks, vectors, full, encoder, current["bm25"], params)
-    return UpgradeReport(model, len(chunks), len(todo) + late, 0, True, time.perf_counter() - start)
+        # the encoder let go of once the vectors are there (release): it is done
+        _, late = storage.embed_and_write(
+            target, chunks, get_encoder(model, settings.threads, models), full, cache_path,
+            current["bm25"], params, release=True,
+        )  # fmt: skip
+    return UpgradeReport(model, len(chunks), embedded + late, 0, True, time.perf_counter() - start)
 
 
 def _bar(total: int, done: int, model: str, progress: bool):  # type: ignore[no-untyped-def]
