@@ -312,8 +312,9 @@ def embed_and_write(
     vectors, embedded = embed_chunks(cache_path, encoder, chunks, progress=progress)
     model = Embedded(encoder.name, encoder.dim)
     del encoder  # the model's memory goes before FAISS and BM25 are built
-    if release:
+    if release:  # freed, and its pages handed back (glibc kept them all: bench/README.md)
         forget_encoders()
+        apart.release_freed_memory()
     written = None
     if is_embedded(settings):
         written = write_vectors(folder, vectors, settings)
