@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search_quality import ROOT, add_index_options, build, evaluate
+from search_quality import ROOT, add_index_options, build, evaluate, fusion_weight
 
 METRICS = ("ndcg@10", "recall@5", "mrr")
 MODES = ("hybrid", "dense", "bm25")
@@ -61,7 +61,7 @@ def main() -> None:
         return
     print(
         f"{len(queries)} queries; {len(idx)} chunks; BM25 {args.normaliser}; "
-        f"fusion {args.fusion} w={args.dense_weight}"
+        f"fusion {args.fusion} w={fusion_weight(idx, args.dense_weight)}"
     )
     print(f"{'class':<16} {'n':>3} " + " ".join(f"{m + ' nDCG/R5/MRR':>22}" for m in MODES))
     for cls in ["all", *classes]:

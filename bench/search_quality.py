@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from raadsgraf import config, pipeline  # noqa: E402
 from raadsgraf.index import Hit, SearchIndex, open_index, update  # noqa: E402
-from raadsgraf.index.search import DEFAULT_DENSE_WEIGHT, DEFAULT_FUSION  # noqa: E402
+from raadsgraf.index.floor import dense_weight_for  # noqa: E402
+from raadsgraf.index.search import DEFAULT_FUSION  # noqa: E402
 
 DEFAULT_QUERIES = ROOT.parent / "shared" / "dev-eval" / "queries.json"
 DEFAULT_SEEDS = ROOT / "tests" / "samples" / "seeds"
@@ -78,7 +79,7 @@ def score_query(keys: list[str | None], rel: dict[str, int]) -> dict[str, float]
 
 
 def evaluate(
-    idx: SearchIndex, queries: list[dict[str, Any]], mode: str, fusion: str, weight: float
+    idx: SearchIndex, queries: list[dict[str, Any]], mode: str, fusion: str, weight: float | None
 ) -> dict[str, Any]:
     per_query = {}
     for q in queries:
@@ -118,13 +119,23 @@ def build(work: Path, seeds: Path | list[Path], normaliser: str, model: str) -> 
     return open_index(settings.store, settings)
 
 
+def fusion_weight(idx: SearchIndex, weight: float | None) -> float:
+    """The dense weight hybrid runs with: ``weight``, or the index's model's."""
+    return dense_weight_for(str(idx.config.get("model"))) if weight is None else weight
+
+
 def add_index_options(ap: argparse.ArgumentParser) -> None:
     """The options that choose how the bench index is built and fused (shared with
     bench/phrasings.py)."""
     ap.add_argument("--model", default=config.Settings().model)
     ap.add_argument("--normaliser", default="stem", choices=["stem", "lemma", "lower"])
     ap.add_argument("--fusion", default=DEFAULT_FUSION, choices=["relative", "rrf"])
-    ap.add_argument("--dense-weight", type=float, default=DEFAULT_DENSE_WEIGHT)
+    ap.add_argument(
+        "--dense-weight",
+        type=float,
+        default=None,
+        help="Hybrid's dense weight in fusion (default: the index's model's, floor.dense_weight_for).",
+    )
 
 
 def main() -> None:
@@ -163,7 +174,7 @@ def main() -> None:
         return
     print(
         f"{len(queries)} queries; {len(idx)} chunks; BM25 {args.normaliser}; "
-        f"fusion {args.fusion} w={args.dense_weight}"
+        f"fusion {args.fusion} w={fusion_weight(idx, args.dense_weight)}"
     )
     print(f"{'run':<26} {'nDCG@10':>8} {'R@5':>6} {'MRR':>6}")
     for name, run in runs.items():

@@ -133,27 +133,42 @@ def _stage_children(me: psutil.Process) -> list[psutil.Process]:
     return found
 
 
-def _signal_child(sig: int) -> Callable[[], None]:
+def _signal_child(sig: int, after: float) -> Callable[[], None]:
     def send() -> None:
         me = psutil.Process()
-        for _ in range(300):
+        for _ in range(3000):
             kids = _stage_children(me)
             if kids:
-                time.sleep(0.5)  # past the child's imports: into time.sleep
-                kids[0].send_signal(sig)
+                time.sleep(after)
+                if after:
+                    kids[0].send_signal(sig)
+                    return
+                # from its first moment, through its interpreter's start, until it ends
+                while kids[0].is_running() and kids[0].status() != psutil.STATUS_ZOMBIE:
+                    with contextlib.suppress(psutil.Error):
+                        kids[0].send_signal(sig)
+                    time.sleep(0.002)
                 return
-            time.sleep(0.05)
+            time.sleep(0.005)
 
     return send
 
 
 @pytest.mark.parametrize(
-    ("sig", "expected"), [(signal.SIGKILL, RaadsgrafError), (signal.SIGINT, KeyboardInterrupt)]
+    ("sig", "after", "expected"),
+    [
+        (signal.SIGKILL, 0.5, RaadsgrafError),
+        (signal.SIGINT, 0.5, KeyboardInterrupt),  # past the child's imports: in time.sleep
+        # again and again from its first moment: also in the interpreter's own start,
+        # where Python cannot catch it (it died "Fatal Python error: init_import_site",
+        # exit code 1, reported as a crash)
+        (signal.SIGINT, 0.0, KeyboardInterrupt),
+    ],
 )
 def test_a_child_that_dies_or_is_interrupted_gives_no_result(
-    tmp_path: Path, sig: int, expected: Any
+    tmp_path: Path, sig: int, after: float, expected: Any, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    thread = threading.Thread(target=_signal_child(sig))
+    thread = threading.Thread(target=_signal_child(sig, after))
     thread.start()
     with pytest.raises(expected) as caught:
         apart.call(time.sleep, 30, folder=tmp_path)
@@ -161,6 +176,7 @@ def test_a_child_that_dies_or_is_interrupted_gives_no_result(
     if sig == signal.SIGKILL:
         assert "exit code -9 and no result" in str(caught.value)
     assert not _stage_children(psutil.Process())
+    assert "Fatal Python error" not in capfd.readouterr().err
     shutil.rmtree(tmp_path, ignore_errors=True)
 
 
@@ -239,7 +255,7 @@ def test_a_stage_killed_mid_ingest_is_an_error_and_the_store_stays_as_it_was(
 ) -> None:
     monkeypatch.setattr(pipeline, "APART_FROM", 0)
     store = tmp_path / "store"
-    thread = threading.Thread(target=_signal_child(sig))
+    thread = threading.Thread(target=_signal_child(sig, 0.5))
     thread.start()
     with pytest.raises(KeyboardInterrupt if expected is None else RaadsgrafError) as caught:
         pipeline.ingest(sorted(SEEDS.glob("*.txt")), Settings(store=store), progress=False)

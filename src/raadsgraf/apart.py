@@ -94,8 +94,8 @@ def call(func: Callable[..., Any], *args: Any, folder: Path | None = None) -> An
             pickle.dump((*named, args, str(result)), f, protocol=pickle.HIGHEST_PROTOCOL)
         code = _run(job)
         if not result.is_file():
-            # Ctrl-C: the child's own exit code, or (when it came during the child's
-            # start, before main() could catch it) Python's death by SIGINT
+            # Ctrl-C: the child's own exit code, or Python's death by SIGINT (a
+            # signal that came past the child's handler, at its very end)
             if code in (INTERRUPTED, -signal.SIGINT):
                 raise KeyboardInterrupt
             raise RaadsgrafError(
@@ -125,10 +125,21 @@ def _run(job: Path) -> int:
         out: int | None = sys.stderr.fileno()
     except (AttributeError, OSError, ValueError):
         out = None
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "raadsgraf.apart", str(job)], env=env, stdout=out
-    )
+    # Ctrl-C is held (blocked, not lost) while the child starts, and the child
+    # inherits the block: a SIGINT during its interpreter's start would otherwise
+    # kill it mid-import ("Fatal Python error: init_import_site", exit code 1,
+    # passing for a crash). The child lets it through once it can catch it
+    # (``__main__`` below); here it arrives once the child is ours to stop.
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "raadsgraf.apart", str(job)], env=env, stdout=out
+        )
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         return proc.wait()
     except BaseException:  # Ctrl-C (the child got it too) or any error here: no orphan
         stop(proc)
@@ -188,5 +199,7 @@ if __name__ == "__main__":
     from raadsgraf.apart import main as _main
 
     with contextlib.suppress(KeyboardInterrupt):
+        # a Ctrl-C held since the parent started this process arrives here
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         sys.exit(_main(sys.argv[1]))
     sys.exit(INTERRUPTED)

