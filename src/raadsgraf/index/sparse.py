@@ -2,9 +2,10 @@
 
 Danish inflects and compounds heavily ("strategi", "strategien",
 "strategierne"), so tokens are lower-cased and reduced: Snowball Danish
-stemming (``stem``, the default), the stem with Danish syncope undone
-(``stem-syncope``: "jobcentret" meets "jobcenter", see :func:`syncope_bases`),
-spaCy's Danish lookup lemmas (``lemma``) or nothing (``lower``).
+stemming (``stem``), the stem with Danish syncope undone (``stem-syncope``, a
+new index's: "jobcentret" meets "jobcenter", see :func:`syncope_bases`), spaCy's
+Danish lookup lemmas (``lemma``) or nothing (``lower``). An index records its
+own (``storage.DEFAULT_NORMALISER`` for a new one);
 ``bench/search_quality.py --normaliser`` compares them.
 
 Identifiers are kept whole as well as split: a case number
