@@ -11,15 +11,23 @@ chunks.jsonl with ``--normaliser`` and records it in the index config, leaving t
 vectors alone: run it on a copy (``cp -a``), never on a shared store. Then
 ``bench/trust_eval.py --store COPY`` scores search with that normaliser.
 
+``bases`` derives the syncope table from spaCy's Danish lookup table
+(``sparse.derive_syncope_bases``) and writes it where the package ships it
+(``src/raadsgraf/index/syncope.json``): run it after upgrading spacy-lookups-data,
+and treat a changed table as a new normaliser (existing indexes were built with the
+old one; tests/test_sparse_syncope.py fails until the two agree).
+
     PYTHONPATH=src python bench/bm25_normaliser.py merges --store /work/cache/greve-r3 --top 60
     cp -a /work/cache/greve-r3 /tmp/b1-e5
     PYTHONPATH=src python bench/bm25_normaliser.py rebuild --store /tmp/b1-e5 --normaliser stem-syncope
+    PYTHONPATH=src python bench/bm25_normaliser.py bases
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
+import json
 import sys
 import time
 from pathlib import Path
@@ -29,7 +37,13 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from raadsgraf import generations  # noqa: E402
 from raadsgraf.index import storage  # noqa: E402
-from raadsgraf.index.sparse import NORMALISERS, word_normaliser, words  # noqa: E402
+from raadsgraf.index.sparse import (  # noqa: E402
+    NORMALISERS,
+    SYNCOPE_FILE,
+    derive_syncope_bases,
+    word_normaliser,
+    words,
+)
 
 
 def merges(store: Path, base: str, normaliser: str, top: int) -> None:
@@ -69,6 +83,19 @@ def rebuild(store: Path, normaliser: str) -> None:
     )
 
 
+def bases() -> None:
+    """Write the syncope table the package ships."""
+    table = {
+        "about": "Syncopated Snowball stem -> its base form in consonant + 'er', confirmed by "
+        "spacy-lookups-data's Danish lemma table (index/sparse.py, derive_syncope_bases); "
+        "written by bench/bm25_normaliser.py bases.",
+        "bases": derive_syncope_bases(),
+    }
+    text = json.dumps(table, ensure_ascii=False, indent=0, sort_keys=False)
+    SYNCOPE_FILE.write_text(text + "\n", encoding="utf-8")
+    print(f"{SYNCOPE_FILE}: {len(table['bases'])} syncopes", file=sys.stderr)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -82,8 +109,11 @@ def main() -> None:
     r = sub.add_parser("rebuild", help="Rebuild a store's BM25 with a normaliser (a copy!).")
     r.add_argument("--store", type=Path, required=True)
     r.add_argument("--normaliser", required=True, choices=NORMALISERS)
+    sub.add_parser("bases", help="Write the syncope table the package ships.")
     args = ap.parse_args()
-    if args.command == "merges":
+    if args.command == "bases":
+        bases()
+    elif args.command == "merges":
         merges(args.store, args.base, args.normaliser, args.top)
     else:
         rebuild(args.store, args.normaliser)

@@ -100,3 +100,34 @@ def test_bm25_finds_the_other_form_in_real_minutes(sample: str, query: str, said
     stem = SparseIndex.build(passages, "stem")
     ids, _ = stem.search(query, 5)
     assert not holding & set(ids.tolist())  # "stem" finds it only by other words, or not
+
+
+def test_the_shipped_syncope_table_is_the_one_spacys_table_gives() -> None:
+    """The package ships the table (index/syncope.json) instead of deriving it in each
+    process: it must be what the installed spacy-lookups-data gives, or an upgrade of
+    that package would change the tokens of new indexes unnoticed (regenerate with
+    ``bench/bm25_normaliser.py bases`` and treat it as a new normaliser)."""
+    from raadsgraf.index.sparse import derive_syncope_bases, syncope_bases
+
+    shipped = syncope_bases()
+    assert shipped == derive_syncope_bases()
+    assert list(shipped) == sorted(shipped) and len(shipped) > 800
+    assert shipped["centr"] == "center" and "vejr" not in shipped
+
+
+def test_a_query_never_reads_spacys_table() -> None:
+    """Tokenising with ``stem-syncope`` reads the shipped table only: deriving it from
+    spaCy's (0.3–0.4 s) would be most of a one-shot ``raadsgraf search``."""
+    import subprocess
+    import sys
+
+    code = (
+        "import raadsgraf.extract.nlp as nlp\n"
+        "def no(*a, **k): raise AssertionError('read spaCy table')\n"
+        "nlp.lemma_pairs = no\n"
+        "from raadsgraf.index.sparse import tokenize\n"
+        "print(tokenize('Jobcentret og plejecentrene', 'stem-syncope'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['jobcent', 'plejecent']"

@@ -76,16 +76,31 @@ def _syncopes(base: str) -> list[str]:
     return out
 
 
+#: The syncope table shipped with the package (:func:`derive_syncope_bases`, written
+#: by ``bench/bm25_normaliser.py bases``): read, not derived, when a process first
+#: needs it — deriving it is a pass over spaCy's table (0.3–0.4 s, most of a one-shot
+#: ``raadsgraf search``'s budget) — and fixed with the package, so an index's tokens
+#: and its queries' always agree, whatever version of the table is installed.
+SYNCOPE_FILE = Path(__file__).with_name("syncope.json")
+
+
 @functools.cache
 def syncope_bases() -> dict[str, str]:
+    """Syncopated stem → base form (:data:`SYNCOPE_FILE`, :func:`derive_syncope_bases`)."""
+    with open(SYNCOPE_FILE, encoding="utf-8") as f:
+        bases: dict[str, str] = json.load(f)["bases"]
+    return bases
+
+
+def derive_syncope_bases() -> dict[str, str]:
     """Syncopated stem → base form, for every base form in consonant + "er" that
     spaCy's Danish lookup table confirms: one of the forms it gives that lemma is
     spelled with the syncope ("centrene" → "center", "numre" → "nummer",
     "kældre" → "kælder"). A form that merely looks so is not enough: "lejer",
     "vejer", "inder" are lemmas too, but none of their forms is spelled "lejr…",
     "vejr…", "indr…", so "lejr" (camp), "vejr" (weather), "indre" (inner) keep
-    their own stems. ~900 entries, from one pass over the table's lemmas in "er"
-    (~0.2 s once per process; the table itself is not kept)."""
+    their own stems. ~900 entries, from one pass over the table's lemmas in "er";
+    sorted, as :data:`SYNCOPE_FILE` holds them."""
     from raadsgraf.extract.nlp import lemma_pairs
 
     bases: dict[str, str] = {}
@@ -94,7 +109,7 @@ def syncope_bases() -> dict[str, str]:
         for stem in _syncopes(lemma):
             if form.startswith(stem):
                 bases.setdefault(stem, lemma)
-    return bases
+    return dict(sorted(bases.items()))
 
 
 def _syncope_normaliser() -> Callable[[str], str]:
@@ -106,10 +121,10 @@ def _syncope_normaliser() -> Callable[[str], str]:
     is a syncope :func:`syncope_bases` knows, becomes the stem of its base form:
     "jobcentr" → "jobcenter" → ``jobcent``."""
     stem = word_normaliser("stem")
-    bases = syncope_bases()
 
     @functools.lru_cache(maxsize=200_000)
     def base_stem(s: str) -> str:
+        bases = syncope_bases()
         for i in range(len(s) - _MIN_BASE + 2):
             if 0 < i < _MIN_PREFIX:
                 continue
