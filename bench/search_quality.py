@@ -35,6 +35,8 @@ from raadsgraf import config, pipeline  # noqa: E402
 from raadsgraf.index import Hit, SearchIndex, open_index, update  # noqa: E402
 from raadsgraf.index.floor import dense_weight_for  # noqa: E402
 from raadsgraf.index.search import DEFAULT_FUSION  # noqa: E402
+from raadsgraf.index.sparse import NORMALISERS  # noqa: E402
+from raadsgraf.index.storage import DEFAULT_NORMALISER  # noqa: E402
 
 DEFAULT_QUERIES = ROOT.parent / "shared" / "dev-eval" / "queries.json"
 DEFAULT_SEEDS = ROOT / "tests" / "samples" / "seeds"
@@ -128,7 +130,7 @@ def add_index_options(ap: argparse.ArgumentParser) -> None:
     """The options that choose how the bench index is built and fused (shared with
     bench/phrasings.py)."""
     ap.add_argument("--model", default=config.Settings().model)
-    ap.add_argument("--normaliser", default="stem", choices=["stem", "lemma", "lower"])
+    ap.add_argument("--normaliser", default=DEFAULT_NORMALISER, choices=NORMALISERS)
     ap.add_argument("--fusion", default=DEFAULT_FUSION, choices=["relative", "rrf"])
     ap.add_argument(
         "--dense-weight",

@@ -374,3 +374,35 @@ def test_bm25_scores_equal_bm25s_own() -> None:
     allowed = np.arange(0, 300, 2, dtype=np.int64)
     ids, _ = idx.search(query, 10, allowed)
     assert len(ids) == 10 and all(i % 2 == 0 for i in ids)
+
+
+def test_a_new_index_undoes_syncope_and_an_old_one_keeps_its_bm25(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Real minutes that say "Greve Rusmiddelcenter", asked for "rusmiddelcentret"
+    (trust query k92): a new index finds and marks it; an index built with "stem"
+    (before session 9) takes an ingest without IndexMismatch and keeps "stem"."""
+    from raadsgraf.pipeline import parse_file
+
+    sample = Path(__file__).parent / "samples" / "firstagenda"
+    minutes = parse_file(sample / "greve-social-handicapudvalget-2022-03-14.json")
+
+    def bm25_of(store: Path) -> str:
+        return str(json.loads((store / "index" / "config.json").read_text())["bm25"])
+
+    index.update(settings.store, [minutes], settings, progress=False)
+    assert bm25_of(settings.store) == "stem-syncope"
+    hits = index.open_index(settings.store, settings).search(
+        "rusmiddelcentret", mode="bm25", include_weak=True
+    )
+    assert any("**Rusmiddelcenter**" in h.snippet for h in hits[:3])
+
+    old = Settings(store=tmp_path / "old", model="test-hash")
+    index.update(old.store, [minutes], old, normaliser="stem", progress=False)
+    index.update(old.store, _documents(), old, progress=False)  # the default is not "stem"
+    assert bm25_of(old.store) == "stem"
+    idx = index.open_index(old.store, old)
+    assert idx.normaliser == "stem" and len(idx) > len(index.open_index(settings.store, settings))
+    assert not idx.search("rusmiddelcentret", mode="bm25", include_weak=True)  # as before
+    with pytest.raises(IndexMismatch, match="other chunking/BM25 settings"):
+        index.update(old.store, _documents(), old, normaliser="stem-syncope", progress=False)

@@ -124,3 +124,17 @@ def test_reading_a_real_meeting_leaves_torch_alone() -> None:
         "print(json.dumps({'grown': rss() - before, 'torch_loaded': 'torch' in sys.modules}))"
     )
     assert out["torch_loaded"] is False, out
+
+
+def test_lemma_pairs_pick_the_lemmas_by_ending() -> None:
+    """``lemma_pairs("er")`` (the syncope rule's pass, index/sparse.py) gives exactly
+    the table's pairs whose lemma ends in "er", as spaCy's own JSON reading has them."""
+    import gzip
+
+    from raadsgraf.extract.nlp import _lemma_path, lemma_pairs
+
+    with gzip.open(_lemma_path(), "rt", encoding="utf-8") as f:
+        table: dict[str, str] = json.load(f)
+    picked = list(lemma_pairs("er"))
+    assert sorted(picked) == sorted((w, lem) for w, lem in table.items() if lem.endswith("er"))
+    assert ("centrene", "center") in picked and len(picked) > 40_000

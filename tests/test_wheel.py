@@ -75,6 +75,10 @@ def test_an_installed_wheel_parses_ingests_and_searches(tmp_path: Path) -> None:
     assert where.startswith(str(site)), where
     packaged = site / "raadsgraf" / "ontology"
     assert sorted(p.name for p in packaged.glob("*.ttl")) == ["raadsgraf.ttl", "shapes.ttl"]
+    # the data files the code reads from its own folders (a new index's BM25 normaliser
+    # reads the shipped syncope table: "jobcentret" → jobcent)
+    for data in ("index/syncope.json", "index/boilerplate.json", "index/encoders/calibration.json"):
+        assert (site / "raadsgraf" / data).is_file(), data
 
     cli = [str(py), "-m", "raadsgraf"]
     parsed = json.loads(_run([*cli, "parse", "--json", "-q", str(SAMPLE)], cwd=work))

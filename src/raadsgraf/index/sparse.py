@@ -2,8 +2,11 @@
 
 Danish inflects and compounds heavily ("strategi", "strategien",
 "strategierne"), so tokens are lower-cased and reduced: Snowball Danish
-stemming (``stem``, the default), spaCy's Danish lookup lemmas (``lemma``) or
-nothing (``lower``). ``bench/search_quality.py --normaliser`` compares them.
+stemming (``stem``), the stem with Danish syncope undone (``stem-syncope``, a
+new index's: "jobcentret" meets "jobcenter", see :func:`syncope_bases`), spaCy's
+Danish lookup lemmas (``lemma``) or nothing (``lower``). An index records its
+own (``storage.DEFAULT_NORMALISER`` for a new one);
+``bench/search_quality.py --normaliser`` compares them.
 
 Identifiers are kept whole as well as split: a case number
 ``00.22.04-I00-5-21`` or ``24-012144`` is one token (so an exact search for it
@@ -29,7 +32,7 @@ import numpy.typing as npt
 from raadsgraf.errors import ConfigError
 from raadsgraf.index import variants
 
-NORMALISERS = ("stem", "lemma", "lower")
+NORMALISERS = ("stem", "stem-syncope", "lemma", "lower")
 
 # Snowball's Danish stop-word list (the words that carry no topic).
 _STOPWORD_TEXT = """
@@ -55,6 +58,93 @@ def _lemmas() -> dict[str, str]:
     return {k.lower(): v.lower() for k, v in table.items()}
 
 
+_VOWELS = frozenset("aeiouyæøå")
+#: The shortest base form (or compound head) the syncope rule trusts: "fiber".
+_MIN_BASE = 5
+#: The shortest first part of a compound whose head is looked up: "job"(center).
+_MIN_PREFIX = 3
+
+
+def _syncopes(base: str) -> list[str]:
+    """The syncopated stems of a base form in consonant + "er": "center" → "centr",
+    "nummer" → "numr" (and "nummr"); none for others."""
+    if len(base) < _MIN_BASE or not base.endswith("er") or base[-3] in _VOWELS:
+        return []
+    out = [base[:-2] + "r"]
+    if base[-3] == base[-4]:
+        out.append(base[:-3] + "r")
+    return out
+
+
+#: The syncope table shipped with the package (:func:`derive_syncope_bases`, written
+#: by ``bench/bm25_normaliser.py bases``): read, not derived, when a process first
+#: needs it — deriving it is a pass over spaCy's table (0.3–0.4 s, most of a one-shot
+#: ``raadsgraf search``'s budget) — and fixed with the package, so an index's tokens
+#: and its queries' always agree, whatever version of the table is installed.
+SYNCOPE_FILE = Path(__file__).with_name("syncope.json")
+
+
+@functools.cache
+def syncope_bases() -> dict[str, str]:
+    """Syncopated stem → base form (:data:`SYNCOPE_FILE`, :func:`derive_syncope_bases`)."""
+    with open(SYNCOPE_FILE, encoding="utf-8") as f:
+        bases: dict[str, str] = json.load(f)["bases"]
+    return bases
+
+
+def derive_syncope_bases() -> dict[str, str]:
+    """Syncopated stem → base form, for every base form in consonant + "er" that
+    spaCy's Danish lookup table confirms: one of the forms it gives that lemma is
+    spelled with the syncope ("centrene" → "center", "numre" → "nummer",
+    "kældre" → "kælder"). A form that merely looks so is not enough: "lejer",
+    "vejer", "inder" are lemmas too, but none of their forms is spelled "lejr…",
+    "vejr…", "indr…", so "lejr" (camp), "vejr" (weather), "indre" (inner) keep
+    their own stems. ~900 entries, from one pass over the table's lemmas in "er";
+    sorted, as :data:`SYNCOPE_FILE` holds them."""
+    from raadsgraf.extract.nlp import lemma_pairs
+
+    bases: dict[str, str] = {}
+    for form, lemma in lemma_pairs("er"):
+        form, lemma = form.lower(), lemma.lower()
+        for stem in _syncopes(lemma):
+            if form.startswith(stem):
+                bases.setdefault(stem, lemma)
+    return dict(sorted(bases.items()))
+
+
+def _syncope_normaliser() -> Callable[[str], str]:
+    """Snowball's stem, with a Danish syncope undone: Snowball stems "jobcenter" to
+    ``jobcent`` but "jobcentret", "jobcentrene" (the e of -er dropped before an
+    ending) to ``jobcentr``. A stem ending consonant + "r", of a word that goes on
+    with "e" after it, whose whole or whose compound head (a tail of at least
+    :data:`_MIN_BASE` letters after a first part of at least :data:`_MIN_PREFIX`)
+    is a syncope :func:`syncope_bases` knows, becomes the stem of its base form:
+    "jobcentr" → "jobcenter" → ``jobcent``."""
+    stem = word_normaliser("stem")
+
+    @functools.lru_cache(maxsize=200_000)
+    def base_stem(s: str) -> str:
+        bases = syncope_bases()
+        for i in range(len(s) - _MIN_BASE + 2):
+            if 0 < i < _MIN_PREFIX:
+                continue
+            base = bases.get(s[i:])
+            if base is not None:
+                return stem(s[:i] + base)
+        return s
+
+    @functools.lru_cache(maxsize=200_000)
+    def normalise(word: str) -> str:
+        s = stem(word)
+        if len(s) < 4 or s[-1] != "r" or s[-2] in _VOWELS:
+            return s
+        if not (word.startswith(s) and word[len(s) : len(s) + 1] == "e"):
+            return s  # "aldrig" (never): its stem aldr- is no syncope of "alder"
+        return base_stem(s)
+
+    return normalise
+
+
 @functools.cache
 def word_normaliser(name: str) -> Callable[[str], str]:
     if name == "stem":
@@ -62,6 +152,8 @@ def word_normaliser(name: str) -> Callable[[str], str]:
 
         stemmer = Stemmer.Stemmer("danish")
         return functools.lru_cache(maxsize=200_000)(stemmer.stemWord)
+    if name == "stem-syncope":
+        return _syncope_normaliser()
     if name == "lemma":
         table = _lemmas()
         return lambda w: table.get(w, w)

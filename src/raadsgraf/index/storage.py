@@ -53,7 +53,10 @@ from raadsgraf.model import Document
 
 #: Bump when the folder's layout or the chunk format changes.
 FORMAT_VERSION = 1
-DEFAULT_NORMALISER = "stem"
+#: The BM25 normaliser of a new index (sparse.NORMALISERS). An index records its
+#: own in config.json ("bm25"): an ingest into it goes on with that one, and
+#: queries and snippets use it. "stem" was the default before session 9.
+DEFAULT_NORMALISER = "stem-syncope"
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +234,28 @@ def write_vectors(folder: Path, vectors: Vectors, settings: Settings) -> str:
     return kind
 
 
+def save_sparse(folder: Path, sparse: SparseIndex) -> None:
+    """Write the BM25 index to ``folder/bm25`` (through ``bm25.tmp``); config.json,
+    which names its normaliser, is the caller's to write after it."""
+    shutil.rmtree(folder / "bm25.tmp", ignore_errors=True)
+    sparse.save(folder / "bm25.tmp")
+    shutil.rmtree(folder / "bm25", ignore_errors=True)
+    os.replace(folder / "bm25.tmp", folder / "bm25")
+
+
+def rebuild_sparse(folder: Path, normaliser: str) -> int:
+    """Rebuild the BM25 index of the index folder ``folder`` from its chunks with
+    ``normaliser`` and record it in config.json: the vectors stay as they are (a
+    bench compares normalisers on a copy of a store without embedding again).
+    Embedded backend only. Returns the number of passages."""
+    config = read_config(folder)
+    chunks = read_chunks(folder)
+    save_sparse(folder, SparseIndex.build(passages(chunks), normaliser))
+    config["bm25"] = normaliser
+    _write_atomic(folder / "config.json", json.dumps(config, indent=2).encode("utf-8"))
+    return len(chunks)
+
+
 def write(
     folder: Path,
     chunks: Sequence[Chunk],
@@ -267,10 +292,7 @@ def write(
     else:
         assert written is not None, "the kind write_vectors wrote"
         kind = written
-    shutil.rmtree(folder / "bm25.tmp", ignore_errors=True)
-    sparse.save(folder / "bm25.tmp")
-    shutil.rmtree(folder / "bm25", ignore_errors=True)
-    os.replace(folder / "bm25.tmp", folder / "bm25")
+    save_sparse(folder, sparse)
     config = {
         "version": FORMAT_VERSION,
         "model": settings.model,
@@ -341,7 +363,7 @@ def update(
     settings: Settings,
     *,
     progress: bool = True,
-    normaliser: str = DEFAULT_NORMALISER,
+    normaliser: str | None = None,
     params: ChunkParams | None = None,
     cache_path: Path | None = None,
 ) -> IndexReport:
@@ -351,7 +373,8 @@ def update(
     indexes are rebuilt from all chunks, which takes seconds even at 10^5.
     ``cache_path`` (default ``<store>/shared/embeddings.sqlite`` for a store
     kept in generations, else ``<store>/index/cache.sqlite``) lets several
-    indexes share one embedding cache.
+    indexes share one embedding cache. ``normaliser`` (BM25's) None: the one the
+    index records, :data:`DEFAULT_NORMALISER` for a new index.
     """
     start = time.perf_counter()
     folder = index_dir(store_dir)
@@ -377,12 +400,15 @@ def update(
                 f"embedding every passage again with {settings.model!r}",
                 file=sys.stderr,
             )
+        if normaliser is None:  # an index goes on with the normaliser it was built with
+            normaliser = str(config.get("bm25"))
         if config.get("chunking") != params.as_dict() or config.get("bm25") != normaliser:
             raise IndexMismatch(
                 f"{folder}: the index was built with other chunking/BM25 settings; "
                 f"delete {folder} and ingest again"
             )
         old = read_chunks(folder)
+    normaliser = normaliser or DEFAULT_NORMALISER
     new = [
         c
         for d in documents
