@@ -298,6 +298,29 @@ def _rss_mb(pid: int) -> float:
     return int(kb) / 1024
 
 
+def _mappings_mb(pid: int, top: int = 8) -> dict[str, float]:
+    """Resident MB of a process by mapping (``/proc/PID/smaps``): each file by its
+    name, anonymous memory as ``[anon]`` (the C heap, Python's objects, numpy's
+    arrays, onnxruntime's arena), the largest ``top`` of them and ``other``."""
+    sizes: dict[str, float] = {}
+    name = "[anon]"
+    try:
+        lines = Path(f"/proc/{pid}/smaps").read_text().splitlines()
+    except OSError:
+        return {}
+    for line in lines:
+        head = line.split(None, 5)
+        if len(head) >= 5 and "-" in head[0] and ":" not in head[0]:  # a mapping's first line
+            path = head[5].strip() if len(head) > 5 else ""
+            name = Path(path).name if path.startswith("/") else "[anon]"
+        elif line.startswith("Rss:"):
+            sizes[name] = sizes.get(name, 0.0) + int(line.split()[1]) / 1024
+    ranked = sorted(sizes.items(), key=lambda kv: -kv[1])
+    out = {k: round(v, 1) for k, v in ranked[:top]}
+    out["other"] = round(sum(v for _, v in ranked[top:]), 1)
+    return out
+
+
 def _descendants(pid: int) -> list[int]:
     kids: list[int] = []
     try:
@@ -415,6 +438,7 @@ def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
 
     phase = ["start"]
     peaks: dict[str, dict[str, float]] = {}
+    smaps: dict[str, dict[str, float]] = {}
     done = threading.Event()
     hook = Path(tempfile.mkdtemp(prefix="lean-phases-"))
     child_phase = hook / "phase"
@@ -438,6 +462,9 @@ def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
                 name = f"child: {child_phase.read_text()}"
             peak = peaks.setdefault(name, {"parent": 0.0, "child": 0.0, "sum": 0.0})
             peak["parent"] = max(peak["parent"], own)
+            if kids and max(kids) > peak["child"] and args.smaps:
+                largest = _descendants(me)[kids.index(max(kids))]
+                smaps[name] = _mappings_mb(largest)
             peak["child"] = max(peak["child"], max(kids, default=0.0))
             peak["sum"] = max(peak["sum"], own + sum(kids))
             time.sleep(0.05)
@@ -448,7 +475,7 @@ def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
     install(here)
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
-    argv = ["ingest", "-q", "--store", str(args.out), *args.flags, str(GREVE)]
+    argv = ["ingest", "-q", "--store", str(args.out), *args.flags, str(args.sources)]
     start = time.perf_counter()
     before = load()
     try:
@@ -458,6 +485,7 @@ def bench_phases(args: argparse.Namespace) -> dict[str, Any]:
         thread.join()
     return {
         "phases_peak_mb": {k: {n: round(v) for n, v in p.items()} for k, p in peaks.items()},
+        "largest_child_by_mapping_mb": smaps,
         "maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "children_maxrss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "peak_sum_mb": round(max((p["sum"] for p in peaks.values()), default=0.0)),
@@ -498,6 +526,11 @@ def main() -> None:
     ing.add_argument("--index", action="store_true", help="also embed (hours on e5 for Greve)")
     ph = sub.add_parser("phases")
     ph.add_argument("--out", type=Path, required=True)
+    ph.add_argument("--sources", type=Path, default=GREVE, help="what to ingest (all of Greve)")
+    ph.add_argument(
+        "--smaps", action="store_true",
+        help="the largest child's resident memory by mapping at each phase's peak",
+    )  # fmt: skip
     ph.add_argument("flags", nargs="*", help="ingest flags, after --: -- --fast / -- --no-index")
     args = parser.parse_args()
     bench = {

@@ -83,8 +83,12 @@ def _assert_same_index(a: Path, b: Path, settings: Settings) -> None:
 
 
 def test_fast_ingest_then_upgrade_answers_throughout_and_ends_as_a_plain_ingest(
-    tmp_path: Path, lanes: None
+    tmp_path: Path, lanes: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from raadsgraf.index import upgrade as upgrading
+
+    # the upgrade embeds a slice at a time (its vectors go to the cache, not held)
+    monkeypatch.setattr(upgrading, "SLICE", 2 * upgrading.BATCH)
     src = _sources(tmp_path)
     fast, plain = tmp_path / "fast", tmp_path / "plain"
     settings = Settings(store=fast, model="test-full")

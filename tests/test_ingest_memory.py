@@ -277,3 +277,12 @@ def test_a_child_interrupted_while_it_starts_is_an_interrupt(
     )
     with pytest.raises(KeyboardInterrupt):
         apart.call(time.sleep, 30, folder=tmp_path)
+
+
+def test_a_child_knows_it_runs_one_call(tmp_path: Path) -> None:
+    """A stage run apart may let go of what it keeps for a next call (an index stage:
+    its encoder, ~0.2 GB of e5 session and arena), because it is asked of
+    ``raadsgraf.apart.one_call()``; the child ran ``main`` as ``__main__``, so that
+    stayed False and the encoder was held through FAISS and BM25."""
+    assert not apart.one_call()
+    assert apart.call(apart.one_call, folder=tmp_path) is True

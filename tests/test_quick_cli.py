@@ -22,7 +22,7 @@ import pytest
 
 from raadsgraf.config import Settings
 from raadsgraf.index.chunking import Chunk
-from raadsgraf.index.encoders import OnnxEncoder, get_encoder
+from raadsgraf.index.encoders import PAD_ID, OnnxEncoder, get_encoder
 from raadsgraf.index.encoders.cache import EmbeddingCache, embed_with_cache
 from raadsgraf.index.encoders.models import DEFAULT_MODEL, model_file
 from raadsgraf.index.encoders.split import split_folder
@@ -158,6 +158,65 @@ def test_split_model_gives_the_whole_graphs_vectors(encoder: OnnxEncoder, seed_s
         split_vectors = getattr(encoder, kind)(texts)
         whole_vectors = getattr(whole, kind)(texts)
         assert float((split_vectors * whole_vectors).sum(axis=1).min()) >= 0.9999
+
+
+def _mapped(name: str) -> bool:
+    """Is a file called ``name`` memory-mapped into this process?"""
+    return any(line.rstrip().endswith("/" + name) for line in open("/proc/self/maps"))
+
+
+def test_word_embeddings_are_read_row_by_row_not_mapped(
+    encoder: OnnxEncoder, seed_store: Path
+) -> None:
+    """A cold e5 ingest's index stage had most of the 384 MB word-embedding table
+    resident: memory-mapped, every row touched brought in the pages around it. Rows
+    are now read when first used, and the vectors are the mapped table's, bit for bit."""
+    from raadsgraf.index.encoders.split import EMBEDDINGS
+
+    texts = [*_passages(seed_store)[:40], "boligsocial helhedsplan"]
+    fresh = OnnxEncoder(encoder._path, 2, name="fresh")
+    passages, queries = fresh.encode_passages(texts), fresh.encode_queries(texts[-2:])
+    assert not _mapped(EMBEDDINGS)
+    assert fresh._embeddings is not None and encoder._split is not None
+    used = {
+        i for p in ("passage: ", "query: ") for t in texts for i in fresh._ids([p + t], False)[0]
+    }
+    assert fresh._embeddings._count == len(used | {PAD_ID})  # only the rows used, each once
+    mapped = OnnxEncoder(encoder._path, 2, name="mapped")
+    mapped._embeddings = np.load(encoder._split / EMBEDDINGS, mmap_mode="r")  # type: ignore[assignment]
+    assert np.array_equal(mapped.encode_passages(texts), passages)
+    assert np.array_equal(mapped.encode_queries(texts[-2:]), queries)
+
+
+def test_npy_table_rows_are_np_loads_rows(tmp_path: Path) -> None:
+    """:class:`TableRows` over an ``.npy`` file gives exactly ``np.load``'s rows: ids
+    repeated, in any order, 2-D (a batch of texts × tokens), empty, from threads."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from raadsgraf.index.encoders.rows import TableRows
+
+    rng = np.random.default_rng(0)
+    for dtype in (np.float32, np.float16):
+        whole = rng.standard_normal((3000, 24)).astype(dtype)
+        np.save(tmp_path / "t.npy", whole)
+        rows = TableRows.npy(tmp_path / "t.npy")
+        assert rows is not None and rows.shape == whole.shape and rows.dtype == whole.dtype
+        asked = [[5, 4, 5, 0], [[7, 1, 1], [2999, 7, 3]], [], list(range(100)), [5, 5]]
+        for ids in asked:
+            got = rows[np.asarray(ids, dtype=np.int64)]
+            assert got.dtype == whole.dtype and np.array_equal(got, whole[ids])
+        fresh = TableRows.npy(tmp_path / "t.npy")
+        assert fresh is not None
+        batches = [rng.integers(0, len(whole), (4, 50)) for _ in range(64)]
+        with ThreadPoolExecutor(8) as pool:
+            got = list(pool.map(fresh.__getitem__, batches))
+        assert all(np.array_equal(g, whole[b]) for g, b in zip(got, batches, strict=True))
+        assert fresh._count == len(np.unique(np.concatenate(batches)))  # each row read once
+    np.save(tmp_path / "f.npy", np.asfortranarray(whole))
+    np.save(tmp_path / "v.npy", whole[0])
+    np.save(tmp_path / "i.npy", np.arange(6).reshape(2, 3))
+    (tmp_path / "x.npy").write_bytes(b"not numpy")
+    assert [TableRows.npy(tmp_path / f) for f in ("f.npy", "v.npy", "i.npy", "x.npy")] == [None] * 4
 
 
 class _Recorder:

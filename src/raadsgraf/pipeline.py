@@ -6,7 +6,6 @@ model. File reading happens here, at the edge, so parsers get bytes.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import hashlib
 import importlib
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, TypeVar
 from tqdm import tqdm
 
 from raadsgraf import apart, generations
+from raadsgraf.apart import release_freed_memory
 from raadsgraf.config import Settings, policy_for
 from raadsgraf.errors import SourceError
 from raadsgraf.model import Attachment, Document, Reported
@@ -652,20 +652,6 @@ def _apart(documents: Sequence[Document], settings: Settings, *, thin: bool = Fa
     from raadsgraf.index.encoders import registered
 
     return not registered(settings.model)
-
-
-def release_freed_memory() -> None:
-    """Hand the C heap's free pages back to the system (glibc's ``malloc_trim``).
-
-    The graph stage frees most of what it built (N-Triples batches, the derive
-    queries' results), but glibc keeps the freed pages mapped: on Greve ~120 MB
-    of the ingest's RSS, which derive and the index stage would otherwise build
-    on top of (bench/README.md, "lean.py"). Elsewhere (not glibc) this does nothing."""
-    try:
-        trim = ctypes.CDLL("libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim(0)
 
 
 def load_kle(paths: Iterable[str | Path], settings: Settings) -> int:

@@ -29,7 +29,7 @@ import os
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,11 +112,17 @@ def check_model(config: dict[str, Any], folder: Path, model: str) -> None:
 
 
 def read_chunks(folder: Path) -> list[Chunk]:
+    return list(iter_chunks(folder))
+
+
+def iter_chunks(folder: Path) -> Iterator[Chunk]:
+    """The index's chunks in row order, one at a time (all of Greve's 57k at once
+    are ~0.1 GB of objects)."""
     path = folder / "chunks.jsonl"
     if not path.is_file():
-        return []
+        return
     with path.open(encoding="utf-8") as f:
-        return [Chunk.from_json(json.loads(line)) for line in f if line.strip()]
+        yield from (Chunk.from_json(json.loads(line)) for line in f if line.strip())
 
 
 def read_vectors(folder: Path, settings: Settings, chunks: Sequence[Chunk]) -> Vectors:
@@ -306,6 +312,51 @@ def write(
     return kind
 
 
+def embed_and_write(
+    folder: Path,
+    chunks: Sequence[Chunk],
+    encoder: Encoder,
+    settings: Settings,
+    cache_path: Path,
+    normaliser: str,
+    params: ChunkParams,
+    *,
+    fresh: int = 0,
+    gone: Sequence[str] = (),
+    progress: bool = False,
+    release: bool = False,
+) -> tuple[str, int]:
+    """Embeds ``chunks`` through the cache at ``cache_path`` and writes the index in
+    ``folder`` (:func:`write`); returns the dense index kind and how many passages
+    had to be embedded. The vectors go before BM25 is built (88 MB on Greve); with
+    ``release`` the encoder too (:func:`forget_encoders`; its session and arena,
+    ~0.2 GB for e5), provided the caller holds no reference of its own."""
+    vectors, embedded = embed_chunks(cache_path, encoder, chunks, progress=progress)
+    model = Embedded(encoder.name, encoder.dim)
+    del encoder  # the model's memory goes before FAISS and BM25 are built
+    if release:  # freed, and its pages handed back (glibc kept them all: bench/README.md)
+        forget_encoders()
+        apart.release_freed_memory()
+    written = None
+    if is_embedded(settings):
+        written = write_vectors(folder, vectors, settings)
+        del vectors
+    kind = write(
+        folder,
+        chunks,
+        None if written else vectors,
+        settings,
+        model,
+        normaliser,
+        params,
+        fresh=fresh,
+        gone=gone,
+        progress=progress,
+        written=written,
+    )
+    return kind, embedded
+
+
 def update(
     store_dir: Path,
     documents: Sequence[Document],
@@ -370,32 +421,22 @@ def update(
     # until `raadsgraf embed --upgrade`: one model's vectors per index
     built_with = read_config(folder).get("model_id") if old else None
     models = models_folder(settings, store_dir)
-    encoder = index_encoder(settings.model, built_with, settings.threads, models)
     cache_path = cache_path or default_cache(store_dir)
-    vectors, embedded = embed_chunks(cache_path, encoder, chunks, progress=progress)
-    model = Embedded(encoder.name, encoder.dim)
-    del encoder  # the model's memory goes before FAISS and BM25 are built
-    if apart.one_call():  # kept for a next ingest only where there is one (~0.15 GB, fast lane)
-        forget_encoders()
-
     merged = {c.chunk_id for c in chunks}
     gone = sorted({c.chunk_id for c in old} - merged)
-    written = None
-    if is_embedded(settings):  # the vectors (88 MB on Greve) go before BM25 is built
-        written = write_vectors(folder, vectors, settings)
-        del vectors
-    kind = write(
+    kind, embedded = embed_and_write(
         folder,
         chunks,
-        None if written else vectors,
+        # no name of its own here: let go of in embed_and_write (~0.15 GB, fast lane)
+        index_encoder(settings.model, built_with, settings.threads, models),
         settings,
-        model,
+        cache_path,
         normaliser,
         params,
         fresh=len(chunks) - len(new),
         gone=gone,
         progress=progress,
-        written=written,
+        release=apart.one_call(),  # kept for a next ingest only where there is one
     )
     return IndexReport(
         documents=len(documents),

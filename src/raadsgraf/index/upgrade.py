@@ -49,6 +49,9 @@ from raadsgraf.index.encoders.models import (
 #: Passages per encoder call, as a plain ingest's (:func:`embed_with_cache`): the
 #: unit of progress and of ``--max`` (a passage's vector does not depend on its batch).
 BATCH = 32
+#: Passages per :func:`embed_with_cache` call (a multiple of :data:`BATCH`, so the
+#: batches are those of one call over all of them): its vectors are held until it returns.
+SLICE = 64 * BATCH
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,13 +127,15 @@ def upgrade(
             f"{folder}: the index was built with model {config.get('model')!r}, which is not "
             f"the fast lane of {model!r}; only a fast-lane index is upgraded"
         )
-    encoder = get_encoder(model, settings.threads, models_folder(settings, folder.parent))
+    models = models_folder(settings, folder.parent)
+    encoder = get_encoder(model, settings.threads, models)
     cache_path = storage.default_cache(folder.parent)
-    texts = list(dict.fromkeys(c.passage for c in storage.read_chunks(folder)))
+    texts = list(dict.fromkeys(c.passage for c in storage.iter_chunks(folder)))
     with EmbeddingCache(cache_path) as cache:
         keys = [passage_key(t) for t in texts]
         known = cache.known_keys(encoder.name, keys)
         missing = [t for t, key in zip(texts, keys, strict=True) if key not in known]
+        del keys, known
         todo = missing if max_passages is None else missing[: -(-max_passages // BATCH) * BATCH]
         bar = _bar(len(texts), len(texts) - len(missing), model, progress)
 
@@ -139,27 +144,35 @@ def upgrade(
             if between is not None:
                 between()
 
-        embed_with_cache(
-            cache, encoder.name, encoder.dim, todo, encoder.encode_passages,
-            batch_size=BATCH, progress=step,
-        )  # fmt: skip
+        # shortest first, as one call would send them (embed_with_cache), but SLICE
+        # passages a call: the vectors it returns are in the cache already, and all
+        # of Greve's at once were 50 MB held for nothing
+        todo.sort(key=len)
+        for i in range(0, len(todo), SLICE):
+            embed_with_cache(
+                cache, encoder.name, encoder.dim, todo[i : i + SLICE], encoder.encode_passages,
+                batch_size=BATCH, progress=step,
+            )  # fmt: skip
         bar.close()
-    remaining = len(missing) - len(todo)
+    remaining, embedded, total = len(missing) - len(todo), len(todo), len(texts)
     if remaining:
         return UpgradeReport(
-            str(config["model"]), len(texts), len(todo), remaining, False,
-            time.perf_counter() - start,
-        )  # fmt: skip
+            str(config["model"]), total, embedded, remaining, False, time.perf_counter() - start
+        )
+    del texts, missing, todo, encoder  # the index is written next: its chunks, BM25
     full = dataclasses.replace(settings, model=model)
     with generations.writing(store) as gen:
         # what an ingest added since the read above is embedded here (a few passages)
         target = storage.index_dir(gen)
         current = storage.read_config(target)
         chunks = storage.read_chunks(target)
-        vectors, late = storage.embed_chunks(cache_path, encoder, chunks, progress=False)
         params = ChunkParams(**current["chunking"])
-        storage.write(target, chunks, vectors, full, encoder, current["bm25"], params)
-    return UpgradeReport(model, len(chunks), len(todo) + late, 0, True, time.perf_counter() - start)
+        # the encoder let go of once the vectors are there (release): it is done
+        _, late = storage.embed_and_write(
+            target, chunks, get_encoder(model, settings.threads, models), full, cache_path,
+            current["bm25"], params, release=True,
+        )  # fmt: skip
+    return UpgradeReport(model, len(chunks), embedded + late, 0, True, time.perf_counter() - start)
 
 
 def _bar(total: int, done: int, model: str, progress: bool):  # type: ignore[no-untyped-def]

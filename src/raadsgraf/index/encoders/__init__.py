@@ -21,12 +21,15 @@ import hashlib
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
 from raadsgraf.errors import ConfigError
+
+if TYPE_CHECKING:
+    from raadsgraf.index.encoders.rows import TableRows
 
 Vectors = npt.NDArray[np.float32]
 
@@ -158,7 +161,8 @@ class OnnxEncoder:
     output is the embedding. The tokenizer is the folder's ``tokenizer.json``.
 
     When the model can be split (:mod:`.split`), the word embeddings are looked
-    up in a memory-mapped array and the graph runs without them, and queries
+    up in numpy, each row read from ``word_embeddings.npy`` when first used
+    (:class:`~raadsgraf.index.encoders.rows.TableRows`), and the graph runs without them, and queries
     are tokenised in Python (:mod:`.unigram`): a one-shot search then loads
     ~45 MB instead of ~430 MB and never builds the Rust tokenizer. Everything
     is loaded on first use, so a BM25-only search loads nothing.
@@ -183,11 +187,17 @@ class OnnxEncoder:
         self._session: Any = None
         self._rust_tokenizer: Any = None
         self._lean_tokenizer: Any = None
-        self._embeddings: npt.NDArray[np.float32] | None = None
+        self._embeddings: TableRows | None = None
         if self._split is not None:
+            from raadsgraf.index.encoders.rows import TableRows
             from raadsgraf.index.encoders.split import EMBEDDINGS
 
-            self._embeddings = np.load(self._split / EMBEDDINGS, mmap_mode="r")
+            # each row read when a text first uses it: memory-mapped, the pages
+            # around every row touched became resident (bench/README.md, "Cold e5
+            # ingest memory")
+            self._embeddings = TableRows.npy(self._split / EMBEDDINGS)
+            if self._embeddings is None:
+                raise ConfigError(f"{self._split / EMBEDDINGS}: not a 2-D float table")
             self.dim = int(self._embeddings.shape[1])
         else:
             self.dim = int(self.session.get_outputs()[0].shape[-1] or 384)
@@ -287,13 +297,22 @@ def session(path: Path, threads: int) -> Any:
     needs), all graph optimisations."""
     import onnxruntime as ort
 
+    return ort.InferenceSession(
+        str(path), session_options(threads), providers=["CPUExecutionProvider"]
+    )
+
+
+def session_options(threads: int) -> Any:
+    """The options of :func:`session` (bench/ort_memory.py varies their memory ones)."""
+    import onnxruntime as ort
+
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return options
 
 
 def _onnx_file(model: str) -> Path | None:

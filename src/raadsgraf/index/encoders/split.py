@@ -1,5 +1,5 @@
 """A built e5 model split for quick loading: the transformer body, the word
-embeddings as a memory-mapped array, and the tokenizer's vocabulary in a
+embeddings as an array read row by row, and the tokenizer's vocabulary in a
 form Python reads in milliseconds.
 
 Most of the time a one-shot ``raadsgraf search`` spent went to loading, not
@@ -11,8 +11,8 @@ rows of the table and a Viterbi pass over a few words, so:
 
 * ``body.onnx`` is the graph with the word-embedding ``Gather`` cut out: its
   output became an input (``inputs_embeds``), and the lookup happens in numpy
-  on ``word_embeddings.npy``, opened with ``mmap_mode="r"``: only the pages of
-  the rows a text uses are read. A lookup is a copy, so the arithmetic after
+  on ``word_embeddings.npy``, whose rows are read when a text first uses them
+  (:class:`~raadsgraf.index.encoders.rows.TableRows`). A lookup is a copy, so the arithmetic after
   it is the graph's own (vectors are identical to the whole graph's, checked
   by ``tests/test_quick_cli.py``).
 * ``pieces.txt`` (sorted) + ``piece_ids.npy`` + ``scores.npy`` + ``normaliser.json``

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
 import unicodedata
 from collections.abc import Sequence
@@ -44,6 +43,7 @@ import numpy.typing as npt
 
 from raadsgraf.errors import ConfigError
 from raadsgraf.index.encoders import Vectors, _normalise
+from raadsgraf.index.encoders.rows import TableRows
 
 if TYPE_CHECKING:
     from raadsgraf.index.encoders.models import BuiltModel
@@ -274,90 +274,6 @@ def _lean_static(path: Path) -> tuple[TableRows, Any, int | None] | None:
         return None
     tokenizer = UnigramTokenizer(vocabulary, max_length=limit)
     return table, tokenizer, tokenizer.unk_id
-
-
-#: safetensors' names of the float types a table may have, as numpy's.
-_SAFETENSORS_DTYPES = {"F16": "<f2", "F32": "<f4"}
-
-
-class TableRows:
-    """The rows of a table in a safetensors file, each read from the file the first
-    time it is asked for (``table[ids]``, as a numpy array is indexed) and kept.
-
-    The fast lane's table holds a row for each of XLM-R's 250k pieces (128 MB as
-    float16); all of Greve uses ~14k of them (7 MB), a query a handful. Read whole
-    (or memory-mapped: the kernel maps the pages around each one touched) it was
-    ~0.12 GB of an ingest's index stage and of every process that searches."""
-
-    def __init__(self, path: Path, offset: int, shape: tuple[int, int], dtype: str) -> None:
-        self.path = path
-        self.shape = shape
-        self.dtype = np.dtype(dtype)
-        self._offset = offset
-        self._row_bytes = shape[1] * self.dtype.itemsize
-        self._slot = np.full(shape[0], -1, dtype=np.int64)  # row id → its place in _rows
-        self._rows = np.empty((0, shape[1]), dtype=self.dtype)
-        self._count = 0
-        self._lock = threading.Lock()  # queries may come from several threads
-
-    @classmethod
-    def open(cls, path: Path, name: str) -> TableRows | None:
-        """The tensor ``name`` of a safetensors file (its header: 8 bytes of length,
-        then JSON), or None when the file has no such 2-D float tensor."""
-        import json
-        import struct
-
-        try:
-            with open(path, "rb") as f:
-                (size,) = struct.unpack("<Q", f.read(8))
-                header = json.loads(f.read(size))
-        except (OSError, ValueError, struct.error):
-            return None
-        info = header.get(name) if isinstance(header, dict) else None
-        if not isinstance(info, dict) or info.get("dtype") not in _SAFETENSORS_DTYPES:
-            return None
-        shape, (begin, _) = info.get("shape"), info.get("data_offsets", (None, None))
-        if not isinstance(begin, int) or not isinstance(shape, list) or len(shape) != 2:
-            return None
-        return cls(
-            path,
-            8 + size + begin,
-            (int(shape[0]), int(shape[1])),
-            _SAFETENSORS_DTYPES[info["dtype"]],
-        )
-
-    def __getitem__(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
-        ids = np.asarray(ids, dtype=np.int64)
-        if len(ids) and (self._slot[ids] < 0).any():
-            with self._lock:
-                self._load(np.unique(ids[self._slot[ids] < 0]))
-        return self._rows[self._slot[ids]]
-
-    def _load(self, ids: npt.NDArray[np.int64]) -> None:
-        """Reads the rows ``ids`` (sorted, distinct) from the file, a run of
-        consecutive rows at a time."""
-        ids = ids[self._slot[ids] < 0]  # another thread may have read some meanwhile
-        if not len(ids):
-            return
-        if self._count + len(ids) > len(self._rows):  # room doubles: each row copied O(1) times
-            grown = np.empty(
-                (max(2 * len(self._rows), self._count + len(ids), 1024), self.shape[1]), self.dtype
-            )
-            grown[: self._count] = self._rows[: self._count]
-            self._rows = grown
-        breaks = np.flatnonzero(np.diff(ids) != 1) + 1
-        with open(self.path, "rb", buffering=0) as f:
-            for run in np.split(ids, breaks):
-                first = int(run[0])
-                data = os.pread(
-                    f.fileno(), len(run) * self._row_bytes, self._offset + first * self._row_bytes
-                )
-                if len(data) != len(run) * self._row_bytes:
-                    raise ConfigError(f"{self.path}: shorter than its header says (row {first})")
-                rows = np.frombuffer(data, dtype=self.dtype).reshape(len(run), self.shape[1])
-                self._rows[self._count : self._count + len(run)] = rows
-                self._slot[run] = np.arange(self._count, self._count + len(run))
-                self._count += len(run)
 
 
 class StaticEncoder:
