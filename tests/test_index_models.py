@@ -215,8 +215,9 @@ def test_batches_are_cut_by_length_and_by_padded_tokens() -> None:
     for b in batches:
         assert len(b) <= 3 and (len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 1024)
     assert length_batches([], 16) == []
-    assert [len(b) for b in length_batches([100] * 40, 16)] == [16, 16, 8]  # 16 × 100 ≤ 2,048
-    assert [len(b) for b in length_batches([512] * 9, 16)] == [4, 4, 1]
+    assert [len(b) for b in length_batches([100] * 40, 16)] == [10, 10, 10, 10]  # ≤ 1,024
+    assert [len(b) for b in length_batches([60] * 40, 16)] == [16, 16, 8]  # 16 × 60 ≤ 1,024
+    assert [len(b) for b in length_batches([512] * 5, 16)] == [2, 2, 1]
 
 
 def test_model_build_command_builds_the_configured_model_once(

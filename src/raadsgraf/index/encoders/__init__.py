@@ -267,9 +267,12 @@ PAD_ID = 1
 #: activations grow with it (attention with its square of the length), and
 #: onnxruntime keeps its largest for the session's life. 16 passages of 512
 #: tokens held the 96 longest Greve passages' encoding at 1,035 MB peak RSS;
-#: with batches of ≤ 2,048 tokens (4 such passages) 686 MB, and 8 % faster.
-#: Short texts still go 16 at a time (16 × 128).
-BATCH_TOKENS = 2048
+#: with batches of ≤ 2,048 tokens (4 such passages) 686 MB, and 8 % faster;
+#: with ≤ 1,024 (2 such passages; 8 of 128 tokens) the longest 96 at 229 MB
+#: instead of 298 once the word embeddings were read row by row (session 9), at
+#: the same speed (38.6–39.4 against 40.7–41.6 ms CPU a passage, alternated).
+#: A passage's vector moves by at most ~1e-7 with its batch (recipe 3).
+BATCH_TOKENS = 1024
 
 
 def length_batches(
