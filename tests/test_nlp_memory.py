@@ -131,9 +131,9 @@ def test_lemma_pairs_pick_the_lemmas_by_ending() -> None:
     the table's pairs whose lemma ends in "er", as spaCy's own JSON reading has them."""
     import gzip
 
-    from raadsgraf.extract.nlp import _lemma_path, lemma_pairs
+    from raadsgraf.extract.nlp import lemma_pairs, lemma_path
 
-    with gzip.open(_lemma_path(), "rt", encoding="utf-8") as f:
+    with gzip.open(lemma_path(), "rt", encoding="utf-8") as f:
         table: dict[str, str] = json.load(f)
     picked = list(lemma_pairs("er"))
     assert sorted(picked) == sorted((w, lem) for w, lem in table.items() if lem.endswith("er"))

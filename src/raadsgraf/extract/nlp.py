@@ -87,7 +87,8 @@ def _pair_lines(lines: Iterable[str]) -> Iterator[str]:
             yield line[1:-1].replace('": "', "\x00", 1)
 
 
-def _lemma_path() -> Path:
+def lemma_path() -> Path:
+    """spacy-lookups-data's Danish lemma table (``da_lemma_lookup.json.gz``)."""
     spec = importlib.util.find_spec("spacy_lookups_data")
     if spec is None or spec.origin is None:
         from raadsgraf.errors import ConfigError
@@ -99,7 +100,7 @@ def _lemma_path() -> Path:
 @lru_cache(maxsize=1)
 def lemma_table() -> LemmaTable:
     """spacy-lookups-data's Danish lemma table (``da_lemma_lookup``), compact."""
-    with gzip.open(_lemma_path(), "rt", encoding="utf-8") as f:
+    with gzip.open(lemma_path(), "rt", encoding="utf-8") as f:
         return LemmaTable.from_json_lines(f)
 
 
@@ -108,7 +109,7 @@ def lemma_pairs(ending: str = "") -> Iterator[tuple[str, str]]:
     kept nowhere (for one pass: index/sparse.py's syncope rule). The lines are
     picked before they are parsed: all 553k pairs take ~0.6 s, those of lemmas
     in "er" (42k) ~0.2 s."""
-    with gzip.open(_lemma_path(), "rt", encoding="utf-8") as f:
+    with gzip.open(lemma_path(), "rt", encoding="utf-8") as f:
         text = f.read()
     tail = f'{ending}"'
     lines = [line for line in text.splitlines() if line.rstrip().rstrip(",").endswith(tail)]

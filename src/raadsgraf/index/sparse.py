@@ -18,7 +18,6 @@ from __future__ import annotations
 import array
 import functools
 import gzip
-import importlib.util
 import json
 import math
 import re
@@ -49,11 +48,9 @@ _WORD = re.compile(r"[^\W_]+")
 
 @functools.cache
 def _lemmas() -> dict[str, str]:
-    spec = importlib.util.find_spec("spacy_lookups_data")
-    if spec is None or spec.origin is None:
-        raise ConfigError("the 'lemma' normaliser needs the spacy-lookups-data package")
-    path = Path(spec.origin).parent / "data" / "da_lemma_lookup.json.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as f:
+    from raadsgraf.extract.nlp import lemma_path
+
+    with gzip.open(lemma_path(), "rt", encoding="utf-8") as f:
         table: dict[str, str] = json.load(f)
     return {k.lower(): v.lower() for k, v in table.items()}
 
@@ -120,7 +117,7 @@ def _syncope_normaliser() -> Callable[[str], str]:
     :data:`_MIN_BASE` letters after a first part of at least :data:`_MIN_PREFIX`)
     is a syncope :func:`syncope_bases` knows, becomes the stem of its base form:
     "jobcentr" → "jobcenter" → ``jobcent``."""
-    stem = word_normaliser("stem")
+    stem = _snowball()  # uncached: normalise() below caches the words it is asked
 
     @functools.lru_cache(maxsize=200_000)
     def base_stem(s: str) -> str:
@@ -138,7 +135,7 @@ def _syncope_normaliser() -> Callable[[str], str]:
         s = stem(word)
         if len(s) < 4 or s[-1] != "r" or s[-2] in _VOWELS:
             return s
-        if not (word.startswith(s) and word[len(s) : len(s) + 1] == "e"):
+        if not word.startswith(s + "e"):
             return s  # "aldrig" (never): its stem aldr- is no syncope of "alder"
         return base_stem(s)
 
@@ -146,12 +143,18 @@ def _syncope_normaliser() -> Callable[[str], str]:
 
 
 @functools.cache
+def _snowball() -> Callable[[str], str]:
+    """Snowball's Danish stemmer (PyStemmer), uncached."""
+    import Stemmer
+
+    stem: Callable[[str], str] = Stemmer.Stemmer("danish").stemWord
+    return stem
+
+
+@functools.cache
 def word_normaliser(name: str) -> Callable[[str], str]:
     if name == "stem":
-        import Stemmer
-
-        stemmer = Stemmer.Stemmer("danish")
-        return functools.lru_cache(maxsize=200_000)(stemmer.stemWord)
+        return functools.lru_cache(maxsize=200_000)(_snowball())
     if name == "stem-syncope":
         return _syncope_normaliser()
     if name == "lemma":
